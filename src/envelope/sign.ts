@@ -1,0 +1,87 @@
+import { signPrepared } from '../crypto/prepared.js'
+import { IntentcastError } from '../errors.js'
+import type { KeyPair } from '../keys/key-pair.js'
+import { signerFor, type Signer } from '../keys/signer.js'
+import { encodeBase64url } from '../lib/base64url.js'
+import { randomId } from '../lib/random.js'
+import { epochSeconds, parseDuration } from '../lib/time.js'
+import { utf8 } from '../lib/utf8.js'
+import { ADDRESSED, DEFAULT_LIFETIME, JWS_TYP, SCHEMAS, type Kind, type PayloadOf } from '../model/kinds.js'
+import { PROTOCOL_VERSION } from '../model/primitives.js'
+import { encodeProtectedHeader } from './header.js'
+
+export interface SignOptions {
+  /** Lifetime: seconds, or a span such as `'2h'`. Intents default to 24h; offers, counters, acceptances to 1h. */
+  expiresIn?: number | string
+  /** The one party the message is addressed to (`aud`). Required for offers, counters and acceptances. */
+  audience?: string
+  /** The signing time. Default: now. */
+  now?: Date
+  /** The message ID. Default: 16 random bytes. */
+  jti?: string
+}
+
+/** The claims `sign*` sets itself, from the key pair and the options. */
+type SetBySigner = 'v' | 'iss' | 'iat' | 'jti' | 'exp' | 'aud'
+
+export type IntentBody = Omit<PayloadOf<'intent'>, SetBySigner>
+export type OfferBody = Omit<PayloadOf<'offer'>, SetBySigner>
+export type CounterBody = Omit<PayloadOf<'counter'>, SetBySigner>
+export type TermsBody = Omit<PayloadOf<'terms'>, SetBySigner>
+export type AcceptanceBody = Omit<PayloadOf<'acceptance'>, SetBySigner>
+export type WithdrawalBody = Omit<PayloadOf<'withdrawal'>, SetBySigner>
+
+/** Builds a kind's full payload and checks it against the schema, so nothing invalid is ever signed. */
+export function buildPayload<K extends Kind>(kind: K, base: Record<string, unknown>, body: object, options: SignOptions): PayloadOf<K> {
+  const iat = epochSeconds(options.now)
+  const lifetime = options.expiresIn !== undefined ? parseDuration(options.expiresIn) : DEFAULT_LIFETIME[kind]
+  if (ADDRESSED.has(kind) && options.audience === undefined) {
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', `a ${kind} is addressed to one party: pass options.audience`)
+  }
+  const payload = {
+    v: PROTOCOL_VERSION,
+    ...base,
+    ...(options.audience !== undefined && { aud: options.audience }),
+    iat,
+    ...(lifetime !== undefined && { exp: iat + lifetime }),
+    jti: options.jti ?? randomId(),
+    ...body,
+  }
+  const checked = SCHEMAS[kind].safeParse(payload)
+  if (!checked.success) {
+    const issue = checked.error.issues[0]!
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', `invalid ${kind}: ${issue.path.join('.') || '(root)'}: ${issue.message}`, { cause: checked.error })
+  }
+  return payload as PayloadOf<K>
+}
+
+/** The signature segment over `header.payload`. */
+export async function signSegments(signer: Signer, header: string, payload: string): Promise<string> {
+  return encodeBase64url(await signPrepared(signer.key, utf8(`${header}.${payload}`)))
+}
+
+export function encodePayload(payload: object): string {
+  return encodeBase64url(utf8(JSON.stringify(payload)))
+}
+
+async function sign<K extends Exclude<Kind, 'agreement'>>(kind: K, body: object, keyPair: KeyPair, options: SignOptions = {}): Promise<string> {
+  if (typeof body !== 'object' || body === null) throw new IntentcastError('ERR_INVALID_ARGUMENT', `the ${kind} body must be an object`)
+  const signer = await signerFor(keyPair)
+  const payload = buildPayload(kind, { iss: signer.did }, body, options)
+  const header = encodeProtectedHeader(JWS_TYP[kind], signer.kid)
+  const body64 = encodePayload(payload)
+  return `${header}.${body64}.${await signSegments(signer, header, body64)}`
+}
+
+/** Signs a customer's intent. */
+export const signIntent = (body: IntentBody, keyPair: KeyPair, options?: SignOptions): Promise<string> => sign('intent', body, keyPair, options)
+/** Signs a vendor's offer; `options.audience` is the intent's issuer. */
+export const signOffer = (body: OfferBody, keyPair: KeyPair, options?: SignOptions): Promise<string> => sign('offer', body, keyPair, options)
+/** Signs a counter-proposal to an offer or counter; `options.audience` is the other party. */
+export const signCounter = (body: CounterBody, keyPair: KeyPair, options?: SignOptions): Promise<string> => sign('counter', body, keyPair, options)
+/** Signs an r-button declaration. */
+export const signTerms = (body: TermsBody, keyPair: KeyPair, options?: SignOptions): Promise<string> => sign('terms', body, keyPair, options)
+/** Signs the customer's acceptance of an offer or counter; `options.audience` is the vendor. */
+export const signAcceptance = (body: AcceptanceBody, keyPair: KeyPair, options?: SignOptions): Promise<string> => sign('acceptance', body, keyPair, options)
+/** Signs a withdrawal of an intent, offer, counter or agreement. */
+export const signWithdrawal = (body: WithdrawalBody, keyPair: KeyPair, options?: SignOptions): Promise<string> => sign('withdrawal', body, keyPair, options)

@@ -1,0 +1,40 @@
+import { getPublicKey, randomPrivateKey } from '../crypto/index.js'
+import { IntentcastError } from '../errors.js'
+import { decodeBase64url, encodeBase64url } from '../lib/base64url.js'
+import { didFromPublicKey, jwkFromPublicKey, type PrivateJwk, type PublicJwk } from './did-key.js'
+
+/** A signing identity: its `did:key`, and its key as public and private JWKs. */
+export interface KeyPair {
+  readonly did: string
+  readonly publicJwk: PublicJwk
+  readonly privateJwk: PrivateJwk
+}
+
+/** A fresh Ed25519 identity. */
+export async function generateKeyPair(): Promise<KeyPair> {
+  return keyPairFromSeed(randomPrivateKey())
+}
+
+/** The identity of a 32-byte Ed25519 seed (RFC 8032 private key). Deterministic. */
+export async function keyPairFromSeed(seed: Uint8Array): Promise<KeyPair> {
+  if (!(seed instanceof Uint8Array) || seed.length !== 32) {
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', 'an Ed25519 seed is 32 bytes')
+  }
+  const publicKey = await getPublicKey(seed)
+  const publicJwk = jwkFromPublicKey(publicKey)
+  return Object.freeze({
+    did: didFromPublicKey(publicKey),
+    publicJwk: Object.freeze(publicJwk),
+    privateJwk: Object.freeze({ ...publicJwk, d: encodeBase64url(seed) }),
+  })
+}
+
+/** Rebuilds a key pair from a stored private JWK, checking that `x` belongs to `d`. */
+export async function importKeyPair(privateJwk: PrivateJwk): Promise<KeyPair> {
+  if (privateJwk?.kty !== 'OKP' || privateJwk.crv !== 'Ed25519' || typeof privateJwk.d !== 'string') {
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', 'not an Ed25519 private JWK')
+  }
+  const pair = await keyPairFromSeed(decodeBase64url(privateJwk.d, 'JWK d'))
+  if (pair.publicJwk.x !== privateJwk.x) throw new IntentcastError('ERR_INVALID_ARGUMENT', 'JWK x does not match d')
+  return pair
+}

@@ -1,0 +1,29 @@
+import * as z from 'zod/mini'
+import { commonClaims, DateTime, Did, Digest, Money, NumericDate, Quantity } from './primitives.js'
+import { DealTerms } from './term.js'
+
+/**
+ * The customer accepts one offer or counter (spec §Acceptance). It repeats the accepted
+ * proposal's quantity, price, delivery and terms, so the acceptance alone says what was agreed.
+ */
+export const AcceptancePayload = z.strictObject({
+  ...commonClaims,
+  exp: z.optional(NumericDate),
+  /** The vendor. */
+  aud: Did,
+  /** The digest of the accepted offer or counter. */
+  inReplyTo: Digest,
+  /** The digest of the intent the thread began with. */
+  intent: Digest,
+  quantity: Quantity,
+  price: Money,
+  deliverBy: z.optional(DateTime),
+  terms: DealTerms,
+  /**
+   * The DID the customer will sign the agreement with, when it is not this acceptance's issuer.
+   * A wallet casts each intent under a fresh key but keeps one key per vendor; signing this
+   * claim with the cast key is what binds the two.
+   */
+  party: z.optional(Did),
+})
+export type AcceptancePayload = z.infer<typeof AcceptancePayload>

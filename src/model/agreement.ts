@@ -1,0 +1,26 @@
+import * as z from 'zod/mini'
+import { DateTime, Did, Digest, Item, Jti, Money, NumericDate, Quantity, Version } from './primitives.js'
+import { DealTerms } from './term.js'
+
+/**
+ * The record of an agreed deal, signed by both parties over one payload (spec §Agreement).
+ * It has no `iss`: its signers are its two `parties`, customer first.
+ */
+export const AgreementPayload = z.strictObject({
+  v: Version,
+  iat: NumericDate,
+  jti: Jti,
+  parties: z.strictObject({ customer: Did, vendor: Did }),
+  refs: z.strictObject({
+    intent: Digest,
+    /** The accepted proposal: the offer, or the counter that was accepted. */
+    offer: Digest,
+    acceptance: Digest,
+  }),
+  item: Item,
+  quantity: Quantity,
+  price: Money,
+  deliverBy: z.optional(DateTime),
+  terms: DealTerms,
+})
+export type AgreementPayload = z.infer<typeof AgreementPayload>

@@ -1,0 +1,25 @@
+import * as z from 'zod/mini'
+import { commonClaims, DateTime, Did, Digest, Money, NumericDate, Quantity, text } from './primitives.js'
+import { DealTerms } from './term.js'
+
+/**
+ * A counter-proposal by either party to an offer or a counter (spec §Counter). It restates the
+ * whole proposal, so whoever accepts it accepts one complete, signed set of terms. The item
+ * stays the offer's.
+ */
+export const CounterPayload = z.strictObject({
+  ...commonClaims,
+  exp: NumericDate,
+  /** The other party. */
+  aud: Did,
+  /** The digest of the offer or counter this one answers. */
+  inReplyTo: Digest,
+  /** The digest of the intent the thread began with. */
+  intent: Digest,
+  quantity: Quantity,
+  price: Money,
+  deliverBy: z.optional(DateTime),
+  terms: DealTerms,
+  note: z.optional(text(1000)),
+})
+export type CounterPayload = z.infer<typeof CounterPayload>

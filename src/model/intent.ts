@@ -1,0 +1,29 @@
+import * as z from 'zod/mini'
+import { commonClaims, DateTime, Did, HttpsUrl, Item, Money, NumericDate, Quantity, Region } from './primitives.js'
+import { TermSet } from './term.js'
+
+/** What the customer wants, after schema.org `Demand`. */
+export const Want = z.strictObject({
+  item: Item,
+  quantity: z.optional(Quantity),
+  /** The most the customer pays for the whole quantity. A hard limit in negotiation. */
+  maxPrice: z.optional(Money),
+  /** The latest acceptable delivery. A hard limit in negotiation. */
+  deliverBy: z.optional(DateTime),
+  /** Where to deliver: ISO 3166 country or subdivision. */
+  region: z.optional(Region),
+})
+export type Want = z.infer<typeof Want>
+
+/** The customer's signed request for offers (spec §Intent). */
+export const IntentPayload = z.strictObject({
+  ...commonClaims,
+  exp: NumericDate,
+  /** Present when the intent is cast to one vendor only; absent for a broadcast. */
+  aud: z.optional(Did),
+  want: Want,
+  /** The relationship terms the customer proffers. */
+  terms: TermSet,
+  replyTo: z.optional(HttpsUrl),
+})
+export type IntentPayload = z.infer<typeof IntentPayload>

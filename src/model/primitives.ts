@@ -1,0 +1,68 @@
+import * as z from 'zod/mini'
+
+/** The protocol version every message carries in `v`. */
+export const PROTOCOL_VERSION = '0.1'
+
+export const Version = z.literal(PROTOCOL_VERSION)
+
+/** A DID. `did:key` resolves locally; other methods need a `resolveKey`. */
+export const Did = z.string().check(z.maxLength(512), z.regex(/^did:[a-z0-9]{1,32}:[A-Za-z0-9._:%-]{1,470}$/))
+
+/** A message digest: unpadded base64url SHA-256 (spec §Digests). */
+export const Digest = z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/))
+
+/** NumericDate (RFC 7519): whole seconds since the epoch. Bounded to keep arithmetic exact. */
+export const NumericDate = z.int().check(z.minimum(0), z.maximum(100_000_000_000))
+
+export const Jti = z.string().check(z.regex(/^[A-Za-z0-9_-]{8,64}$/))
+
+/** A non-negative decimal in a string: money and bounds never travel as floats. */
+export const Decimal = z.string().check(z.regex(/^(0|[1-9][0-9]{0,17})(\.[0-9]{1,8})?$/))
+
+export const Currency = z.string().check(z.regex(/^[A-Z]{3}$/))
+
+/** `{ amount: "1999.00", currency: "EUR" }`: decimal string plus ISO 4217 code. */
+export const Money = z.strictObject({ amount: Decimal, currency: Currency })
+export type Money = z.infer<typeof Money>
+
+const RFC3339 = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/
+
+/** An RFC 3339 date-time with an explicit offset, e.g. `2026-11-27T18:00:00Z`. */
+export const DateTime = z.string().check(
+  z.regex(RFC3339),
+  z.refine((s) => !Number.isNaN(Date.parse(s)), 'not a real date'),
+)
+
+/** ISO 3166-1 alpha-2 country, optionally with an ISO 3166-2 subdivision: `DE`, `DE-BE`. */
+export const Region = z.string().check(z.regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/))
+
+/** Free text a person wrote: bounded, no control characters. */
+export function text(max: number) {
+  // eslint-disable-next-line no-control-regex
+  return z.string().check(z.minLength(1), z.maxLength(max), z.regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/))
+}
+
+export const HttpsUrl = z.string().check(z.maxLength(2048), z.regex(/^https?:\/\/[^\s]+$/))
+
+/** Claims every message carries (spec §Common claims). */
+export const commonClaims = {
+  v: Version,
+  iss: Did,
+  iat: NumericDate,
+  jti: Jti,
+}
+
+export const Item = z.strictObject({
+  name: text(200),
+  category: z.optional(text(200)),
+  attributes: z.optional(
+    z.record(
+      // A leading letter keeps `__proto__` and friends out of the key space.
+      z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/)),
+      z.union([text(200), z.boolean(), z.int().check(z.minimum(-1e15), z.maximum(1e15))]),
+    ).check(z.refine((r) => Object.keys(r).length <= 32, 'at most 32 attributes')),
+  ),
+})
+export type Item = z.infer<typeof Item>
+
+export const Quantity = z.int().check(z.minimum(1), z.maximum(1_000_000))

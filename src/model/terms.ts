@@ -1,0 +1,17 @@
+import * as z from 'zod/mini'
+import { commonClaims, HttpsUrl, NumericDate, text } from './primitives.js'
+import { TermSet } from './term.js'
+
+/**
+ * An r-button declaration: the terms one party publishes (spec §Terms). The customer is the
+ * 7012 first party, the vendor the second party.
+ */
+export const TermsPayload = z.strictObject({
+  ...commonClaims,
+  exp: z.optional(NumericDate),
+  role: z.enum(['customer', 'vendor']),
+  name: z.optional(text(200)),
+  url: z.optional(HttpsUrl),
+  terms: TermSet,
+})
+export type TermsPayload = z.infer<typeof TermsPayload>

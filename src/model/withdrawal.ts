@@ -1,0 +1,12 @@
+import * as z from 'zod/mini'
+import { commonClaims, Did, Digest, text } from './primitives.js'
+
+/** Either party ends an intent, offer, counter or agreement it is party to (spec §Withdrawal). */
+export const WithdrawalPayload = z.strictObject({
+  ...commonClaims,
+  aud: z.optional(Did),
+  /** The digest of the message withdrawn. */
+  withdraws: Digest,
+  reason: z.optional(text(500)),
+})
+export type WithdrawalPayload = z.infer<typeof WithdrawalPayload>

@@ -1,0 +1,58 @@
+/**
+ * Where `verify` records the `(issuer, jti)` pairs it has accepted, so the same message is
+ * refused the second time. Async, so a shared store (Redis) can implement it for many processes.
+ */
+export interface ReplayStore {
+  /**
+   * Records `key` until `expiresAt` (milliseconds since the epoch).
+   * Resolves `true` if the key was new, `false` if it was already recorded and has not expired.
+   * Must be atomic: of two concurrent calls with one key, exactly one resolves `true`.
+   */
+  add(key: string, expiresAt: number): Promise<boolean>
+}
+
+export interface MemoryReplayStoreOptions {
+  /** The most entries kept at once. Default 100,000. */
+  maxEntries?: number
+  /** The clock, in milliseconds. Default `Date.now`. */
+  now?: () => number
+}
+
+/**
+ * The default in-memory replay store, for one process. Bounded: when full it first forgets
+ * expired entries, and if still full it forgets the oldest, since refusing every new message
+ * would let anyone who can mint keys (anyone, with did:key) lock the store.
+ */
+export class MemoryReplayStore implements ReplayStore {
+  readonly #entries = new Map<string, number>()
+  readonly #max: number
+  readonly #now: () => number
+
+  constructor(options: MemoryReplayStoreOptions = {}) {
+    this.#max = options.maxEntries ?? 100_000
+    this.#now = options.now ?? Date.now
+  }
+
+  get size(): number {
+    return this.#entries.size
+  }
+
+  async add(key: string, expiresAt: number): Promise<boolean> {
+    const now = this.#now()
+    const seen = this.#entries.get(key)
+    if (seen !== undefined && seen > now) return false
+    if (seen !== undefined) this.#entries.delete(key)
+    if (this.#entries.size >= this.#max) this.#evict(now)
+    this.#entries.set(key, expiresAt)
+    return true
+  }
+
+  #evict(now: number): void {
+    for (const [key, expiresAt] of this.#entries) if (expiresAt <= now) this.#entries.delete(key)
+    // Map iterates in insertion order, so the first keys are the oldest.
+    for (const key of this.#entries.keys()) {
+      if (this.#entries.size < this.#max) break
+      this.#entries.delete(key)
+    }
+  }
+}

@@ -1,0 +1,245 @@
+import { IntentcastError } from '../errors.js'
+import type { AgreementBody } from '../envelope/agreement.js'
+import type { Verified } from '../envelope/verify.js'
+import { sameJson } from '../lib/same.js'
+
+/** Where a thread stands. spec §Thread state machine. */
+export type ThreadState = 'open' | 'accepted' | 'agreed' | 'withdrawn' | 'terminated' | 'expired'
+
+const DPV = 'https://w3id.org/dpv#'
+
+/** The DPV negotiation status of each state (`open` splits by the last move; see `status`). */
+export const DPV_STATUS = Object.freeze({
+  initiated: `${DPV}AgreementNegotiationInitiated`,
+  pendingResponse: `${DPV}AgreementNegotiationPendingResponse`,
+  counterOfferMade: `${DPV}AgreementNegotiationCounterOfferMade`,
+  confirmationRequired: `${DPV}AgreementNegotiationConfirmationRequired`,
+  accepted: `${DPV}AgreementAccepted`,
+  terminated: `${DPV}AgreementNegotiationTerminated`,
+  expired: `${DPV}AgreementNegotiationExpired`,
+})
+
+type Proposal = Verified<'offer'> | Verified<'counter'>
+
+const TOLERANCE = 30
+
+function fail(code: 'ERR_BROKEN_LINK' | 'ERR_ILLEGAL_MOVE', message: string): never {
+  throw new IntentcastError(code, message)
+}
+
+/**
+ * One negotiation: an intent, the offers and counters it drew, and at most one acceptance and
+ * agreement. `add` applies a verified message as a move and refuses what the state machine
+ * does not allow: a broken reference (ERR_BROKEN_LINK) or an illegal move (ERR_ILLEGAL_MOVE).
+ * Each move's time is checked against the message it answers, not against the clock, so an
+ * old thread re-verifies from its stored bytes.
+ */
+export class Thread {
+  readonly intent: Verified<'intent'>
+  readonly #messages: Verified[] = []
+  readonly #byDigest = new Map<string, Verified>()
+  readonly #withdrawn = new Set<string>()
+  #acceptance: Verified<'acceptance'> | undefined
+  #agreement: Verified<'agreement'> | undefined
+  #last: Verified
+
+  constructor(intent: Verified<'intent'>) {
+    if (intent?.kind !== 'intent') fail('ERR_BROKEN_LINK', 'a thread starts with an intent')
+    this.intent = intent
+    this.#last = intent
+    this.#remember(intent)
+  }
+
+  /** Every message in the order it was added, the intent first. */
+  get messages(): readonly Verified[] {
+    return this.#messages
+  }
+
+  /** The offers and counters, in order. */
+  get proposals(): readonly Proposal[] {
+    return this.#messages.filter((m): m is Proposal => m.kind === 'offer' || m.kind === 'counter')
+  }
+
+  get acceptance(): Verified<'acceptance'> | undefined {
+    return this.#acceptance
+  }
+
+  get agreement(): Verified<'agreement'> | undefined {
+    return this.#agreement
+  }
+
+  /** The state at `now` (default: the clock). Expiry closes an open thread. */
+  state(now: Date = new Date()): ThreadState {
+    if (this.#agreement) return this.#withdrawn.has(this.#agreement.digest) ? 'terminated' : 'agreed'
+    if (this.#withdrawn.has(this.intent.digest)) return 'withdrawn'
+    if (this.#acceptance) return 'accepted'
+    const t = now.getTime() / 1000
+    const alive = this.intent.payload.exp > t || this.proposals.some((p) => !this.#withdrawn.has(p.digest) && p.payload.exp > t)
+    return alive ? 'open' : 'expired'
+  }
+
+  /** The DPV negotiation status IRI for the state at `now`. */
+  status(now: Date = new Date()): string {
+    switch (this.state(now)) {
+      case 'agreed':
+        return DPV_STATUS.accepted
+      case 'terminated':
+      case 'withdrawn':
+        return DPV_STATUS.terminated
+      case 'expired':
+        return DPV_STATUS.expired
+      case 'accepted':
+        return DPV_STATUS.confirmationRequired
+      case 'open':
+        return this.#last.kind === 'counter' ? DPV_STATUS.counterOfferMade : this.#last.kind === 'offer' ? DPV_STATUS.pendingResponse : DPV_STATUS.initiated
+    }
+  }
+
+  /** The proposals still open at `now`: neither withdrawn nor expired, and no agreement yet. */
+  openProposals(now: Date = new Date()): Proposal[] {
+    if (this.#agreement || this.#withdrawn.has(this.intent.digest)) return []
+    const t = now.getTime() / 1000
+    return this.proposals.filter((p) => !this.#withdrawn.has(p.digest) && p.payload.exp > t)
+  }
+
+  /** Applies one verified message as the next move. Throws ERR_BROKEN_LINK or ERR_ILLEGAL_MOVE. */
+  add(message: Verified): this {
+    if (this.#byDigest.has(message.digest)) fail('ERR_ILLEGAL_MOVE', `this ${message.kind} is already in the thread`)
+    switch (message.kind) {
+      case 'offer':
+        this.#offer(message)
+        break
+      case 'counter':
+        this.#counter(message)
+        break
+      case 'acceptance':
+        this.#accept(message)
+        break
+      case 'agreement':
+        this.#agree(message)
+        break
+      case 'withdrawal':
+        this.#withdraw(message)
+        break
+      default:
+        fail('ERR_ILLEGAL_MOVE', `a ${message.kind} is not a move in a thread`)
+    }
+    this.#remember(message)
+    this.#last = message
+    return this
+  }
+
+  #remember(m: Verified): void {
+    this.#messages.push(m)
+    this.#byDigest.set(m.digest, m)
+  }
+
+  #requireOpen(move: string, at: number): void {
+    if (this.#agreement) fail('ERR_ILLEGAL_MOVE', `${move} after the agreement`)
+    if (this.#withdrawn.has(this.intent.digest)) fail('ERR_ILLEGAL_MOVE', `${move} after the intent was withdrawn`)
+    if (this.#acceptance) fail('ERR_ILLEGAL_MOVE', `${move} after an acceptance`)
+    if (at > this.intent.payload.exp + TOLERANCE) fail('ERR_ILLEGAL_MOVE', `${move} after the intent expired`)
+  }
+
+  /** The open proposal `digest` names; `answered` must have been live when `at` happened. */
+  #proposal(digest: string, at: number, move: string): Proposal {
+    const p = this.#byDigest.get(digest)
+    if (!p || (p.kind !== 'offer' && p.kind !== 'counter')) fail('ERR_BROKEN_LINK', `${move} answers ${digest}, which is no offer or counter in this thread`)
+    if (this.#withdrawn.has(p.digest)) fail('ERR_ILLEGAL_MOVE', `${move} answers a withdrawn ${p.kind}`)
+    if (at > p.payload.exp + TOLERANCE) fail('ERR_ILLEGAL_MOVE', `${move} answers an expired ${p.kind}`)
+    if (at + TOLERANCE < p.payload.iat) fail('ERR_BROKEN_LINK', `${move} predates the ${p.kind} it answers`)
+    return p
+  }
+
+  #offer(m: Verified<'offer'>): void {
+    if (m.payload.inReplyTo !== this.intent.digest) fail('ERR_BROKEN_LINK', 'the offer does not answer this intent')
+    if (m.payload.aud !== this.intent.issuer) fail('ERR_BROKEN_LINK', "the offer is not addressed to the intent's issuer")
+    this.#requireOpen('an offer', m.payload.iat)
+  }
+
+  #counter(m: Verified<'counter'>): void {
+    if (m.payload.intent !== this.intent.digest) fail('ERR_BROKEN_LINK', 'the counter belongs to another intent')
+    this.#requireOpen('a counter', m.payload.iat)
+    const answered = this.#proposal(m.payload.inReplyTo, m.payload.iat, 'the counter')
+    if (m.issuer !== answered.payload.aud || m.payload.aud !== answered.issuer) {
+      fail('ERR_BROKEN_LINK', 'a counter goes back from the party the proposal was addressed to')
+    }
+  }
+
+  #accept(m: Verified<'acceptance'>): void {
+    if (m.payload.intent !== this.intent.digest) fail('ERR_BROKEN_LINK', 'the acceptance belongs to another intent')
+    if (this.#acceptance) fail('ERR_ILLEGAL_MOVE', 'the thread already has an acceptance')
+    this.#requireOpen('an acceptance', m.payload.iat)
+    const p = this.#proposal(m.payload.inReplyTo, m.payload.iat, 'the acceptance')
+    if (m.issuer !== this.intent.issuer || p.payload.aud !== this.intent.issuer) {
+      fail('ERR_BROKEN_LINK', "only the intent's issuer accepts, and only a proposal addressed to it")
+    }
+    if (m.payload.aud !== p.issuer) fail('ERR_BROKEN_LINK', 'the acceptance is not addressed to the proposer')
+    const { quantity, price, deliverBy, terms } = p.payload
+    if (!sameJson({ quantity, price, deliverBy, terms }, { quantity: m.payload.quantity, price: m.payload.price, deliverBy: m.payload.deliverBy, terms: m.payload.terms })) {
+      fail('ERR_BROKEN_LINK', 'the acceptance does not repeat the proposal it accepts')
+    }
+    this.#acceptance = m
+  }
+
+  #agree(m: Verified<'agreement'>): void {
+    if (this.#agreement) fail('ERR_ILLEGAL_MOVE', 'the thread already has an agreement')
+    const a = this.#acceptance
+    if (!a) fail('ERR_BROKEN_LINK', 'an agreement needs an acceptance first')
+    const { refs, parties } = m.payload
+    if (refs.intent !== this.intent.digest || refs.acceptance !== a.digest || refs.offer !== a.payload.inReplyTo) {
+      fail('ERR_BROKEN_LINK', 'the agreement does not reference this intent, acceptance and accepted proposal')
+    }
+    if (parties.customer !== (a.payload.party ?? a.issuer) || parties.vendor !== a.payload.aud) {
+      fail('ERR_BROKEN_LINK', 'the agreement is not between the parties of the acceptance')
+    }
+    const offer = this.#firstOffer(this.#byDigest.get(refs.offer) as Proposal)
+    const { quantity, price, deliverBy, terms } = a.payload
+    if (!sameJson({ item: offer.payload.item, quantity, price, deliverBy, terms }, { item: m.payload.item, quantity: m.payload.quantity, price: m.payload.price, deliverBy: m.payload.deliverBy, terms: m.payload.terms })) {
+      fail('ERR_BROKEN_LINK', 'the agreement does not carry the accepted terms exactly')
+    }
+    this.#agreement = m
+  }
+
+  /**
+   * The agreement body for the accepted proposal, exactly as negotiated: ready for
+   * `signAgreement`. Either party can build it and gets the same body.
+   */
+  agreementBody(): AgreementBody {
+    const a = this.#acceptance
+    if (!a) fail('ERR_ILLEGAL_MOVE', 'nothing has been accepted yet')
+    const offer = this.#firstOffer(this.#byDigest.get(a.payload.inReplyTo) as Proposal)
+    const { quantity, price, deliverBy, terms } = a.payload
+    return {
+      parties: { customer: a.payload.party ?? a.issuer, vendor: a.payload.aud },
+      refs: { intent: this.intent.digest, offer: a.payload.inReplyTo, acceptance: a.digest },
+      item: offer.payload.item,
+      quantity,
+      price,
+      ...(deliverBy !== undefined && { deliverBy }),
+      terms,
+    }
+  }
+
+  /** The offer a chain of counters started from: it names the item. */
+  #firstOffer(p: Proposal): Verified<'offer'> {
+    let cur: Proposal = p
+    while (cur.kind === 'counter') cur = this.#byDigest.get(cur.payload.inReplyTo) as Proposal
+    return cur
+  }
+
+  #withdraw(m: Verified<'withdrawal'>): void {
+    const target = this.#byDigest.get(m.payload.withdraws)
+    if (!target) fail('ERR_BROKEN_LINK', 'the withdrawal names no message in this thread')
+    if (this.#withdrawn.has(target.digest)) fail('ERR_ILLEGAL_MOVE', `the ${target.kind} is already withdrawn`)
+    const parties = target.kind === 'agreement' ? target.signers : [target.issuer, ...('aud' in target.payload && target.payload.aud ? [target.payload.aud] : [])]
+    if (!parties.includes(m.issuer)) fail('ERR_BROKEN_LINK', `only a party to the ${target.kind} may withdraw it`)
+    if (target.kind === 'agreement') {
+      this.#withdrawn.add(target.digest)
+      return
+    }
+    if (target.kind !== 'intent' && target.kind !== 'offer' && target.kind !== 'counter') fail('ERR_ILLEGAL_MOVE', `a ${target.kind} cannot be withdrawn`)
+    if (this.#agreement) fail('ERR_ILLEGAL_MOVE', `the ${target.kind} cannot be withdrawn after the agreement`)
+    this.#withdrawn.add(target.digest)
+  }
+}

@@ -1,0 +1,22 @@
+import { IntentcastError } from '../errors.js'
+import { verifyInternal, type Verified, type VerifyOptions } from '../envelope/verify.js'
+import { Thread } from './thread.js'
+
+export type VerifyThreadOptions = Pick<VerifyOptions, 'resolveKey' | 'maxBytes'>
+
+/**
+ * Verifies a whole thread, intent first, in the order the messages happened: every signature
+ * and schema, every reference, the parties, and every move against the state machine.
+ * Time is checked move by move (nothing answers an expired message), not against the clock,
+ * so a thread kept for years still verifies. Returns the Thread; ask it for `state()`.
+ */
+export async function verifyThread(messages: ReadonlyArray<string | Verified>, options: VerifyThreadOptions = {}): Promise<Thread> {
+  if (!Array.isArray(messages) || messages.length === 0) throw new IntentcastError('ERR_BROKEN_LINK', 'a thread needs at least its intent')
+  const verified: Verified[] = []
+  for (const m of messages) verified.push(typeof m === 'string' ? await verifyInternal(m, { ...options, timeless: true }) : m)
+  const [intent, ...moves] = verified
+  if (intent!.kind !== 'intent') throw new IntentcastError('ERR_BROKEN_LINK', 'a thread starts with an intent')
+  const thread = new Thread(intent!)
+  for (const m of moves) thread.add(m)
+  return thread
+}
