@@ -1,0 +1,7 @@
+import { coreVectors } from './vectors-core.js'
+
+/** Every vector file, by name. */
+export async function allVectors(): Promise<Record<string, unknown>> {
+  const core = await coreVectors()
+  return { keys: core.keys, messages: core.messages, threads: core.threads }
+}
