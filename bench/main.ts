@@ -1,0 +1,54 @@
+/**
+ * `npm run bench`: throughput of intentcast's hot paths, each as a ratio to raw node:crypto
+ * Ed25519 verify measured in the same run, so the figures compare across noisy machines.
+ * Prints JSON.
+ */
+import { createPublicKey, verify as nodeVerify } from 'node:crypto'
+import { generateKeyPair, MemoryReplayStore, signIntent, verify } from '../src/index.js'
+import { measure, type Result } from './harness.js'
+
+const customer = await generateKeyPair()
+const body = {
+  want: {
+    item: { name: 'cargo bike', category: 'bicycles', attributes: { wheels: 3, electric: true } },
+    quantity: 1,
+    maxPrice: { amount: '2000.00', currency: 'EUR' },
+    deliverBy: '2030-01-09T17:00:00Z',
+    region: 'DE-BE',
+  },
+  terms: {
+    agreements: ['SD-BASE', 'SD-BASE-A'],
+    conditions: [
+      { id: 'retention-days', value: '30', unit: 'day', required: true },
+      { id: 'deletion-on-request', value: true, required: true },
+      { id: 'returns-days', value: '14', unit: 'day' },
+    ],
+  },
+}
+
+// Distinct intents, so the replay store sees each jti once, as a vendor would.
+const POOL = 40_000
+const intents: string[] = []
+for (let i = 0; i < POOL; i++) intents.push(await signIntent(body, customer))
+let next = 0
+const take = () => intents[next++ % POOL]!
+
+// The baseline: the same signature check with nothing around it.
+const sample = intents[0]!
+const dot = sample.lastIndexOf('.')
+const signingInput = Buffer.from(sample.slice(0, dot))
+const signature = Buffer.from(sample.slice(dot + 1), 'base64url')
+const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: customer.publicJwk.x }, format: 'jwk' })
+
+const results: Result[] = []
+const baseline = await measure('node:crypto Ed25519 verify (baseline)', 1, () => nodeVerify(null, signingInput, key, signature))
+results.push(baseline)
+
+let replay = new MemoryReplayStore({ maxEntries: POOL * 2 })
+results.push(await measure('verify(intent) end to end, sequential', 1, () => verify(take(), { expect: 'intent', replay })))
+replay = new MemoryReplayStore({ maxEntries: POOL * 2 })
+results.push(await measure('verify(intent) end to end, 1,000 in flight', 1000, () => Promise.all(Array.from({ length: 1000 }, () => verify(take(), { expect: 'intent', replay })))))
+results.push(await measure('signIntent', 1, () => signIntent(body, customer)))
+
+for (const r of results) r.ratio = Number((r.opsPerSec / baseline.opsPerSec).toFixed(3))
+console.log(JSON.stringify({ node: process.version, intentBytes: sample.length, results }, null, 2))
