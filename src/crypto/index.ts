@@ -1,0 +1,113 @@
+/**
+ * `intentcast/crypto`: Ed25519 signing and verification by the intentcast rule (see
+ * spec/intentcast.md, "Ed25519 verification rule"): RFC 8032 cofactorless verification that
+ * also refuses S >= L, non-canonical encodings and small-order points, identically on every
+ * backend.
+ *
+ * @example
+ * ```ts
+ * import { getPublicKey, randomPrivateKey, signEd25519, verifyEd25519 } from 'intentcast/crypto'
+ *
+ * const privateKey = randomPrivateKey()
+ * const publicKey = await getPublicKey(privateKey)
+ * const signature = await signEd25519(privateKey, message)
+ * const ok = await verifyEd25519(publicKey, message, signature)
+ * ```
+ * @module
+ */
+import { isIntentcastError } from '../errors.js'
+import { abytes } from './bytes.js'
+import {
+  type Ed25519Backend,
+  type PreparedPublicKey,
+  preparePrivateKey,
+  preparePublicKey,
+  resolveBackend,
+  signPrepared,
+  verifyPrepared,
+} from './prepared.js'
+
+export type { Ed25519Backend }
+
+export interface Ed25519Options {
+  /** Default: `native` (node:crypto or WebCrypto) where the runtime offers Ed25519, else `noble`. */
+  backend?: Ed25519Backend
+}
+
+/** Imported public keys, most recently used last. `null` remembers a key that breaks the rule. */
+const cache = new Map<string, Promise<PreparedPublicKey | null>>()
+const CACHE_SIZE = 256
+
+function cachedPublicKey(raw: Uint8Array, backend: Ed25519Backend): Promise<PreparedPublicKey | null> {
+  const id = backend + String.fromCharCode(...raw)
+  let key = cache.get(id)
+  if (key !== undefined) {
+    cache.delete(id) // re-inserted below, as the most recently used
+  } else {
+    key = preparePublicKey(raw, backend).catch((error: unknown) => {
+      if (isIntentcastError(error, 'ERR_KEY_UNRESOLVED')) return null
+      cache.delete(id) // an unexpected failure may be transient: do not remember it
+      throw error
+    })
+    if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!)
+  }
+  cache.set(id, key)
+  return key
+}
+
+/**
+ * Verifies an Ed25519 signature by the intentcast rule.
+ * Resolves to false, never rejects, for a signature that does not verify: a wrong signature,
+ * a signature of the wrong length, or a public key that breaks the rule.
+ * @param publicKey - 32-byte public key.
+ * @param message - the signed bytes.
+ * @param signature - 64-byte signature.
+ * @throws {TypeError} if an argument is not a Uint8Array.
+ * @throws {RangeError} if `publicKey` is not 32 bytes or `options.backend` is unknown.
+ */
+export async function verifyEd25519(
+  publicKey: Uint8Array,
+  message: Uint8Array,
+  signature: Uint8Array,
+  options: Ed25519Options = {},
+): Promise<boolean> {
+  abytes(publicKey, 'publicKey', 32)
+  abytes(message, 'message')
+  abytes(signature, 'signature')
+  const key = await cachedPublicKey(publicKey, await resolveBackend(options.backend))
+  return key !== null && verifyPrepared(key, message, signature, true)
+}
+
+/**
+ * Signs `message` (RFC 8032 Ed25519, deterministic).
+ * Private keys are imported per call and never cached: no secret outlives the call in a
+ * module-level structure.
+ * @param privateKey - the 32-byte RFC 8032 private key (seed).
+ * @returns the 64-byte signature.
+ * @throws {TypeError} if an argument is not a Uint8Array.
+ * @throws {RangeError} if `privateKey` is not 32 bytes or `options.backend` is unknown.
+ */
+export async function signEd25519(
+  privateKey: Uint8Array,
+  message: Uint8Array,
+  options: Ed25519Options = {},
+): Promise<Uint8Array> {
+  abytes(privateKey, 'privateKey', 32)
+  abytes(message, 'message')
+  return signPrepared(await preparePrivateKey(privateKey, options.backend), message)
+}
+
+/**
+ * The 32-byte public key of a 32-byte RFC 8032 private key (seed).
+ * @throws {TypeError} if `privateKey` is not a Uint8Array.
+ * @throws {RangeError} if `privateKey` is not 32 bytes or `options.backend` is unknown.
+ */
+export async function getPublicKey(privateKey: Uint8Array, options: Ed25519Options = {}): Promise<Uint8Array> {
+  abytes(privateKey, 'privateKey', 32)
+  return (await preparePrivateKey(privateKey, options.backend)).publicKey
+}
+
+/** A fresh 32-byte private key (seed) from the platform CSPRNG. */
+export function randomPrivateKey(): Uint8Array {
+  return crypto.getRandomValues(new Uint8Array(32))
+}

@@ -1,0 +1,128 @@
+/**
+ * Keys imported once, verified many times: the hot path of message verification.
+ *
+ * Internal to the SDK (not exported from `intentcast/crypto`). The rule's prechecks run here,
+ * in front of whichever backend is chosen, so every backend answers by the same rule.
+ */
+import { IntentcastError } from '../errors.js'
+import { abytes } from './bytes.js'
+import type { Engine, Signer, Verifier } from './engine.js'
+import { loadNative } from './native.js'
+import { nobleEngine } from './noble.js'
+import { checkPublicKeyBytes, checkSignatureBytes } from './rule.js'
+
+/** `native`: node:crypto or WebCrypto. `noble`: pure JS, works everywhere. */
+export type Ed25519Backend = 'native' | 'noble'
+
+export interface PreparedPublicKey {
+  /** The 32-byte key. Owned by this object: do not mutate. */
+  readonly raw: Uint8Array
+  readonly backend: Ed25519Backend
+}
+
+export interface PreparedPrivateKey {
+  /** The 32-byte public key of this private key. */
+  readonly publicKey: Uint8Array
+  readonly backend: Ed25519Backend
+}
+
+// Symbol-keyed, so the imported key handles stay out of the public type and of JSON.stringify.
+const VERIFY = Symbol('verify')
+const SIGN = Symbol('sign')
+
+interface PublicKeyHandle extends PreparedPublicKey {
+  readonly [VERIFY]: Verifier
+}
+
+interface PrivateKeyHandle extends PreparedPrivateKey {
+  readonly [SIGN]: Signer
+}
+
+let defaultBackend: Promise<Ed25519Backend> | undefined
+
+/**
+ * `backend` if named; otherwise the default, found once: `native` where the runtime offers
+ * Ed25519 (node:crypto, or WebCrypto with Ed25519), else `noble`.
+ * @throws {RangeError} if `backend` is neither `native` nor `noble`.
+ */
+export function resolveBackend(backend?: Ed25519Backend): Promise<Ed25519Backend> {
+  if (backend === 'native' || backend === 'noble') return Promise.resolve(backend)
+  if (backend !== undefined) throw new RangeError(`unknown Ed25519 backend: ${String(backend)}`)
+  defaultBackend ??= loadNative().then(
+    () => 'native' as const,
+    () => 'noble' as const,
+  )
+  return defaultBackend
+}
+
+function engine(backend: Ed25519Backend): Promise<Engine> {
+  return backend === 'native' ? loadNative() : Promise.resolve(nobleEngine)
+}
+
+/**
+ * Checks a public key against the rule and imports it into the backend, once.
+ * @throws {TypeError} if `raw` is not a Uint8Array.
+ * @throws {RangeError} if `backend` is not a known backend.
+ * @throws {IntentcastError} `ERR_KEY_UNRESOLVED` if `raw` is not 32 bytes or breaks the rule
+ *   (non-canonical, small order, not on the curve).
+ */
+export async function preparePublicKey(raw: Uint8Array, backend?: Ed25519Backend): Promise<PreparedPublicKey> {
+  abytes(raw, 'publicKey')
+  const chosen = await resolveBackend(backend)
+  if (!checkPublicKeyBytes(raw)) {
+    throw new IntentcastError('ERR_KEY_UNRESOLVED', 'not an acceptable Ed25519 public key')
+  }
+  const owned = Uint8Array.from(raw) // the caller may reuse its buffer
+  const verify = await (await engine(chosen)).importPublicKey(owned)
+  const key: PublicKeyHandle = { raw: owned, backend: chosen, [VERIFY]: verify }
+  return Object.freeze(key)
+}
+
+/**
+ * Imports a 32-byte RFC 8032 private key (the seed) into the backend, once.
+ * @throws {TypeError} if `seed` is not a Uint8Array.
+ * @throws {RangeError} if `seed` is not 32 bytes or `backend` is not a known backend.
+ */
+export async function preparePrivateKey(seed: Uint8Array, backend?: Ed25519Backend): Promise<PreparedPrivateKey> {
+  abytes(seed, 'privateKey', 32)
+  const chosen = await resolveBackend(backend)
+  const { publicKey, sign } = await (await engine(chosen)).importPrivateKey(seed)
+  const key: PrivateKeyHandle = { publicKey, backend: chosen, [SIGN]: sign }
+  return Object.freeze(key)
+}
+
+/**
+ * Verifies `signature` on `message` under a prepared key, by the rule.
+ *
+ * `inline: true` verifies synchronously on this thread, fastest when nothing else is waiting.
+ * `inline: false` hands the curve math to libuv's thread pool (node `crypto.verify` with a
+ * callback), so all cores work when many verifications are queued. Ignored by the noble and
+ * WebCrypto backends.
+ *
+ * Resolves to false, never rejects, for a signature that does not verify, including one of
+ * the wrong length or one that breaks the rule.
+ * @throws {TypeError} if `key` is not from `preparePublicKey` or an argument is not a Uint8Array.
+ */
+export async function verifyPrepared(
+  key: PreparedPublicKey,
+  message: Uint8Array,
+  signature: Uint8Array,
+  inline: boolean,
+): Promise<boolean> {
+  const verify = (key as Partial<PublicKeyHandle>)[VERIFY]
+  if (verify === undefined) throw new TypeError('"key" expected a PreparedPublicKey from preparePublicKey()')
+  abytes(message, 'message')
+  abytes(signature, 'signature')
+  return checkSignatureBytes(signature) && verify(message, signature, inline)
+}
+
+/**
+ * Signs `message` with a prepared private key; resolves to the 64-byte signature.
+ * @throws {TypeError} if `key` is not from `preparePrivateKey` or `message` is not a Uint8Array.
+ */
+export async function signPrepared(key: PreparedPrivateKey, message: Uint8Array): Promise<Uint8Array> {
+  const sign = (key as Partial<PrivateKeyHandle>)[SIGN]
+  if (sign === undefined) throw new TypeError('"key" expected a PreparedPrivateKey from preparePrivateKey()')
+  abytes(message, 'message')
+  return sign(message)
+}

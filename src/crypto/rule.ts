@@ -1,0 +1,140 @@
+/**
+ * # The intentcast Ed25519 verification rule
+ *
+ * Ed25519 implementations disagree on edge cases that RFC 8032 leaves open or that they
+ * implement differently (cofactored vs cofactorless equation, small-order and mixed-order
+ * points, non-canonical encodings, unreduced S). A protocol where two verifiers can reach
+ * different answers on the same signed message is broken, so intentcast fixes one rule and
+ * every backend enforces exactly this rule:
+ *
+ * A signature `sig` on message `M` under public key `A` is valid if and only if all hold:
+ *
+ * 1. `A` is exactly 32 bytes and `sig` is exactly 64 bytes, split as `R = sig[0..32)`,
+ *    `S = sig[32..64)`.
+ * 2. `S`, read as a 256-bit little-endian integer, is below the group order
+ *    `L = 2^252 + 27742317777372353535851937790883648493`.
+ * 3. `A` and `R` are canonical point encodings: the low 255 bits, read little-endian as `y`,
+ *    satisfy `y < p` where `p = 2^255 - 19`; and the encoding is not one of the two with
+ *    `x = 0` and the sign bit set (`0100…0080` and `ecff…ffff`).
+ * 4. Neither `A` nor `R` is one of the 8 points of small order (order dividing 8), whose
+ *    canonical encodings (hex, as in `SMALL_ORDER_ENCODINGS`) are:
+ *    `0100000000000000000000000000000000000000000000000000000000000000` (order 1),
+ *    `ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f` (order 2),
+ *    `0000000000000000000000000000000000000000000000000000000000000000` (order 4),
+ *    `0000000000000000000000000000000000000000000000000000000000000080` (order 4),
+ *    `26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05` (order 8),
+ *    `26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85` (order 8),
+ *    `c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a` (order 8),
+ *    `c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa` (order 8).
+ * 5. `A` decodes to a point on the curve (RFC 8032 §5.1.3).
+ * 6. With `k = SHA-512(R || A || M)` read little-endian and reduced mod `L`, and `B` the base
+ *    point, the canonical encoding of the point `[S]B - [k]A` equals the 32 bytes `R`
+ *    (RFC 8032 §5.1.7 *cofactorless*: no multiplication by 8, bytes compared, not points).
+ *
+ * Points of mixed order (a non-zero small-order component added to a large-order point) are
+ * not rejected by themselves: equation 6 decides, and it rejects the signatures that only a
+ * cofactored verifier would accept. `R` is never decoded: the left side of 6 is always a
+ * canonical encoding of a curve point, so a bad `R` can only fail the comparison.
+ *
+ * Steps 1–4 look at bytes only; they are the cheap prechecks below, run by every backend before
+ * any curve arithmetic. That is what makes node:crypto (OpenSSL, cofactorless but lax about
+ * small-order and x = 0 encodings) and the pure-JS backend agree by construction.
+ *
+ * @module
+ */
+import { Point } from '@noble/ed25519'
+
+/** Canonical encodings of the 8 small-order points, hex. See rule step 4. */
+export const SMALL_ORDER_ENCODINGS: readonly string[] = Object.freeze([
+  '0100000000000000000000000000000000000000000000000000000000000000',
+  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  '0000000000000000000000000000000000000000000000000000000000000000',
+  '0000000000000000000000000000000000000000000000000000000000000080',
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05',
+  '26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a',
+  'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa',
+])
+
+const fromHex = (hex: string): Uint8Array =>
+  Uint8Array.from(hex.match(/../g) ?? [], (byte) => parseInt(byte, 16))
+
+/**
+ * The encodings above with the sign bit cleared, i.e. their y coordinates. Comparing y rather
+ * than whole encodings also catches the two x = 0 encodings with the sign bit set, the only
+ * non-canonical forms left once y < p is enforced.
+ */
+const SMALL_ORDER_Y: readonly Uint8Array[] = Object.freeze(
+  SMALL_ORDER_ENCODINGS.map((hex) => {
+    const y = fromHex(hex)
+    y[31] = y[31]! & 0x7f
+    return y
+  }),
+)
+
+/** L, little-endian. */
+const L_BYTES = fromHex('edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010')
+
+/** True when the 32 bytes at `off` encode y < p (sign bit ignored). */
+function isCanonicalY(b: Uint8Array, off: number): boolean {
+  // Little-endian, y >= p = 2^255 - 19 exactly when the top byte (sign bit cleared) is 0x7f,
+  // bytes 30 down to 1 are 0xff, and byte 0 is 0xed or more.
+  if ((b[off + 31]! & 0x7f) !== 0x7f) return true
+  for (let i = off + 30; i > off; i--) if (b[i] !== 0xff) return true
+  return b[off]! < 0xed
+}
+
+/** Marks the first bytes of SMALL_ORDER_Y, so almost every R is cleared by one table lookup. */
+const SMALL_ORDER_FIRST_BYTE = new Uint8Array(256)
+for (const y of SMALL_ORDER_Y) SMALL_ORDER_FIRST_BYTE[y[0]!] = 1
+
+/** True when the y coordinate at `off` (sign bit ignored) is that of a small-order point. */
+function hasSmallOrderY(b: Uint8Array, off: number): boolean {
+  if (SMALL_ORDER_FIRST_BYTE[b[off]!] === 0) return false
+  for (let j = 0; j < SMALL_ORDER_Y.length; j++) {
+    const y = SMALL_ORDER_Y[j]!
+    let i = 0
+    while (i < 31 && b[off + i] === y[i]) i++
+    if (i === 31 && (b[off + 31]! & 0x7f) === y[31]) return true
+  }
+  return false
+}
+
+/** Rule steps 3 and 4 for the encoding at `off`. */
+function isAcceptableEncoding(b: Uint8Array, off: number): boolean {
+  return isCanonicalY(b, off) && !hasSmallOrderY(b, off)
+}
+
+/** True when the 32 little-endian bytes at `off` are an integer below L. */
+function isBelowL(b: Uint8Array, off: number): boolean {
+  for (let i = 31; i >= 0; i--) {
+    const x = b[off + i]!
+    const l = L_BYTES[i]!
+    if (x !== l) return x < l
+  }
+  return false
+}
+
+/**
+ * Rule steps 1, 3, 4 and 5 for a public key: 32 bytes, canonical, not of small order, on the
+ * curve. Decoding costs a square root, which is fine because keys are checked once and then
+ * cached by the callers.
+ */
+export function checkPublicKeyBytes(a: Uint8Array): boolean {
+  if (a.length !== 32 || !isAcceptableEncoding(a, 0)) return false
+  try {
+    // zip215 = false is RFC 8032 strict decoding; it only throws for a y with no matching x here.
+    Point.fromBytes(a, false)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Rule steps 1–4 for a signature: 64 bytes, `S < L`, `R` canonical and not of small order.
+ * Bytes only, no curve arithmetic: this runs before every verification.
+ */
+export function checkSignatureBytes(sig: Uint8Array): boolean {
+  return sig.length === 64 && isBelowL(sig, 32) && isAcceptableEncoding(sig, 0)
+}
