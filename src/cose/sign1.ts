@@ -1,0 +1,74 @@
+import { encodeCbor } from './cbor-encode.js'
+import { CborTag } from './cbor-value.js'
+import { COSE_TAG, type CoseHeaderMap } from './constants.js'
+import { requireKey, signEdDSA, verifyEdDSA } from './eddsa.js'
+import { checkHeaders, decodeProtected, prepareSignerHeaders } from './headers.js'
+import {
+  EXTERNAL_AAD,
+  type VerifyCoseOptions,
+  decodeCoseMessage,
+  invalid,
+  readBytes,
+  readHeaderMap,
+  readPayload,
+  requirePayload,
+} from './message.js'
+
+export interface CoseSign1Options {
+  /** `alg` is set to EdDSA (-8) when absent; any other `alg` is refused. */
+  readonly protectedHeader: CoseHeaderMap
+  readonly unprotectedHeader?: CoseHeaderMap
+}
+
+export interface VerifiedCoseSign1 {
+  readonly payload: Uint8Array
+  readonly protectedHeader: CoseHeaderMap
+  readonly unprotectedHeader: CoseHeaderMap
+}
+
+/**
+ * Signs `payload` as a tagged COSE_Sign1 (RFC 9052 §4.2) with EdDSA over Ed25519, in
+ * deterministic encoding, so the same inputs always give the same bytes.
+ * @param privateKey - the 32-byte Ed25519 private key (seed).
+ */
+export async function signCoseSign1(
+  payload: Uint8Array,
+  privateKey: Uint8Array,
+  options: CoseSign1Options,
+): Promise<Uint8Array> {
+  requirePayload(payload)
+  if (typeof options !== 'object' || options === null) invalid('options with a protectedHeader are required')
+  const { protectedBytes, unprotectedHeader } = prepareSignerHeaders(options.protectedHeader, options.unprotectedHeader)
+  const signature = await signEdDSA(privateKey, toBeSigned(protectedBytes, payload))
+  return encodeCbor(new CborTag(COSE_TAG.sign1, [protectedBytes, unprotectedHeader, payload, signature]))
+}
+
+/**
+ * Verifies a tagged COSE_Sign1 from a stranger against one raw Ed25519 public key: strict
+ * deterministic CBOR, `alg` exactly EdDSA in the protected header, no label in both buckets,
+ * no `crit` this layer does not understand, an attached payload, and a valid signature.
+ * Applies no protocol rules beyond COSE.
+ * @throws ERR_TOO_LARGE, ERR_MALFORMED, ERR_UNSUPPORTED_ALG, ERR_SIGNATURE_INVALID; and
+ *   ERR_INVALID_ARGUMENT for a bad key or option.
+ */
+export async function verifyCoseSign1(
+  bytes: Uint8Array,
+  publicKey: Uint8Array,
+  options: VerifyCoseOptions = {},
+): Promise<VerifiedCoseSign1> {
+  requireKey(publicKey, 'publicKey')
+  const [protectedField, unprotectedField, payloadField, signatureField] = decodeCoseMessage(bytes, 'COSE_Sign1', options)
+  const protectedBytes = readBytes(protectedField, 'COSE_Sign1 protected header')
+  const protectedHeader = decodeProtected(protectedBytes, 'COSE_Sign1')
+  const unprotectedHeader = readHeaderMap(unprotectedField, 'COSE_Sign1')
+  const payload = readPayload(payloadField)
+  const signature = readBytes(signatureField, 'signature')
+  checkHeaders(protectedHeader, unprotectedHeader, 'wire', 'required')
+  await verifyEdDSA(publicKey, toBeSigned(protectedBytes, payload), signature, 'COSE_Sign1 signature')
+  return { payload, protectedHeader, unprotectedHeader }
+}
+
+/** Sig_structure for COSE_Sign1 (RFC 9052 §4.4), with empty external_aad. */
+function toBeSigned(protectedBytes: Uint8Array, payload: Uint8Array): Uint8Array {
+  return encodeCbor(['Signature1', protectedBytes, EXTERNAL_AAD, payload])
+}
