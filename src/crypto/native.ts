@@ -6,6 +6,7 @@
  * returned closures reuse them.
  */
 import type { Engine, Verifier } from './engine.js'
+import { useNodeSha256 } from './sha256.js'
 
 type NodeCrypto = typeof import('node:crypto')
 
@@ -130,7 +131,10 @@ let native: Promise<Engine> | undefined
  */
 export function loadNative(): Promise<Engine> {
   native ??= globalThis.process?.versions?.node
-    ? import('node:crypto').then(nodeEngine)
+    ? import('node:crypto').then((nodeCrypto) => {
+        useNodeSha256(nodeCrypto.createHash)
+        return nodeEngine(nodeCrypto)
+      })
     : loadWebCrypto()
   return native
 }

@@ -1,4 +1,4 @@
-import { sha256 } from '@noble/hashes/sha2.js'
+import { sha256 } from '../crypto/sha256.js'
 import { IntentcastError } from '../errors.js'
 import { encodeBase64url } from '../lib/base64url.js'
 import { utf8 } from '../lib/utf8.js'

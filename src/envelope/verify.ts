@@ -5,9 +5,9 @@ import { resolvePublicKey, type KeyResolver } from '../keys/resolve.js'
 import { decodeBase64url, encodeBase64url } from '../lib/base64url.js'
 import { parseJsonStrict } from '../lib/json.js'
 import { fromUtf8, utf8 } from '../lib/utf8.js'
-import { SCHEMAS, type Kind, type PayloadOf } from '../model/kinds.js'
+import { JWS_TYP, SCHEMAS, type Kind, type PayloadOf } from '../model/kinds.js'
 import type { ReplayStore } from '../replay/store.js'
-import { sha256 } from '@noble/hashes/sha2.js'
+import { sha256 } from '../crypto/sha256.js'
 import { parseGeneralJws, type GeneralJws } from './general.js'
 import { parseProtectedHeader, type ParsedHeader, type ProtectedHeader } from './header.js'
 
@@ -174,7 +174,11 @@ export async function verifyAgreementSignatures(
   options: InternalVerifyOptions<Kind>,
 ): Promise<{ payload: PayloadOf<'agreement'>; signers: string[]; header: ParsedHeader }> {
   const headers = jws.signatures.map((s) => parseProtectedHeader(s.protected))
-  for (const h of headers) expectKind(h.kind, options.expect ?? 'agreement')
+  // The JSON serialization is for agreements only: every header must say so, whatever the caller expects.
+  for (const h of headers) {
+    if (h.kind !== 'agreement') throw new IntentcastError('ERR_TYPE_MISMATCH', `an agreement's signatures carry typ ${JWS_TYP.agreement}, not ${h.typ.slice(0, 64)}`)
+  }
+  expectKind('agreement', options.expect)
   const raw = parsePayload(jws.payload)
   const parties = raw.parties as { customer?: unknown; vendor?: unknown } | undefined
   const signers = headers.map((h) => didOfKid(h.kid))
