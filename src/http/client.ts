@@ -1,0 +1,56 @@
+import { isIntentcastError } from '../errors.js'
+import { readBody } from './body.js'
+import { essence, httpError } from './problem.js'
+
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>
+
+export interface ExchangeOptions {
+  readonly fetch?: FetchLike | undefined
+  /** Milliseconds for the whole exchange, answer body included. */
+  readonly timeoutMs: number
+  /** The caller's own cancellation: it is rethrown as is (its `reason`), not turned into a code. */
+  readonly signal?: AbortSignal | undefined
+  /** The largest answer read. */
+  readonly maxBytes: number
+  readonly what: string
+}
+
+export interface Answer {
+  readonly status: number
+  /** The media type without parameters, lowercased. */
+  readonly mediaType: string
+  readonly contentType: string | null
+  readonly body: Uint8Array
+}
+
+/**
+ * One HTTP exchange with the limits every fetch of this binding has: a deadline, a size limit
+ * on the answer, and no redirects (a redirect could carry a message to an origin the customer
+ * did not choose). Fails with ERR_TIMEOUT, ERR_UNREACHABLE or ERR_TOO_LARGE; the caller's
+ * abort is rethrown unchanged.
+ */
+export async function exchange(url: string, init: RequestInit, options: ExchangeOptions): Promise<Answer> {
+  options.signal?.throwIfAborted()
+  const controller = new AbortController()
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    controller.abort()
+  }, options.timeoutMs)
+  const onAbort = (): void => controller.abort()
+  options.signal?.addEventListener('abort', onAbort, { once: true })
+  try {
+    const response = await (options.fetch ?? fetch)(url, { ...init, redirect: 'error', signal: controller.signal })
+    const body = await readBody(response, { maxBytes: options.maxBytes, failure: 'ERR_UNREACHABLE', what: options.what })
+    const contentType = response.headers.get('content-type')
+    return { status: response.status, mediaType: essence(contentType), contentType, body }
+  } catch (e) {
+    options.signal?.throwIfAborted()
+    if (timedOut) throw httpError('ERR_TIMEOUT', `no ${options.what} within ${options.timeoutMs} ms`, { cause: e })
+    if (isIntentcastError(e)) throw e
+    throw httpError('ERR_UNREACHABLE', `could not fetch the ${options.what}: ${(e as Error)?.message ?? e}`.slice(0, 300), { cause: e })
+  } finally {
+    clearTimeout(timer)
+    options.signal?.removeEventListener('abort', onAbort)
+  }
+}

@@ -1,0 +1,63 @@
+import type { Verified } from '../envelope/verify.js'
+import { Thread } from '../thread/thread.js'
+
+/**
+ * Where a vendor keeps its open threads. `get` finds a thread by the digest of any message in
+ * it (a withdrawal names only the message it withdraws). A store that persists can keep
+ * `thread.messages.map((m) => m.message)` and rebuild with `verifyThread`.
+ */
+export interface ThreadStore {
+  get(digest: string): Thread | undefined | Promise<Thread | undefined>
+  /** Stores the thread as it now is, replacing the earlier version of it. */
+  set(thread: Thread): void | Promise<void>
+}
+
+export interface MemoryThreadStoreOptions {
+  /** The most threads kept; the least recently touched goes first. Default 10,000. */
+  maxThreads?: number
+}
+
+/** The default thread store, for one process. Bounded, since anyone can open a thread by casting. */
+export class MemoryThreadStore implements ThreadStore {
+  // Keyed by the intent's digest; Map order is the recency order.
+  readonly #threads = new Map<string, Thread>()
+  readonly #intentOf = new Map<string, string>()
+  readonly #max: number
+
+  constructor(options: MemoryThreadStoreOptions = {}) {
+    this.#max = options.maxThreads ?? 10_000
+  }
+
+  get size(): number {
+    return this.#threads.size
+  }
+
+  get(digest: string): Thread | undefined {
+    const intent = this.#intentOf.get(digest)
+    return intent === undefined ? undefined : this.#threads.get(intent)
+  }
+
+  set(thread: Thread): void {
+    const key = thread.intent.digest
+    this.#threads.delete(key)
+    this.#threads.set(key, thread)
+    for (const m of thread.messages) this.#intentOf.set(m.digest, key)
+    while (this.#threads.size > this.#max) this.#forget(this.#threads.keys().next().value!)
+  }
+
+  #forget(key: string): void {
+    for (const m of this.#threads.get(key)!.messages) this.#intentOf.delete(m.digest)
+    this.#threads.delete(key)
+  }
+}
+
+/**
+ * A copy of `thread` with `moves` applied. Both sides change a thread this way, so a move that
+ * fails half-way (or an exchange that fails after it) leaves the thread they hold as it was.
+ */
+export function withMoves(thread: Thread, ...moves: Verified[]): Thread {
+  const copy = new Thread(thread.intent)
+  for (const m of thread.messages.slice(1)) copy.add(m)
+  for (const m of moves) copy.add(m)
+  return copy
+}

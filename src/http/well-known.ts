@@ -1,0 +1,71 @@
+import * as z from 'zod/mini'
+import { IntentcastError } from '../errors.js'
+import type { TermSet } from '../model/term.js'
+import { normalizeAgreementId } from '../terms/roster.js'
+
+/** `/.well-known/myterms.json`: the early IEEE 7012 publication format. */
+export interface MyTermsDocument {
+  readonly effective_date?: string
+  readonly agreements: ReadonlyArray<{ readonly id: string; readonly url?: string }>
+  readonly tos_url?: string
+}
+
+/** `/.well-known/gpc.json` (Global Privacy Control). */
+export interface GpcDocument {
+  readonly gpc: boolean
+  readonly lastUpdate?: string
+}
+
+export const MYTERMS_PATH = '/.well-known/myterms.json'
+export const GPC_PATH = '/.well-known/gpc.json'
+
+// Both are read leniently (unknown members ignored) but bounded: they come from any website.
+const MyTerms = z.object({
+  effective_date: z.optional(z.string().check(z.maxLength(64))),
+  agreements: z.array(z.object({ id: z.string().check(z.maxLength(256)), url: z.optional(z.string().check(z.maxLength(2048))) })).check(z.maxLength(64)),
+  tos_url: z.optional(z.string().check(z.maxLength(2048))),
+})
+
+const Gpc = z.object({ gpc: z.boolean(), lastUpdate: z.optional(z.string().check(z.maxLength(64))) })
+
+function parse<T>(schema: z.ZodMiniType<T>, json: unknown, what: string): T {
+  const result = schema.safeParse(json)
+  if (!result.success) {
+    const issue = result.error.issues[0]!
+    throw new IntentcastError('ERR_SCHEMA', `${what}: ${issue.path.join('.') || '(root)'}: ${issue.message}`)
+  }
+  return result.data
+}
+
+export function parseMyTerms(json: unknown): MyTermsDocument {
+  const d = parse(MyTerms, json, 'myterms.json')
+  return {
+    ...(d.effective_date !== undefined && { effective_date: d.effective_date }),
+    agreements: d.agreements.map((a) => ({ id: a.id, ...(a.url !== undefined && { url: a.url }) })),
+    ...(d.tos_url !== undefined && { tos_url: d.tos_url }),
+  }
+}
+
+export function parseGpc(json: unknown): GpcDocument {
+  const d = parse(Gpc, json, 'gpc.json')
+  return { gpc: d.gpc, ...(d.lastUpdate !== undefined && { lastUpdate: d.lastUpdate }) }
+}
+
+/** What a vendor that honours GPC commits to, in the terms model: it does not sell or share contact data. */
+export const GPC_CONDITION = Object.freeze({ id: 'no-resale', value: true })
+
+/**
+ * The term set unsigned signals stand for (spec/sections/http.md §Other signals): each
+ * myterms.json agreement whose `id` or `url` names a 7012 roster entry, in the vendor's order;
+ * entries outside the roster are skipped. GPC adds the `no-resale` obligation. Without a
+ * roster agreement there is no term set: GPC alone accepts no 7012 agreement.
+ */
+export function termSetFromSignals(myterms: MyTermsDocument | undefined, gpc: GpcDocument | undefined): TermSet | undefined {
+  const ids: string[] = []
+  for (const a of myterms?.agreements ?? []) {
+    const id = normalizeAgreementId(a.id) ?? (a.url !== undefined ? normalizeAgreementId(a.url) : undefined)
+    if (id !== undefined && !ids.includes(id)) ids.push(id)
+  }
+  if (ids.length === 0) return undefined
+  return { agreements: ids.slice(0, 16), ...(gpc?.gpc === true && { conditions: [{ ...GPC_CONDITION }] }) }
+}

@@ -1,0 +1,419 @@
+import { describe, expect, test, vi } from 'vitest'
+import { createVendorHandler, MemoryThreadStore, statusForCode, type VendorHandlerOptions } from '../../src/http/index.js'
+import {
+  ERROR_CODES,
+  IntentcastError,
+  generateKeyPair,
+  signAcceptance,
+  signAgreement,
+  signCounter,
+  signIntent,
+  signTerms,
+  signWithdrawal,
+  verify,
+  Thread,
+  type KeyPair,
+  type Verified,
+} from '../../src/index.js'
+import { dealTerms, freshIntent, intentBody, offerFor, postTo, problemOf, request, vendorTerms } from './support.js'
+
+async function vendor(extra: Partial<VendorHandlerOptions> = {}) {
+  const key = await generateKeyPair()
+  const threads = new MemoryThreadStore()
+  const handler = createVendorHandler({ keyPair: key, terms: vendorTerms, onIntent: offerFor('1900.00'), threads, onError: () => {}, ...extra })
+  await handler.ready
+  return { key, threads, handler }
+}
+
+/** Casts a fresh intent to `handler` and returns the verified offer with the customer's key. */
+async function offered(handler: (r: Request) => Promise<Response>, vendorDid: string) {
+  const { intent, customer } = await freshIntent()
+  const response = await postTo(handler, intent)
+  expect(response.status).toBe(200)
+  const offer = await verify(await response.text(), { expect: 'offer', audience: customer.did })
+  expect(offer.issuer).toBe(vendorDid)
+  const intentV = await verify(intent, { expect: 'intent' })
+  return { customer, intent: intentV, offer }
+}
+
+const proposalOf = (p: Verified<'offer'> | Verified<'counter'>) => ({
+  quantity: p.payload.quantity,
+  price: p.payload.price,
+  ...(p.payload.deliverBy !== undefined && { deliverBy: p.payload.deliverBy }),
+  terms: p.payload.terms,
+})
+
+/**
+ * The acceptance of the last proposal in `moves` (the thread after the intent, as the customer
+ * saw it) and the customer-signed agreement, joined as a wallet posts them.
+ */
+async function acceptanceBody(customer: KeyPair, intent: Verified<'intent'>, moves: Verified[], party?: KeyPair, tamper?: (b: ReturnType<Thread['agreementBody']>) => void) {
+  const p = moves[moves.length - 1] as Verified<'offer'> | Verified<'counter'>
+  const acceptance = await signAcceptance(
+    { inReplyTo: p.digest, intent: intent.digest, ...proposalOf(p), ...(party && { party: party.did }) },
+    customer,
+    { audience: p.issuer },
+  )
+  const thread = new Thread(intent)
+  for (const m of moves) thread.add(m)
+  thread.add(await verify(acceptance))
+  const body = thread.agreementBody()
+  tamper?.(body)
+  const agreement = await signAgreement(body, party ?? customer)
+  return { acceptance, agreement, body: `${acceptance}\n${agreement}` }
+}
+
+describe('vendor document', () => {
+  test('lists the signed terms, the absolute endpoint, the media types and the keys', async () => {
+    const { key, handler } = await vendor()
+    const response = await handler(request('/.well-known/intentcast'))
+    expect(response.status).toBe(200)
+    expect(response.headers.get('content-type')).toBe('application/json')
+    expect(response.headers.get('cache-control')).toMatch(/max-age/)
+    const doc = await response.json()
+    expect(doc.v).toBe('0.1')
+    expect(doc.endpoint).toBe('https://vendor.example/intentcast/messages')
+    expect(doc.mediaTypes).toEqual(['application/intentcast+jws'])
+    expect(doc.keys.keys).toEqual([{ kty: 'OKP', crv: 'Ed25519', x: key.publicJwk.x, kid: `${key.did}#${key.did.slice(8)}`, use: 'sig', status: 'current' }])
+    const terms = await verify(doc.terms, { expect: 'terms' })
+    expect(terms.issuer).toBe(key.did)
+    expect(terms.payload.terms).toEqual(vendorTerms.terms)
+  })
+
+  test('a public origin and a base path set the endpoint', async () => {
+    const { handler } = await vendor({ origin: 'https://shop.example', basePath: '/api/ic' })
+    const doc = await (await handler(request('/.well-known/intentcast', {}, 'http://10.0.0.5:8080'))).json()
+    expect(doc.endpoint).toBe('https://shop.example/api/ic/messages')
+  })
+
+  test('rotation: a previous key is listed as retired with its exp until then, and no longer after', async () => {
+    const old = await generateKeyPair()
+    const expiresAt = new Date(Date.now() + 3_600_000)
+    const { handler } = await vendor({ previousKeys: [{ keyPair: old, expiresAt }, { keyPair: await generateKeyPair(), expiresAt: new Date(Date.now() - 1000) }] })
+    const doc = await (await handler(request('/.well-known/intentcast'))).json()
+    expect(doc.keys.keys).toHaveLength(2)
+    expect(doc.keys.keys[1]).toMatchObject({ x: old.publicJwk.x, status: 'retired', exp: Math.floor(expiresAt.getTime() / 1000) })
+  })
+
+  test('an already signed terms declaration is served as is', async () => {
+    const key = await generateKeyPair()
+    const signed = await signTerms(vendorTerms, key)
+    const handler = createVendorHandler({ keyPair: key, terms: signed, onIntent: () => null })
+    const doc = await (await handler(request('/.well-known/intentcast'))).json()
+    expect(doc.terms).toBe(signed)
+  })
+
+  test('terms that do not verify, or are another key\'s or a customer\'s, fail `ready` and every request is a 500', async () => {
+    const key = await generateKeyPair()
+    const cases = [
+      await signTerms(vendorTerms, await generateKeyPair()),
+      await signTerms({ ...vendorTerms, role: 'customer' }, key),
+      'not.a.jws',
+    ]
+    for (const terms of cases) {
+      const onError = vi.fn()
+      const handler = createVendorHandler({ keyPair: key, terms, onIntent: () => null, onError })
+      await expect(handler.ready).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' })
+      const response = await handler(request('/.well-known/intentcast'))
+      expect(response.status).toBe(500)
+      const p = await problemOf(response)
+      expect(p.code).toBe('ERR_INTERNAL')
+      expect(p.detail).not.toMatch(/terms/)
+      expect(onError).toHaveBeenCalledOnce()
+    }
+  })
+
+  test('myterms.json and gpc.json are served when configured, 404 otherwise', async () => {
+    const bare = await vendor()
+    expect((await bare.handler(request('/.well-known/myterms.json'))).status).toBe(404)
+    const myterms = { effective_date: '2025-01-01', agreements: [{ id: 'SD-BASE', url: 'https://w3id.org/dpv/standards/p7012#SD-BASE' }], tos_url: 'https://shop.example/tos' }
+    const { handler } = await vendor({ myterms, gpc: { gpc: true, lastUpdate: '2025-01-01' } })
+    expect(await (await handler(request('/.well-known/myterms.json'))).json()).toEqual(myterms)
+    expect(await (await handler(request('/.well-known/gpc.json'))).json()).toEqual({ gpc: true, lastUpdate: '2025-01-01' })
+  })
+
+  test('bad configuration is refused at once', async () => {
+    const key = await generateKeyPair()
+    const base = { keyPair: key, terms: vendorTerms, onIntent: () => null }
+    for (const bad of [{ maxBodyBytes: 0 }, { bodyTimeoutMs: -1 }, { basePath: 'x/' }, { basePath: '/a/' }, { origin: 'https://x.example/path' }, { keyPair: undefined }, { onIntent: undefined }]) {
+      expect(() => createVendorHandler({ ...base, ...bad } as unknown as VendorHandlerOptions)).toThrow(IntentcastError)
+    }
+  })
+})
+
+describe('intents', () => {
+  test('an intent gets a signed offer addressed to its issuer that answers it', async () => {
+    const { key, handler, threads } = await vendor()
+    const { customer, intent, offer } = await offered(handler, key.did)
+    expect(offer.payload.aud).toBe(customer.did)
+    expect(offer.payload.inReplyTo).toBe(intent.digest)
+    expect(threads.get(intent.digest)?.state()).toBe('open')
+    expect(threads.get(offer.digest)?.intent.digest).toBe(intent.digest)
+  })
+
+  test('onIntent sees the verified intent, the vendor\'s terms and Sec-GPC; null answers 202', async () => {
+    const onIntent = vi.fn(() => null)
+    const { handler, key } = await vendor({ onIntent })
+    const { intent } = await freshIntent()
+    const response = await postTo(handler, intent, 'application/intentcast+jws; charset=utf-8', { 'sec-gpc': '1' })
+    expect(response.status).toBe(202)
+    expect(await response.text()).toBe('')
+    const [verified, context] = onIntent.mock.calls[0] as unknown as [Verified<'intent'>, { gpc: boolean; terms: Verified<'terms'> }]
+    expect(verified.message).toBe(intent)
+    expect(context.gpc).toBe(true)
+    expect(context.terms.issuer).toBe(key.did)
+  })
+
+  test('the same intent twice: 409 ERR_REPLAY', async () => {
+    const { handler } = await vendor()
+    const { intent } = await freshIntent()
+    expect((await postTo(handler, intent)).status).toBe(200)
+    const response = await postTo(handler, intent)
+    expect(response.status).toBe(409)
+    expect((await problemOf(response)).code).toBe('ERR_REPLAY')
+  })
+
+  test('an intent addressed to another vendor: 422 ERR_AUDIENCE', async () => {
+    const { handler } = await vendor()
+    const other = await generateKeyPair()
+    const intent = await signIntent({ ...intentBody() }, await generateKeyPair(), { audience: other.did })
+    const response = await postTo(handler, intent)
+    expect(response.status).toBe(422)
+    expect((await problemOf(response)).code).toBe('ERR_AUDIENCE')
+  })
+
+  test('a tampered intent: 401 ERR_SIGNATURE_INVALID with WWW-Authenticate', async () => {
+    const { handler } = await vendor()
+    const { intent } = await freshIntent()
+    const [h, p, s] = intent.split('.')
+    const flipped = `${h}.${p}.${s!.startsWith('A') ? 'B' : 'A'}${s!.slice(1)}`
+    const response = await postTo(handler, flipped)
+    expect(response.status).toBe(401)
+    expect(response.headers.get('www-authenticate')).toBe('IntentcastJWS')
+    expect((await problemOf(response)).code).toBe('ERR_SIGNATURE_INVALID')
+  })
+
+  test('a throwing onIntent is a 500 that says nothing; an IntentcastError it throws is its answer', async () => {
+    const onError = vi.fn()
+    const secret = new Error('database password is hunter2')
+    const { handler } = await vendor({ onIntent: () => { throw secret }, onError })
+    const response = await postTo(handler, (await freshIntent()).intent)
+    expect(response.status).toBe(500)
+    const p = await problemOf(response)
+    expect(p.code).toBe('ERR_INTERNAL')
+    expect(JSON.stringify(p)).not.toMatch(/hunter2/)
+    expect(onError).toHaveBeenCalledWith(secret)
+
+    const refusing = await vendor({ onIntent: () => { throw new IntentcastError('ERR_ILLEGAL_MOVE', 'sold out') } })
+    const refused = await postTo(refusing.handler, (await freshIntent()).intent)
+    expect(refused.status).toBe(409)
+    expect(await problemOf(refused)).toMatchObject({ code: 'ERR_ILLEGAL_MOVE', detail: 'sold out' })
+  })
+
+  test('an offer the vendor\'s code got wrong (invalid body) is the vendor\'s 500, not the customer\'s 4xx', async () => {
+    const { handler } = await vendor({ onIntent: () => ({ item: { name: '' }, quantity: 0, price: { amount: 'x', currency: 'EUR' }, terms: dealTerms }) })
+    const response = await postTo(handler, (await freshIntent()).intent)
+    expect(response.status).toBe(500)
+    expect((await problemOf(response)).code).toBe('ERR_INTERNAL')
+  })
+
+  test('a lone acceptance, or a second part that is not an agreement, is refused', async () => {
+    const { handler, key } = await vendor()
+    const { customer, intent, offer } = await offered(handler, key.did)
+    const { acceptance } = await acceptanceBody(customer, intent, [offer])
+    const lone = await postTo(handler, acceptance)
+    expect(lone.status).toBe(422)
+    expect((await problemOf(lone)).code).toBe('ERR_TYPE_MISMATCH')
+    const twoIntents = await postTo(handler, `${acceptance}\n${acceptance}`)
+    expect(twoIntents.status).toBe(400)
+    expect((await problemOf(twoIntents)).code).toBe('ERR_MALFORMED')
+  })
+})
+
+describe('counters, acceptances and withdrawals', () => {
+  test('a counter without onCounter: 202, and the thread records it', async () => {
+    const { handler, key, threads } = await vendor()
+    const { customer, intent, offer } = await offered(handler, key.did)
+    const c = await signCounter({ inReplyTo: offer.digest, intent: intent.digest, ...proposalOf(offer), price: { amount: '1800.00', currency: 'EUR' } }, customer, { audience: key.did })
+    const response = await postTo(handler, c)
+    expect(response.status).toBe(202)
+    expect(threads.get(intent.digest)!.messages.map((m) => m.kind)).toEqual(['intent', 'offer', 'counter'])
+  })
+
+  test('onCounter: a proposal is signed as the vendor\'s counter; `agree` restates the customer\'s, which the customer accepts', async () => {
+    let answer: 'agree' | 'counter' = 'counter'
+    const onCounter = vi.fn((c: Verified<'counter'>) => (answer === 'agree' ? ('agree' as const) : { ...proposalOf(c), price: { amount: '1850.00', currency: 'EUR' }, note: 'Meet me halfway.' }))
+    const { handler, key, threads } = await vendor({ onCounter })
+    const { customer, intent, offer } = await offered(handler, key.did)
+    const c1 = await signCounter({ inReplyTo: offer.digest, intent: intent.digest, ...proposalOf(offer), price: { amount: '1800.00', currency: 'EUR' } }, customer, { audience: key.did })
+    const r1 = await postTo(handler, c1)
+    expect(r1.status).toBe(200)
+    const v1 = await verify(await r1.text(), { expect: 'counter', audience: customer.did })
+    expect(v1.payload).toMatchObject({ inReplyTo: (await verify(c1)).digest, intent: intent.digest, price: { amount: '1850.00' }, note: 'Meet me halfway.' })
+
+    answer = 'agree'
+    const c2 = await signCounter({ inReplyTo: v1.digest, intent: intent.digest, ...proposalOf(v1), price: { amount: '1825.00', currency: 'EUR' } }, customer, { audience: key.did })
+    const r2 = await postTo(handler, c2)
+    const v2 = await verify(await r2.text(), { expect: 'counter', audience: customer.did })
+    expect(v2.payload.price.amount).toBe('1825.00')
+    const { body } = await acceptanceBody(customer, intent, [offer, await verify(c1), v1, await verify(c2), v2])
+    const r3 = await postTo(handler, body)
+    expect(r3.status).toBe(200)
+    const agreement = await verify(await r3.text(), { expect: 'agreement' })
+    expect(agreement.payload.price.amount).toBe('1825.00')
+    expect(agreement.payload.refs.offer).toBe(v2.digest)
+    expect(threads.get(intent.digest)!.state()).toBe('agreed')
+  })
+
+  test('an acceptance with the customer-signed agreement: 200 with the countersigned agreement, the bytes the vendor stored', async () => {
+    const onAcceptance = vi.fn()
+    const { handler, key, threads } = await vendor({ onAcceptance })
+    const { customer, intent, offer } = await offered(handler, key.did)
+    const relationship = await generateKeyPair()
+    const { body, agreement: mine } = await acceptanceBody(customer, intent, [offer], relationship)
+    const response = await postTo(handler, body)
+    expect(response.status).toBe(200)
+    expect(response.headers.get('content-type')).toBe('application/intentcast+jws')
+    const text = await response.text()
+    const agreement = await verify(text, { expect: 'agreement' })
+    expect(agreement.signers).toEqual([relationship.did, key.did])
+    expect(JSON.parse(text).payload).toBe(JSON.parse(mine).payload)
+    const stored = threads.get(intent.digest)!
+    expect(stored.state()).toBe('agreed')
+    expect(stored.agreement!.message).toBe(text)
+    expect(onAcceptance).toHaveBeenCalledOnce()
+    expect(onAcceptance.mock.calls[0]![1].agreement.message).toBe(text)
+  })
+
+  test('an agreement that differs from the thread\'s, or signed by the wrong key, is refused and the thread stays open', async () => {
+    const { handler, key, threads } = await vendor()
+    const { customer, intent, offer } = await offered(handler, key.did)
+    const cheaper = await acceptanceBody(customer, intent, [offer], undefined, (b) => {
+      b.price = { amount: '1.00', currency: 'EUR' }
+    })
+    const r1 = await postTo(handler, cheaper.body)
+    expect(r1.status).toBe(422)
+    expect((await problemOf(r1)).code).toBe('ERR_BROKEN_LINK')
+    expect(threads.get(intent.digest)!.state()).toBe('open')
+
+    // Signed by the customer key while the acceptance names another key as the party.
+    const party = await generateKeyPair()
+    const acceptance = await signAcceptance({ inReplyTo: offer.digest, intent: intent.digest, ...proposalOf(offer), party: party.did }, customer, { audience: key.did })
+    const wrong = await signAgreement({ ...new Thread(intent).add(offer).add(await verify(acceptance)).agreementBody(), parties: { customer: customer.did, vendor: key.did } }, customer)
+    const r2 = await postTo(handler, `${acceptance}\n${wrong}`)
+    expect(r2.status).toBe(401)
+    expect((await problemOf(r2)).code).toBe('ERR_ISSUER_MISMATCH')
+
+    // The thread is still open: a proper acceptance goes through.
+    const good = await acceptanceBody(customer, intent, [offer])
+    expect((await postTo(handler, good.body)).status).toBe(200)
+    const again = await acceptanceBody(customer, intent, [offer])
+    const r3 = await postTo(handler, again.body)
+    expect(r3.status).toBe(409)
+    expect((await problemOf(r3)).code).toBe('ERR_ILLEGAL_MOVE')
+  })
+
+  test('onAcceptance can refuse with an IntentcastError; nothing is stored', async () => {
+    const { handler, key, threads } = await vendor({ onAcceptance: () => { throw new IntentcastError('ERR_ILLEGAL_MOVE', 'out of stock') } })
+    const { customer, intent, offer } = await offered(handler, key.did)
+    const response = await postTo(handler, (await acceptanceBody(customer, intent, [offer])).body)
+    expect(response.status).toBe(409)
+    expect((await problemOf(response)).detail).toBe('out of stock')
+    expect(threads.get(intent.digest)!.state()).toBe('open')
+  })
+
+  test('a withdrawal: 204; then a counter is an illegal move; an unknown thread is a broken link', async () => {
+    const onWithdrawal = vi.fn()
+    const { handler, key } = await vendor({ onWithdrawal })
+    const { customer, intent, offer } = await offered(handler, key.did)
+    const w = await signWithdrawal({ withdraws: intent.digest }, customer)
+    expect((await postTo(handler, w)).status).toBe(204)
+    expect(onWithdrawal).toHaveBeenCalledOnce()
+    const c = await signCounter({ inReplyTo: offer.digest, intent: intent.digest, ...proposalOf(offer) }, customer, { audience: key.did })
+    const late = await postTo(handler, c)
+    expect(late.status).toBe(409)
+    expect((await problemOf(late)).code).toBe('ERR_ILLEGAL_MOVE')
+
+    const stray = await signWithdrawal({ withdraws: 'A'.repeat(43) }, customer)
+    const unknown = await postTo(handler, stray)
+    expect(unknown.status).toBe(422)
+    expect((await problemOf(unknown)).code).toBe('ERR_BROKEN_LINK')
+  })
+
+  test('rotation: a thread opened under the previous key is countersigned with it', async () => {
+    const old = await generateKeyPair()
+    const first = await vendor({ keyPair: old })
+    const { customer, intent, offer } = await offered(first.handler, old.did)
+    const current = await generateKeyPair()
+    const rotated = createVendorHandler({
+      keyPair: current,
+      previousKeys: [{ keyPair: old, expiresAt: new Date(Date.now() + 60_000) }],
+      terms: vendorTerms,
+      onIntent: () => null,
+      threads: first.threads,
+    })
+    const response = await postTo(rotated, (await acceptanceBody(customer, intent, [offer])).body)
+    expect(response.status).toBe(200)
+    expect((await verify(await response.text())).signers).toEqual([customer.did, old.did])
+
+    // Once the old key has expired, messages to it are no longer ours.
+    const expired = createVendorHandler({ keyPair: current, previousKeys: [{ keyPair: old, expiresAt: new Date(Date.now() - 1) }], terms: vendorTerms, onIntent: () => null, threads: first.threads })
+    const w = await signCounter({ inReplyTo: offer.digest, intent: intent.digest, ...proposalOf(offer) }, customer, { audience: old.did })
+    const refused = await postTo(expired, w)
+    expect((await problemOf(refused)).code).toBe('ERR_AUDIENCE')
+  })
+})
+
+describe('routing, media types and CORS', () => {
+  test('unknown paths 404, wrong methods 405 with Allow, wrong media types and codings 415 with Accept-Post', async () => {
+    const { handler } = await vendor()
+    const missing = await handler(request('/nope'))
+    expect(missing.status).toBe(404)
+    expect((await problemOf(missing)).code).toBe('ERR_MALFORMED')
+    const get = await handler(request('/intentcast/messages'))
+    expect(get.status).toBe(405)
+    expect(get.headers.get('allow')).toBe('POST, OPTIONS')
+    const put = await handler(request('/.well-known/intentcast', { method: 'POST', body: 'x' }))
+    expect(put.status).toBe(405)
+    expect(put.headers.get('allow')).toBe('GET, OPTIONS')
+    for (const type of ['application/json', 'text/plain', 'application/intentcast+cose']) {
+      const r = await postTo(handler, 'x', type)
+      expect(r.status).toBe(415)
+      expect(r.headers.get('accept-post')).toBe('application/intentcast+jws')
+      expect((await problemOf(r)).code).toBe('ERR_MALFORMED')
+    }
+    const none = await handler(request('/intentcast/messages', { method: 'POST', body: new Uint8Array([1, 2]) }))
+    expect(none.status).toBe(415)
+    const gz = await postTo(handler, (await freshIntent()).intent, 'application/intentcast+jws', { 'content-encoding': 'gzip' })
+    expect(gz.status).toBe(415)
+  })
+
+  test('CORS: preflight and answers carry the allowed origin only', async () => {
+    const { handler } = await vendor({ cors: ['https://wallet.example'] })
+    const preflight = await handler(request('/intentcast/messages', { method: 'OPTIONS', headers: { origin: 'https://wallet.example', 'access-control-request-method': 'POST' } }))
+    expect(preflight.status).toBe(204)
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://wallet.example')
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('POST, OPTIONS')
+    expect(preflight.headers.get('access-control-allow-headers')).toMatch(/Content-Type/)
+    expect(preflight.headers.get('vary')).toMatch(/Origin/)
+    const answer = await postTo(handler, (await freshIntent()).intent, 'application/intentcast+jws', { origin: 'https://wallet.example' })
+    expect(answer.headers.get('access-control-allow-origin')).toBe('https://wallet.example')
+    expect(answer.headers.get('access-control-expose-headers')).toMatch(/Accept-Post/)
+    const stranger = await handler(request('/.well-known/intentcast', { headers: { origin: 'https://evil.example' } }))
+    expect(stranger.headers.get('access-control-allow-origin')).toBeNull()
+
+    const open = await vendor({ cors: '*' })
+    const any = await open.handler(request('/.well-known/intentcast', { headers: { origin: 'https://anyone.example' } }))
+    expect(any.headers.get('access-control-allow-origin')).toBe('*')
+  })
+})
+
+test('every code has a status: 4xx for what the sender did, 5xx for the vendor and the network', () => {
+  for (const code of ERROR_CODES) expect(statusForCode(code)).toBeGreaterThanOrEqual(400)
+  expect(statusForCode('ERR_TOO_LARGE')).toBe(413)
+  expect(statusForCode('ERR_REPLAY')).toBe(409)
+  expect(statusForCode('ERR_ILLEGAL_MOVE')).toBe(409)
+  expect(statusForCode('ERR_BROKEN_LINK')).toBe(422)
+  expect(statusForCode('ERR_SIGNATURE_INVALID')).toBe(401)
+  expect(statusForCode('ERR_INTERNAL')).toBe(500)
+})
