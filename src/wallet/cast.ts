@@ -1,0 +1,159 @@
+import { IntentcastError, isIntentcastError } from '../errors.js'
+import { verify, type Verified } from '../envelope/verify.js'
+import { discover, type DiscoveredVendor, type DiscoverOptions, type VendorTarget } from '../http/discover.js'
+import { httpError, type HttpErrorCode } from '../http/problem.js'
+import { rankOffers } from '../terms/index.js'
+import { Thread } from '../thread/thread.js'
+import { verifyReply, type VendorProposal } from './proposal.js'
+import { send, type SendOptions } from './send.js'
+
+/** A vendor that did not answer with a valid offer, and why. */
+export interface CastFailure {
+  /** The vendor's origin. */
+  readonly vendor: string
+  readonly code: HttpErrorCode
+  readonly message: string
+}
+
+/** What castIntent reports as it goes, once or more per vendor. */
+export type CastProgress =
+  | { readonly type: 'discovering'; readonly vendor: string }
+  | { readonly type: 'sending'; readonly vendor: string; readonly attempt: number }
+  | { readonly type: 'offer'; readonly vendor: string; readonly offer: Verified<'offer'> }
+  | { readonly type: 'pending'; readonly vendor: string }
+  | { readonly type: 'failed'; readonly vendor: string; readonly failure: CastFailure }
+
+export interface CastOptions extends Pick<SendOptions, 'fetch' | 'retries' | 'backoffMs' | 'maxBytes' | 'gpc'> {
+  /** How many vendors are talked to at once. Default 8. */
+  readonly concurrency?: number
+  /** Milliseconds each vendor gets, discovery and retries included. Default 10,000. */
+  readonly timeoutMs?: number
+  /** Cancels the cast: castIntent then rejects with the signal's reason. */
+  readonly signal?: AbortSignal
+  readonly onProgress?: (event: CastProgress) => void
+  /** The time offers are checked at. Default: now. */
+  readonly now?: Date
+}
+
+export interface RankedProposal extends VendorProposal {
+  readonly proposal: Verified<'offer'>
+  readonly score: number
+  readonly reasons: readonly string[]
+}
+
+export interface CastResult {
+  /** Valid offers, best first (rankOffers). */
+  readonly offers: readonly RankedProposal[]
+  /** Valid offers that break one of the intent's hard limits, with the reasons. */
+  readonly excluded: ReadonlyArray<VendorProposal & { readonly reasons: readonly string[] }>
+  /** Vendors that took the intent without an offer yet (202). */
+  readonly pending: readonly string[]
+  readonly failures: readonly CastFailure[]
+}
+
+/** A vendor as castIntent takes it: an origin to discover, or a vendor already discovered. */
+export type CastTarget = string | VendorTarget | DiscoveredVendor
+
+/**
+ * Casts one signed intent to many vendors (spec/sections/http.md §Casting): a few at a time,
+ * each within its own deadline, retrying network failures only. Every answer is verified
+ * (signature, an offer, addressed to the intent's issuer, answering this intent, signed by one
+ * of the vendor's listed keys); a vendor that fails is recorded and the cast goes on.
+ */
+export async function castIntent(signedIntent: string, vendors: readonly CastTarget[], options: CastOptions = {}): Promise<CastResult> {
+  const intent = await verify(signedIntent, { expect: 'intent', ...(options.now && { now: options.now }) })
+  const concurrency = options.concurrency ?? 8
+  if (!Number.isSafeInteger(concurrency) || concurrency < 1) throw new IntentcastError('ERR_INVALID_ARGUMENT', 'concurrency is a positive integer')
+  const offers: VendorProposal[] = []
+  const pending: string[] = []
+  const failures: CastFailure[] = []
+  const report = (event: CastProgress): void => {
+    try {
+      options.onProgress?.(event)
+    } catch {
+      // A failing progress callback is the caller's problem; it does not stop the cast.
+    }
+  }
+
+  async function castTo(target: CastTarget): Promise<void> {
+    const origin = typeof target === 'string' ? target : target.origin
+    try {
+      const outcome = await sendTo(signedIntent, intent, target, options, report)
+      if (outcome === null) {
+        pending.push(origin)
+        report({ type: 'pending', vendor: origin })
+      } else {
+        offers.push(outcome)
+        report({ type: 'offer', vendor: origin, offer: outcome.proposal as Verified<'offer'> })
+      }
+    } catch (e) {
+      options.signal?.throwIfAborted()
+      const failure: CastFailure = isIntentcastError(e)
+        ? { vendor: origin, code: e.code, message: e.message }
+        : { vendor: origin, code: 'ERR_INTERNAL', message: 'the vendor could not be cast to' }
+      failures.push(failure)
+      report({ type: 'failed', vendor: origin, failure })
+    }
+  }
+
+  const queue = [...vendors]
+  const workers = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) await castTo(next)
+  })
+  await Promise.all(workers)
+
+  const ranking = rankOffers(intent, offers.map((o) => o.proposal as Verified<'offer'>))
+  const byOffer = new Map(offers.map((o) => [o.proposal, o]))
+  return {
+    offers: ranking.ranked.map((r) => ({ ...byOffer.get(r.offer)!, proposal: r.offer, score: r.score, reasons: r.reasons })),
+    excluded: ranking.excluded.map((x) => ({ ...byOffer.get(x.offer)!, reasons: x.reasons })),
+    pending,
+    failures,
+  }
+}
+
+/** One vendor: discover it if need be, send, verify the offer. Null when it answered 202. */
+async function sendTo(
+  signedIntent: string,
+  intent: Verified<'intent'>,
+  target: CastTarget,
+  options: CastOptions,
+  report: (event: CastProgress) => void,
+): Promise<VendorProposal | null> {
+  const timeoutMs = options.timeoutMs ?? 10_000
+  const deadline = Date.now() + timeoutMs
+  const origin = typeof target === 'string' ? target : target.origin
+  let vendor: VendorTarget
+  if (typeof target === 'string') {
+    report({ type: 'discovering', vendor: origin })
+    const discovered = await discover(target, discoverOptions(options, timeoutMs))
+    vendor = toTarget(discovered)
+  } else {
+    vendor = toTarget(target)
+  }
+  report({ type: 'sending', vendor: origin, attempt: 1 })
+  const answer = await send(vendor.endpoint, signedIntent, {
+    ...options,
+    timeoutMs: Math.max(1, deadline - Date.now()),
+    onRetry: (attempt) => report({ type: 'sending', vendor: origin, attempt: attempt + 1 }),
+  })
+  if (answer === null) return null
+  const checks = { ...(options.maxBytes !== undefined && { maxBytes: options.maxBytes }), ...(options.now && { now: options.now }) }
+  const offer = await verifyReply(answer, 'offer', { customer: intent.issuer, inReplyTo: intent.digest, vendor }, checks)
+  return { vendor, proposal: offer, thread: new Thread(intent).add(offer) }
+}
+
+function discoverOptions(options: CastOptions, timeoutMs: number): DiscoverOptions {
+  return {
+    timeoutMs,
+    ...(options.fetch && { fetch: options.fetch }),
+    ...(options.signal && { signal: options.signal }),
+    ...(options.maxBytes !== undefined && { maxBytes: options.maxBytes }),
+    ...(options.now && { now: options.now }),
+  }
+}
+
+function toTarget(vendor: VendorTarget | DiscoveredVendor): VendorTarget {
+  if (vendor.endpoint === undefined) throw httpError('ERR_UNREACHABLE', `${vendor.origin} publishes terms but takes no intents`)
+  return { origin: vendor.origin, endpoint: vendor.endpoint, ...(vendor.keys && { keys: vendor.keys }) }
+}

@@ -1,0 +1,74 @@
+import { IntentcastError } from '../errors.js'
+import { exchange, type Answer, type FetchLike } from '../http/client.js'
+import { MEDIA_TYPE_JWS } from '../http/media-type.js'
+import { httpError, isUnreachable, parseProblem } from '../http/problem.js'
+import { fromUtf8 } from '../lib/utf8.js'
+
+export interface SendOptions {
+  readonly fetch?: FetchLike
+  /** Milliseconds for the whole send, retries included. Default 10,000. */
+  readonly timeoutMs?: number
+  readonly signal?: AbortSignal
+  /** Further attempts after a network failure. Default 2. */
+  readonly retries?: number
+  /** The first wait before a retry, doubled each time (with jitter). Default 100 ms. */
+  readonly backoffMs?: number
+  /** The largest answer read. Default 65,536 bytes. */
+  readonly maxBytes?: number
+  /** Send `Sec-GPC: 1` with the message. */
+  readonly gpc?: boolean
+  /** Called before each retry. */
+  readonly onRetry?: (attempt: number, error: IntentcastError) => void
+}
+
+/**
+ * Posts one body and reads the vendor's answer: the message it sent back, or null for 202/204.
+ * A problem becomes an IntentcastError with the vendor's code. Only network failures are retried:
+ * retrying is safe because the vendor's replay protection takes a message at most once, and
+ * a problem is the vendor's considered answer, which a retry would not change.
+ */
+export async function send(endpoint: string, body: string, options: SendOptions = {}): Promise<string | null> {
+  const deadline = Date.now() + (options.timeoutMs ?? 10_000)
+  const retries = options.retries ?? 2
+  const headers: Record<string, string> = { 'content-type': MEDIA_TYPE_JWS, accept: MEDIA_TYPE_JWS }
+  if (options.gpc) headers['sec-gpc'] = '1'
+  let answer: Answer
+  for (let attempt = 0; ; attempt++) {
+    try {
+      answer = await exchange(endpoint, { method: 'POST', headers, body }, {
+        fetch: options.fetch,
+        timeoutMs: Math.max(1, deadline - Date.now()),
+        signal: options.signal,
+        maxBytes: options.maxBytes ?? 65_536,
+        what: 'answer',
+      })
+      break
+    } catch (e) {
+      const wait = (options.backoffMs ?? 100) * 2 ** attempt * (0.5 + Math.random() / 2)
+      if (!isUnreachable(e) || attempt >= retries || Date.now() + wait >= deadline) throw e
+      options.onRetry?.(attempt + 1, e)
+      await sleep(wait, options.signal)
+    }
+  }
+  if (answer.status === 202 || answer.status === 204) return null
+  if (answer.status !== 200) {
+    const problem = parseProblem(answer.status, answer.contentType, new TextDecoder().decode(answer.body))
+    throw httpError(problem.code, `the vendor answered ${answer.status}: ${problem.detail}`)
+  }
+  if (answer.mediaType !== MEDIA_TYPE_JWS) throw new IntentcastError('ERR_MALFORMED', `the answer is ${answer.mediaType.slice(0, 64) || 'untyped'}, not ${MEDIA_TYPE_JWS}`)
+  return fromUtf8(answer.body, 'answer')
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    const onAbort = (): void => {
+      clearTimeout(timer)
+      reject(signal!.reason)
+    }
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
+}
