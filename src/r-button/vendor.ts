@@ -1,0 +1,66 @@
+import { verify } from '../envelope/verify.js'
+import { parseJsonStrict } from '../lib/json.js'
+import type { TermSet } from '../model/term.js'
+
+/** The vendor side of an r-button: its terms, and who vouches for them. */
+export interface Vendor {
+  readonly terms: TermSet
+  readonly name?: string
+  readonly url?: string
+  /** The DID that signed the declaration; absent for terms the page gave as plain JSON. */
+  readonly signer?: string
+}
+
+/** Where the vendor document lives on an origin (issue 4, §Discovery). */
+export const WELL_KNOWN = '/.well-known/intentcast'
+/** The most the element reads of a vendor document: a declaration is a few KB at most. */
+export const MAX_DOCUMENT_BYTES = 65_536
+export const DISCOVERY_TIMEOUT_MS = 10_000
+
+/** Verifies a signed `terms` declaration and checks that a vendor, not a customer, made it. */
+export async function vendorFromDeclaration(jws: string): Promise<Vendor> {
+  const { payload, issuer } = await verify(jws.trim(), { expect: 'terms' })
+  if (payload.role !== 'vendor') throw new Error("the declaration is a customer's terms, not a vendor's")
+  return {
+    terms: payload.terms,
+    signer: issuer,
+    ...(payload.name !== undefined && { name: payload.name }),
+    ...(payload.url !== undefined && { url: payload.url }),
+  }
+}
+
+/**
+ * Reads the vendor document of `origin` and verifies the declaration in it.
+ *
+ * This fetches the document itself rather than calling the SDK's `discover()`: the element
+ * needs only the signed terms, and `discover()` also brings the myterms.json and GPC readers
+ * and the key-rotation checks, which the browser bundle's size budget cannot carry. What the
+ * element trusts is the same either way: a declaration whose signature verifies, served by the
+ * origin the page names.
+ */
+export async function discoverVendor(origin: string, signal: AbortSignal): Promise<Vendor> {
+  const url = URL.canParse(origin) ? new URL(WELL_KNOWN, origin).href : ''
+  if (!url) throw new Error(`${origin} is not a URL`)
+  let response: Response
+  try {
+    response = await fetch(url, {
+      headers: { accept: 'application/json' },
+      credentials: 'omit',
+      signal: AbortSignal.any([signal, AbortSignal.timeout(DISCOVERY_TIMEOUT_MS)]),
+    })
+  } catch (cause) {
+    // A network failure is a TypeError whose wording differs per browser; say what it means.
+    throw new Error(`${url} could not be reached or did not answer within ${DISCOVERY_TIMEOUT_MS / 1000} s`, { cause })
+  }
+  if (!response.ok) throw new Error(`${url} answered ${response.status}`)
+  if (!/^application\/([\w.-]+\+)?json\b/i.test(response.headers.get('content-type') ?? '')) {
+    throw new Error(`${url} is not JSON`)
+  }
+  // Content-Length refuses an oversized document before reading it; the text length catches
+  // one sent without it (chunked), after reading.
+  const text = Number(response.headers.get('content-length')) > MAX_DOCUMENT_BYTES ? '' : await response.text()
+  if (text.length === 0 || text.length > MAX_DOCUMENT_BYTES) throw new Error(`${url} is empty or larger than ${MAX_DOCUMENT_BYTES} bytes`)
+  const doc = parseJsonStrict(text, url) as { terms?: unknown } | null
+  if (typeof doc?.terms !== 'string') throw new Error(`${url} holds no signed terms declaration`)
+  return vendorFromDeclaration(doc.terms)
+}
