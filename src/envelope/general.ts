@@ -24,6 +24,7 @@ function segment(v: unknown, what: string): string {
 }
 
 export function parseGeneralJws(text: string): GeneralJws {
+  if (typeof text !== 'string') throw new IntentcastError('ERR_MALFORMED', 'an agreement is a string (JWS JSON)')
   const j = parseJsonStrict(text, 'agreement JSON')
   if (typeof j !== 'object' || j === null || Array.isArray(j)) throw new IntentcastError('ERR_MALFORMED', 'agreement is not a JSON object')
   const { payload, signatures, ...rest } = j as Record<string, unknown>

@@ -31,8 +31,15 @@ export type TermsBody = Omit<PayloadOf<'terms'>, SetBySigner>
 export type AcceptanceBody = Omit<PayloadOf<'acceptance'>, SetBySigner>
 export type WithdrawalBody = Omit<PayloadOf<'withdrawal'>, SetBySigner>
 
+const SET_BY_SIGNER: readonly SetBySigner[] = ['v', 'iss', 'iat', 'jti', 'exp', 'aud']
+
 /** Builds a kind's full payload and checks it against the schema, so nothing invalid is ever signed. */
 export function buildPayload<K extends Kind>(kind: K, base: Record<string, unknown>, body: object, options: SignOptions): PayloadOf<K> {
+  if (typeof body !== 'object' || body === null) throw new IntentcastError('ERR_INVALID_ARGUMENT', `the ${kind} body must be an object`)
+  // The body comes last in the payload, so a claim in it would silently override the key pair
+  // and the options (an `iss` that is not the signer, an `exp` that is not `expiresIn`).
+  const claim = SET_BY_SIGNER.find((c) => Object.hasOwn(body, c))
+  if (claim !== undefined) throw new IntentcastError('ERR_INVALID_ARGUMENT', `the ${kind} body must not set ${claim}: it comes from the key pair and the options`)
   const iat = epochSeconds(options.now)
   const lifetime = options.expiresIn !== undefined ? parseDuration(options.expiresIn) : DEFAULT_LIFETIME[kind]
   if (ADDRESSED.has(kind) && options.audience === undefined) {
@@ -52,7 +59,19 @@ export function buildPayload<K extends Kind>(kind: K, base: Record<string, unkno
     const issue = checked.error.issues[0]!
     throw new IntentcastError('ERR_INVALID_ARGUMENT', `invalid ${kind}: ${issue.path.join('.') || '(root)'}: ${issue.message}`, { cause: checked.error })
   }
+  if (hasOwnProtoKey(payload, 0)) throw new IntentcastError('ERR_INVALID_ARGUMENT', `invalid ${kind}: a "__proto__" member is never signed`)
   return payload as PayloadOf<K>
+}
+
+/**
+ * zod validates records by their output, which silently drops an own `__proto__` member (as
+ * `JSON.parse('{"__proto__":1}')` makes), while JSON.stringify of the input would still write
+ * it: a message verify refuses. The schema bounds the depth; the limit only guards cycles.
+ */
+function hasOwnProtoKey(value: unknown, depth: number): boolean {
+  if (typeof value !== 'object' || value === null || depth > 32) return false
+  if (Object.hasOwn(value, '__proto__')) return true
+  return Object.values(value).some((v) => hasOwnProtoKey(v, depth + 1))
 }
 
 /** The signature segment over `header.payload`. */
@@ -65,7 +84,6 @@ export function encodePayload(payload: object): string {
 }
 
 async function sign<K extends Exclude<Kind, 'agreement'>>(kind: K, body: object, keyPair: KeyPair, options: SignOptions = {}): Promise<string> {
-  if (typeof body !== 'object' || body === null) throw new IntentcastError('ERR_INVALID_ARGUMENT', `the ${kind} body must be an object`)
   const signer = await signerFor(keyPair)
   const payload = buildPayload(kind, { iss: signer.did }, body, options)
   const header = encodeProtectedHeader(JWS_TYP[kind], signer.kid)

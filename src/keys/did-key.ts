@@ -68,7 +68,12 @@ export function publicKeyFromJwk(jwk: unknown): Uint8Array {
   if (typeof j !== 'object' || j === null || j.kty !== 'OKP' || j.crv !== 'Ed25519' || typeof j.x !== 'string') {
     throw new IntentcastError('ERR_KEY_UNRESOLVED', 'not an Ed25519 JWK (kty OKP, crv Ed25519)')
   }
-  const x = decodeBase64url(j.x, 'JWK x')
+  let x: Uint8Array
+  try {
+    x = decodeBase64url(j.x, 'JWK x')
+  } catch (cause) {
+    throw new IntentcastError('ERR_KEY_UNRESOLVED', 'JWK x is not canonical base64url', { cause })
+  }
   if (x.length !== 32) throw new IntentcastError('ERR_KEY_UNRESOLVED', 'JWK x is not 32 bytes')
   return x
 }

@@ -29,12 +29,24 @@ export async function keyPairFromSeed(seed: Uint8Array): Promise<KeyPair> {
   })
 }
 
+/** The 32-byte seed in a private JWK's `d`. A bad `d` is the caller's argument: ERR_INVALID_ARGUMENT. */
+export function seedFromJwk(d: string): Uint8Array {
+  let seed: Uint8Array
+  try {
+    seed = decodeBase64url(d, 'JWK d')
+  } catch (cause) {
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', 'JWK d is not canonical base64url', { cause })
+  }
+  if (seed.length !== 32) throw new IntentcastError('ERR_INVALID_ARGUMENT', 'JWK d is not a 32-byte Ed25519 seed')
+  return seed
+}
+
 /** Rebuilds a key pair from a stored private JWK, checking that `x` belongs to `d`. */
 export async function importKeyPair(privateJwk: PrivateJwk): Promise<KeyPair> {
   if (privateJwk?.kty !== 'OKP' || privateJwk.crv !== 'Ed25519' || typeof privateJwk.d !== 'string') {
     throw new IntentcastError('ERR_INVALID_ARGUMENT', 'not an Ed25519 private JWK')
   }
-  const pair = await keyPairFromSeed(decodeBase64url(privateJwk.d, 'JWK d'))
+  const pair = await keyPairFromSeed(seedFromJwk(privateJwk.d))
   if (pair.publicJwk.x !== privateJwk.x) throw new IntentcastError('ERR_INVALID_ARGUMENT', 'JWK x does not match d')
   return pair
 }

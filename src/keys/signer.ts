@@ -1,8 +1,8 @@
 import { preparePrivateKey, type PreparedPrivateKey } from '../crypto/prepared.js'
 import { IntentcastError } from '../errors.js'
-import { decodeBase64url, encodeBase64url } from '../lib/base64url.js'
+import { encodeBase64url } from '../lib/base64url.js'
 import { didFromPublicKey, kidForDid } from './did-key.js'
-import type { KeyPair } from './key-pair.js'
+import { seedFromJwk, type KeyPair } from './key-pair.js'
 
 export interface Signer {
   readonly did: string
@@ -29,7 +29,7 @@ export function signerFor(keyPair: KeyPair): Promise<Signer> {
 }
 
 async function prepare(keyPair: KeyPair): Promise<Signer> {
-  const key = await preparePrivateKey(decodeBase64url(keyPair.privateJwk.d, 'JWK d'))
+  const key = await preparePrivateKey(seedFromJwk(keyPair.privateJwk.d))
   const did = didFromPublicKey(key.publicKey)
   if (did !== keyPair.did || encodeBase64url(key.publicKey) !== keyPair.privateJwk.x) {
     throw new IntentcastError('ERR_INVALID_ARGUMENT', 'the key pair is inconsistent: did, x and d do not belong together')

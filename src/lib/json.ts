@@ -60,9 +60,12 @@ function scan(text: string, what: string): void {
       if (stack.length > MAX_JSON_DEPTH) throw new IntentcastError('ERR_MALFORMED', `${what} nests deeper than ${MAX_JSON_DEPTH}`)
     } else if (c === 91 /* [ */) {
       stack.push(null)
+      expectKey = false // `{["x"]}` is invalid JSON, but its string must not be read as a key of a Set that is not there
       if (stack.length > MAX_JSON_DEPTH) throw new IntentcastError('ERR_MALFORMED', `${what} nests deeper than ${MAX_JSON_DEPTH}`)
     } else if (c === 125 /* } */ || c === 93 /* ] */) {
       stack.pop()
+      // What follows a closed value is never a key (`{}"x"` is invalid JSON, left to JSON.parse).
+      expectKey = false
     } else if (c === 44 /* , */) {
       expectKey = stack.length > 0 && stack[stack.length - 1] !== null
     }

@@ -57,8 +57,8 @@ export const Item = z.strictObject({
   category: z.optional(text(200)),
   attributes: z.optional(
     z.record(
-      // A leading letter keeps `__proto__` and friends out of the key space.
-      z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/)),
+      // A leading letter keeps `__proto__` and friends out of the key space; `constructor` is refused by name.
+      z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/), z.refine((k) => k !== 'constructor', 'constructor is not an attribute name')),
       z.union([text(200), z.boolean(), z.int().check(z.minimum(-1e15), z.maximum(1e15))]),
     ).check(z.refine((r) => Object.keys(r).length <= 32, 'at most 32 attributes')),
   ),
