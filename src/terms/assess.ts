@@ -1,0 +1,98 @@
+import type { CounterPayload } from '../model/counter.js'
+import type { IntentPayload } from '../model/intent.js'
+import type { OfferPayload } from '../model/offer.js'
+import { explainAgreement, judgeOffered, type AgreementVerdict } from './agreement.js'
+import { AGREEMENT, positionOf, QUANTITY, sortConflicts, type Conflict } from './conflict.js'
+import { explainGap } from './explain.js'
+import { digestOf, payloadOf, type Input } from './input.js'
+import { asks, judgeAll, type Judgement } from './judge.js'
+import { vendorFromProposal, type CustomerSide, type VendorSide } from './side.js'
+
+/** An offer or a counter, verified or bare: a proposal the customer can accept. */
+export type ProposalInput = Input<OfferPayload | CounterPayload>
+
+/**
+ * What becomes of one differing term when the customer answers a proposal:
+ * - `move`: a counter moves it to the customer's position (the vendor did not mark it required);
+ * - `yield`: the customer gives way (the vendor marked it required, the customer did not);
+ * - `block`: no counter settles it (both marked it required, the vendor requires a term the
+ *   customer does not declare, a strict agreement list, a different quantity).
+ */
+export type Fate = 'move' | 'yield' | 'block'
+
+/** The customer's view of one proposal, computed once for negotiate and rankOffers. */
+export interface Assessment {
+  readonly proposal: OfferPayload | CounterPayload
+  readonly vendor: VendorSide
+  readonly agreement: AgreementVerdict
+  readonly judgements: readonly Judgement[]
+  /** The fate of each judgement with a gap, and of the agreement (under `agreement`). */
+  readonly fates: ReadonlyMap<string, Fate>
+  /** Some fate is `block`; some is `move`. */
+  readonly blocked: boolean
+  readonly movable: boolean
+  readonly conflicts: Conflict[]
+  /** How many of the customer's asks (agreement, terms) the proposal meets, out of `asked`. */
+  readonly met: number
+  readonly asked: number
+}
+
+const SUFFIX: Readonly<Record<Exclude<Fate, 'move'>, string>> = {
+  yield: ' The vendor marks it required and you do not, so its value stands.',
+  block: ' Both sides mark it required, so no counter can settle it.',
+}
+
+export function assess(customer: CustomerSide, p: OfferPayload | CounterPayload): Assessment {
+  const vendor = vendorFromProposal(p)
+  const fates = new Map<string, Fate>()
+  const conflicts: Conflict[] = []
+  const offered = vendor.agreements[0]!
+  const agreement = judgeOffered(customer, offered)
+  let met = 0
+  let asked = 1
+  if (agreement.fit === 'first') met++
+  else if (agreement.fit === 'outside' || agreement.fit === 'refused') {
+    const fate: Fate = agreement.fit === 'refused' ? 'block' : 'move'
+    fates.set(AGREEMENT, fate)
+    conflicts.push({ term: AGREEMENT, customer: customer.agreements, vendor: [offered], required: fate === 'block', message: explainAgreement(customer, agreement, [offered], true) })
+  }
+  if (customer.quantity !== undefined && customer.quantity !== p.quantity) {
+    fates.set(QUANTITY, 'block')
+    conflicts.push({ term: QUANTITY, customer: customer.quantity, vendor: p.quantity, required: true, message: `The vendor offers a quantity of ${p.quantity}; you want ${customer.quantity}. A counter keeps the quantity the vendor priced.` })
+  }
+  const judgements = judgeAll(customer.terms, vendor.terms)
+  for (const j of judgements) {
+    if (j.customer && asks(j.customer)) asked++
+    if (!j.gap) {
+      if (j.customer && asks(j.customer)) met++
+      continue
+    }
+    const customerHard = j.customer?.required === true
+    const vendorFirm = j.vendor?.required === true
+    const fate: Fate = j.gap === 'unknown' || (customerHard && vendorFirm) ? 'block' : vendorFirm ? 'yield' : 'move'
+    fates.set(j.id, fate)
+    const message = explainGap(j) + (fate === 'move' || j.gap === 'unknown' ? '' : SUFFIX[fate])
+    conflicts.push({ term: j.id, customer: positionOf(j.customer), vendor: positionOf(j.vendor), required: j.gap === 'unknown' || customerHard, message })
+  }
+  let blocked = false
+  let movable = false
+  for (const f of fates.values()) {
+    blocked ||= f === 'block'
+    movable ||= f === 'move'
+  }
+  return { proposal: p, vendor, agreement, judgements, fates, blocked, movable, conflicts: sortConflicts(conflicts), met, asked }
+}
+
+/**
+ * Why a proposal cannot belong to this intent, or undefined. It must be addressed to the
+ * intent's issuer and, where both are verified, reference the intent's digest.
+ */
+export function brokenLink(intent: Input<IntentPayload>, proposal: ProposalInput): string | undefined {
+  const i = payloadOf(intent)
+  const p = payloadOf(proposal)
+  if (p.aud !== i.iss) return 'the proposal is not addressed to the intent\'s issuer'
+  const d = digestOf(intent)
+  const ref = 'intent' in p ? p.intent : p.inReplyTo
+  if (d !== undefined && ref !== d) return 'the proposal answers a different intent'
+  return undefined
+}

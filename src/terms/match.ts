@@ -1,0 +1,88 @@
+import { IntentcastError } from '../errors.js'
+import type { DealTerms, Term, TermSet } from '../model/term.js'
+import type { TermsPayload } from '../model/terms.js'
+import { chooseAgreement, explainAgreement } from './agreement.js'
+import { canonicalTerm, sortTerms } from './canonical.js'
+import { AGREEMENT, positionOf, sortConflicts, type Conflict } from './conflict.js'
+import { explainGap } from './explain.js'
+import { payloadOf, type Input } from './input.js'
+import { judgeAll } from './judge.js'
+import { P7012_NAMESPACE } from './roster.js'
+import { customerFromTermSet, vendorFromTermSet } from './side.js'
+
+/**
+ * The r-button: `lit` when the vendor's declared terms meet everything the customer asks and
+ * take the agreement the customer proffers; `partial` when they meet it only through an
+ * alternative agreement or differ only on terms the customer did not mark required; `dark`
+ * when a hard limit is not met.
+ */
+export type RButtonState = 'lit' | 'partial' | 'dark'
+
+/** The DPV (IEEE 7012 extension) agreement status each r-button state corresponds to. */
+export const R_BUTTON_STATUS: Readonly<Record<RButtonState, string>> = Object.freeze({
+  lit: `${P7012_NAMESPACE}AgreementAccepted`,
+  partial: `${P7012_NAMESPACE}AgreementNegotiationCounterOfferMade`,
+  dark: `${P7012_NAMESPACE}AgreementRefused`,
+})
+
+export interface MatchResult {
+  readonly state: RButtonState
+  /** The agreement (short ID) agreed (`lit`) or proposed; absent when none is acceptable. */
+  readonly agreement?: string
+  /**
+   * The terms the two would stand on: the vendor's value where it meets the customer's bound
+   * (a set narrowed to what both list), else the customer's position, unless the vendor marks
+   * its value required and the customer does not. Conditions are sorted by ID. When no
+   * agreement is acceptable, `agreement` here is the customer's proffered one.
+   */
+  readonly terms: DealTerms
+  readonly conflicts: Conflict[]
+  readonly status: string
+}
+
+/** A `terms` declaration (verified or its payload), or a bare TermSet. */
+export type TermsInput = TermSet | Input<TermsPayload>
+
+function termSetOf(x: TermsInput, role: 'customer' | 'vendor'): TermSet {
+  if ('agreements' in x) return x
+  const p = payloadOf(x)
+  if (p.role !== role) throw new IntentcastError('ERR_INVALID_ARGUMENT', `the ${role} argument must be a ${role}'s terms declaration`)
+  return p.terms
+}
+
+/**
+ * Matches a customer's terms (first argument: the 7012 first party) against a vendor's
+ * (second argument). Deterministic, and independent of the order conditions and set values
+ * are listed in; agreement lists are ordered by preference, so their order counts.
+ */
+export function matchTerms(customer: TermsInput, vendor: TermsInput): MatchResult {
+  const c = customerFromTermSet(termSetOf(customer, 'customer'))
+  const v = vendorFromTermSet(termSetOf(vendor, 'vendor'))
+  const conflicts: Conflict[] = []
+  const verdict = chooseAgreement(c, v.agreements)
+  if (verdict.fit !== 'first') {
+    conflicts.push({ term: AGREEMENT, customer: c.agreements, vendor: v.agreements, required: verdict.fit === 'refused', message: explainAgreement(c, verdict, v.agreements, false) })
+  }
+  const conditions: Term[] = []
+  for (const j of judgeAll(c.terms, v.terms)) {
+    if (!j.gap) {
+      if (j.settled) conditions.push(canonicalTerm(j.settled, false))
+      continue
+    }
+    const hard = j.gap === 'unknown' || j.customer!.required === true
+    conflicts.push({ term: j.id, customer: positionOf(j.customer), vendor: positionOf(j.vendor), required: hard, message: explainGap(j) })
+    // A firm vendor value wins over a negotiable customer bound; otherwise the customer's stands.
+    const vendorWins = j.gap === 'unknown' || (!hard && j.vendor?.required === true)
+    conditions.push(canonicalTerm(vendorWins ? j.vendor! : j.customer!, false))
+  }
+  sortTerms(conditions)
+  const state: RButtonState = conflicts.some((x) => x.required) ? 'dark' : conflicts.length > 0 ? 'partial' : 'lit'
+  const terms: DealTerms = { agreement: verdict.agreement ?? c.agreements[0]!, ...(conditions.length > 0 && { conditions }) }
+  return {
+    state,
+    ...(verdict.agreement !== undefined && { agreement: verdict.agreement }),
+    terms,
+    conflicts: sortConflicts(conflicts),
+    status: R_BUTTON_STATUS[state],
+  }
+}

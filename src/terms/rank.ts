@@ -1,0 +1,95 @@
+import type { IntentPayload } from '../model/intent.js'
+import { assess, brokenLink, type Assessment, type ProposalInput } from './assess.js'
+import { compareStrings } from './canonical.js'
+import { compareDecimal } from './decimal.js'
+import { payloadOf, type Input } from './input.js'
+import { compareInstant } from './instant.js'
+import { customerFromIntent, type CustomerSide } from './side.js'
+
+export interface RankedOffer<O> {
+  readonly offer: O
+  /** The share of the customer's asks (agreement and terms) the offer meets, from 0 to 1. */
+  readonly score: number
+  readonly reasons: string[]
+}
+
+export interface ExcludedOffer<O> {
+  readonly offer: O
+  readonly reasons: string[]
+}
+
+export interface Ranking<O> {
+  /** Best first. */
+  readonly ranked: RankedOffer<O>[]
+  /** In input order. */
+  readonly excluded: ExcludedOffer<O>[]
+}
+
+interface Entry<O> {
+  readonly offer: O
+  readonly index: number
+  readonly a: Assessment
+  readonly preference: number
+}
+
+/**
+ * The ranking order, a total order: more of the customer's asks met; then the lower price
+ * (prices in different currencies are not converted: the currency code orders them first);
+ * then the earlier delivery (a stated date before none); then the agreement earlier in the
+ * customer's list; then, so that ties do not depend on arrival order, the issuer DID, the `jti`,
+ * and last the input position.
+ */
+function compare<O>(x: Entry<O>, y: Entry<O>): number {
+  if (x.a.met !== y.a.met) return y.a.met - x.a.met
+  const xp = x.a.proposal
+  const yp = y.a.proposal
+  const byPrice = compareStrings(xp.price.currency, yp.price.currency) || compareDecimal(xp.price.amount, yp.price.amount)
+  if (byPrice) return byPrice
+  if (xp.deliverBy !== yp.deliverBy) {
+    if (xp.deliverBy === undefined || yp.deliverBy === undefined) return xp.deliverBy === undefined ? 1 : -1
+    const byDate = compareInstant(xp.deliverBy, yp.deliverBy)
+    if (byDate) return byDate
+  }
+  return x.preference - y.preference || compareStrings(xp.iss, yp.iss) || compareStrings(xp.jti, yp.jti) || x.index - y.index
+}
+
+function reasonsFor(customer: CustomerSide, a: Assessment): string[] {
+  const p = a.proposal
+  const reasons = [`Meets ${a.met} of ${a.asked} of your asks.`, `Price ${p.price.amount} ${p.price.currency}.`]
+  const offered = a.vendor.agreements[0]!
+  if (a.agreement.fit === 'listed') reasons.push(`Takes ${offered}, your choice ${customer.agreements.indexOf(offered) + 1} of ${customer.agreements.length}.`)
+  if (a.agreement.fit === 'covered') reasons.push(`Takes ${offered}, which permits the vendor no more than an agreement you accept.`)
+  for (const c of a.conflicts) reasons.push(c.message)
+  return reasons
+}
+
+/**
+ * Ranks offers (or counters) for an intent, for a wallet to show. An offer that breaks a hard
+ * limit, or does not answer this intent, is excluded with the reasons. The intent is read once;
+ * each offer is assessed once and sorted on precomputed keys.
+ */
+export function rankOffers<O extends ProposalInput>(intent: Input<IntentPayload>, offers: readonly O[]): Ranking<O> {
+  const customer = customerFromIntent(payloadOf(intent))
+  const entries: Entry<O>[] = []
+  const excluded: ExcludedOffer<O>[] = []
+  offers.forEach((offer, index) => {
+    const link = brokenLink(intent, offer)
+    if (link) {
+      excluded.push({ offer, reasons: [`Not an answer to this intent: ${link}.`] })
+      return
+    }
+    const a = assess(customer, payloadOf(offer))
+    const hard = a.conflicts.filter((c) => c.required)
+    if (hard.length > 0) {
+      excluded.push({ offer, reasons: hard.map((c) => c.message) })
+      return
+    }
+    const i = customer.agreements.indexOf(a.vendor.agreements[0]!)
+    entries.push({ offer, index, a, preference: i < 0 ? customer.agreements.length : i })
+  })
+  entries.sort(compare)
+  return {
+    ranked: entries.map((e) => ({ offer: e.offer, score: e.a.met / e.a.asked, reasons: reasonsFor(customer, e.a) })),
+    excluded,
+  }
+}
