@@ -56,7 +56,9 @@ export async function discover(origin: string, options: DiscoverOptions = {}): P
   const get = (path: string): Promise<unknown> => getJson(base + path, options)
   // The signals are unsigned hints: one that fails to load or parse counts as absent.
   const hint = <T>(path: string, parse: (json: unknown) => T): Promise<T | undefined> =>
-    get(path).then((json) => (json === undefined ? undefined : parse(json)), () => undefined)
+    get(path)
+      .then((json) => (json === undefined ? undefined : parse(json)))
+      .catch(() => undefined)
   const [document, myterms, gpc] = await Promise.all([get(WELL_KNOWN_PATH), hint(MYTERMS_PATH, parseMyTerms), hint(GPC_PATH, parseGpc)])
   options.signal?.throwIfAborted()
   const signals = { ...(myterms && { myterms }), ...(gpc && { gpc }) }

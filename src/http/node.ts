@@ -100,26 +100,16 @@ function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
   )
 }
 
+/** Writes the answer with its length: the handler's answers are small and complete, never streams. */
 async function write(res: ServerResponse, response: Response, req: IncomingMessage): Promise<void> {
+  const body = new Uint8Array(await response.arrayBuffer())
   const headers: Record<string, string> = {}
   response.headers.forEach((value, name) => {
     headers[name] = value
   })
+  if (response.status !== 204 && response.status !== 304) headers['content-length'] = String(body.byteLength)
   res.writeHead(response.status, headers)
-  if (response.body === null || req.method === 'HEAD') {
-    res.end()
-    return
-  }
-  const reader = response.body.getReader()
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    if (!res.write(value)) await new Promise<void>((resolve, reject) => {
-      res.once('drain', resolve)
-      res.once('close', () => reject(new Error('closed')))
-    })
-  }
-  await new Promise<void>((resolve) => res.end(resolve))
+  await new Promise<void>((resolve) => res.end(req.method === 'HEAD' ? undefined : body, resolve))
 }
 
 /**
