@@ -135,11 +135,7 @@ describe('a failing vendor set', () => {
 
   test('an offer addressed to someone else, or answering another intent, is refused', async () => {
     const other = await generateKeyPair()
-    const misaddressed = track(
-      await startVendor('1900.00', {
-        onIntent: offerFor('1900.00'),
-      }),
-    )
+    const misaddressed = track(await startVendor('1900.00'))
     const { intent } = await castKeyAndIntent()
     // Cast someone else's intent through this vendor and replay its answer to ours.
     const foreign = await signIntent(intentBody(), other)
@@ -148,7 +144,7 @@ describe('a failing vendor set', () => {
     const doc = await (await fetch(`${replayer.origin}/.well-known/intentcast`)).json()
     const result = await castIntent(intent, [{ origin: replayer.origin, endpoint: doc.endpoint, keys: doc.keys.keys }])
     expect(result.failures.map((f) => f.code)).toEqual(['ERR_AUDIENCE'])
-    expect((await verify(foreignOffer)).payload.aud).toBe(other.did)
+    expect((await verify(foreignOffer, { expect: 'offer' })).payload.aud).toBe(other.did)
   })
 })
 
