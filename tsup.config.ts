@@ -6,6 +6,7 @@ export default defineConfig([
     entry: {
       index: 'src/index.ts',
       crypto: 'src/crypto/index.ts',
+      'r-button': 'src/r-button/index.ts',
     },
     format: ['esm', 'cjs'],
     dts: true,
@@ -16,6 +17,21 @@ export default defineConfig([
     external: ['node:crypto'],
     treeshake: true,
     splitting: true,
+  },
+  {
+    // <r-button> as one self-contained, minified module for a page's <script type="module">,
+    // with no build step on the page's side.
+    // The pure-JS Ed25519 fallback is split into a chunk that only runtimes without native
+    // Ed25519 ever load.
+    entry: { 'r-button.browser': 'src/r-button/browser.ts' },
+    format: ['esm'],
+    splitting: true,
+    sourcemap: true,
+    target: 'es2022',
+    platform: 'browser',
+    minify: true,
+    noExternal: [/.*/],
+    external: ['node:crypto'],
   },
   {
     // The `intentcast` command: Node only, ESM, with a shebang.

@@ -7,6 +7,7 @@
  * test/browser/r-button.test.ts starts the same server with a bundle it built itself.
  */
 import { readFile } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
@@ -52,6 +53,8 @@ function vendorDocument(origin: string, vendor: KeyPair, terms: string): object 
 export async function startExampleServer(options: ExampleServerOptions = {}): Promise<ExampleServer> {
   const bundlePath = options.bundle ?? here('../../dist/r-button.browser.js')
   const [page, bundle] = await Promise.all([readFile(here('index.html')), readFile(bundlePath)])
+  // The bundle loads the pure-JS Ed25519 fallback as a separate chunk beside it, on demand.
+  const chunks = dirname(bundlePath)
   const vendor = await generateKeyPair()
   const server: Server = createServer()
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve))
@@ -63,7 +66,15 @@ export async function startExampleServer(options: ExampleServerOptions = {}): Pr
     '/.well-known/intentcast': ['application/json', JSON.stringify(vendorDocument(origin, vendor, declaration))],
   }
   server.on('request', (req, res) => {
-    const route = routes[new URL(req.url ?? '/', origin).pathname]
+    const path = new URL(req.url ?? '/', origin).pathname
+    if (req.method === 'GET' && /^\/chunk-[A-Za-z0-9_-]+\.js$/.test(path)) {
+      readFile(join(chunks, path.slice(1))).then(
+        (chunk) => res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(chunk),
+        () => res.writeHead(404, { 'content-type': 'text/plain' }).end('not found'),
+      )
+      return
+    }
+    const route = routes[path]
     if (!route || req.method !== 'GET') {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found')
       return

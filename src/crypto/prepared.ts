@@ -8,7 +8,6 @@ import { IntentcastError } from '../errors.js'
 import { abytes } from './bytes.js'
 import type { Engine, Signer, Verifier } from './engine.js'
 import { loadNative } from './native.js'
-import { nobleEngine } from './noble.js'
 import { checkPublicKeyBytes, checkSignatureBytes } from './rule.js'
 
 /** `native`: node:crypto or WebCrypto. `noble`: pure JS, works everywhere. */
@@ -56,7 +55,9 @@ export function resolveBackend(backend?: Ed25519Backend): Promise<Ed25519Backend
 }
 
 function engine(backend: Ed25519Backend): Promise<Engine> {
-  return backend === 'native' ? loadNative() : Promise.resolve(nobleEngine)
+  // Loaded on demand: where native Ed25519 exists (every current runtime) the pure-JS curve
+  // code is never fetched, which keeps the browser bundle small.
+  return backend === 'native' ? loadNative() : import('./noble.js').then((m) => m.nobleEngine)
 }
 
 /**

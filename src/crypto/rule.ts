@@ -42,7 +42,6 @@
  *
  * @module
  */
-import { Point } from '@noble/ed25519'
 
 /** Canonical encodings of the 8 small-order points, hex. See rule step 4. */
 export const SMALL_ORDER_ENCODINGS: readonly string[] = Object.freeze([
@@ -121,14 +120,39 @@ function isBelowL(b: Uint8Array, off: number): boolean {
  * cached by the callers.
  */
 export function checkPublicKeyBytes(a: Uint8Array): boolean {
-  if (a.length !== 32 || !isAcceptableEncoding(a, 0)) return false
-  try {
-    // zip215 = false is RFC 8032 strict decoding; it only throws for a y with no matching x here.
-    Point.fromBytes(a, false)
-    return true
-  } catch {
-    return false
+  return a.length === 32 && isAcceptableEncoding(a, 0) && hasCurvePoint(a)
+}
+
+const P = 2n ** 255n - 19n
+/** The curve constant d = -121665/121666 mod p (RFC 8032 §5.1). */
+const D = 37095705934669439343138083508754565189542113879843219016388785533085940283555n
+
+function powMod(base: bigint, exp: bigint): bigint {
+  let result = 1n
+  let b = base % P
+  for (let e = exp; e > 0n; e >>= 1n) {
+    if (e & 1n) result = (result * b) % P
+    b = (b * b) % P
   }
+  return result
+}
+
+/**
+ * Rule step 5: some x satisfies the curve equation -x² + y² = 1 + d·x²·y², i.e. x² = (y² - 1) /
+ * (d·y² + 1) is a square mod p (Euler's criterion). RFC 8032 §5.1.3 decoding fails exactly
+ * when it is not. Hand-written rather than taken from @noble/ed25519 so that verifying never
+ * loads the pure-JS curve code where native Ed25519 exists (the browser bundle stays small);
+ * a property test holds it to noble's decoding. Canonical, non-small-order encodings (steps 3
+ * and 4) have already been checked, so x = 0 cannot occur here with the sign bit set.
+ */
+export function hasCurvePoint(a: Uint8Array): boolean {
+  let y = 0n
+  for (let i = 31; i >= 0; i--) y = (y << 8n) | BigInt(i === 31 ? a[i]! & 0x7f : a[i]!)
+  const y2 = (y * y) % P
+  const u = (y2 - 1n + P) % P
+  const v = (D * y2 + 1n) % P
+  const x2 = (u * powMod(v, P - 2n)) % P
+  return x2 === 0n || powMod(x2, (P - 1n) / 2n) === 1n
 }
 
 /**

@@ -22,12 +22,18 @@ function browserConfig(): Options {
 export interface BrowserBundle {
   readonly file: string
   readonly bytes: Buffer
+  /**
+   * The entry and every chunk it imports statically: what a page loads before the element can
+   * work. Chunks behind a dynamic import (the pure-JS Ed25519 fallback) are loaded only by
+   * runtimes without native Ed25519 and are not counted.
+   */
+  readonly loaded: readonly Buffer[]
   /** Minified bytes each source file contributes, largest first: where to look when it grows. */
   readonly inputs: ReadonlyArray<readonly [path: string, bytes: number]>
 }
 
 interface Metafile {
-  outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }>
+  outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }>; imports: Array<{ path: string; kind: string }> }>
 }
 
 /** Builds the bundle into `outDir`. */
@@ -35,9 +41,17 @@ export async function buildBrowserBundle(outDir: string): Promise<BrowserBundle>
   await build({ ...browserConfig(), entry: { [NAME]: BROWSER_ENTRY }, outDir, config: false, silent: true, clean: false, sourcemap: false, metafile: true })
   const file = join(outDir, `${NAME}.js`)
   const meta = JSON.parse(await readFile(join(outDir, 'metafile-esm.json'), 'utf8')) as Metafile
-  const output = Object.entries(meta.outputs).find(([path]) => path.endsWith(`${NAME}.js`))![1]
+  const [entryPath, output] = Object.entries(meta.outputs).find(([path]) => path.endsWith(`${NAME}.js`))!
+  const staticPaths = new Set<string>()
+  const visit = (path: string): void => {
+    if (staticPaths.has(path)) return
+    staticPaths.add(path)
+    for (const i of meta.outputs[path]?.imports ?? []) if (i.kind === 'import-statement') visit(i.path)
+  }
+  visit(entryPath)
   const inputs = Object.entries(output.inputs)
     .map(([path, { bytesInOutput }]) => [path, bytesInOutput] as const)
     .sort((a, b) => b[1] - a[1])
-  return { file, bytes: await readFile(file), inputs }
+  const loaded = await Promise.all([...staticPaths].map((p) => readFile(p)))
+  return { file, bytes: await readFile(file), loaded, inputs }
 }
