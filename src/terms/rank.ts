@@ -36,8 +36,9 @@ interface Entry<O> {
  * The ranking order, a total order: more of the customer's asks met; then the lower price
  * (prices in different currencies are not converted: the currency code orders them first);
  * then the earlier delivery (a stated date before none); then the agreement earlier in the
- * customer's list; then, so that ties do not depend on arrival order, the issuer DID, the `jti`,
- * and last the input position.
+ * customer's list; then, so that ties do not depend on arrival order, the issuer DID, the `jti`
+ * and the payload's JSON text (two offers share an issuer and `jti` only when one is a replay);
+ * last the input position, which keeps equal offers in input order.
  */
 function compare<O>(x: Entry<O>, y: Entry<O>): number {
   if (x.a.met !== y.a.met) return y.a.met - x.a.met
@@ -50,7 +51,13 @@ function compare<O>(x: Entry<O>, y: Entry<O>): number {
     const byDate = compareInstant(xp.deliverBy, yp.deliverBy)
     if (byDate) return byDate
   }
-  return x.preference - y.preference || compareStrings(xp.iss, yp.iss) || compareStrings(xp.jti, yp.jti) || x.index - y.index
+  return (
+    x.preference - y.preference ||
+    compareStrings(xp.iss, yp.iss) ||
+    compareStrings(xp.jti, yp.jti) ||
+    (xp === yp ? 0 : compareStrings(JSON.stringify(xp), JSON.stringify(yp))) ||
+    x.index - y.index
+  )
 }
 
 function reasonsFor(customer: CustomerSide, a: Assessment): string[] {

@@ -8,6 +8,7 @@ import { CounterPayload } from '../../src/model/counter.js'
 import { IntentPayload } from '../../src/model/intent.js'
 import { OfferPayload } from '../../src/model/offer.js'
 import type { DealTerms, Term, TermSet } from '../../src/model/term.js'
+import type { IntentPayload as Intent } from '../../src/model/intent.js'
 import { TermSet as TermSetSchema } from '../../src/model/term.js'
 import { CATALOG, ROSTER } from '../../src/terms/index.js'
 
@@ -135,7 +136,7 @@ export const dealTerms: fc.Arbitrary<DealTerms> = fc
   .record({ agreement: agreementId, conditions: fc.option(conditions({ exclude: ['price', 'deliver-by'] }), { nil: undefined }) })
   .map((r) => (r.conditions === undefined ? { agreement: r.agreement } : { agreement: r.agreement, conditions: r.conditions }))
 
-export const offerArb = (jti = fc.constantFrom('offer-0001', 'offer-0002', 'offer-0003')) =>
+export const offerArb = (jti: fc.Arbitrary<string> = fc.constantFrom('offer-0001', 'offer-0002', 'offer-0003')) =>
   fc
     .record({ terms: dealTerms, price: money, deliverBy: fc.option(dateTime, { nil: undefined }), quantity: fc.constantFrom(1, 1, 1, 2), iss: fc.constantFrom(VENDOR, VENDOR_2), jti })
     .map(({ terms, ...parts }) => offerPayload(terms, Object.fromEntries(Object.entries(parts).filter(([, v]) => v !== undefined)) as OfferParts))
@@ -161,3 +162,44 @@ export const RUNS = { numRuns: 1000 }
 export function expectValidProposal(proposal: object): void {
   expect(() => asCounter(proposal)).not.toThrow()
 }
+
+/**
+ * An offer built from the intent it answers: its terms copied from the customer's, each then
+ * kept, dropped or replaced by a random one, so agreed, counter and rejected all come up.
+ */
+export const offerNear = (intent: Intent): fc.Arbitrary<OfferPayload> =>
+  fc
+    .record({
+      pick: fc.nat(),
+      flags: fc.array(fc.constantFrom('keep', 'keep', 'keep', 'firm', 'drop', 'swap'), { minLength: 70, maxLength: 70 }),
+      swaps: conditions({ exclude: ['price', 'deliver-by'] }),
+      random: offerArb(),
+    })
+    .map(({ pick, flags, swaps, random }) => {
+      const mine = (intent.terms.conditions ?? []).filter((t) => t.id !== 'price' && t.id !== 'deliver-by')
+      const terms: Term[] = []
+      mine.forEach((t, i) => {
+        const { required: _, ...copy } = t
+        const f = flags[i]!
+        if (f === 'keep') terms.push(copy)
+        if (f === 'firm') terms.push({ ...copy, required: true })
+        const swap = swaps.find((x) => x.id === t.id)
+        if (f === 'swap' && swap) terms.push(swap)
+      })
+      for (const x of swaps) if (flags[69] === 'swap' && !terms.some((t) => t.id === x.id) && !mine.some((t) => t.id === x.id)) terms.push(x)
+      const agreements = intent.terms.agreements
+      const near = flags[66] !== 'swap'
+      return offerPayload(
+        { agreement: near ? agreements[pick % agreements.length]! : random.terms.agreement, ...(terms.length > 0 && { conditions: terms }) },
+        {
+          price: near && intent.want.maxPrice ? intent.want.maxPrice : random.price,
+          ...((near ? intent.want.deliverBy : random.deliverBy) !== undefined && { deliverBy: (near ? intent.want.deliverBy : random.deliverBy)! }),
+          quantity: flags[67] === 'drop' ? random.quantity : (intent.want.quantity ?? 1),
+          iss: random.iss,
+          jti: random.jti,
+        },
+      )
+    })
+
+/** An intent and an offer that answers it: random, or built from the intent. */
+export const intentAndOffer = intentArb.chain((intent) => fc.tuple(fc.constant(intent), fc.oneof(offerArb(), offerNear(intent))))

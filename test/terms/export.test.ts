@@ -1,0 +1,178 @@
+import { beforeAll, describe, expect, it } from 'vitest'
+import { countersign, keyPairFromSeed, signAgreement, verify, type AgreementBody, type Verified } from '../../src/index.js'
+import { exportAgreement, ODRL_OPERATORS, type AgreementRecord, type ConsentReceipt, type OdrlAgreement, type OdrlRule } from '../../src/terms/index.js'
+import { ext } from './support.js'
+
+const NOW = new Date('2026-01-01T00:00:00Z')
+const D = (c: string) => c.repeat(43)
+let agreement: Verified<'agreement'>
+let customerDid: string
+let vendorDid: string
+
+const body = (customer: string, vendor: string, agreementId: string): AgreementBody => ({
+  parties: { customer, vendor },
+  refs: { intent: D('A'), offer: D('B'), acceptance: D('C') },
+  item: { name: 'cargo bike' },
+  quantity: 1,
+  price: { amount: '1899.00', currency: 'EUR' },
+  deliverBy: '2026-01-09T17:00:00Z',
+  terms: {
+    agreement: agreementId,
+    conditions: [
+      { id: 'retention-days', value: '30', unit: 'day' },
+      { id: 'deletion-on-request', value: true },
+      { id: 'no-resale', value: true },
+      { id: 'contact-via-agent', value: true },
+      { id: 'jurisdiction', value: ['DE'] },
+      { id: 'returns-days', value: '14', unit: 'day' },
+      { id: 'warranty-months', value: '24', unit: 'month' },
+      { id: 'payment-methods', value: ['card', 'bank'] },
+      { id: ext('gift-wrap'), type: 'obligation', value: true },
+      { id: ext('battery'), type: 'number', better: 'higher', unit: 'Wh', value: '500.5' },
+      { id: ext('colour'), type: 'set', value: ['red'] },
+    ],
+  },
+})
+
+async function signed(agreementId: string): Promise<Verified<'agreement'>> {
+  const c = await keyPairFromSeed(new Uint8Array(32).fill(11))
+  const v = await keyPairFromSeed(new Uint8Array(32).fill(12))
+  customerDid = c.did
+  vendorDid = v.did
+  const half = await signAgreement(body(c.did, v.did, agreementId), v, { now: NOW, jti: 'agreement-0001' })
+  return verify(await countersign(half, c, { now: NOW }), { now: NOW, expect: 'agreement' })
+}
+
+beforeAll(async () => {
+  agreement = await signed('SD-BASE-A-DP')
+})
+
+const rules = (o: OdrlAgreement): OdrlRule[] => [...o.permission, ...o.prohibition, ...o.obligation]
+const constraintsOf = (r: OdrlRule & { duty?: object[] }): Array<Record<string, unknown>> => (r.constraint ?? []) as never
+
+describe('exportAgreement: json', () => {
+  it('holds the 7012 record fields: parties, agreement ID, time and both signatures', () => {
+    const rec = JSON.parse(exportAgreement(agreement, 'json')) as AgreementRecord
+    expect(rec.type).toBe('intentcast-agreement-record')
+    expect(rec.id).toBe('urn:intentcast:agreement:agreement-0001')
+    expect(rec.parties).toEqual({ customer: customerDid, vendor: vendorDid })
+    expect(rec.agreement).toEqual({ id: 'SD-BASE-A-DP', iri: 'https://w3id.org/dpv/standards/p7012#SD-BASE-A-DP', label: 'Service delivery and analytics, with data portability' })
+    expect(rec.time).toBe('2026-01-01T00:00:00Z')
+    expect(rec.digest).toBe(agreement.digest)
+    const jws = JSON.parse(agreement.message) as { signatures: Array<{ protected: string; signature: string }> }
+    expect(rec.signatures).toEqual([
+      { party: 'customer', kid: expect.stringContaining(customerDid), ...jws.signatures[0]! },
+      { party: 'vendor', kid: expect.stringContaining(vendorDid), ...jws.signatures[1]! },
+    ])
+    expect(rec.conditions).toEqual(agreement.payload.terms.conditions)
+    expect(rec.jws).toBe(agreement.message)
+  })
+
+  it('lets either party re-verify the agreement from the record alone', async () => {
+    const rec = JSON.parse(exportAgreement(agreement, 'json')) as AgreementRecord
+    const again = await verify(rec.jws!, { now: NOW })
+    expect(again.digest).toBe(rec.digest)
+  })
+
+  it('exports a bare payload without signatures', () => {
+    const rec = JSON.parse(exportAgreement(agreement.payload, 'json')) as AgreementRecord
+    expect(rec.signatures).toEqual([])
+    expect(rec.digest).toBeUndefined()
+    expect(rec.jws).toBeUndefined()
+  })
+
+  it('gives the same text for the same agreement', () => {
+    expect(exportAgreement(agreement, 'odrl')).toBe(exportAgreement(agreement, 'odrl'))
+  })
+
+  it('refuses an unknown format', () => {
+    expect(() => exportAgreement(agreement, 'xml' as never)).toThrow(/json, odrl or receipt/)
+  })
+})
+
+describe('exportAgreement: odrl', () => {
+  it('is an ODRL 2.2 Agreement with uid, parties on every rule, and ODRL operators only', () => {
+    const o = JSON.parse(exportAgreement(agreement, 'odrl')) as OdrlAgreement
+    expect(o['@context']).toBe('http://www.w3.org/ns/odrl.jsonld')
+    expect(o['@type']).toBe('Agreement')
+    expect(o.uid).toMatch(/^urn:intentcast:agreement:/)
+    expect(o.permission.length + o.prohibition.length).toBeGreaterThan(0)
+    for (const r of rules(o)) {
+      expect(typeof r.action).toBe('string')
+      expect(r.target).toMatch(/^urn:intentcast:agreement:agreement-0001:(personal-data|item)$/)
+      expect([customerDid, vendorDid]).toContain(r.assigner)
+      expect([customerDid, vendorDid]).toContain(r.assignee)
+      expect(r.assigner).not.toBe(r.assignee)
+      for (const c of constraintsOf(r)) {
+        expect(Object.keys(c).every((k) => ['leftOperand', 'operator', 'rightOperand', 'unit'].includes(k))).toBe(true)
+        expect(ODRL_OPERATORS).toContain(c.operator)
+        expect(typeof c.leftOperand).toBe('string')
+        expect(c.rightOperand).toBeDefined()
+      }
+    }
+  })
+
+  it('maps the 7012 agreement to permissions, prohibitions and the portability duty', () => {
+    const o = JSON.parse(exportAgreement(agreement, 'odrl')) as OdrlAgreement
+    const dpv = (x: string) => `https://w3id.org/dpv#${x}`
+    const onData = (rs: OdrlRule[]) => rs.filter((r) => r.target.endsWith(':personal-data')).map((r) => r.action)
+    expect(onData(o.permission)).toEqual(['use', dpv('Analyse')])
+    expect(onData(o.prohibition)).toEqual(expect.arrayContaining([dpv('Monitor'), dpv('Profiling'), dpv('Share'), 'sell']))
+    expect(onData(o.obligation)).toEqual(expect.arrayContaining(['https://w3id.org/dpv/standards/p7012#PortabilityRequired', 'delete']))
+    // Rules on the customer's data bind the vendor: ODRL prohibitions and duties bind the assignee.
+    for (const r of [...o.prohibition, ...o.obligation].filter((x) => x.target.endsWith(':personal-data'))) {
+      expect(r).toMatchObject({ assigner: customerDid, assignee: vendorDid })
+    }
+  })
+
+  it('states the deal: transfer by the delivery date, payment of the price, retention, returns', () => {
+    const o = JSON.parse(exportAgreement(agreement, 'odrl')) as OdrlAgreement
+    const transfer = o.obligation.find((r) => r.action === 'transfer')!
+    expect(transfer).toMatchObject({ assignee: vendorDid, constraint: [{ leftOperand: 'dateTime', operator: 'lteq', rightOperand: { '@value': '2026-01-09T17:00:00Z' } }] })
+    const pay = o.obligation.find((r) => r.action === 'compensate')!
+    expect(pay.assignee).toBe(customerDid)
+    expect(pay.constraint).toEqual([
+      { leftOperand: 'payAmount', operator: 'eq', rightOperand: { '@value': '1899.00', '@type': 'http://www.w3.org/2001/XMLSchema#decimal' }, unit: 'http://qudt.org/vocab/currency/EUR' },
+      { leftOperand: 'deliveryChannel', operator: 'isAnyOf', rightOperand: ['card', 'bank'] },
+    ])
+    const retention = o.obligation.find((r) => r.action === 'delete' && r.constraint?.[0]?.leftOperand === 'elapsedTime')!
+    expect(retention.constraint![0]!.rightOperand).toEqual({ '@value': 'P30D', '@type': 'http://www.w3.org/2001/XMLSchema#duration' })
+    const returns = o.permission.find((r) => r.action === 'transfer')!
+    expect(returns).toMatchObject({ assigner: vendorDid, assignee: customerDid })
+    expect(o['https://w3id.org/dpv#hasJurisdiction']).toEqual(['DE'])
+    expect(o.obligation.map((r) => r.action)).toEqual(expect.arrayContaining([ext('gift-wrap'), ext('battery'), ext('colour'), 'urn:intentcast:term:warranty-months']))
+  })
+
+  it('permits anonymised sharing with a duty to anonymise under SD-BASE-ATP-S3P, and names the purpose of a PDC agreement', async () => {
+    const s3p = JSON.parse(exportAgreement(await signed('SD-BASE-ATP-S3P'), 'odrl')) as OdrlAgreement & { permission: Array<OdrlRule & { duty?: unknown }> }
+    expect(s3p.permission.find((r) => r.action === 'https://w3id.org/dpv#Share')!.duty).toEqual([{ action: 'anonymize' }])
+    expect(s3p.prohibition.filter((r) => r.target.endsWith(':personal-data')).map((r) => r.action)).toEqual(['sell', 'use'])
+    const pdc = JSON.parse(exportAgreement(await signed('PDC-INTENT'), 'odrl')) as OdrlAgreement
+    expect(pdc.permission[0]!.constraint).toEqual([{ leftOperand: 'purpose', operator: 'eq', rightOperand: { '@id': 'https://w3id.org/dpv/standards/p7012#PDC-INTENT' } }])
+  })
+})
+
+describe('exportAgreement: receipt', () => {
+  it('has every ISO/IEC TS 27560 heading', () => {
+    const r = JSON.parse(exportAgreement(agreement, 'receipt')) as ConsentReceipt
+    for (const k of ['recordId', 'principal', 'controller', 'purposes', 'dataCategories', 'retention', 'thirdParties', 'jurisdiction', 'withdrawalMethod', 'eventTime']) {
+      expect(r).toHaveProperty(k)
+    }
+    expect(r.recordId).toBe('urn:intentcast:agreement:agreement-0001')
+    expect(r.principal).toEqual({ id: customerDid, role: 'customer' })
+    expect(r.controller).toEqual({ id: vendorDid, role: 'vendor' })
+    expect(r.purposes.map((p) => p.label)).toEqual(['service delivery', 'analytics by the vendor'])
+    expect(r.retention).toBe('P30D')
+    expect(r.thirdParties).toEqual([])
+    expect(r.jurisdiction).toEqual(['DE'])
+    expect(r.withdrawalMethod).toContain(agreement.digest)
+    expect(r.withdrawalMethod).toContain('deletes your data on request')
+    expect(r.eventTime).toBe('2026-01-01T00:00:00Z')
+    expect(r.status).toBe('https://w3id.org/dpv/standards/p7012#AgreementAccepted')
+  })
+
+  it('names third parties only where the agreement allows sharing', async () => {
+    const r = JSON.parse(exportAgreement(await signed('SD-BASE-ATP-S3P'), 'receipt')) as ConsentReceipt
+    expect(r.thirdParties.map((t) => t.label)).toEqual(['third parties, fully anonymised data only'])
+  })
+})
