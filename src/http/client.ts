@@ -1,4 +1,4 @@
-import { isIntentcastError } from '../errors.js'
+import { isIntentcastError, type IntentcastError } from '../errors.js'
 import { readBody } from './body.js'
 import { essence, httpError } from './problem.js'
 
@@ -40,7 +40,14 @@ export async function exchange(url: string, init: RequestInit, options: Exchange
   const onAbort = (): void => controller.abort()
   options.signal?.addEventListener('abort', onAbort, { once: true })
   try {
-    const response = await (options.fetch ?? fetch)(url, { ...init, redirect: 'error', signal: controller.signal })
+    let response: Response
+    try {
+      // No cookies or other credentials: they would link the customer across casts.
+      response = await (options.fetch ?? fetch)(url, { ...init, redirect: 'error', credentials: 'omit', signal: controller.signal })
+    } catch (e) {
+      if (options.signal?.aborted || timedOut) throw e
+      throw retryable(httpError('ERR_UNREACHABLE', `could not reach ${new URL(url).origin}: ${describe(e)}`, { cause: e }))
+    }
     const body = await readBody(response, { maxBytes: options.maxBytes, failure: 'ERR_UNREACHABLE', what: options.what })
     const contentType = response.headers.get('content-type')
     return { status: response.status, mediaType: essence(contentType), contentType, body }
@@ -48,9 +55,31 @@ export async function exchange(url: string, init: RequestInit, options: Exchange
     options.signal?.throwIfAborted()
     if (timedOut) throw httpError('ERR_TIMEOUT', `no ${options.what} within ${options.timeoutMs} ms`, { cause: e })
     if (isIntentcastError(e)) throw e
-    throw httpError('ERR_UNREACHABLE', `could not fetch the ${options.what}: ${(e as Error)?.message ?? e}`.slice(0, 300), { cause: e })
+    throw httpError('ERR_UNREACHABLE', `could not fetch the ${options.what}: ${describe(e)}`, { cause: e })
   } finally {
     clearTimeout(timer)
     options.signal?.removeEventListener('abort', onAbort)
   }
+}
+
+const RETRYABLE = new WeakSet<object>()
+
+function retryable(e: IntentcastError): IntentcastError {
+  RETRYABLE.add(e)
+  return e
+}
+
+/**
+ * True for a failure before any answer arrived (refused or reset connection, DNS): the one kind
+ * worth retrying. A failure while the answer was being read is not, as the request was taken.
+ */
+export function isRetryable(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && RETRYABLE.has(e)
+}
+
+/** The most telling part of a fetch failure: undici hides the system error in `cause`. */
+function describe(e: unknown): string {
+  const cause = (e as { cause?: { code?: unknown; message?: unknown } })?.cause
+  const text = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : (e as Error)?.message
+  return String(text ?? e).slice(0, 200)
 }

@@ -35,7 +35,7 @@ export interface DiscoveredVendor {
   /** Absent when the vendor publishes only the other signals: it takes no intents. */
   readonly endpoint?: string
   /** The vendor's signed terms declaration, verified. */
-  readonly terms?: Verified<'terms'>
+  readonly terms?: Verified<'terms', 'jws'>
   /** The terms to match against (matchTerms): the declaration's, or those its other signals stand for. */
   readonly termSet?: TermSet
   readonly keys: readonly VendorKey[]

@@ -12,11 +12,6 @@ export function httpError(code: HttpErrorCode, message: string, options?: { caus
   return new IntentcastError(code as IntentcastErrorCode, message, options)
 }
 
-/** A failure to reach the peer at all: the one kind of failure worth retrying. */
-export function isUnreachable(e: unknown): e is IntentcastError {
-  return isIntentcastError(e) && (e.code as HttpErrorCode) === 'ERR_UNREACHABLE'
-}
-
 /** Where each code's problem `type` points (spec/sections/http.md §Problems). */
 export const PROBLEM_TYPE_BASE = 'https://intentcast.dev/errors#'
 

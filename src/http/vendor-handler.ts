@@ -35,7 +35,7 @@ export interface IntentContext {
   /** The request carried `Sec-GPC: 1`: an unsigned signal, beside the intent's signed terms. */
   readonly gpc: boolean
   /** The vendor's own verified terms declaration. */
-  readonly terms: Verified<'terms'>
+  readonly terms: Verified<'terms', 'jws'>
 }
 
 export interface MoveContext {
@@ -162,7 +162,7 @@ export function createVendorHandler(options: VendorHandlerOptions): VendorHandle
     }
   }
 
-  async function onIntent(intent: Verified<'intent'>, request: Request, terms: Verified<'terms'>): Promise<Response> {
+  async function onIntent(intent: Verified<'intent'>, request: Request, terms: Verified<'terms', 'jws'>): Promise<Response> {
     requireAddressedToUs(intent, false)
     const context: IntentContext = { request, gpc: request.headers.get('sec-gpc') === '1', terms }
     const body = await vendorCode(() => options.onIntent(intent, context), true)
@@ -362,9 +362,9 @@ function configure(options: VendorHandlerOptions) {
 }
 
 /** Signs or checks the vendor's terms, once. */
-async function prepareTerms(options: VendorHandlerOptions): Promise<Verified<'terms'>> {
+async function prepareTerms(options: VendorHandlerOptions): Promise<Verified<'terms', 'jws'>> {
   const signed = typeof options.terms === 'string' ? options.terms : await signTerms(options.terms, options.keyPair)
-  let terms: Verified<'terms'>
+  let terms: Verified<'terms', 'jws'>
   try {
     terms = await verify(signed, { expect: 'terms' })
   } catch (cause) {

@@ -1,7 +1,7 @@
 import { IntentcastError } from '../errors.js'
-import { exchange, type Answer, type FetchLike } from '../http/client.js'
+import { exchange, isRetryable, type Answer, type FetchLike } from '../http/client.js'
 import { MEDIA_TYPE_JWS } from '../http/media-type.js'
-import { httpError, isUnreachable, parseProblem } from '../http/problem.js'
+import { httpError, parseProblem } from '../http/problem.js'
 import { fromUtf8 } from '../lib/utf8.js'
 
 export interface SendOptions {
@@ -45,8 +45,8 @@ export async function send(endpoint: string, body: string, options: SendOptions 
       break
     } catch (e) {
       const wait = (options.backoffMs ?? 100) * 2 ** attempt * (0.5 + Math.random() / 2)
-      if (!isUnreachable(e) || attempt >= retries || Date.now() + wait >= deadline) throw e
-      options.onRetry?.(attempt + 1, e)
+      if (!isRetryable(e) || attempt >= retries || Date.now() + wait >= deadline) throw e
+      options.onRetry?.(attempt + 1, e as IntentcastError)
       await sleep(wait, options.signal)
     }
   }
