@@ -62,7 +62,7 @@ const result = await castIntent(intent, found, {
 })
 console.log(`ranked: ${result.offers.map((o) => `${o.proposal.payload.price.amount} (score ${o.score.toFixed(2)})`).join(', ')}; excluded ${result.excluded.length}`)
 
-// The cheapest offer that negotiation can fix gets a counter; failing that, take the best ranked.
+// The best-ranked offer whose shortfalls a counter can fix gets one; failing that, take the best.
 const fixable = result.offers.find((o) => negotiate(o.thread.intent, o.proposal).outcome === 'counter')
 let chosen: VendorProposal = fixable ?? result.offers[0]!
 if (fixable) {

@@ -1,0 +1,91 @@
+import { describe, expect, test } from 'vitest'
+import { castIntent, MemoryThreadStore, problemFor } from '../../src/http/index.js'
+import { parseProblem } from '../../src/http/problem.js'
+import { withMoves } from '../../src/http/thread-store.js'
+import { generateKeyPair, signIntent, signOffer, verify, Thread } from '../../src/index.js'
+import { intentBody, offerFor } from './support.js'
+
+async function thread() {
+  const customer = await generateKeyPair()
+  const intent = await verify(await signIntent(intentBody(), customer), { expect: 'intent' })
+  const offer = await verify(await signOffer({ ...offerFor('1.00')(intent), inReplyTo: intent.digest }, await generateKeyPair(), { audience: customer.did }), { expect: 'offer' })
+  return { intent, offer, thread: new Thread(intent).add(offer) }
+}
+
+describe('MemoryThreadStore', () => {
+  test('finds a thread by any of its messages and forgets the least recently stored first', async () => {
+    const store = new MemoryThreadStore({ maxThreads: 2 })
+    const a = await thread()
+    const b = await thread()
+    const c = await thread()
+    store.set(a.thread)
+    store.set(b.thread)
+    store.set(a.thread) // touched again: b is now the oldest
+    store.set(c.thread)
+    expect(store.size).toBe(2)
+    expect(store.get(a.offer.digest)).toBe(a.thread)
+    expect(store.get(b.intent.digest)).toBeUndefined()
+    expect(store.get(b.offer.digest)).toBeUndefined()
+    expect(store.get(c.intent.digest)).toBe(c.thread)
+  })
+
+  test('withMoves copies: a failing move leaves the original as it was', async () => {
+    const { intent, thread: t } = await thread()
+    const copy = withMoves(new Thread(intent))
+    expect(copy).not.toBe(t)
+    expect(() => withMoves(t, t.messages[1]!)).toThrow()
+    expect(t.messages).toHaveLength(2)
+  })
+})
+
+describe('problems', () => {
+  test('a peer\'s answer that is not an intentcast problem is ERR_UNREACHABLE', () => {
+    expect(parseProblem(502, 'text/html', '<h1>Bad gateway</h1>').code).toBe('ERR_UNREACHABLE')
+    expect(parseProblem(500, 'application/problem+json', '{not json').code).toBe('ERR_UNREACHABLE')
+    expect(parseProblem(400, 'application/problem+json', '{"code":"ERR_NONSENSE"}').code).toBe('ERR_UNREACHABLE')
+    const known = parseProblem(409, 'application/problem+json; charset=utf-8', '{"code":"ERR_REPLAY"}')
+    expect(known).toMatchObject({ code: 'ERR_REPLAY', status: 409, detail: 'Message already received' })
+  })
+
+  test('anything but an IntentcastError is an internal error that says nothing', () => {
+    expect(problemFor(new Error('secret'))).toMatchObject({ status: 500, code: 'ERR_INTERNAL' })
+    expect(JSON.stringify(problemFor(new Error('secret')))).not.toMatch(/secret/)
+  })
+})
+
+test('an abort during the backoff between retries rejects at once', async () => {
+  const customer = await generateKeyPair()
+  const intent = await signIntent(intentBody(), customer)
+  const controller = new AbortController()
+  const failing = async (): Promise<Response> => {
+    setTimeout(() => controller.abort(new Error('stop')), 20)
+    throw new TypeError('fetch failed')
+  }
+  const started = Date.now()
+  await expect(
+    castIntent(intent, [{ origin: 'https://v.example', endpoint: 'https://v.example/m' }], { fetch: failing, signal: controller.signal, backoffMs: 10_000 }),
+  ).rejects.toThrow('stop')
+  expect(Date.now() - started).toBeLessThan(2_000)
+})
+
+describe('toNodeListener', () => {
+  test('a handler that throws becomes a 500 problem that says nothing, and the server goes on', async () => {
+    const { serve } = await import('./support.js')
+    let calls = 0
+    const running = await serve(async () => {
+      if (calls++ === 0) throw new Error('secret detail')
+      return new Response('fine')
+    })
+    try {
+      const first = await fetch(running.origin)
+      expect(first.status).toBe(500)
+      expect(first.headers.get('content-type')).toBe('application/problem+json')
+      expect(await first.text()).not.toMatch(/secret/)
+      const second = await fetch(running.origin)
+      expect(await second.text()).toBe('fine')
+      expect(second.headers.get('content-length')).toBe('4')
+    } finally {
+      await running.close()
+    }
+  })
+})
