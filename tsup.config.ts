@@ -6,6 +6,7 @@ export default defineConfig([
     entry: {
       index: 'src/index.ts',
       crypto: 'src/crypto/index.ts',
+      cose: 'src/cose/index.ts',
       'r-button': 'src/r-button/index.ts',
     },
     format: ['esm', 'cjs'],

@@ -30,11 +30,12 @@ export {
   type IntentBody,
   type OfferBody,
   type SignOptions,
+  type Signed,
   type TermsBody,
   type WithdrawalBody,
 } from './envelope/sign.js'
 export { countersign, signAgreement, type AgreementBody } from './envelope/agreement.js'
-export { verify, type Verified, type VerifyOptions } from './envelope/verify.js'
+export { verify, type Format, type Verified, type VerifyOptions } from './envelope/verify.js'
 export type { ProtectedHeader } from './envelope/header.js'
 export { digest } from './envelope/digest.js'
 

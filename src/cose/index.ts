@@ -1,5 +1,8 @@
 /**
- * COSE (RFC 9052) envelopes with EdDSA over Ed25519, on strict deterministic CBOR.
+ * `intentcast/cose`: the raw COSE (RFC 9052) layer with EdDSA over Ed25519, on strict
+ * deterministic CBOR, checkable against published examples; plus the tables the intentcast COSE
+ * binding uses. Messages themselves are signed with `sign*(…, { format: 'cose' })` and verified
+ * with `verify` from the main entry.
  * @module
  */
 export { CborTag, type CborMapKey, type CborValue } from './cbor-value.js'
@@ -18,3 +21,5 @@ export {
   type ResolveCoseKey,
   type VerifiedCoseSign,
 } from './sign.js'
+export { CBOR_KEYS } from '../envelope/cose-claims.js'
+export { COSE_TYP } from '../envelope/cose-typ.js'

@@ -50,6 +50,8 @@ export type ResolveCoseKey = (
   signerProtected: CoseHeaderMap,
   signerUnprotected: CoseHeaderMap,
   index: number,
+  /** A COSE_Sign's body headers, checked already: what the message is, before any key is looked up. */
+  body?: { readonly protectedHeader: CoseHeaderMap; readonly unprotectedHeader: CoseHeaderMap },
 ) => Uint8Array | Promise<Uint8Array>
 
 /** One COSE_Signature as it stands in a message: its raw fields and its parsed headers. */
@@ -91,11 +93,13 @@ export async function signCoseSign(
 export async function addCoseSignature(
   bytes: Uint8Array,
   signer: CoseSigner,
-  options: VerifyCoseOptions = {},
+  options: VerifyCoseOptions & { readonly position?: 'first' | 'last' } = {},
 ): Promise<Uint8Array> {
   const message = parseCoseSign(bytes, options)
   const added = await coseSignature(message.protectedBytes, message.payload, signer)
-  const signatures = [...message.signatures.map((s) => s.fields), added]
+  // A protocol may fix the order of signers (an agreement: customer first), whoever signs first.
+  const existing = message.signatures.map((s) => s.fields)
+  const signatures = options.position === 'first' ? [added, ...existing] : [...existing, added]
   return encodeCbor(
     new CborTag(COSE_TAG.sign, [message.protectedBytes, message.unprotectedHeader, message.payload, signatures]),
   )
@@ -117,7 +121,7 @@ export async function verifyCoseSign(
   if (typeof resolveKey !== 'function') invalid('resolveKey must be a function')
   const message = parseCoseSign(bytes, options)
   for (const [index, signer] of message.signatures.entries()) {
-    const publicKey = await resolveKey(signer.protectedHeader, signer.unprotectedHeader, index)
+    const publicKey = await resolveKey(signer.protectedHeader, signer.unprotectedHeader, index, message)
     requireKey(publicKey, `the key resolveKey returned for signature ${index}`)
     const tbs = toBeSigned(message.protectedBytes, signer.protectedBytes, message.payload)
     await verifyEdDSA(publicKey, tbs, signer.signature, `COSE_Sign signature ${index}`)

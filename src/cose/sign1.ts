@@ -2,6 +2,7 @@ import { encodeCbor } from './cbor-encode.js'
 import { CborTag } from './cbor-value.js'
 import { COSE_TAG, type CoseHeaderMap } from './constants.js'
 import { requireKey, signEdDSA, verifyEdDSA } from './eddsa.js'
+import type { ResolveCoseKey } from './sign.js'
 import { checkHeaders, decodeProtected, prepareSignerHeaders } from './headers.js'
 import {
   EXTERNAL_AAD,
@@ -44,7 +45,8 @@ export async function signCoseSign1(
 }
 
 /**
- * Verifies a tagged COSE_Sign1 from a stranger against one raw Ed25519 public key: strict
+ * Verifies a tagged COSE_Sign1 from a stranger against one raw Ed25519 public key, or the key
+ * `resolveKey` finds from the checked headers (a protocol layer reads the signer from `kid`): strict
  * deterministic CBOR, `alg` exactly EdDSA in the protected header, no label in both buckets,
  * no `crit` this layer does not understand, an attached payload, and a valid signature.
  * Applies no protocol rules beyond COSE.
@@ -53,10 +55,10 @@ export async function signCoseSign1(
  */
 export async function verifyCoseSign1(
   bytes: Uint8Array,
-  publicKey: Uint8Array,
+  publicKey: Uint8Array | ResolveCoseKey,
   options: VerifyCoseOptions = {},
 ): Promise<VerifiedCoseSign1> {
-  requireKey(publicKey, 'publicKey')
+  if (typeof publicKey !== 'function') requireKey(publicKey, 'publicKey')
   const [protectedField, unprotectedField, payloadField, signatureField] = decodeCoseMessage(bytes, 'COSE_Sign1', options)
   const protectedBytes = readBytes(protectedField, 'COSE_Sign1 protected header')
   const protectedHeader = decodeProtected(protectedBytes, 'COSE_Sign1')
@@ -64,7 +66,12 @@ export async function verifyCoseSign1(
   const payload = readPayload(payloadField)
   const signature = readBytes(signatureField, 'signature')
   checkHeaders(protectedHeader, unprotectedHeader, 'wire', 'required')
-  await verifyEdDSA(publicKey, toBeSigned(protectedBytes, payload), signature, 'COSE_Sign1 signature')
+  let key = publicKey
+  if (typeof key === 'function') {
+    key = await key(protectedHeader, unprotectedHeader, 0)
+    requireKey(key, 'the key resolveKey returned')
+  }
+  await verifyEdDSA(key, toBeSigned(protectedBytes, payload), signature, 'COSE_Sign1 signature')
   return { payload, protectedHeader, unprotectedHeader }
 }
 

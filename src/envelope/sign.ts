@@ -8,9 +8,13 @@ import { epochSeconds, parseDuration } from '../lib/time.js'
 import { utf8 } from '../lib/utf8.js'
 import { ADDRESSED, DEFAULT_LIFETIME, JWS_TYP, SCHEMAS, type Kind, type PayloadOf } from '../model/kinds.js'
 import { PROTOCOL_VERSION } from '../model/primitives.js'
+import type { Format } from './checks.js'
+import { signCoseMessage } from './cose-sign.js'
 import { encodeProtectedHeader } from './header.js'
 
-export interface SignOptions {
+export interface SignOptions<F extends Format = Format> {
+  /** `jws` (default): a compact JWS string. `cose`: COSE_Sign1 bytes (spec §COSE binding). */
+  format?: F
   /** Lifetime: seconds, or a span such as `'2h'`. Intents default to 24h; offers, counters, acceptances to 1h. */
   expiresIn?: number | string
   /** The one party the message is addressed to (`aud`). Required for offers, counters and acceptances. */
@@ -83,23 +87,38 @@ export function encodePayload(payload: object): string {
   return encodeBase64url(utf8(JSON.stringify(payload)))
 }
 
-async function sign<K extends Exclude<Kind, 'agreement'>>(kind: K, body: object, keyPair: KeyPair, options: SignOptions = {}): Promise<string> {
+/** What signing produces in each format: a JWS string, or COSE bytes. */
+export type Signed<F extends Format> = F extends 'cose' ? Uint8Array : string
+
+async function sign<K extends Exclude<Kind, 'agreement'>, F extends Format>(kind: K, body: object, keyPair: KeyPair, options: SignOptions<F> = {}): Promise<Signed<F>> {
   const signer = await signerFor(keyPair)
   const payload = buildPayload(kind, { iss: signer.did }, body, options)
+  if (options.format === 'cose') return signCoseMessage(kind, payload, signer, keyPair) as Promise<Signed<F>>
+  if (options.format !== undefined && options.format !== 'jws') throw new IntentcastError('ERR_INVALID_ARGUMENT', "format is 'jws' or 'cose'")
+  return (await signJws(kind, payload, signer)) as Signed<F>
+}
+
+async function signJws(kind: Kind, payload: object, signer: Signer): Promise<string> {
   const header = encodeProtectedHeader(JWS_TYP[kind], signer.kid)
   const body64 = encodePayload(payload)
   return `${header}.${body64}.${await signSegments(signer, header, body64)}`
 }
 
 /** Signs a customer's intent. */
-export const signIntent = (body: IntentBody, keyPair: KeyPair, options?: SignOptions): Promise<string> => sign('intent', body, keyPair, options)
+export const signIntent = <F extends Format = 'jws'>(body: IntentBody, keyPair: KeyPair, options?: SignOptions<F>): Promise<Signed<F>> =>
+  sign('intent', body, keyPair, options)
 /** Signs a vendor's offer; `options.audience` is the intent's issuer. */
-export const signOffer = (body: OfferBody, keyPair: KeyPair, options?: SignOptions): Promise<string> => sign('offer', body, keyPair, options)
+export const signOffer = <F extends Format = 'jws'>(body: OfferBody, keyPair: KeyPair, options?: SignOptions<F>): Promise<Signed<F>> =>
+  sign('offer', body, keyPair, options)
 /** Signs a counter-proposal to an offer or counter; `options.audience` is the other party. */
-export const signCounter = (body: CounterBody, keyPair: KeyPair, options?: SignOptions): Promise<string> => sign('counter', body, keyPair, options)
+export const signCounter = <F extends Format = 'jws'>(body: CounterBody, keyPair: KeyPair, options?: SignOptions<F>): Promise<Signed<F>> =>
+  sign('counter', body, keyPair, options)
 /** Signs an r-button declaration. */
-export const signTerms = (body: TermsBody, keyPair: KeyPair, options?: SignOptions): Promise<string> => sign('terms', body, keyPair, options)
+export const signTerms = <F extends Format = 'jws'>(body: TermsBody, keyPair: KeyPair, options?: SignOptions<F>): Promise<Signed<F>> =>
+  sign('terms', body, keyPair, options)
 /** Signs the customer's acceptance of an offer or counter; `options.audience` is the vendor. */
-export const signAcceptance = (body: AcceptanceBody, keyPair: KeyPair, options?: SignOptions): Promise<string> => sign('acceptance', body, keyPair, options)
+export const signAcceptance = <F extends Format = 'jws'>(body: AcceptanceBody, keyPair: KeyPair, options?: SignOptions<F>): Promise<Signed<F>> =>
+  sign('acceptance', body, keyPair, options)
 /** Signs a withdrawal of an intent, offer, counter or agreement. */
-export const signWithdrawal = (body: WithdrawalBody, keyPair: KeyPair, options?: SignOptions): Promise<string> => sign('withdrawal', body, keyPair, options)
+export const signWithdrawal = <F extends Format = 'jws'>(body: WithdrawalBody, keyPair: KeyPair, options?: SignOptions<F>): Promise<Signed<F>> =>
+  sign('withdrawal', body, keyPair, options)

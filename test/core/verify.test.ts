@@ -393,8 +393,7 @@ describe('ERR_KEY_UNRESOLVED: keys come from did:key or from resolveKey', () => 
 
   it('a did:key that is not a valid Ed25519 key', async () => {
     for (const did of ['did:key:z6MkNOTBASE58OIl0', `did:key:z${'1'.repeat(47)}`, 'did:key:zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme']) {
-      const kid = `${did}#k`
-      await expectCode(verify(await signCompact({ alg: 'EdDSA', kid, typ: JWS_TYP.intent }, { ...intentPayload(), iss: did }), opts), 'ERR_KEY_UNRESOLVED')
+      await expectCode(verify(await signCompact({ alg: 'EdDSA', kid: kidForDid(did), typ: JWS_TYP.intent }, { ...intentPayload(), iss: did }), opts), 'ERR_KEY_UNRESOLVED')
     }
   })
 
@@ -582,9 +581,16 @@ describe('ERR_AUDIENCE: addressed to us, or to no one for broadcasts', () => {
     await expectCode(verify(addressed, { ...opts, audience: stranger.did }), 'ERR_AUDIENCE')
   })
 
-  it('a message with no audience is refused when one is expected (other than intents)', async () => {
-    await expectCode(verify(samples.terms, { ...opts, audience: customer.did }), 'ERR_AUDIENCE')
-    await expectCode(verify(samples.withdrawal, { ...opts, audience: vendor.did }), 'ERR_AUDIENCE')
+  it('kinds whose aud is optional are public without one: terms declarations and withdrawals', async () => {
+    expect((await verify(samples.terms, { ...opts, audience: customer.did })).kind).toBe('terms')
+    expect((await verify(samples.withdrawal, { ...opts, audience: vendor.did })).kind).toBe('withdrawal')
+  })
+
+  it('a did:key kid must carry the key as its fragment: one key, one kid', async () => {
+    const token = await signCompact({ alg: 'EdDSA', kid: `${customer.did}#key-1`, typ: JWS_TYP.intent }, intentPayload())
+    await expectCode(verify(token, opts), 'ERR_ISSUER_MISMATCH')
+    const bare = await signCompact({ alg: 'EdDSA', kid: customer.did, typ: JWS_TYP.intent }, intentPayload())
+    await expectCode(verify(bare, opts), 'ERR_ISSUER_MISMATCH')
   })
 
   it('an agreement is addressed to its two parties', async () => {

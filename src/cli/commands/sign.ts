@@ -30,7 +30,7 @@ export const sign: Command = {
     if (!kind || !file) throw new IntentcastError('ERR_INVALID_ARGUMENT', 'sign needs a kind and a body file')
     if (typeof values.key !== 'string') throw new IntentcastError('ERR_INVALID_ARGUMENT', 'sign needs --key <private.jwk.json>')
     const keyPair = await importKeyPair(readJson(values.key) as PrivateJwk)
-    const options: SignOptions = {
+    const options: SignOptions<'jws'> = {
       ...(typeof values.aud === 'string' && { audience: values.aud }),
       ...(typeof values.expires === 'string' && { expiresIn: /^\d+$/.test(values.expires) ? Number(values.expires) : values.expires }),
     }

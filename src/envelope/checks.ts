@@ -1,0 +1,158 @@
+import { IntentcastError } from '../errors.js'
+import { didOfKid, kidForDid } from '../keys/did-key.js'
+import type { KeyResolver } from '../keys/resolve.js'
+import { SCHEMAS, type Kind, type PayloadOf } from '../model/kinds.js'
+import type { ReplayStore } from '../replay/store.js'
+import type { ProtectedHeader } from './header.js'
+
+/**
+ * The checks every envelope shares (spec §Verification): the JWS and COSE paths differ only in
+ * how they take the bytes apart, so each rule lives here once.
+ */
+
+export interface VerifyOptions<K extends Kind = Kind> {
+  /** The kind or kinds the caller expects; anything else fails with ERR_TYPE_MISMATCH. */
+  expect?: K | readonly K[]
+  /** The time to check against. Default: now. */
+  now?: Date
+  /** Seconds of clock skew allowed on `exp` and `iat`. Default 30. */
+  clockTolerance?: number
+  /** This party's DID: a message addressed to anyone else fails with ERR_AUDIENCE. */
+  audience?: string
+  /** Refuses a second message with the same issuer and `jti` (ERR_REPLAY). */
+  replay?: ReplayStore
+  /** Resolves keys for DID methods other than did:key. */
+  resolveKey?: KeyResolver
+  /** The largest message accepted, checked before any parsing. Default 65,536 bytes. */
+  maxBytes?: number
+}
+
+/**
+ * Options the SDK passes internally on top of VerifyOptions. `timeless` skips the `exp`/`iat`
+ * checks against the clock: `verifyThread` checks each move's time against the message it
+ * answers instead, so a thread stays verifiable years later from its stored bytes.
+ */
+export interface InternalVerifyOptions<K extends Kind = Kind> extends VerifyOptions<K> {
+  timeless?: boolean
+}
+
+declare const verifiedBrand: unique symbol
+
+/** The two envelopes: JWS (text) and COSE (bytes). */
+export type Format = 'jws' | 'cose'
+
+export type VerifiedOf<K extends Kind, F extends Format = Format> = {
+  readonly kind: K
+  readonly payload: PayloadOf<K>
+  /** The signer's DID; for an agreement, the customer's. */
+  readonly issuer: string
+  /** Every signer's DID in signature order: one, or for an agreement customer then vendor. */
+  readonly signers: readonly string[]
+  /** The message digest other messages reference (spec §Digests). */
+  readonly digest: string
+  /** The (first) signer's protected header, in JWS terms for either envelope. */
+  readonly header: ProtectedHeader
+  /** `jws` (a string) or `cose` (bytes). */
+  readonly format: F
+  /** The message exactly as received: a string for JWS, bytes for COSE. */
+  readonly message: F extends 'jws' ? string : Uint8Array
+  /** Only `verify` makes these: input that has not been verified cannot pass for it. */
+  readonly [verifiedBrand]: true
+}
+
+/** A message that passed every check of `verify`. Its `payload` type follows `kind`. */
+export type Verified<K extends Kind = Kind, F extends Format = Format> = { [P in K]: VerifiedOf<P, F> }[K]
+
+export const DEFAULT_MAX_BYTES = 65_536
+export const DEFAULT_TOLERANCE = 30
+/** How long the replay store remembers a message that has no `exp`. */
+const REPLAY_WINDOW_NO_EXP = 86_400
+
+/** The size limit, after checking the option itself: a NaN or negative limit would switch the check off. */
+export function maxBytesOf(options: VerifyOptions<Kind>): number {
+  const max = options.maxBytes ?? DEFAULT_MAX_BYTES
+  if (!Number.isSafeInteger(max) || max < 1) throw new IntentcastError('ERR_INVALID_ARGUMENT', 'maxBytes must be a positive whole number')
+  return max
+}
+
+export function expectKind(kind: Kind, expect: Kind | readonly Kind[] | undefined): void {
+  if (expect === undefined) return
+  if (typeof expect === 'string' ? expect !== kind : !expect.includes(kind)) {
+    throw new IntentcastError('ERR_TYPE_MISMATCH', `expected ${typeof expect === 'string' ? expect : expect.join(' or ')}, got ${kind}`)
+  }
+}
+
+/**
+ * The `kid` names the signer: its DID is `iss` and, for did:key, its fragment is the key's own
+ * (`did:key:z6Mk…#z6Mk…`), so one key has exactly one `kid`.
+ */
+export function checkKid(kid: string, signer: unknown): void {
+  const did = didOfKid(kid)
+  if (typeof signer !== 'string' || did !== signer) throw new IntentcastError('ERR_ISSUER_MISMATCH', 'kid does not name the issuer')
+  if (did.startsWith('did:key:') && kid !== kidForDid(did)) throw new IntentcastError('ERR_ISSUER_MISMATCH', 'a did:key kid is the DID, "#", and the key part of the DID')
+}
+
+export function checkSchema<K extends Kind>(kind: K, payload: unknown): PayloadOf<K> {
+  const result = SCHEMAS[kind].safeParse(payload)
+  if (!result.success) {
+    const issue = result.error.issues[0]!
+    throw new IntentcastError('ERR_SCHEMA', `${kind}: ${issue.path.join('.') || '(root)'}: ${issue.message}`, { cause: result.error })
+  }
+  const p = result.data as { iat: number; exp?: number }
+  if (p.exp !== undefined && p.exp <= p.iat) throw new IntentcastError('ERR_SCHEMA', `${kind}: exp must be after iat`)
+  return result.data as PayloadOf<K>
+}
+
+export function checkTime(payload: { iat: number; exp?: number | undefined }, options: InternalVerifyOptions<Kind>): void {
+  if (options.timeless) return
+  const now = Math.floor((options.now?.getTime() ?? Date.now()) / 1000)
+  const tolerance = options.clockTolerance ?? DEFAULT_TOLERANCE
+  if (payload.exp !== undefined && payload.exp + tolerance <= now) throw new IntentcastError('ERR_EXPIRED', `expired at ${new Date(payload.exp * 1000).toISOString()}`)
+  if (payload.iat - tolerance > now) throw new IntentcastError('ERR_NOT_YET_VALID', `issued in the future (${new Date(payload.iat * 1000).toISOString()})`)
+}
+
+/**
+ * A message that names an audience must name us. Kinds whose `aud` is optional are public when
+ * it is absent: an intent without one is a broadcast, a terms declaration is published for
+ * anyone, a withdrawal is announced to whoever holds the message withdrawn. Every other kind's
+ * schema requires `aud`. An agreement's audience is its two parties.
+ */
+export function checkAudience(kind: Kind, payload: object, options: VerifyOptions<Kind>): void {
+  if (options.audience === undefined) return
+  if (kind === 'agreement') {
+    const { customer, vendor } = (payload as PayloadOf<'agreement'>).parties
+    if (options.audience !== customer && options.audience !== vendor) throw new IntentcastError('ERR_AUDIENCE', 'we are not a party to this agreement')
+    return
+  }
+  const aud = (payload as { aud?: string }).aud
+  if (aud !== undefined && aud !== options.audience) throw new IntentcastError('ERR_AUDIENCE', `addressed to ${aud.slice(0, 80)}, not to us`)
+}
+
+export function verified(
+  kind: Kind,
+  payload: object,
+  signers: string[],
+  digest: string,
+  header: ProtectedHeader,
+  message: string | Uint8Array,
+): VerifiedOf<Kind> {
+  return Object.freeze({
+    kind,
+    payload,
+    issuer: signers[0]!,
+    signers: Object.freeze(signers),
+    digest,
+    header: Object.freeze({ alg: header.alg, typ: header.typ, kid: header.kid }),
+    format: typeof message === 'string' ? 'jws' : 'cose',
+    message,
+  }) as unknown as VerifiedOf<Kind>
+}
+
+export async function checkReplay(v: VerifiedOf<Kind>, store: ReplayStore, options: VerifyOptions<Kind>): Promise<void> {
+  const p = v.payload as { jti: string; exp?: number }
+  const now = options.now?.getTime() ?? Date.now()
+  const until = p.exp !== undefined ? (p.exp + (options.clockTolerance ?? DEFAULT_TOLERANCE)) * 1000 : now + REPLAY_WINDOW_NO_EXP * 1000
+  if (!(await store.add(`${v.issuer} ${p.jti}`, until))) {
+    throw new IntentcastError('ERR_REPLAY', `message ${p.jti} from this issuer was already received`)
+  }
+}
