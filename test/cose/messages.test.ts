@@ -67,7 +67,7 @@ describe('every kind signs and verifies as COSE, with the same payload as JWS', 
       expect(b.digest).not.toBe(a.digest)
     }
     const intent = await verify(await signIntent(intentBody, customer, { now, format: 'cose' }), opts)
-    const offer = await verify(await signOffer(offerBody(intent.digest), vendor, { now, audience: customer.did, format: 'cose' }), opts)
+    const offer = await verify(await signOffer(offerBody(intent.digest), vendor, { now, audience: customer.did, format: 'cose' }), { ...opts, expect: 'offer' })
     const acceptance = await verify(await signAcceptance(acceptanceBody(intent.digest, offer), customer, { now, audience: vendor.did, format: 'cose' }), opts)
     const body = agreementBodyFor({ intent: intent.digest, offer: offer.digest, acceptance: acceptance.digest })
     const byCustomerFirst = await countersign(await signAgreement(body, customer, { now, jti: 'agreement-jti-1', format: 'cose' }), vendor, opts)
@@ -77,7 +77,7 @@ describe('every kind signs and verifies as COSE, with the same payload as JWS', 
     expect(agreement.signers).toEqual([customer.did, vendor.did])
     const thread = await verifyThread([intent.message, offer.message, acceptance.message, byCustomerFirst])
     expect(thread.state(now)).toBe('agreed')
-    const withdrawal = await verify(await signWithdrawal(withdrawalBody(agreement.digest), vendor, { now, format: 'cose' }), opts)
+    const withdrawal = await verify(await signWithdrawal(withdrawalBody(agreement.digest), vendor, { now, format: 'cose' }), { ...opts, expect: 'withdrawal' })
     expect(withdrawal.payload.withdraws).toBe(agreement.digest)
   })
 
@@ -185,7 +185,7 @@ describe('fuzz: mutated and random COSE never escapes as anything but Intentcast
 
   it('JWS and COSE of the same claims verify to the same payload (property)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string({ minLength: 1, maxLength: 40 }).filter((s) => /^[^\u0000-\u001f\u007f]+$/.test(s) && s.isWellFormed()), fc.integer({ min: 1, max: 1000 }), async (name, quantity) => {
+      fc.asyncProperty(fc.string({ minLength: 1, maxLength: 40 }).filter((s) => /^[^\u0000-\u001f\u007f\ud800-\udfff]+$/.test(s)), fc.integer({ min: 1, max: 1000 }), async (name, quantity) => {
         const body = { ...intentBody, want: { ...intentBody.want, item: { name }, quantity } }
         const a = await verify(await signIntent(body, customer, { now, jti: 'property-jti-01' }), opts)
         const b = await verify(await signIntent(body, customer, { now, jti: 'property-jti-01', format: 'cose' }), opts)
