@@ -2,7 +2,7 @@ import * as z from 'zod/mini'
 import { IntentcastError } from '../errors.js'
 import { didFromJwk, kidForDid } from '../keys/did-key.js'
 import type { KeyPair } from '../keys/key-pair.js'
-import { HttpsUrl, NumericDate, PROTOCOL_VERSION } from '../model/primitives.js'
+import { HttpUrl, NumericDate, PROTOCOL_VERSION } from '../model/primitives.js'
 
 /**
  * One signing key in the vendor document: an Ed25519 JWK whose `kid` is the DID URL its
@@ -61,7 +61,7 @@ const Key = z.object({
 const Document = z.object({
   v: z.literal(PROTOCOL_VERSION),
   terms: z.string().check(z.maxLength(16_384)),
-  endpoint: HttpsUrl,
+  endpoint: HttpUrl,
   mediaTypes: z.array(z.string().check(z.maxLength(128))).check(z.minLength(1), z.maxLength(16)),
   keys: z.object({ keys: z.array(Key).check(z.minLength(1), z.maxLength(32)) }),
 })

@@ -10,7 +10,9 @@ export const AgreementPayload = z.strictObject({
   v: Version,
   iat: NumericDate,
   jti: Jti,
-  parties: z.strictObject({ customer: Did, vendor: Did }),
+  parties: z
+    .strictObject({ customer: Did, vendor: Did })
+    .check(z.refine((p) => p.customer !== p.vendor, 'the customer and the vendor are two parties')),
   refs: z.strictObject({
     intent: Digest,
     /** The accepted proposal: the offer, or the counter that was accepted. */

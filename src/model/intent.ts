@@ -1,5 +1,5 @@
 import * as z from 'zod/mini'
-import { commonClaims, DateTime, Did, HttpsUrl, Item, Money, NumericDate, Quantity, Region } from './primitives.js'
+import { commonClaims, DateTime, Did, HttpUrl, Item, Money, NumericDate, Quantity, Region } from './primitives.js'
 import { TermSet } from './term.js'
 
 /** What the customer wants, after schema.org `Demand`. */
@@ -24,6 +24,6 @@ export const IntentPayload = z.strictObject({
   want: Want,
   /** The relationship terms the customer proffers. */
   terms: TermSet,
-  replyTo: z.optional(HttpsUrl),
+  replyTo: z.optional(HttpUrl),
 })
 export type IntentPayload = z.infer<typeof IntentPayload>

@@ -25,24 +25,46 @@ export const Currency = z.string().check(z.regex(/^[A-Z]{3}$/))
 export const Money = z.strictObject({ amount: Decimal, currency: Currency })
 export type Money = z.infer<typeof Money>
 
-const RFC3339 = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/
+const RFC3339 = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/
 
-/** An RFC 3339 date-time with an explicit offset, e.g. `2026-11-27T18:00:00Z`. */
-export const DateTime = z.string().check(
-  z.regex(RFC3339),
-  z.refine((s) => !Number.isNaN(Date.parse(s)), 'not a real date'),
-)
+/**
+ * The day exists in its month. Checked by arithmetic, not `Date.parse`, whose answer for
+ * `2026-02-31` differs between JavaScript engines (V8 rolls it over to March).
+ */
+function realDay(s: string): boolean {
+  const m = RFC3339.exec(s)
+  if (!m) return true // zod runs every check; the pattern check reports this one
+
+  const year = Number(m[1])
+  const month = Number(m[2])
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+  const days = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31
+  return Number(m[3]) <= days
+}
+
+/**
+ * An RFC 3339 date-time with an explicit offset, e.g. `2026-11-27T18:00:00Z`. Leap seconds
+ * (`:60`) are refused: ECMAScript time has none, so they could not be compared.
+ */
+export const DateTime = z.string().check(z.regex(RFC3339), z.refine(realDay, 'not a real date'))
 
 /** ISO 3166-1 alpha-2 country, optionally with an ISO 3166-2 subdivision: `DE`, `DE-BE`. */
 export const Region = z.string().check(z.regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/))
 
 /** Free text a person wrote: bounded, no control characters. */
 export function text(max: number) {
-  // eslint-disable-next-line no-control-regex
-  return z.string().check(z.minLength(1), z.maxLength(max), z.regex(/^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/))
+  // No control characters; and no lone surrogates (an escaped `\ud800`), which are not text and
+  // which other languages' JSON and CBOR libraries refuse or mangle.
+  return z.string().check(
+    z.minLength(1),
+    z.maxLength(max),
+    // eslint-disable-next-line no-control-regex
+    z.regex(/^(?:[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/),
+  )
 }
 
-export const HttpsUrl = z.string().check(z.maxLength(2048), z.regex(/^https?:\/\/[^\s]+$/))
+/** An absolute http(s) URL (http for loopback and local development). */
+export const HttpUrl = z.string().check(z.maxLength(2048), z.regex(/^https?:\/\/[^\s]+$/))
 
 /** Claims every message carries (spec §Common claims). */
 export const commonClaims = {

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini'
-import { commonClaims, HttpsUrl, NumericDate, text } from './primitives.js'
+import { commonClaims, HttpUrl, NumericDate, text } from './primitives.js'
 import { TermSet } from './term.js'
 
 /**
@@ -11,7 +11,7 @@ export const TermsPayload = z.strictObject({
   exp: z.optional(NumericDate),
   role: z.enum(['customer', 'vendor']),
   name: z.optional(text(200)),
-  url: z.optional(HttpsUrl),
+  url: z.optional(HttpUrl),
   terms: TermSet,
 })
 export type TermsPayload = z.infer<typeof TermsPayload>
