@@ -5,7 +5,7 @@ import { explainAgreement, judgeOffered, type AgreementVerdict } from './agreeme
 import { AGREEMENT, positionOf, QUANTITY, sortConflicts, type Conflict } from './conflict.js'
 import { explainGap } from './explain.js'
 import { digestOf, payloadOf, type Input } from './input.js'
-import { asks, judgeAll, type Judgement } from './judge.js'
+import { asks, forEachTerm, gapOf } from './judge.js'
 import { vendorFromProposal, type CustomerSide, type VendorSide } from './side.js'
 
 /** An offer or a counter, verified or bare: a proposal the customer can accept. */
@@ -25,8 +25,7 @@ export interface Assessment {
   readonly proposal: OfferPayload | CounterPayload
   readonly vendor: VendorSide
   readonly agreement: AgreementVerdict
-  readonly judgements: readonly Judgement[]
-  /** The fate of each judgement with a gap, and of the agreement (under `agreement`). */
+  /** The fate of each term with a gap, and of the agreement and quantity (under those names). */
   readonly fates: ReadonlyMap<string, Fate>
   /** Some fate is `block`; some is `move`. */
   readonly blocked: boolean
@@ -60,27 +59,28 @@ export function assess(customer: CustomerSide, p: OfferPayload | CounterPayload)
     fates.set(QUANTITY, 'block')
     conflicts.push({ term: QUANTITY, customer: customer.quantity, vendor: p.quantity, required: true, message: `The vendor offers a quantity of ${p.quantity}; you want ${customer.quantity}. A counter keeps the quantity the vendor priced.` })
   }
-  const judgements = judgeAll(customer.terms, vendor.terms)
-  for (const j of judgements) {
-    if (j.customer && asks(j.customer)) asked++
-    if (!j.gap) {
-      if (j.customer && asks(j.customer)) met++
-      continue
+  forEachTerm(customer.terms, vendor.terms, (id, c, v) => {
+    const isAsk = c !== undefined && asks(c)
+    if (isAsk) asked++
+    const gap = gapOf(id, c, v)
+    if (!gap) {
+      if (isAsk) met++
+      return
     }
-    const customerHard = j.customer?.required === true
-    const vendorFirm = j.vendor?.required === true
-    const fate: Fate = j.gap === 'unknown' || (customerHard && vendorFirm) ? 'block' : vendorFirm ? 'yield' : 'move'
-    fates.set(j.id, fate)
-    const message = explainGap(j) + (fate === 'move' || j.gap === 'unknown' ? '' : SUFFIX[fate])
-    conflicts.push({ term: j.id, customer: positionOf(j.customer), vendor: positionOf(j.vendor), required: j.gap === 'unknown' || customerHard, message })
-  }
+    const customerHard = c?.required === true
+    const vendorFirm = v?.required === true
+    const fate: Fate = gap === 'unknown' || (customerHard && vendorFirm) ? 'block' : vendorFirm ? 'yield' : 'move'
+    fates.set(id, fate)
+    const message = explainGap(id, gap, c, v) + (fate === 'move' || gap === 'unknown' ? '' : SUFFIX[fate])
+    conflicts.push({ term: id, customer: positionOf(c), vendor: positionOf(v), required: gap === 'unknown' || customerHard, message })
+  })
   let blocked = false
   let movable = false
   for (const f of fates.values()) {
     blocked ||= f === 'block'
     movable ||= f === 'move'
   }
-  return { proposal: p, vendor, agreement, judgements, fates, blocked, movable, conflicts: sortConflicts(conflicts), met, asked }
+  return { proposal: p, vendor, agreement, fates, blocked, movable, conflicts: sortConflicts(conflicts), met, asked }
 }
 
 /**

@@ -31,12 +31,15 @@ export function sortStrings(xs: readonly string[]): string[] {
 }
 
 /**
- * A term with its members in one order and a set's tokens sorted, so results do not depend on
- * how either party listed things. `required` is kept only for positions: in proposed or agreed
- * terms it would claim a firmness nobody stated there.
+ * A term as results carry it: a set's tokens sorted, so results do not depend on how either
+ * party listed them, and `required` kept only for positions (in proposed or agreed terms it
+ * would claim a firmness nobody stated there). A term that needs neither change is returned
+ * as it is: copying every term would cost more than the rest of a negotiation.
  */
 export function canonicalTerm(t: Term, keepRequired: boolean): Term {
-  const out: Term = { id: t.id, value: Array.isArray(t.value) ? sortStrings(t.value) : t.value }
+  const isSet = Array.isArray(t.value)
+  if (!isSet && (keepRequired || t.required === undefined)) return t
+  const out: Term = { id: t.id, value: isSet ? sortStrings(t.value as string[]) : t.value }
   if (t.unit !== undefined) out.unit = t.unit
   if (t.type !== undefined) out.type = t.type
   if (t.better !== undefined) out.better = t.better

@@ -4,18 +4,30 @@
  * whether a price is under a ceiling, so amounts are compared digit by digit.
  */
 export function compareDecimal(a: string, b: string): -1 | 0 | 1 {
-  const ad = a.indexOf('.')
-  const bd = b.indexOf('.')
-  const aInt = ad < 0 ? a : a.slice(0, ad)
-  const bInt = bd < 0 ? b : b.slice(0, bd)
+  if (a === b) return 0
+  const ai = a.indexOf('.')
+  const bi = b.indexOf('.')
+  const aInt = ai < 0 ? a.length : ai
+  const bInt = bi < 0 ? b.length : bi
   // Without leading zeros, a longer integer part is a larger number.
-  if (aInt.length !== bInt.length) return aInt.length < bInt.length ? -1 : 1
   if (aInt !== bInt) return aInt < bInt ? -1 : 1
-  const aFrac = ad < 0 ? '' : a.slice(ad + 1)
-  const bFrac = bd < 0 ? '' : b.slice(bd + 1)
-  // Pad to one length so `1.5` and `1.50` compare equal, then digits compare as text.
-  const n = Math.max(aFrac.length, bFrac.length)
-  const af = aFrac.padEnd(n, '0')
-  const bf = bFrac.padEnd(n, '0')
-  return af === bf ? 0 : af < bf ? -1 : 1
+  // The points line up, so digits compare position by position; a missing point or digit reads
+  // as '.' or '0', which makes `1.5` equal `1.50` and `2` equal `2.0`. No slicing: this runs
+  // once per term in every negotiation.
+  const n = Math.max(a.length, b.length)
+  for (let i = 0; i < n; i++) {
+    const x = i < a.length ? a.charCodeAt(i) : i === aInt ? 46 : 48
+    const y = i < b.length ? b.charCodeAt(i) : i === bInt ? 46 : 48
+    if (x !== y) return x < y ? -1 : 1
+  }
+  return 0
+}
+
+/**
+ * A fixed-width key whose text order is the decimal's numeric order (18 integer digits and 8
+ * fraction digits, as the model's Decimal allows), for sorting many values without re-parsing.
+ */
+export function decimalKey(d: string): string {
+  const dot = d.indexOf('.')
+  return dot < 0 ? d.padStart(18, '0') + '00000000' : d.slice(0, dot).padStart(18, '0') + d.slice(dot + 1).padEnd(8, '0')
 }

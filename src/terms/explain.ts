@@ -1,7 +1,7 @@
 import type { Term } from '../model/term.js'
 import { sortStrings } from './canonical.js'
 import { getTermDefinition } from './catalog.js'
-import { typeOf, type Judgement } from './judge.js'
+import { typeOf, type Gap } from './judge.js'
 
 /**
  * The sentences a person reads in a conflict. They are addressed to the customer ("you"), whose
@@ -57,17 +57,15 @@ function kind(t: Term): string {
   }
 }
 
-/** The sentence for a judgement with a gap. */
-export function explainGap(j: Judgement): string {
-  const label = labelOf(j.id)
-  const c = j.customer
-  const v = j.vendor
-  if (j.gap === 'unknown' || !c) return `The vendor requires ${label} (${j.id}), which your terms do not cover.`
+/** The sentence for a gap in term `id` between the customer's statement `c` and the vendor's `v`. */
+export function explainGap(id: string, gap: Gap, c: Term | undefined, v: Term | undefined): string {
+  const label = labelOf(id)
+  if (gap === 'unknown' || !c) return `The vendor requires ${label} (${id}), which your terms do not cover.`
   const type = typeOf(c).type
-  if (j.gap === 'unstated' || !v) {
+  if (gap === 'unstated' || !v) {
     return type === 'obligation' ? `The vendor does not commit to ${label}; you ask for it.` : `The vendor states no ${label}; ${bound(c)}.`
   }
-  if (j.gap === 'mismatch') {
+  if (gap === 'mismatch') {
     return `The vendor states ${label} as ${kind(v)} and you as ${kind(c)}, so the two cannot be compared.`
   }
   switch (type) {

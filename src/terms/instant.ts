@@ -38,3 +38,12 @@ export function compareInstant(a: string, b: string): -1 | 0 | 1 {
   const y = bf.padEnd(n, '0')
   return x === y ? 0 : x < y ? -1 : 1
 }
+
+// Seconds from the year 0000 to the epoch, and then some: keeps every key's seconds positive.
+const SHIFT = 100_000_000_000
+
+/** A fixed-width key whose text order is time order (nine fraction digits), for sorting. */
+export function instantKey(s: string): string {
+  const [seconds, frac] = split(s)
+  return String(seconds + SHIFT).padStart(12, '0') + frac.padEnd(9, '0')
+}

@@ -13,15 +13,6 @@ import { compareInstant } from './instant.js'
  */
 export type Gap = 'unknown' | 'unstated' | 'mismatch' | 'short'
 
-export interface Judgement {
-  readonly id: string
-  readonly customer: Term | undefined
-  readonly vendor: Term | undefined
-  readonly gap: Gap | undefined
-  /** Without a gap: the term both stand on (the vendor's value; a set narrowed to both lists). */
-  readonly settled: Term | undefined
-}
-
 /** A term's value type and favourable direction: the catalog's for catalog terms, else its own. */
 export function typeOf(t: Term): { readonly type: TermType; readonly better: Better | undefined } {
   const def = getTermDefinition(t.id)
@@ -33,55 +24,58 @@ export function asks(c: Term): boolean {
   return c.value !== false
 }
 
-function meets(type: TermType, better: Better | undefined, c: Term, v: Term): Term | undefined {
+/** Whether the vendor's value meets the customer's bound, both stated with one type. */
+function meets(type: TermType, better: Better | undefined, c: Term, v: Term): boolean {
   const cv = c.value
   const vv = v.value
   switch (type) {
     case 'obligation':
-      return vv === true ? v : undefined
+      return vv === true
     case 'number':
     case 'date': {
       const cmp = type === 'number' ? compareDecimal(vv as string, cv as string) : compareInstant(vv as string, cv as string)
-      return (better === 'lower' ? cmp <= 0 : cmp >= 0) ? v : undefined
+      return better === 'lower' ? cmp <= 0 : cmp >= 0
     }
-    case 'set': {
-      const both = (vv as string[]).filter((x) => (cv as string[]).includes(x))
-      return both.length > 0 ? { ...v, value: both } : undefined
-    }
+    case 'set':
+      return (vv as string[]).some((x) => (cv as string[]).includes(x))
   }
 }
 
-/** Compares the two statements of term `id`; either may be absent, not both. */
-export function judge(id: string, customer: Term | undefined, vendor: Term | undefined): Judgement {
-  let gap: Gap | undefined
-  let settled: Term | undefined
+/** How the vendor's statement of term `id` falls short of the customer's; either may be absent, not both. */
+export function gapOf(id: string, customer: Term | undefined, vendor: Term | undefined): Gap | undefined {
   const def = getTermDefinition(id)
-  if (!customer || !asks(customer)) {
-    if (!customer && vendor?.required === true && !def) gap = 'unknown'
-    else settled = vendor
-  } else if (!vendor) gap = 'unstated'
-  else if (def ? def.unit === 'currency' && customer.unit !== vendor.unit : customer.type !== vendor.type || customer.better !== vendor.better || customer.unit !== vendor.unit) {
-    // Catalog terms share one type; only a currency can differ. Extension terms carry their own.
-    gap = 'mismatch'
-  } else {
-    settled = def ? meets(def.type, def.better, customer, vendor) : meets(customer.type!, customer.better, customer, vendor)
-    if (!settled) gap = 'short'
+  if (!customer || !asks(customer)) return !customer && vendor?.required === true && !def ? 'unknown' : undefined
+  if (!vendor) return 'unstated'
+  // Catalog terms share one type; only a currency can differ. Extension terms carry their own.
+  if (def ? def.unit === 'currency' && customer.unit !== vendor.unit : customer.type !== vendor.type || customer.better !== vendor.better || customer.unit !== vendor.unit) {
+    return 'mismatch'
   }
-  return { id, customer, vendor, gap, settled }
+  return def ? (meets(def.type, def.better, customer, vendor) ? undefined : 'short') : meets(customer.type!, customer.better, customer, vendor) ? undefined : 'short'
 }
 
-/** Judges every term either side states. The order is unspecified: callers sort what they output. */
-export function judgeAll(customer: ReadonlyMap<string, Term>, vendor: readonly Term[]): Judgement[] {
-  const out: Judgement[] = []
+/**
+ * The term two statements without a gap stand on: the vendor's, with a set narrowed to the
+ * tokens both list; undefined when neither states anything binding.
+ */
+export function settle(customer: Term | undefined, vendor: Term | undefined): Term | undefined {
+  if (!vendor || !customer || !Array.isArray(vendor.value) || !Array.isArray(customer.value)) return vendor
+  const theirs = customer.value
+  return { ...vendor, value: vendor.value.filter((x) => theirs.includes(x)) }
+}
+
+/**
+ * Calls `f` once for every term either side states. The order is unspecified: callers sort
+ * what they output. A callback, not a list, so the hot path allocates nothing per term.
+ */
+export function forEachTerm(customer: ReadonlyMap<string, Term>, vendor: readonly Term[], f: (id: string, c: Term | undefined, v: Term | undefined) => void): void {
   let matched = 0
   for (const v of vendor) {
     const c = customer.get(v.id)
     if (c) matched++
-    out.push(judge(v.id, c, v))
+    f(v.id, c, v)
   }
   if (matched < customer.size) {
     const stated = new Set(vendor.map((v) => v.id))
-    for (const c of customer.values()) if (!stated.has(c.id)) out.push(judge(c.id, c, undefined))
+    for (const c of customer.values()) if (!stated.has(c.id)) f(c.id, c, undefined)
   }
-  return out
 }

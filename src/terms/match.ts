@@ -6,7 +6,7 @@ import { canonicalTerm, sortTerms } from './canonical.js'
 import { AGREEMENT, positionOf, sortConflicts, type Conflict } from './conflict.js'
 import { explainGap } from './explain.js'
 import { payloadOf, type Input } from './input.js'
-import { judgeAll } from './judge.js'
+import { forEachTerm, gapOf, settle } from './judge.js'
 import { P7012_NAMESPACE } from './roster.js'
 import { customerFromTermSet, vendorFromTermSet } from './side.js'
 
@@ -64,17 +64,19 @@ export function matchTerms(customer: TermsInput, vendor: TermsInput): MatchResul
     conflicts.push({ term: AGREEMENT, customer: c.agreements, vendor: v.agreements, required: verdict.fit === 'refused', message: explainAgreement(c, verdict, v.agreements, false) })
   }
   const conditions: Term[] = []
-  for (const j of judgeAll(c.terms, v.terms)) {
-    if (!j.gap) {
-      if (j.settled) conditions.push(canonicalTerm(j.settled, false))
-      continue
+  forEachTerm(c.terms, v.terms, (id, ct, vt) => {
+    const gap = gapOf(id, ct, vt)
+    if (!gap) {
+      const settled = settle(ct, vt)
+      if (settled) conditions.push(canonicalTerm(settled, false))
+      return
     }
-    const hard = j.gap === 'unknown' || j.customer!.required === true
-    conflicts.push({ term: j.id, customer: positionOf(j.customer), vendor: positionOf(j.vendor), required: hard, message: explainGap(j) })
+    const hard = gap === 'unknown' || ct!.required === true
+    conflicts.push({ term: id, customer: positionOf(ct), vendor: positionOf(vt), required: hard, message: explainGap(id, gap, ct, vt) })
     // A firm vendor value wins over a negotiable customer bound; otherwise the customer's stands.
-    const vendorWins = j.gap === 'unknown' || (!hard && j.vendor?.required === true)
-    conditions.push(canonicalTerm(vendorWins ? j.vendor! : j.customer!, false))
-  }
+    const vendorWins = gap === 'unknown' || (!hard && vt?.required === true)
+    conditions.push(canonicalTerm(vendorWins ? vt! : ct!, false))
+  })
   sortTerms(conditions)
   const state: RButtonState = conflicts.some((x) => x.required) ? 'dark' : conflicts.length > 0 ? 'partial' : 'lit'
   const terms: DealTerms = { agreement: verdict.agreement ?? c.agreements[0]!, ...(conditions.length > 0 && { conditions }) }

@@ -6,6 +6,7 @@ import { assess, brokenLink, type Assessment, type ProposalInput } from './asses
 import { canonicalTerm, sortTerms } from './canonical.js'
 import { AGREEMENT, type Conflict } from './conflict.js'
 import { payloadOf, type Input } from './input.js'
+import { forEachTerm } from './judge.js'
 import { customerFromIntent, DELIVER_BY, PRICE, statement, type CustomerSide } from './side.js'
 
 export type Outcome = 'agreed' | 'counter' | 'rejected'
@@ -49,12 +50,12 @@ export function negotiate(intent: Input<IntentPayload>, proposal: ProposalInput)
 function counterOf(customer: CustomerSide, a: Assessment): Proposal {
   const moved = (id: string) => a.fates.get(id) === 'move'
   const conditions: Term[] = []
-  for (const j of a.judgements) {
+  forEachTerm(customer.terms, a.vendor.terms, (id, c, v) => {
     // The counter's own fields carry price and delivery.
-    if (j.id === PRICE || j.id === DELIVER_BY) continue
-    const t = moved(j.id) ? j.customer : j.vendor
+    if (id === PRICE || id === DELIVER_BY) return
+    const t = moved(id) ? c : v
     if (t) conditions.push(canonicalTerm(t, false))
-  }
+  })
   sortTerms(conditions)
   const price = moved(PRICE) ? customer.terms.get(PRICE)! : statement(a.vendor, PRICE)!
   const date = (moved(DELIVER_BY) ? customer.terms.get(DELIVER_BY) : statement(a.vendor, DELIVER_BY))?.value as string | undefined

@@ -1,9 +1,9 @@
 import type { IntentPayload } from '../model/intent.js'
 import { assess, brokenLink, type Assessment, type ProposalInput } from './assess.js'
 import { compareStrings } from './canonical.js'
-import { compareDecimal } from './decimal.js'
+import { decimalKey } from './decimal.js'
 import { payloadOf, type Input } from './input.js'
-import { compareInstant } from './instant.js'
+import { instantKey } from './instant.js'
 import { customerFromIntent, type CustomerSide } from './side.js'
 
 export interface RankedOffer<O> {
@@ -30,7 +30,13 @@ interface Entry<O> {
   readonly index: number
   readonly a: Assessment
   readonly preference: number
+  /** Sort keys worked out once per offer rather than once per comparison. */
+  readonly price: string
+  readonly date: string
 }
+
+// After every date key: an offer without a delivery date sorts after those with one.
+const NO_DATE = '~'
 
 /**
  * The ranking order, a total order: more of the customer's asks met; then the lower price
@@ -42,15 +48,10 @@ interface Entry<O> {
  */
 function compare<O>(x: Entry<O>, y: Entry<O>): number {
   if (x.a.met !== y.a.met) return y.a.met - x.a.met
+  if (x.price !== y.price) return x.price < y.price ? -1 : 1
+  if (x.date !== y.date) return x.date < y.date ? -1 : 1
   const xp = x.a.proposal
   const yp = y.a.proposal
-  const byPrice = compareStrings(xp.price.currency, yp.price.currency) || compareDecimal(xp.price.amount, yp.price.amount)
-  if (byPrice) return byPrice
-  if (xp.deliverBy !== yp.deliverBy) {
-    if (xp.deliverBy === undefined || yp.deliverBy === undefined) return xp.deliverBy === undefined ? 1 : -1
-    const byDate = compareInstant(xp.deliverBy, yp.deliverBy)
-    if (byDate) return byDate
-  }
   return (
     x.preference - y.preference ||
     compareStrings(xp.iss, yp.iss) ||
@@ -92,7 +93,15 @@ export function rankOffers<O extends ProposalInput>(intent: Input<IntentPayload>
       return
     }
     const i = customer.agreements.indexOf(a.vendor.agreements[0]!)
-    entries.push({ offer, index, a, preference: i < 0 ? customer.agreements.length : i })
+    const { price, deliverBy } = a.proposal
+    entries.push({
+      offer,
+      index,
+      a,
+      preference: i < 0 ? customer.agreements.length : i,
+      price: `${price.currency} ${decimalKey(price.amount)}`,
+      date: deliverBy === undefined ? NO_DATE : instantKey(deliverBy),
+    })
   })
   entries.sort(compare)
   return {

@@ -1,11 +1,11 @@
 import type { AgreementPayload } from '../model/agreement.js'
 import type { Term } from '../model/term.js'
-import type { AgreementFacts, Signature } from './facts.js'
+import type { AgreementFacts, Envelope, Signature } from './facts.js'
 
 /**
  * The record each party keeps (`exportAgreement(…, 'json')`), with the fields IEEE 7012 asks
- * of a record: the parties, the agreement ID, the time and both signatures. `jws` holds the
- * agreement exactly as signed, so either party can re-verify the record alone.
+ * of a record: the parties, the agreement ID, the time and both signatures. `envelope` holds
+ * the agreement exactly as signed, so either party can re-verify the record alone.
  */
 export interface AgreementRecord {
   readonly type: 'intentcast-agreement-record'
@@ -22,7 +22,7 @@ export interface AgreementRecord {
   readonly deliverBy?: string
   readonly conditions: Term[]
   readonly signatures: readonly Signature[]
-  readonly jws?: string
+  readonly envelope?: Envelope
 }
 
 export function toRecord(f: AgreementFacts): AgreementRecord {
@@ -42,6 +42,6 @@ export function toRecord(f: AgreementFacts): AgreementRecord {
     // As signed: the record restates the agreement, it does not reinterpret it.
     conditions: p.terms.conditions ?? [],
     signatures: f.signatures,
-    ...(f.jws !== undefined && { jws: f.jws }),
+    ...(f.envelope !== undefined && { envelope: f.envelope }),
   }
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { compareDecimal } from '../../src/terms/decimal.js'
-import { compareInstant } from '../../src/terms/instant.js'
+import { compareDecimal, decimalKey } from '../../src/terms/decimal.js'
+import { compareInstant, instantKey } from '../../src/terms/instant.js'
 import { RUNS } from './support.js'
 
 const decimal = fc
@@ -18,13 +18,19 @@ describe('compareDecimal', () => {
     expect(compareDecimal('0.1', '0.09')).toBe(1)
     expect(compareDecimal('10', '9.99999999')).toBe(1)
     expect(compareDecimal('999999999999999999.99999999', '999999999999999999.99999998')).toBe(1)
+    expect(compareDecimal('2', '2.0')).toBe(0)
+    expect(compareDecimal('2', '2.00000001')).toBe(-1)
   })
 
   it('agrees with exact integer arithmetic', () => {
     fc.assert(
       fc.property(decimal, decimal, (a, b) => {
         const d = scaled(a) - scaled(b)
-        expect(compareDecimal(a, b)).toBe(d > 0n ? 1 : d < 0n ? -1 : 0)
+        const expected = d > 0n ? 1 : d < 0n ? -1 : 0
+        expect(compareDecimal(a, b)).toBe(expected)
+        // The sort key orders the same way.
+        const [ka, kb] = [decimalKey(a), decimalKey(b)]
+        expect(ka < kb ? -1 : ka > kb ? 1 : 0).toBe(expected)
       }),
       RUNS,
     )
@@ -51,7 +57,10 @@ describe('compareInstant', () => {
     fc.assert(
       fc.property(instant, instant, (x, y) => {
         const d = x[0].getTime() - y[0].getTime()
-        expect(compareInstant(spell(x), spell(y))).toBe(d > 0 ? 1 : d < 0 ? -1 : 0)
+        const expected = d > 0 ? 1 : d < 0 ? -1 : 0
+        expect(compareInstant(spell(x), spell(y))).toBe(expected)
+        const [ka, kb] = [instantKey(spell(x)), instantKey(spell(y))]
+        expect(ka < kb ? -1 : ka > kb ? 1 : 0).toBe(expected)
       }),
       RUNS,
     )

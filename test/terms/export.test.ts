@@ -5,7 +5,7 @@ import { ext } from './support.js'
 
 const NOW = new Date('2026-01-01T00:00:00Z')
 const D = (c: string) => c.repeat(43)
-let agreement: Verified<'agreement'>
+let agreement: Verified<'agreement', 'jws'>
 let customerDid: string
 let vendorDid: string
 
@@ -34,11 +34,16 @@ const body = (customer: string, vendor: string, agreementId: string): AgreementB
   },
 })
 
-async function signed(agreementId: string): Promise<Verified<'agreement'>> {
+async function keys() {
   const c = await keyPairFromSeed(new Uint8Array(32).fill(11))
   const v = await keyPairFromSeed(new Uint8Array(32).fill(12))
   customerDid = c.did
   vendorDid = v.did
+  return [c, v] as const
+}
+
+async function signed(agreementId: string): Promise<Verified<'agreement', 'jws'>> {
+  const [c, v] = await keys()
   const half = await signAgreement(body(c.did, v.did, agreementId), v, { now: NOW, jti: 'agreement-0001' })
   return verify(await countersign(half, c, { now: NOW }), { now: NOW, expect: 'agreement' })
 }
@@ -61,16 +66,31 @@ describe('exportAgreement: json', () => {
     expect(rec.digest).toBe(agreement.digest)
     const jws = JSON.parse(agreement.message) as { signatures: Array<{ protected: string; signature: string }> }
     expect(rec.signatures).toEqual([
-      { party: 'customer', kid: expect.stringContaining(customerDid), ...jws.signatures[0]! },
-      { party: 'vendor', kid: expect.stringContaining(vendorDid), ...jws.signatures[1]! },
+      { party: 'customer', signer: customerDid, ...jws.signatures[0]! },
+      { party: 'vendor', signer: vendorDid, ...jws.signatures[1]! },
     ])
     expect(rec.conditions).toEqual(agreement.payload.terms.conditions)
-    expect(rec.jws).toBe(agreement.message)
+    expect(rec.envelope).toEqual({ format: 'jws', message: agreement.message })
   })
 
   it('lets either party re-verify the agreement from the record alone', async () => {
     const rec = JSON.parse(exportAgreement(agreement, 'json')) as AgreementRecord
-    const again = await verify(rec.jws!, { now: NOW })
+    const again = await verify(rec.envelope!.message, { now: NOW })
+    expect(again.digest).toBe(rec.digest)
+  })
+
+  it('takes both signatures from a COSE_Sign agreement too', async () => {
+    const [c, v] = await keys()
+    const half = await signAgreement(body(c.did, v.did, 'SD-BASE'), c, { now: NOW, jti: 'agreement-0002', format: 'cose' })
+    const cose = await verify(await countersign(half, v, { now: NOW }), { now: NOW, expect: 'agreement' })
+    const rec = JSON.parse(exportAgreement(cose, 'json')) as AgreementRecord
+    expect(rec.envelope).toEqual({ format: 'cose', message: Buffer.from(cose.message as Uint8Array).toString('base64url') })
+    expect(rec.signatures.map((s) => [s.party, s.signer])).toEqual([
+      ['customer', customerDid],
+      ['vendor', vendorDid],
+    ])
+    for (const s of rec.signatures) expect(Buffer.from(s.signature, 'base64url')).toHaveLength(64)
+    const again = await verify(new Uint8Array(Buffer.from(rec.envelope!.message, 'base64url')), { now: NOW })
     expect(again.digest).toBe(rec.digest)
   })
 
@@ -78,7 +98,7 @@ describe('exportAgreement: json', () => {
     const rec = JSON.parse(exportAgreement(agreement.payload, 'json')) as AgreementRecord
     expect(rec.signatures).toEqual([])
     expect(rec.digest).toBeUndefined()
-    expect(rec.jws).toBeUndefined()
+    expect(rec.envelope).toBeUndefined()
   })
 
   it('gives the same text for the same agreement', () => {

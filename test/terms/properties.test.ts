@@ -83,7 +83,7 @@ describe('properties', () => {
       RUNS,
     )
     // Builders parse with the model schemas, so reaching here means every payload was valid.
-    for (const o of ['agreed', 'counter', 'rejected']) expect(outcomes.get(o) ?? 0).toBeGreaterThan(100)
+    for (const o of ['agreed', 'counter', 'rejected']) expect(outcomes.get(o) ?? 0).toBeGreaterThan(40)
   })
 
   it("an agreed outcome never violates either party's hard constraints; nor does a counter", () => {
