@@ -17,6 +17,7 @@ import {
   signWithdrawal,
   verify,
   Thread,
+  DPV_STATUS,
   type KeyPair,
 } from '../src/index.js'
 import { encodeBase64url } from '../src/lib/base64url.js'
@@ -155,8 +156,8 @@ export async function coreVectors() {
   ]
 
   const threads = [
-    { name: 'intent, offer, two counters, acceptance, agreement', messages: [intent, offer, counter, counter2, acceptance, agreement], state: 'agreed', status: 'https://w3id.org/dpv#AgreementAccepted' },
-    { name: 'intent withdrawn', messages: [intent, offer, withdrawal], state: 'withdrawn', status: 'https://w3id.org/dpv#AgreementNegotiationTerminated' },
+    { name: 'intent, offer, two counters, acceptance, agreement', messages: [intent, offer, counter, counter2, acceptance, agreement], state: 'agreed', status: DPV_STATUS.accepted },
+    { name: 'intent withdrawn', messages: [intent, offer, withdrawal], state: 'withdrawn', status: DPV_STATUS.terminated },
     { name: 'offer answers another intent', messages: [intent, await signOffer({ ...offerBody, inReplyTo: digest(offer) }, vendor, { now: later(60), audience: customer.did, jti: jti() })], code: 'ERR_BROKEN_LINK' },
     { name: 'acceptance of a withdrawn offer', messages: [intent, offer, await signWithdrawal({ withdraws: digest(offer) }, vendor, { now: later(70), jti: jti() }), await signAcceptance({ inReplyTo: digest(offer), intent: intentDigest, quantity: 1, price: offerBody.price, deliverBy: offerBody.deliverBy, terms: offerBody.terms }, customer, { now: later(80), audience: vendor.did, jti: jti() })], code: 'ERR_ILLEGAL_MOVE' },
     { name: 'counter after the agreement', messages: [intent, offer, counter, counter2, acceptance, agreement, await signCounter({ inReplyTo: digest(counter2), intent: intentDigest, quantity: 1, price: { amount: '1900.00', currency: 'EUR' }, terms: offerBody.terms }, customer, { now: later(500), audience: vendor.did, jti: jti() })], code: 'ERR_ILLEGAL_MOVE' },

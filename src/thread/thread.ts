@@ -2,26 +2,53 @@ import { IntentcastError } from '../errors.js'
 import type { AgreementBody } from '../envelope/agreement.js'
 import type { Verified } from '../envelope/verify.js'
 import { sameJson } from '../lib/same.js'
+import type { DealTerms } from '../model/term.js'
+import { normalizeAgreementId, P7012_NAMESPACE } from '../terms/roster.js'
 
 /** Where a thread stands. spec §Thread state machine. */
 export type ThreadState = 'open' | 'accepted' | 'agreed' | 'withdrawn' | 'terminated' | 'expired'
 
-const DPV = 'https://w3id.org/dpv#'
+const NS = P7012_NAMESPACE
 
-/** The DPV negotiation status of each state (`open` splits by the last move; see `status`). */
+/**
+ * The DPV negotiation status of each state, in the 7012 extension's namespace as the r-button's
+ * statuses are (`open` splits by the last move; see `status`).
+ */
 export const DPV_STATUS = Object.freeze({
-  initiated: `${DPV}AgreementNegotiationInitiated`,
-  pendingResponse: `${DPV}AgreementNegotiationPendingResponse`,
-  counterOfferMade: `${DPV}AgreementNegotiationCounterOfferMade`,
-  confirmationRequired: `${DPV}AgreementNegotiationConfirmationRequired`,
-  accepted: `${DPV}AgreementAccepted`,
-  terminated: `${DPV}AgreementNegotiationTerminated`,
-  expired: `${DPV}AgreementNegotiationExpired`,
+  initiated: `${NS}AgreementNegotiationInitiated`,
+  pendingResponse: `${NS}AgreementNegotiationPendingResponse`,
+  counterOfferMade: `${NS}AgreementNegotiationCounterOfferMade`,
+  confirmationRequired: `${NS}AgreementNegotiationConfirmationRequired`,
+  accepted: `${NS}AgreementAccepted`,
+  terminated: `${NS}AgreementNegotiationTerminated`,
+  expired: `${NS}AgreementNegotiationExpired`,
 })
 
 type Proposal = Verified<'offer'> | Verified<'counter'>
 
-const TOLERANCE = 30
+export interface ThreadOptions {
+  /** Seconds of clock skew allowed between a move and the message it answers. Default 30. */
+  clockTolerance?: number
+}
+
+/** Two proposals' deals are the same: one agreement however it is spelled, conditions in any order. */
+function sameDeal(a: DealFields, b: DealFields): boolean {
+  const canonical = (d: DealFields) => ({
+    quantity: d.quantity,
+    price: d.price,
+    deliverBy: d.deliverBy,
+    agreement: normalizeAgreementId(d.terms.agreement),
+    conditions: [...(d.terms.conditions ?? [])].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)),
+  })
+  return sameJson(canonical(a), canonical(b))
+}
+
+interface DealFields {
+  quantity: number
+  price: { amount: string; currency: string }
+  deliverBy?: string | undefined
+  terms: DealTerms
+}
 
 function fail(code: 'ERR_BROKEN_LINK' | 'ERR_ILLEGAL_MOVE', message: string): never {
   throw new IntentcastError(code, message)
@@ -42,10 +69,12 @@ export class Thread {
   #acceptance: Verified<'acceptance'> | undefined
   #agreement: Verified<'agreement'> | undefined
   #last: Verified
+  readonly #tolerance: number
 
-  constructor(intent: Verified<'intent'>) {
+  constructor(intent: Verified<'intent'>, options: ThreadOptions = {}) {
     if (intent?.kind !== 'intent') fail('ERR_BROKEN_LINK', 'a thread starts with an intent')
     this.intent = intent
+    this.#tolerance = options.clockTolerance ?? 30
     this.#last = intent
     this.#remember(intent)
   }
@@ -68,14 +97,20 @@ export class Thread {
     return this.#agreement
   }
 
-  /** The state at `now` (default: the clock). Expiry closes an open thread. */
+  /**
+   * The state at `now` (default: the clock). Expiry closes an open thread: the intent's `exp`
+   * ends the negotiation (no move may follow it), and an acceptance's `exp` ends the wait for
+   * the agreement.
+   */
   state(now: Date = new Date()): ThreadState {
     if (this.#agreement) return this.#withdrawn.has(this.#agreement.digest) ? 'terminated' : 'agreed'
     if (this.#withdrawn.has(this.intent.digest)) return 'withdrawn'
-    if (this.#acceptance) return 'accepted'
     const t = now.getTime() / 1000
-    const alive = this.intent.payload.exp > t || this.proposals.some((p) => !this.#withdrawn.has(p.digest) && p.payload.exp > t)
-    return alive ? 'open' : 'expired'
+    if (this.#acceptance) {
+      const exp = this.#acceptance.payload.exp
+      return exp !== undefined && t > exp + this.#tolerance ? 'expired' : 'accepted'
+    }
+    return t > this.intent.payload.exp + this.#tolerance ? 'expired' : 'open'
   }
 
   /** The DPV negotiation status IRI for the state at `now`. */
@@ -97,7 +132,7 @@ export class Thread {
 
   /** The proposals still open at `now`: neither withdrawn nor expired, and no agreement yet. */
   openProposals(now: Date = new Date()): Proposal[] {
-    if (this.#agreement || this.#withdrawn.has(this.intent.digest)) return []
+    if (this.state(now) !== 'open') return []
     const t = now.getTime() / 1000
     return this.proposals.filter((p) => !this.#withdrawn.has(p.digest) && p.payload.exp > t)
   }
@@ -138,7 +173,7 @@ export class Thread {
     if (this.#agreement) fail('ERR_ILLEGAL_MOVE', `${move} after the agreement`)
     if (this.#withdrawn.has(this.intent.digest)) fail('ERR_ILLEGAL_MOVE', `${move} after the intent was withdrawn`)
     if (this.#acceptance) fail('ERR_ILLEGAL_MOVE', `${move} after an acceptance`)
-    if (at > this.intent.payload.exp + TOLERANCE) fail('ERR_ILLEGAL_MOVE', `${move} after the intent expired`)
+    if (at > this.intent.payload.exp + this.#tolerance) fail('ERR_ILLEGAL_MOVE', `${move} after the intent expired`)
   }
 
   /** The open proposal `digest` names; `answered` must have been live when `at` happened. */
@@ -146,14 +181,17 @@ export class Thread {
     const p = this.#byDigest.get(digest)
     if (!p || (p.kind !== 'offer' && p.kind !== 'counter')) fail('ERR_BROKEN_LINK', `${move} answers ${digest}, which is no offer or counter in this thread`)
     if (this.#withdrawn.has(p.digest)) fail('ERR_ILLEGAL_MOVE', `${move} answers a withdrawn ${p.kind}`)
-    if (at > p.payload.exp + TOLERANCE) fail('ERR_ILLEGAL_MOVE', `${move} answers an expired ${p.kind}`)
-    if (at + TOLERANCE < p.payload.iat) fail('ERR_BROKEN_LINK', `${move} predates the ${p.kind} it answers`)
+    if (at > p.payload.exp + this.#tolerance) fail('ERR_ILLEGAL_MOVE', `${move} answers an expired ${p.kind}`)
+    if (at + this.#tolerance < p.payload.iat) fail('ERR_BROKEN_LINK', `${move} predates the ${p.kind} it answers`)
     return p
   }
 
   #offer(m: Verified<'offer'>): void {
     if (m.payload.inReplyTo !== this.intent.digest) fail('ERR_BROKEN_LINK', 'the offer does not answer this intent')
     if (m.payload.aud !== this.intent.issuer) fail('ERR_BROKEN_LINK', "the offer is not addressed to the intent's issuer")
+    const only = this.intent.payload.aud
+    if (only !== undefined && m.issuer !== only) fail('ERR_BROKEN_LINK', 'the intent was cast to another vendor')
+    if (m.payload.iat + this.#tolerance < this.intent.payload.iat) fail('ERR_BROKEN_LINK', 'the offer predates the intent')
     this.#requireOpen('an offer', m.payload.iat)
   }
 
@@ -175,10 +213,7 @@ export class Thread {
       fail('ERR_BROKEN_LINK', "only the intent's issuer accepts, and only a proposal addressed to it")
     }
     if (m.payload.aud !== p.issuer) fail('ERR_BROKEN_LINK', 'the acceptance is not addressed to the proposer')
-    const { quantity, price, deliverBy, terms } = p.payload
-    if (!sameJson({ quantity, price, deliverBy, terms }, { quantity: m.payload.quantity, price: m.payload.price, deliverBy: m.payload.deliverBy, terms: m.payload.terms })) {
-      fail('ERR_BROKEN_LINK', 'the acceptance does not repeat the proposal it accepts')
-    }
+    if (!sameDeal(p.payload, m.payload)) fail('ERR_BROKEN_LINK', 'the acceptance does not repeat the proposal it accepts')
     this.#acceptance = m
   }
 
@@ -193,9 +228,10 @@ export class Thread {
     if (parties.customer !== (a.payload.party ?? a.issuer) || parties.vendor !== a.payload.aud) {
       fail('ERR_BROKEN_LINK', 'the agreement is not between the parties of the acceptance')
     }
+    if (a.payload.exp !== undefined && m.payload.iat > a.payload.exp + this.#tolerance) fail('ERR_ILLEGAL_MOVE', 'the agreement comes after the acceptance expired')
+    for (const d of [this.intent.digest, refs.offer]) if (this.#withdrawn.has(d)) fail('ERR_ILLEGAL_MOVE', 'the agreement comes after a withdrawal of what was accepted')
     const offer = this.#firstOffer(this.#byDigest.get(refs.offer) as Proposal)
-    const { quantity, price, deliverBy, terms } = a.payload
-    if (!sameJson({ item: offer.payload.item, quantity, price, deliverBy, terms }, { item: m.payload.item, quantity: m.payload.quantity, price: m.payload.price, deliverBy: m.payload.deliverBy, terms: m.payload.terms })) {
+    if (!sameJson(offer.payload.item, m.payload.item) || !sameDeal(a.payload, m.payload)) {
       fail('ERR_BROKEN_LINK', 'the agreement does not carry the accepted terms exactly')
     }
     this.#agreement = m
@@ -232,8 +268,12 @@ export class Thread {
     const target = this.#byDigest.get(m.payload.withdraws)
     if (!target) fail('ERR_BROKEN_LINK', 'the withdrawal names no message in this thread')
     if (this.#withdrawn.has(target.digest)) fail('ERR_ILLEGAL_MOVE', `the ${target.kind} is already withdrawn`)
-    const parties = target.kind === 'agreement' ? target.signers : [target.issuer, ...('aud' in target.payload && target.payload.aud ? [target.payload.aud] : [])]
-    if (!parties.includes(m.issuer)) fail('ERR_BROKEN_LINK', `only a party to the ${target.kind} may withdraw it`)
+    // An agreement ends by either party; an intent, offer or counter only by whoever made it.
+    const parties = target.kind === 'agreement' ? target.signers : [target.issuer]
+    if (!parties.includes(m.issuer)) fail('ERR_BROKEN_LINK', `only ${target.kind === 'agreement' ? 'a party to' : 'the issuer of'} the ${target.kind} may withdraw it`)
+    const aud = m.payload.aud
+    const audiences = target.kind === 'agreement' ? target.signers : [target.issuer, ...('aud' in target.payload && target.payload.aud ? [target.payload.aud] : [])]
+    if (aud !== undefined && !audiences.includes(aud)) fail('ERR_BROKEN_LINK', `the withdrawal is addressed to someone outside the ${target.kind}`)
     if (target.kind === 'agreement') {
       this.#withdrawn.add(target.digest)
       return

@@ -91,7 +91,7 @@ describe('verifyThread: a complete negotiation', () => {
     const thread = await verifyThread(flow.strings)
     expect(thread.state(at(3000))).toBe('agreed')
     expect(thread.status(at(3000))).toBe(DPV_STATUS.accepted)
-    expect(DPV_STATUS.accepted).toBe('https://w3id.org/dpv#AgreementAccepted')
+    expect(DPV_STATUS.accepted).toBe('https://w3id.org/dpv/standards/p7012#AgreementAccepted')
     expect(thread.messages.map((m) => m.kind)).toEqual(['intent', 'offer', 'counter', 'counter', 'acceptance', 'agreement'])
     expect(thread.proposals.map((p) => p.digest)).toEqual([offer.digest, counter1.digest, counter2.digest])
     expect(thread.acceptance?.digest).toBe(acceptance.digest)
@@ -171,14 +171,15 @@ describe('Thread: states and DPV statuses move by move', () => {
   it('expiry closes an open thread', async () => {
     const t = threadOf(offer)
     const intentExp = intent.payload.exp
-    expect(t.state(new Date((intentExp - 1) * 1000))).toBe('open')
-    expect(t.state(new Date((intentExp + 1) * 1000))).toBe('expired')
-    expect(t.status(new Date((intentExp + 1) * 1000))).toBe(DPV_STATUS.expired)
+    // The same 30 s tolerance as the moves: a state never says expired while a move is still allowed.
+    expect(t.state(new Date((intentExp + 30) * 1000))).toBe('open')
+    expect(t.state(new Date((intentExp + 31) * 1000))).toBe('expired')
+    expect(t.status(new Date((intentExp + 31) * 1000))).toBe(DPV_STATUS.expired)
   })
 
-  it('a live offer keeps the state open after the intent expired (spec table), though the moves are refused', async () => {
-    // The intent lives 1h; the offer made at 50m lives 2h. Spec §States: open while the intent or a
-    // proposal lives. Spec §Moves: every move after intent.exp + T fails the open checks.
+  it("the intent's expiry closes the thread, even while an offer would still live", async () => {
+    // The intent lives 1h; the offer made at 50m lives 2h. No move may follow the intent's
+    // expiry, so the state says expired and no proposal is open any more.
     const shortIntent = await seen(await signIntent(intentBody, customer, { now: T0, expiresIn: '1h', jti: jti() }), 'intent', T0)
     const lateOffer = await seen(
       await signOffer(offerBody(shortIntent.digest), vendor, { now: at(3000), audience: customer.did, expiresIn: '2h', jti: jti() }),
@@ -186,13 +187,11 @@ describe('Thread: states and DPV statuses move by move', () => {
       at(3000),
     )
     const t = new Thread(shortIntent).add(lateOffer)
+    expect(t.openProposals(at(3500)).map((p) => p.digest)).toEqual([lateOffer.digest])
     const accept = await seen(await signAcceptance(acceptanceBody(shortIntent.digest, lateOffer), customer, { now: at(4000), audience: vendor.did, jti: jti() }), 'acceptance', at(4000))
     await expectCode(async () => t.add(accept), 'ERR_ILLEGAL_MOVE')
-    expect(t.state(at(4000))).toBe('open')
-    expect(t.openProposals(at(4000)).map((p) => p.digest)).toEqual([lateOffer.digest])
-    // Once the offer has expired too, the thread is expired.
-    expect(t.state(at(3000 + 7200))).toBe('expired')
-    expect(t.openProposals(at(3000 + 7200))).toEqual([])
+    expect(t.state(at(4000))).toBe('expired')
+    expect(t.openProposals(at(4000))).toEqual([])
   })
 
   it('withdrawn and expired proposals are not open', async () => {
@@ -422,9 +421,8 @@ describe('Thread: illegal moves', () => {
     await expectCode(async () => threadOf(offer, counter1).add(early), 'ERR_BROKEN_LINK')
     const early2 = await seen(await signAcceptance(acceptanceBody(intent.digest, offer), customer, { now: at(500), audience: vendor.did, jti: jti() }), 'acceptance', at(500))
     await expectCode(async () => threadOf(offer).add(early2), 'ERR_BROKEN_LINK')
-    // Spec §Moves: an offer's iat is not compared with the intent's (it answers the intent's digest).
     const backdated = await seen(await signOffer(offerBody(intent.digest), vendor, { now: at(-3600), audience: customer.did, jti: jti() }), 'offer', at(-3600))
-    expect(threadOf(backdated).proposals).toHaveLength(1)
+    await expectCode(async () => threadOf(backdated), 'ERR_BROKEN_LINK')
   })
 
   it('the same message twice, or a kind that is not a move: ERR_ILLEGAL_MOVE', async () => {
@@ -443,5 +441,45 @@ describe('Thread: illegal moves', () => {
     expect(t.agreement).toBeUndefined()
     t.add(agreement)
     expect(t.state(at(3000))).toBe('agreed')
+  })
+})
+
+describe('Thread: who may move, and when', () => {
+  it('an intent cast to one vendor takes offers from that vendor only', async () => {
+    const addressed = await seen(await signIntent(intentBody, customer, { now: T0, audience: vendor.did, jti: jti() }), 'intent', T0)
+    const fromVendor = await seen(await signOffer(offerBody(addressed.digest), vendor, { now: at(60), audience: customer.did, jti: jti() }), 'offer', at(60))
+    const fromStranger = await seen(await signOffer(offerBody(addressed.digest), stranger, { now: at(60), audience: customer.did, jti: jti() }), 'offer', at(60))
+    expect(new Thread(addressed).add(fromVendor).proposals).toHaveLength(1)
+    await expectCode(async () => new Thread(addressed).add(fromStranger), 'ERR_BROKEN_LINK')
+  })
+
+  it('an intent, offer or counter is withdrawn only by whoever made it; an agreement by either party', async () => {
+    await expectCode(async () => threadOf(offer).add(await withdraw(offer, customer, at(700))), 'ERR_BROKEN_LINK')
+    await expectCode(async () => threadOf(offer).add(await withdraw(intent, vendor, at(700))), 'ERR_BROKEN_LINK')
+    expect(threadOf(offer).add(await withdraw(offer, vendor, at(700))).openProposals(at(700))).toEqual([])
+    const done = threadOf(offer, counter1, counter2, acceptance, agreement)
+    expect(done.add(await withdraw(agreement, vendor, at(4000))).state(at(4000))).toBe('terminated')
+  })
+
+  it('no agreement after the acceptance expired, or after what was accepted was withdrawn', async () => {
+    const shortAcceptance = await seen(
+      await signAcceptance(acceptanceBody(intent.digest, counter2), customer, { now: at(2400), audience: vendor.did, expiresIn: 60, jti: jti() }),
+      'acceptance',
+      at(2400),
+    )
+    const t = threadOf(offer, counter1, counter2, shortAcceptance)
+    expect(t.state(at(2450))).toBe('accepted')
+    expect(t.state(at(2400 + 60 + 31))).toBe('expired')
+    await expectCode(async () => t.add(await sign2(t.agreementBody(), at(3000))), 'ERR_ILLEGAL_MOVE')
+    const w = threadOf(offer, counter1, counter2, acceptance).add(await withdraw(intent, customer, at(2500)))
+    await expectCode(async () => w.add(await sign2(flow.body, at(3000))), 'ERR_ILLEGAL_MOVE')
+  })
+
+  it('an acceptance repeats the deal however the agreement ID is spelled and the conditions ordered', async () => {
+    const p = counter2.payload
+    const conditions = [...(p.terms.conditions ?? [])].reverse()
+    const respelled = { ...acceptanceBody(intent.digest, counter2), terms: { agreement: `https://w3id.org/dpv/standards/p7012#${p.terms.agreement}`, conditions } }
+    const a = await seen(await signAcceptance(respelled, customer, { now: at(2400), audience: vendor.did, jti: jti() }), 'acceptance', at(2400))
+    expect(threadOf(offer, counter1, counter2, a).state(at(2400))).toBe('accepted')
   })
 })
