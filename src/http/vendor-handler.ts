@@ -342,6 +342,13 @@ function configure(options: VendorHandlerOptions) {
   }
   if (typeof options?.keyPair?.did !== 'string') invalid('keyPair is required')
   if (typeof options.onIntent !== 'function') invalid('onIntent is required')
+  for (const k of options.previousKeys ?? []) {
+    if (typeof k?.keyPair?.did !== 'string' || !(k.expiresAt instanceof Date) || Number.isNaN(k.expiresAt.getTime())) {
+      invalid('each previous key is { keyPair, expiresAt: Date }')
+    }
+  }
+  const cors = options.cors
+  if (cors !== undefined && cors !== '*' && !(Array.isArray(cors) && cors.every((o) => typeof o === 'string'))) invalid("cors is a list of origins or '*'")
   const positive = (v: number | undefined, name: string, fallback: number): number => {
     if (v === undefined) return fallback
     return Number.isSafeInteger(v) && v > 0 ? v : invalid(`${name} must be a positive integer`)

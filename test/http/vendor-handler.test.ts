@@ -135,7 +135,7 @@ describe('vendor document', () => {
   test('bad configuration is refused at once', async () => {
     const key = await generateKeyPair()
     const base = { keyPair: key, terms: vendorTerms, onIntent: () => null }
-    for (const bad of [{ maxBodyBytes: 0 }, { bodyTimeoutMs: -1 }, { basePath: 'x/' }, { basePath: '/a/' }, { origin: 'https://x.example/path' }, { keyPair: undefined }, { onIntent: undefined }]) {
+    for (const bad of [{ maxBodyBytes: 0 }, { bodyTimeoutMs: -1 }, { basePath: 'x/' }, { basePath: '/a/' }, { origin: 'https://x.example/path' }, { keyPair: undefined }, { onIntent: undefined }, { previousKeys: [{ keyPair: key, expiresAt: 'soon' }] }, { cors: 'https://x.example' }]) {
       expect(() => createVendorHandler({ ...base, ...bad } as unknown as VendorHandlerOptions)).toThrow(IntentcastError)
     }
   })
