@@ -81,12 +81,14 @@ describe('the whole flow over HTTP', () => {
     expect((await Wallet.fromSecret(wallet.exportSecret()).vendorKey(best.origin)).did).toBe(vendorKey.did)
   })
 
-  test('a vendor that answers 202 is pending, not failed; a counter it does not answer returns no reply', async () => {
-    const quiet = track(await startVendor('1900.00', { onIntent: () => null }))
+  test('a vendor that answers 202 is pending, not failed, and hears Sec-GPC; a counter it does not answer returns no reply', async () => {
+    const gpcSeen: boolean[] = []
+    const quiet = track(await startVendor('1900.00', { onIntent: (_i, context) => (gpcSeen.push(context.gpc), null) }))
     const plain = track(await startVendor('1900.00'))
     const { castKey, intent } = await castKeyAndIntent()
-    const result = await castIntent(intent, [quiet.origin, plain.origin])
+    const result = await castIntent(intent, [quiet.origin, plain.origin], { gpc: true })
     expect(result.pending).toEqual([quiet.origin])
+    expect(gpcSeen).toEqual([true])
     expect(result.offers).toHaveLength(1)
     const answered = await counter(result.offers[0]!, { quantity: 1, price: { amount: '1.00', currency: 'EUR' }, terms: result.offers[0]!.proposal.payload.terms }, { castKey })
     expect(answered.reply).toBeUndefined()
