@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import { strictObject } from './strict-object.js'
 import { commonClaims, DateTime, Did, Digest, Money, NumericDate, Quantity } from './primitives.js'
 import { DealTerms } from './term.js'
 
@@ -6,7 +7,7 @@ import { DealTerms } from './term.js'
  * The customer accepts one offer or counter (spec §Acceptance). It repeats the accepted
  * proposal's quantity, price, delivery and terms, so the acceptance alone says what was agreed.
  */
-export const AcceptancePayload = z.strictObject({
+export const AcceptancePayload = strictObject({
   ...commonClaims,
   exp: z.optional(NumericDate),
   /** The vendor. */

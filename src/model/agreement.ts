@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import { strictObject } from './strict-object.js'
 import { DateTime, Did, Digest, Item, Jti, Money, NumericDate, Quantity, Version } from './primitives.js'
 import { DealTerms } from './term.js'
 
@@ -6,14 +7,14 @@ import { DealTerms } from './term.js'
  * The record of an agreed deal, signed by both parties over one payload (spec §Agreement).
  * It has no `iss`: its signers are its two `parties`, customer first.
  */
-export const AgreementPayload = z.strictObject({
+export const AgreementPayload = strictObject({
   v: Version,
   iat: NumericDate,
   jti: Jti,
   parties: z
     .strictObject({ customer: Did, vendor: Did })
     .check(z.refine((p) => p.customer !== p.vendor, 'the customer and the vendor are two parties')),
-  refs: z.strictObject({
+  refs: strictObject({
     intent: Digest,
     /** The accepted proposal: the offer, or the counter that was accepted. */
     offer: Digest,

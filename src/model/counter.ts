@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import { strictObject } from './strict-object.js'
 import { commonClaims, DateTime, Did, Digest, Money, NumericDate, Quantity, text } from './primitives.js'
 import { DealTerms } from './term.js'
 
@@ -7,7 +8,7 @@ import { DealTerms } from './term.js'
  * whole proposal, so whoever accepts it accepts one complete, signed set of terms. The item
  * stays the offer's.
  */
-export const CounterPayload = z.strictObject({
+export const CounterPayload = strictObject({
   ...commonClaims,
   exp: NumericDate,
   /** The other party. */

@@ -1,9 +1,10 @@
 import * as z from 'zod/mini'
+import { strictObject } from './strict-object.js'
 import { commonClaims, DateTime, Did, HttpUrl, Item, Money, NumericDate, Quantity, Region } from './primitives.js'
 import { TermSet } from './term.js'
 
 /** What the customer wants, after schema.org `Demand`. */
-export const Want = z.strictObject({
+export const Want = strictObject({
   item: Item,
   quantity: z.optional(Quantity),
   /** The most the customer pays for the whole quantity. A hard limit in negotiation. */
@@ -16,7 +17,7 @@ export const Want = z.strictObject({
 export type Want = z.infer<typeof Want>
 
 /** The customer's signed request for offers (spec §Intent). */
-export const IntentPayload = z.strictObject({
+export const IntentPayload = strictObject({
   ...commonClaims,
   exp: NumericDate,
   /** Present when the intent is cast to one vendor only; absent for a broadcast. */

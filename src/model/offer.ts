@@ -1,9 +1,10 @@
 import * as z from 'zod/mini'
+import { strictObject } from './strict-object.js'
 import { commonClaims, DateTime, Did, Digest, Item, Money, NumericDate, Quantity, text } from './primitives.js'
 import { DealTerms } from './term.js'
 
 /** A vendor's signed answer to an intent (spec §Offer). */
-export const OfferPayload = z.strictObject({
+export const OfferPayload = strictObject({
   ...commonClaims,
   exp: NumericDate,
   /** The intent's issuer. */

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import { strictObject } from './strict-object.js'
 
 /** The protocol version every message carries in `v`. */
 export const PROTOCOL_VERSION = '0.1'
@@ -17,12 +18,14 @@ export const NumericDate = z.int().check(z.minimum(0), z.maximum(100_000_000_000
 export const Jti = z.string().check(z.regex(/^[A-Za-z0-9_-]{8,64}$/))
 
 /** A non-negative decimal in a string: money and bounds never travel as floats. */
-export const Decimal = z.string().check(z.regex(/^(0|[1-9][0-9]{0,17})(\.[0-9]{1,8})?$/))
+export const DECIMAL = /^(0|[1-9][0-9]{0,17})(\.[0-9]{1,8})?$/
+export const Decimal = z.string().check(z.regex(DECIMAL))
 
-export const Currency = z.string().check(z.regex(/^[A-Z]{3}$/))
+export const CURRENCY = /^[A-Z]{3}$/
+export const Currency = z.string().check(z.regex(CURRENCY))
 
 /** `{ amount: "1999.00", currency: "EUR" }`: decimal string plus ISO 4217 code. */
-export const Money = z.strictObject({ amount: Decimal, currency: Currency })
+export const Money = strictObject({ amount: Decimal, currency: Currency })
 export type Money = z.infer<typeof Money>
 
 const RFC3339 = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/
@@ -48,19 +51,21 @@ function realDay(s: string): boolean {
  */
 export const DateTime = z.string().check(z.regex(RFC3339), z.refine(realDay, 'not a real date'))
 
+/** The DateTime check as a plain predicate, for checks that run inside other checks. */
+export const isDateTime = (s: string): boolean => RFC3339.test(s) && realDay(s)
+
 /** ISO 3166-1 alpha-2 country, optionally with an ISO 3166-2 subdivision: `DE`, `DE-BE`. */
 export const Region = z.string().check(z.regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/))
 
-/** Free text a person wrote: bounded, no control characters. */
+// Control characters, or a surrogate that is not half of a pair (an escaped `\ud800`): not
+// text, and other languages' JSON and CBOR libraries refuse or mangle them. Searching for one
+// bad character is much faster than matching every character of a long string.
+// eslint-disable-next-line no-control-regex
+const NOT_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+
+/** Free text a person wrote: bounded, no control characters, well-formed UTF-16. */
 export function text(max: number) {
-  // No control characters; and no lone surrogates (an escaped `\ud800`), which are not text and
-  // which other languages' JSON and CBOR libraries refuse or mangle.
-  return z.string().check(
-    z.minLength(1),
-    z.maxLength(max),
-    // eslint-disable-next-line no-control-regex
-    z.regex(/^(?:[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ud800-\udfff]|[\ud800-\udbff][\udc00-\udfff])*$/),
-  )
+  return z.string().check(z.minLength(1), z.maxLength(max), z.refine((s) => !NOT_TEXT.test(s), 'control characters or unpaired surrogates'))
 }
 
 /** An absolute http(s) URL (http for loopback and local development). */
@@ -74,7 +79,7 @@ export const commonClaims = {
   jti: Jti,
 }
 
-export const Item = z.strictObject({
+export const Item = strictObject({
   name: text(200),
   category: z.optional(text(200)),
   attributes: z.optional(

@@ -1,7 +1,8 @@
 import * as z from 'zod/mini'
+import { strictObject } from './strict-object.js'
 import { EXTENSION_ID, getTermDefinition, type Better, type TermType } from '../terms/catalog.js'
 import { normalizeAgreementId } from '../terms/roster.js'
-import { Currency, DateTime, Decimal } from './primitives.js'
+import { CURRENCY, DECIMAL, isDateTime } from './primitives.js'
 
 /** A 7012 agreement, by short ID (`SD-BASE`) or DPV IRI. Both name the same roster entry. */
 export const AgreementId = z.string().check(
@@ -52,7 +53,7 @@ function termProblem(t: Term): string | undefined {
     if (t.type !== undefined || t.better !== undefined) return 'a catalog term takes no type or better'
     type = def.type
     if (def.unit === 'currency') {
-      if (!t.unit || !Currency.safeParse(t.unit).success) return 'unit must be an ISO 4217 currency'
+      if (!t.unit || !CURRENCY.test(t.unit)) return 'unit must be an ISO 4217 currency'
     } else if (def.unit !== undefined && t.unit !== def.unit) return `unit must be ${def.unit}`
   } else {
     if (!EXTENSION_ID.test(t.id)) return 'unknown term; extension terms are IRIs such as https://example.com/terms#gift-wrap'
@@ -66,9 +67,9 @@ function termProblem(t: Term): string | undefined {
     case 'obligation':
       return typeof t.value === 'boolean' ? undefined : 'value must be true or false'
     case 'number':
-      return typeof t.value === 'string' && Decimal.safeParse(t.value).success ? undefined : 'value must be a decimal string'
+      return typeof t.value === 'string' && DECIMAL.test(t.value) ? undefined : 'value must be a decimal string'
     case 'date':
-      return typeof t.value === 'string' && DateTime.safeParse(t.value).success ? undefined : 'value must be an RFC 3339 date-time'
+      return typeof t.value === 'string' && isDateTime(t.value) ? undefined : 'value must be an RFC 3339 date-time'
     case 'set':
       return Array.isArray(t.value) && new Set(t.value).size === t.value.length ? undefined : 'value must be a list of distinct tokens'
   }
@@ -91,7 +92,7 @@ const Agreements = z.array(AgreementId).check(
  *   are acceptable alternatives. `strict: true` means no agreement outside the list is acceptable.
  * - vendor: the agreements it accepts, most preferred first.
  */
-export const TermSet = z.strictObject({
+export const TermSet = strictObject({
   agreements: Agreements,
   strict: z.optional(z.boolean()),
   conditions: z.optional(Conditions),
@@ -99,7 +100,7 @@ export const TermSet = z.strictObject({
 export type TermSet = z.infer<typeof TermSet>
 
 /** The concrete terms of one proposal (offer, counter, acceptance, agreement): one agreement. */
-export const DealTerms = z.strictObject({
+export const DealTerms = strictObject({
   agreement: AgreementId,
   conditions: z.optional(Conditions),
 })

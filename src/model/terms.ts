@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import { strictObject } from './strict-object.js'
 import { commonClaims, HttpUrl, NumericDate, text } from './primitives.js'
 import { TermSet } from './term.js'
 
@@ -6,7 +7,7 @@ import { TermSet } from './term.js'
  * An r-button declaration: the terms one party publishes (spec §Terms). The customer is the
  * 7012 first party, the vendor the second party.
  */
-export const TermsPayload = z.strictObject({
+export const TermsPayload = strictObject({
   ...commonClaims,
   exp: z.optional(NumericDate),
   role: z.enum(['customer', 'vendor']),

@@ -1,8 +1,9 @@
 import * as z from 'zod/mini'
+import { strictObject } from './strict-object.js'
 import { commonClaims, Did, Digest, text } from './primitives.js'
 
 /** Either party ends an intent, offer, counter or agreement it is party to (spec §Withdrawal). */
-export const WithdrawalPayload = z.strictObject({
+export const WithdrawalPayload = strictObject({
   ...commonClaims,
   aud: z.optional(Did),
   /** The digest of the message withdrawn. */
