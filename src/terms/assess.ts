@@ -85,7 +85,7 @@ export function assess(customer: CustomerSide, p: OfferPayload | CounterPayload)
 
 /**
  * Why a proposal cannot belong to this intent, or undefined. It must be addressed to the
- * intent's issuer and, where both are verified, reference the intent's digest.
+ * intent's issuer and, when the intent is verified (so its digest is known), reference it.
  */
 export function brokenLink(intent: Input<IntentPayload>, proposal: ProposalInput): string | undefined {
   const i = payloadOf(intent)
