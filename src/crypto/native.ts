@@ -6,7 +6,7 @@
  * returned closures reuse them.
  */
 import type { Engine, Verifier } from './engine.js'
-import { useNodeSha256 } from './sha256.js'
+import { useNodeSha256 } from './native-hash.js'
 
 type NodeCrypto = typeof import('node:crypto')
 

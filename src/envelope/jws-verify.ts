@@ -1,5 +1,5 @@
 import { verifyPrepared } from '../crypto/prepared.js'
-import { sha256 } from '../crypto/sha256.js'
+import { sha256Async } from '../crypto/sha256-async.js'
 import { IntentcastError } from '../errors.js'
 import { didOfKid } from '../keys/did-key.js'
 import { resolvePublicKey } from '../keys/resolve.js'
@@ -50,7 +50,7 @@ export async function checkCompact(message: string, options: InternalVerifyOptio
   const payload = checkSchema(header.kind, raw) as PayloadOf<Exclude<Kind, 'agreement'>>
   checkTime(payload, options)
   checkAudience(header.kind, payload, options)
-  return verified(header.kind, payload, [payload.iss], encodeBase64url(sha256(signingInput)), header, message)
+  return verified(header.kind, payload, [payload.iss], encodeBase64url(await sha256Async(signingInput)), header, message)
 }
 
 /**
@@ -101,5 +101,5 @@ export async function checkAgreementJson(message: string, options: InternalVerif
   const { payload, signers, header } = await verifyAgreementSignatures(jws, options)
   if (signers.length !== 2) throw new IntentcastError('ERR_SIGNATURE_INVALID', "an agreement needs both parties' signatures; this one has one (see countersign)")
   checkAudience('agreement', payload, options)
-  return verified('agreement', payload, signers, encodeBase64url(sha256(utf8(jws.payload))), header, message)
+  return verified('agreement', payload, signers, encodeBase64url(await sha256Async(utf8(jws.payload))), header, message)
 }

@@ -1,7 +1,6 @@
 import { IntentcastError } from '../errors.js'
 import type { Kind } from '../model/kinds.js'
 import { checkReplay, maxBytesOf, type InternalVerifyOptions, type Verified, type VerifiedOf, type VerifyOptions } from './checks.js'
-import { checkCose } from './cose-verify.js'
 import { checkAgreementJson, checkCompact } from './jws-verify.js'
 import { load } from './load.js'
 
@@ -41,7 +40,8 @@ function check(message: unknown, options: InternalVerifyOptions): Promise<Verifi
   const maxBytes = maxBytesOf(options)
   if (message instanceof Uint8Array) {
     if (message.length > maxBytes) throw new IntentcastError('ERR_TOO_LARGE', `message is ${message.length} bytes; the limit is ${maxBytes}`)
-    return checkCose(message, options)
+    // Loaded on first use: a bundle that only ever verifies JWS (the r-button's) carries no CBOR code.
+    return import('./cose-verify.js').then(({ checkCose }) => checkCose(message, options))
   }
   if (typeof message !== 'string') throw new IntentcastError('ERR_MALFORMED', 'a message is a string (JWS) or bytes (COSE)')
   // JWS in either serialization is ASCII, so its length is its size in bytes; anything else fails later anyway.

@@ -1,14 +1,17 @@
-import { base64urlnopad } from '@scure/base'
 import { IntentcastError } from '../errors.js'
 
 const ALPHABET = /^[A-Za-z0-9_-]*$/
 const hasBuffer = typeof Buffer === 'function'
 
-/** Unpadded base64url. Node's Buffer is several times faster than a JS coder, so it is used where present. */
+/**
+ * Unpadded base64url, with the platform's own coders: Node's Buffer, else the web's btoa/atob
+ * (every browser and edge runtime has them), so no JS codec is bundled.
+ */
 export function encodeBase64url(bytes: Uint8Array): string {
-  return hasBuffer
-    ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url')
-    : base64urlnopad.encode(bytes)
+  if (hasBuffer) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64url')
+  let binary = ''
+  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]!)
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
 }
 
 const CANONICAL_LAST_2 = /[AQgw]$/
@@ -28,7 +31,7 @@ export function decodeBase64url(s: string, what: string): Uint8Array {
   ) {
     throw new IntentcastError('ERR_MALFORMED', `${what} is not canonical base64url`)
   }
-  if (!hasBuffer) return base64urlnopad.decode(s)
+  if (!hasBuffer) return Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0))
   const b = Buffer.from(s, 'base64url')
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength)
 }
