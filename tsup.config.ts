@@ -7,6 +7,8 @@ export default defineConfig([
       index: 'src/index.ts',
       crypto: 'src/crypto/index.ts',
       cose: 'src/cose/index.ts',
+      terms: 'src/terms/index.ts',
+      http: 'src/http/index.ts',
       'r-button': 'src/r-button/index.ts',
     },
     format: ['esm', 'cjs'],

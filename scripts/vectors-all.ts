@@ -1,7 +1,8 @@
 import { coreVectors } from './vectors-core.js'
+import { termsVectors } from './vectors-terms.js'
 
 /** Every vector file, by name. */
 export async function allVectors(): Promise<Record<string, unknown>> {
   const core = await coreVectors()
-  return { keys: core.keys, messages: core.messages, threads: core.threads }
+  return { keys: core.keys, messages: core.messages, threads: core.threads, terms: termsVectors() }
 }

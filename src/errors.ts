@@ -35,6 +35,12 @@ export const ERROR_CODES = [
   'ERR_ILLEGAL_MOVE',
   /** An argument passed by the calling program is invalid (not input from the wire). */
   'ERR_INVALID_ARGUMENT',
+  /** A deadline passed: a request body arrived too slowly, or a peer took too long to answer. */
+  'ERR_TIMEOUT',
+  /** A peer could not be reached, redirected, or answered with something other than intentcast. */
+  'ERR_UNREACHABLE',
+  /** The vendor's own failure while handling a valid request (HTTP 500). */
+  'ERR_INTERNAL',
 ] as const
 
 export type IntentcastErrorCode = (typeof ERROR_CODES)[number]

@@ -1,5 +1,4 @@
-import { isIntentcastError } from '../errors.js'
-import { httpError, type HttpErrorCode } from './problem.js'
+import { IntentcastError, isIntentcastError, type IntentcastErrorCode } from '../errors.js'
 
 /** A Request or a Response: anything with headers and a body stream. */
 interface HasBody {
@@ -12,7 +11,7 @@ export interface ReadBodyOptions {
   /** Milliseconds the whole body may take to arrive (a trickled body is refused, not waited for). */
   readonly timeoutMs?: number
   /** The code for a stream that fails mid-way: the peer went away. */
-  readonly failure: HttpErrorCode
+  readonly failure: IntentcastErrorCode
   readonly what: string
 }
 
@@ -26,7 +25,7 @@ export async function readBody(message: HasBody, options: ReadBodyOptions): Prom
   const declared = message.headers.get('content-length')
   if (declared !== null && Number(declared) > maxBytes) {
     message.body?.cancel().catch(() => {})
-    throw httpError('ERR_TOO_LARGE', `the ${what} declares ${declared.slice(0, 20)} bytes; the limit is ${maxBytes}`)
+    throw new IntentcastError('ERR_TOO_LARGE', `the ${what} declares ${declared.slice(0, 20)} bytes; the limit is ${maxBytes}`)
   }
   if (message.body === null) return new Uint8Array(0)
   const reader = message.body.getReader()
@@ -37,20 +36,20 @@ export async function readBody(message: HasBody, options: ReadBodyOptions): Prom
     options.timeoutMs === undefined
       ? undefined
       : new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(httpError('ERR_TIMEOUT', `the ${what} did not arrive within ${options.timeoutMs} ms`)), options.timeoutMs)
+          timer = setTimeout(() => reject(new IntentcastError('ERR_TIMEOUT', `the ${what} did not arrive within ${options.timeoutMs} ms`)), options.timeoutMs)
         })
   try {
     for (;;) {
       const { done, value } = await (late ? Promise.race([reader.read(), late]) : reader.read())
       if (done) break
       size += value.byteLength
-      if (size > maxBytes) throw httpError('ERR_TOO_LARGE', `the ${what} exceeds the limit of ${maxBytes} bytes`)
+      if (size > maxBytes) throw new IntentcastError('ERR_TOO_LARGE', `the ${what} exceeds the limit of ${maxBytes} bytes`)
       chunks.push(value)
     }
   } catch (e) {
     reader.cancel().catch(() => {})
     if (isIntentcastError(e)) throw e
-    throw httpError(options.failure, `the ${what} could not be read`, { cause: e })
+    throw new IntentcastError(options.failure, `the ${what} could not be read`, { cause: e })
   } finally {
     clearTimeout(timer)
   }

@@ -1,6 +1,6 @@
-import { isIntentcastError, type IntentcastError } from '../errors.js'
+import { IntentcastError, isIntentcastError } from '../errors.js'
 import { readBody } from './body.js'
-import { essence, httpError } from './problem.js'
+import { essence } from './problem.js'
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>
 
@@ -46,16 +46,16 @@ export async function exchange(url: string, init: RequestInit, options: Exchange
       response = await (options.fetch ?? fetch)(url, { ...init, redirect: 'error', credentials: 'omit', signal: controller.signal })
     } catch (e) {
       if (options.signal?.aborted || timedOut) throw e
-      throw retryable(httpError('ERR_UNREACHABLE', `could not reach ${new URL(url).origin}: ${describe(e)}`, { cause: e }))
+      throw retryable(new IntentcastError('ERR_UNREACHABLE', `could not reach ${new URL(url).origin}: ${describe(e)}`, { cause: e }))
     }
     const body = await readBody(response, { maxBytes: options.maxBytes, failure: 'ERR_UNREACHABLE', what: options.what })
     const contentType = response.headers.get('content-type')
     return { status: response.status, mediaType: essence(contentType), contentType, body }
   } catch (e) {
     options.signal?.throwIfAborted()
-    if (timedOut) throw httpError('ERR_TIMEOUT', `no ${options.what} within ${options.timeoutMs} ms`, { cause: e })
+    if (timedOut) throw new IntentcastError('ERR_TIMEOUT', `no ${options.what} within ${options.timeoutMs} ms`, { cause: e })
     if (isIntentcastError(e)) throw e
-    throw httpError('ERR_UNREACHABLE', `could not fetch the ${options.what}: ${describe(e)}`, { cause: e })
+    throw new IntentcastError('ERR_UNREACHABLE', `could not fetch the ${options.what}: ${describe(e)}`, { cause: e })
   } finally {
     clearTimeout(timer)
     options.signal?.removeEventListener('abort', onAbort)

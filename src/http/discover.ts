@@ -6,7 +6,6 @@ import { fromUtf8 } from '../lib/utf8.js'
 import type { TermSet } from '../model/term.js'
 import { exchange, type FetchLike } from './client.js'
 import { MEDIA_TYPE_JSON, WELL_KNOWN_PATH } from './media-type.js'
-import { httpError } from './problem.js'
 import { liveKeys, parseVendorDocument, type VendorKey } from './vendor-document.js'
 import { GPC_PATH, MYTERMS_PATH, parseGpc, parseMyTerms, termSetFromSignals, type GpcDocument, type MyTermsDocument } from './well-known.js'
 
@@ -64,7 +63,7 @@ export async function discover(origin: string, options: DiscoverOptions = {}): P
   const signals = { ...(myterms && { myterms }), ...(gpc && { gpc }) }
   if (document === undefined) {
     const termSet = termSetFromSignals(myterms, gpc)
-    if (!myterms && !gpc) throw httpError('ERR_UNREACHABLE', `${base} publishes no intentcast document, myterms.json or gpc.json`)
+    if (!myterms && !gpc) throw new IntentcastError('ERR_UNREACHABLE', `${base} publishes no intentcast document, myterms.json or gpc.json`)
     return { origin: base, keys: [], mediaTypes: [], ...(termSet && { termSet }), ...signals }
   }
   const doc = parseVendorDocument(document)
@@ -115,7 +114,7 @@ async function getJson(url: string, options: DiscoverOptions): Promise<unknown> 
     what: new URL(url).pathname,
   })
   if (answer.status === 404 || answer.status === 410) return undefined
-  if (answer.status !== 200) throw httpError('ERR_UNREACHABLE', `${url.slice(0, 128)} answered HTTP ${answer.status}`)
+  if (answer.status !== 200) throw new IntentcastError('ERR_UNREACHABLE', `${url.slice(0, 128)} answered HTTP ${answer.status}`)
   if (answer.mediaType !== MEDIA_TYPE_JSON) {
     throw new IntentcastError('ERR_MALFORMED', `${url.slice(0, 128)} is ${answer.mediaType.slice(0, 64) || 'untyped'}, not ${MEDIA_TYPE_JSON}`)
   }

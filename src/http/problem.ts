@@ -1,22 +1,12 @@
 import { IntentcastError, isIntentcastError, type IntentcastErrorCode } from '../errors.js'
 import { MEDIA_TYPE_PROBLEM } from './media-type.js'
 
-/**
- * Codes the HTTP binding needs that src/errors.ts does not list yet: a deadline that passed, a
- * peer that could not be reached or answered outside the protocol, and a vendor's own failure.
- * They are requested for ERROR_CODES; until then they are carried by the same IntentcastError.
- */
-export type HttpErrorCode = IntentcastErrorCode | 'ERR_TIMEOUT' | 'ERR_UNREACHABLE' | 'ERR_INTERNAL'
-
-export function httpError(code: HttpErrorCode, message: string, options?: { cause?: unknown }): IntentcastError {
-  return new IntentcastError(code as IntentcastErrorCode, message, options)
-}
 
 /** Where each code's problem `type` points (spec/sections/http.md §Problems). */
 export const PROBLEM_TYPE_BASE = 'https://intentcast.dev/errors#'
 
 /** The HTTP status of each code when it is the answer to a request (spec/sections/http.md §Problems). */
-const STATUS: Readonly<Record<HttpErrorCode, number>> = {
+const STATUS: Readonly<Record<IntentcastErrorCode, number>> = {
   ERR_TOO_LARGE: 413,
   ERR_MALFORMED: 400,
   ERR_UNSUPPORTED_ALG: 400,
@@ -37,7 +27,7 @@ const STATUS: Readonly<Record<HttpErrorCode, number>> = {
   ERR_INTERNAL: 500,
 }
 
-const TITLE: Readonly<Record<HttpErrorCode, string>> = {
+const TITLE: Readonly<Record<IntentcastErrorCode, string>> = {
   ERR_TOO_LARGE: 'Message too large',
   ERR_MALFORMED: 'Malformed request',
   ERR_UNSUPPORTED_ALG: 'Unsupported algorithm',
@@ -64,17 +54,17 @@ export interface Problem {
   readonly title: string
   readonly status: number
   readonly detail: string
-  readonly code: HttpErrorCode
+  readonly code: IntentcastErrorCode
 }
 
-export function statusForCode(code: HttpErrorCode): number {
+export function statusForCode(code: IntentcastErrorCode): number {
   return STATUS[code]
 }
 
 /** The problem for an error. Anything but an IntentcastError is reported as ERR_INTERNAL, without its message. */
 export function problemFor(error: unknown, status?: number): Problem {
-  if (!isIntentcastError(error)) return problemFor(httpError('ERR_INTERNAL', 'the vendor could not process the message'))
-  const code = error.code as HttpErrorCode
+  if (!isIntentcastError(error)) return problemFor(new IntentcastError('ERR_INTERNAL', 'the vendor could not process the message'))
+  const code = error.code as IntentcastErrorCode
   return { type: PROBLEM_TYPE_BASE + code, title: TITLE[code], status: status ?? STATUS[code], detail: error.message, code }
 }
 
@@ -101,7 +91,7 @@ export function parseProblem(status: number, contentType: string | null, text: s
     }
   }
   if (typeof p !== 'object' || p === null || typeof p.code !== 'string' || !CODES.has(p.code)) {
-    return problemFor(httpError('ERR_UNREACHABLE', `the peer answered HTTP ${status} without an intentcast problem`))
+    return problemFor(new IntentcastError('ERR_UNREACHABLE', `the peer answered HTTP ${status} without an intentcast problem`))
   }
   const detail = typeof p.detail === 'string' ? p.detail.slice(0, 500) : TITLE[p.code]
   return { type: PROBLEM_TYPE_BASE + p.code, title: TITLE[p.code], status, detail, code: p.code }

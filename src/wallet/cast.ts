@@ -1,7 +1,6 @@
-import { IntentcastError, isIntentcastError } from '../errors.js'
+import { IntentcastError, isIntentcastError, type IntentcastErrorCode } from '../errors.js'
 import { verify, type Verified } from '../envelope/verify.js'
 import { discover, type DiscoveredVendor, type DiscoverOptions, type VendorTarget } from '../http/discover.js'
-import { httpError, type HttpErrorCode } from '../http/problem.js'
 import { rankOffers } from '../terms/index.js'
 import { Thread } from '../thread/thread.js'
 import { verifyReply, type VendorProposal } from './proposal.js'
@@ -11,7 +10,7 @@ import { send, type SendOptions } from './send.js'
 export interface CastFailure {
   /** The vendor's origin. */
   readonly vendor: string
-  readonly code: HttpErrorCode
+  readonly code: IntentcastErrorCode
   readonly message: string
 }
 
@@ -154,6 +153,6 @@ function discoverOptions(options: CastOptions, timeoutMs: number): DiscoverOptio
 }
 
 function toTarget(vendor: VendorTarget | DiscoveredVendor): VendorTarget {
-  if (vendor.endpoint === undefined) throw httpError('ERR_UNREACHABLE', `${vendor.origin} publishes terms but takes no intents`)
+  if (vendor.endpoint === undefined) throw new IntentcastError('ERR_UNREACHABLE', `${vendor.origin} publishes terms but takes no intents`)
   return { origin: vendor.origin, endpoint: vendor.endpoint, ...(vendor.keys && { keys: vendor.keys }) }
 }

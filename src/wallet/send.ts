@@ -1,7 +1,7 @@
 import { IntentcastError } from '../errors.js'
 import { exchange, isRetryable, type Answer, type FetchLike } from '../http/client.js'
 import { MEDIA_TYPE_JWS } from '../http/media-type.js'
-import { httpError, parseProblem } from '../http/problem.js'
+import { parseProblem } from '../http/problem.js'
 import { fromUtf8 } from '../lib/utf8.js'
 
 export interface SendOptions {
@@ -53,7 +53,7 @@ export async function send(endpoint: string, body: string, options: SendOptions 
   if (answer.status === 202 || answer.status === 204) return null
   if (answer.status !== 200) {
     const problem = parseProblem(answer.status, answer.contentType, new TextDecoder().decode(answer.body))
-    throw httpError(problem.code, `the vendor answered ${answer.status}: ${problem.detail}`)
+    throw new IntentcastError(problem.code, `the vendor answered ${answer.status}: ${problem.detail}`)
   }
   if (answer.mediaType !== MEDIA_TYPE_JWS) throw new IntentcastError('ERR_MALFORMED', `the answer is ${answer.mediaType.slice(0, 64) || 'untyped'}, not ${MEDIA_TYPE_JWS}`)
   return fromUtf8(answer.body, 'answer')

@@ -159,6 +159,8 @@ describe('fuzz: mutated and random COSE never escapes as anything but Intentcast
       fc.asyncProperty(fc.nat({ max: 1 }), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 4 }), async (which, flips) => {
         const bytes = Uint8Array.from(valid[which]!)
         for (const [at, xor] of flips) bytes[at % bytes.length]! ^= xor
+        // Two flips of one byte can cancel out: that is the original message, not a mutation.
+        if (Buffer.from(bytes).equals(Buffer.from(valid[which]!))) return
         try {
           await verify(bytes, opts)
           // Only a mutation that changed nothing signed could verify; none of these can.
