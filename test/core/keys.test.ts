@@ -1,4 +1,5 @@
 import fc from 'fast-check'
+import rfc8037 from '../../spec/vectors/rfc8037.json' with { type: 'json' }
 import { compactVerify, importJWK } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { signEd25519, verifyEd25519 } from '../../src/crypto/index.js'
@@ -228,18 +229,15 @@ describe('bad DIDs do not resolve: ERR_KEY_UNRESOLVED', () => {
 })
 
 describe('RFC 8037 §A.4 EdDSA JWS example: jose and intentcast/crypto agree', () => {
-  // RFC 8037 appendix A.4, "Example of Ed25519 Signing".
-  const x = '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo'
-  const d = 'nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A'
-  const protected64 = 'eyJhbGciOiJFZERTQSJ9'
-  const payload64 = 'RXhhbXBsZSBvZiBFZDI1NTE5IHNpZ25pbmc'
-  const signature64 = 'hgyY0il_MGCjP0JzlnLWG1PPOt7-09PGcvMg3AIbQR6dWbhijcNR4ki4iylGjg5BhVsPt9g7sVvpAr_MuM0KAg'
-  const jws = `${protected64}.${payload64}.${signature64}`
+  // RFC 8037 appendix A.4, "Example of Ed25519 Signing", as spec/vectors/rfc8037.json keeps it.
+  const { x, d } = rfc8037.privateJwk
+  const jws = rfc8037.jws
+  const [protected64, payload64, signature64] = jws.split('.') as [string, string, string]
   const input = ascii(`${protected64}.${payload64}`)
 
   it('the segments decode to the published header and payload', () => {
-    expect(Buffer.from(protected64, 'base64url').toString()).toBe('{"alg":"EdDSA"}')
-    expect(Buffer.from(payload64, 'base64url').toString()).toBe('Example of Ed25519 signing')
+    expect(Buffer.from(protected64, 'base64url').toString()).toBe(rfc8037.protectedHeader)
+    expect(Buffer.from(payload64, 'base64url').toString()).toBe(rfc8037.payload)
   })
 
   it('verifies with jose compactVerify', async () => {

@@ -1,4 +1,4 @@
-/** Loads the Ed25519 vector files of test/vectors/ed25519 with their hex decoded. */
+/** Loads the Ed25519 vector files of spec/vectors/ed25519 with their hex decoded. */
 import { readFileSync } from 'node:fs'
 import { etc } from '@noble/ed25519'
 
@@ -6,7 +6,7 @@ export const hex = etc.hexToBytes
 export const toHex = etc.bytesToHex
 
 const load = (name: string): unknown =>
-  JSON.parse(readFileSync(new URL(`../vectors/ed25519/${name}.json`, import.meta.url), 'utf8'))
+  JSON.parse(readFileSync(new URL(`../../spec/vectors/ed25519/${name}.json`, import.meta.url), 'utf8'))
 
 export interface SignedVector {
   name: string
@@ -57,5 +57,5 @@ const edge = (file: string, label: (c: RawCase) => string): EdgeCase[] =>
 
 /** "Taming the many EdDSAs" cases 0-11. */
 export const speccheck = edge('speccheck', (c) => `speccheck ${c.number}: ${c.name}`)
-/** Cases built by test/vectors/ed25519/generate.ts. */
+/** Cases built by scripts/vectors-ed25519.ts. */
 export const constructed = edge('constructed', (c) => c.name)

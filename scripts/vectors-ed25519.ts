@@ -1,6 +1,6 @@
 /**
  * Regenerates constructed.json: edge cases built for the intentcast Ed25519 rule
- * (src/crypto/rule.ts). Run: npx tsx test/vectors/ed25519/generate.ts
+ * (src/crypto/rule.ts). Run: npx tsx scripts/vectors-ed25519.ts
  *
  * Deterministic: a fixed key, fixed messages, and brute-force searches over a counter.
  * Independent of src/crypto on purpose: it works on noble's Point directly, and every case's
@@ -231,6 +231,6 @@ add('signature of 63 bytes', A, message, valid.subarray(0, 63), false, 'rule 1')
 add('signature of 65 bytes', A, message, concat(valid, new Uint8Array(1)), false, 'rule 1')
 add('signature of 128 bytes (two valid signatures)', A, message, concat(valid, valid), false, 'rule 1')
 
-const out = new URL('./constructed.json', import.meta.url)
-writeFileSync(out, JSON.stringify({ generator: 'test/vectors/ed25519/generate.ts', cases }, null, 2) + '\n')
+const out = new URL('../spec/vectors/ed25519/constructed.json', import.meta.url)
+writeFileSync(out, JSON.stringify({ generator: 'scripts/vectors-ed25519.ts', cases }, null, 2) + '\n')
 console.log(`${cases.length} cases written to ${out.pathname}`)
