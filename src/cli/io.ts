@@ -1,10 +1,15 @@
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { IntentcastError } from '../errors.js'
 
-/** Reads a message argument: a file path, `-` for standard input, or the token itself. */
+const COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/
+
+/**
+ * Reads a message argument: a file path, `-` for standard input, or the token itself. A file
+ * wins over a token of the same spelling (`offer.signed.jws` looks like a compact JWS).
+ */
 export function readMessageArg(arg: string): string {
   if (arg === '-') return readFileSync(0, 'utf8').trim()
-  if (/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/.test(arg) || arg.startsWith('{"payload"')) return arg
+  if ((COMPACT.test(arg) && !existsSync(arg)) || arg.startsWith('{"payload"')) return arg
   return readText(arg).trim()
 }
 

@@ -1,5 +1,6 @@
 /**
- * The `intentcast` command: keys, signing, verifying and inspecting messages from a terminal or
+ * The `intentcast` command: keys, signing, verifying and inspecting messages, matching terms,
+ * negotiating, running a demo vendor and casting intents, from a terminal or
  * a script. Errors are one readable line with their code (stack traces only with --debug);
  * --json prints one JSON document for scripts.
  */
@@ -25,7 +26,7 @@ function usage(): string {
 }
 
 function commandHelp(c: Command): string {
-  return [`usage: intentcast ${c.name} ${c.usage}`, '', c.summary, ...(c.help.length ? ['', ...c.help.map((h) => `  ${h}`)] : [])].join('\n')
+  return [`usage: intentcast ${c.name} ${c.usage}`, '', c.summary, ...(c.help.length ? ['', ...c.help.map((h) => (h ? `  ${h}` : ''))] : [])].join('\n')
 }
 
 export async function main(argv: string[], write: (s: string) => void = (s) => process.stdout.write(s), writeErr: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
