@@ -105,7 +105,7 @@ try {
   const wallet = Wallet.create()
   // Service delivery only (SD-BASE) and nothing else; deletion on request is a must; 30 days'
   // retention is what the customer asks for, but negotiable.
-  const myTerms: TermSet = { agreements: ['SD-BASE'], strict: true, conditions: [{ ...retention('30') }, { ...deletion, required: true }] }
+  const myTerms: TermSet = { agreements: ['SD-BASE'], strict: true, conditions: [retention('30'), { ...deletion, required: true }] }
   say(`customer's terms: ${termSetText(myTerms, 'customer')}`)
   say(dim('(each vendor document is fetched and its terms declaration verified against the keys it lists)'))
   const found: DiscoveredVendor[] = await Promise.all(sites.map((s) => discover(s.origin)))
@@ -123,11 +123,11 @@ try {
   // ---- 3. One intent, cast to all three ------------------------------------------------------------
   step(3, 'The wallet casts one intent to all three')
   const { index, keyPair: castKey } = await wallet.nextCastKey()
-  const want: IntentBody = {
+  const body: IntentBody = {
     want: { item: { name: 'cargo bike', category: 'bicycles' }, quantity: 1, maxPrice: { amount: '2000.00', currency: 'EUR' }, region: 'DE-BE' },
     terms: myTerms,
   }
-  const intent = await signIntent(want, castKey, { expiresIn: '1h' })
+  const intent = await signIntent(body, castKey, { expiresIn: '1h' })
   say(`want: 1 × cargo bike, at most 2000.00 EUR, delivered in DE-BE`)
   say(`signed with cast key #${index}, ${shortDid(castKey.did)}: fresh for this cast, so vendors cannot link it to others`)
   const result = await castIntent(intent, found, {
@@ -159,7 +159,7 @@ try {
   } else say(`${nameOf(partial.vendor.origin)} falls short on:`)
   for (const c of decision.conflicts) say(`  ${conflictText(c)}`)
   const proposal = decision.proposal!
-  say(`counter-proposal (from negotiate): ${proposal.quantity} × ${want.want.item.name} for ${proposal.price.amount} ${proposal.price.currency}, ${dealTermsText(proposal.terms)}`)
+  say(`counter-proposal (from negotiate): ${proposal.quantity} × ${body.want.item.name} for ${proposal.price.amount} ${proposal.price.currency}, ${dealTermsText(proposal.terms)}`)
   const countered = await counter(partial, proposal, { castKey })
   if (!countered.reply) throw new Error(`${nameOf(partial.vendor.origin)} did not answer the counter`)
   const reply = countered.reply
