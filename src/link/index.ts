@@ -1,0 +1,16 @@
+/**
+ * `intentcast:` links: COSE messages, and a vendor's COSE terms, as one string for QR codes and
+ * deep links (spec §COSE binding, Links and QR codes).
+ * @module
+ */
+export { BASE45_ALPHABET, decodeBase45, encodeBase45 } from './base45.js'
+export {
+  INTENTCAST_URI_SCHEME,
+  LINK_DEFAULT_MAX_BYTES,
+  parseIntentcastUri,
+  toIntentcastUri,
+  type IntentcastLink,
+  type IntentcastUriOptions,
+  type ParseIntentcastUriOptions,
+} from './uri.js'
+export { verifyIntentcastUri, type VerifiedLink, type VerifyIntentcastUriOptions } from './verify.js'
