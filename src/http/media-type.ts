@@ -1,8 +1,13 @@
+import { decodeCbor } from '../cose/cbor-decode.js'
+import { encodeCbor } from '../cose/cbor-encode.js'
+import type { CborValue } from '../cose/cbor-value.js'
 import { IntentcastError } from '../errors.js'
 import { fromUtf8 } from '../lib/utf8.js'
 
 /** A message body: one intentcast JWS, or an acceptance and its agreement (spec/sections/http.md §Bodies). */
 export const MEDIA_TYPE_JWS = 'application/intentcast+jws'
+/** A message body in the COSE binding: one COSE message, or a CBOR array of an acceptance and its agreement. */
+export const MEDIA_TYPE_COSE = 'application/intentcast+cose'
 /** RFC 9457 problem details. */
 export const MEDIA_TYPE_PROBLEM = 'application/problem+json'
 /** The vendor document and the other well-known files. */
@@ -11,11 +16,14 @@ export const MEDIA_TYPE_JSON = 'application/json'
 /** The vendor document's path (RFC 8615). */
 export const WELL_KNOWN_PATH = '/.well-known/intentcast'
 
+/** The messages of one body, all in one envelope: JWS text, or COSE bytes. */
+export type BodyMessages = readonly string[] | readonly Uint8Array[]
+
 /**
  * Turns a request body into its messages, in the form `verify` takes. One entry per media type
- * the vendor reads: a second encoding (COSE) is added by adding its decoder here.
+ * the vendor reads.
  */
-export type BodyDecoder = (body: Uint8Array) => string[]
+export type BodyDecoder = (body: Uint8Array) => BodyMessages
 
 /** The one separator between an acceptance and the agreement that travels with it. */
 const SEPARATOR = '\n'
@@ -30,9 +38,43 @@ function decodeJws(body: Uint8Array): string[] {
   return parts
 }
 
-export const BODY_DECODERS: ReadonlyMap<string, BodyDecoder> = new Map([[MEDIA_TYPE_JWS, decodeJws]])
+/**
+ * A COSE body is one tagged COSE message as it is (tag 18 or 98, checked in full by `verify`),
+ * or the deterministic CBOR array `[acceptance, agreement]` of two byte strings (first byte 0x82).
+ */
+function decodeCose(body: Uint8Array): Uint8Array[] {
+  if (body[0] === 0xd2 || (body[0] === 0xd8 && body[1] === 0x62)) return [body]
+  if (body[0] !== 0x82) {
+    throw new IntentcastError('ERR_MALFORMED', 'a COSE body is one COSE message (tag 18 or 98), or a CBOR array of an acceptance and its agreement')
+  }
+  let parts: CborValue
+  try {
+    parts = decodeCbor(body, { maxBytes: body.length, maxDepth: 1, maxItems: 2, maxTotalItems: 3 })
+  } catch (cause) {
+    throw new IntentcastError('ERR_MALFORMED', `a COSE body array must be two byte strings in deterministic CBOR (${(cause as Error).message})`, { cause })
+  }
+  if (!Array.isArray(parts) || parts.length !== 2 || !parts.every((p) => p instanceof Uint8Array)) {
+    throw new IntentcastError('ERR_MALFORMED', 'a COSE body array holds exactly two byte strings: the acceptance, then its agreement')
+  }
+  return parts as Uint8Array[]
+}
 
-/** Joins an acceptance and its agreement into one body. */
-export function joinMessages(...messages: string[]): string {
-  return messages.join(SEPARATOR)
+export const BODY_DECODERS: ReadonlyMap<string, BodyDecoder> = new Map<string, BodyDecoder>([
+  [MEDIA_TYPE_JWS, decodeJws],
+  [MEDIA_TYPE_COSE, decodeCose],
+])
+
+/** The media type of a message or body in its envelope: text is JWS, bytes are COSE. */
+export function mediaTypeOf(message: string | Uint8Array): string {
+  return typeof message === 'string' ? MEDIA_TYPE_JWS : MEDIA_TYPE_COSE
+}
+
+/** Joins an acceptance and its agreement into one body, in their envelope. */
+export function joinMessages(acceptance: string, agreement: string): string
+export function joinMessages(acceptance: Uint8Array, agreement: Uint8Array): Uint8Array
+export function joinMessages(acceptance: string | Uint8Array, agreement: string | Uint8Array): string | Uint8Array
+export function joinMessages(acceptance: string | Uint8Array, agreement: string | Uint8Array): string | Uint8Array {
+  if (typeof acceptance === 'string' && typeof agreement === 'string') return acceptance + SEPARATOR + agreement
+  if (acceptance instanceof Uint8Array && agreement instanceof Uint8Array) return encodeCbor([acceptance, agreement])
+  throw new IntentcastError('ERR_INVALID_ARGUMENT', 'an acceptance and its agreement travel in one envelope: both JWS or both COSE')
 }

@@ -1,5 +1,6 @@
 import { IntentcastError, isIntentcastError } from '../errors.js'
 import { countersign } from '../envelope/agreement.js'
+import { verifyCoseAgreementSignatures } from '../envelope/cose-verify.js'
 import { parseGeneralJws } from '../envelope/general.js'
 import { signCounter, signOffer, signTerms, type CounterBody, type OfferBody, type TermsBody } from '../envelope/sign.js'
 import { verify, verifyAgreementSignatures, type Verified } from '../envelope/verify.js'
@@ -9,7 +10,7 @@ import { PROTOCOL_VERSION } from '../model/primitives.js'
 import { MemoryReplayStore, type ReplayStore } from '../replay/store.js'
 import { Thread } from '../thread/thread.js'
 import { readBody } from './body.js'
-import { BODY_DECODERS, MEDIA_TYPE_JSON, MEDIA_TYPE_JWS, WELL_KNOWN_PATH } from './media-type.js'
+import { BODY_DECODERS, MEDIA_TYPE_COSE, MEDIA_TYPE_JSON, WELL_KNOWN_PATH, mediaTypeOf } from './media-type.js'
 import { essence, problemFor, problemResponse, type Problem } from './problem.js'
 import { MemoryThreadStore, withMoves, type ThreadStore } from './thread-store.js'
 import { vendorKey, type VendorDocument, type VendorKey } from './vendor-document.js'
@@ -167,7 +168,8 @@ export function createVendorHandler(options: VendorHandlerOptions): VendorHandle
     const context: IntentContext = { request, gpc: request.headers.get('sec-gpc') === '1', terms }
     const body = await vendorCode(() => options.onIntent(intent, context), true)
     if (body === null) return new Response(null, { status: 202, headers: NO_STORE })
-    const offer = await vendorCode(() => signOffer({ ...body, inReplyTo: intent.digest }, options.keyPair, { audience: intent.issuer, ...config.lifetime }))
+    // Answered in the envelope it was sent in: a COSE intent gets a COSE offer.
+    const offer = await vendorCode(() => signOffer({ ...body, inReplyTo: intent.digest }, options.keyPair, { audience: intent.issuer, format: intent.format, ...config.lifetime }))
     const thread = new Thread(intent)
     await vendorCode(async () => thread.add(await verify(offer, { expect: 'offer' })))
     await threads.set(thread)
@@ -186,7 +188,7 @@ export function createVendorHandler(options: VendorHandlerOptions): VendorHandle
       const { quantity, price, deliverBy, terms } = counter.payload
       const proposal: CounterProposal = decision === 'agree' ? { quantity, price, ...(deliverBy !== undefined && { deliverBy }), terms } : decision
       const answer = await vendorCode(async () => {
-        const signed = await signCounter({ ...proposal, inReplyTo: counter.digest, intent: thread.intent.digest }, key, { audience: counter.issuer, ...config.lifetime })
+        const signed = await signCounter({ ...proposal, inReplyTo: counter.digest, intent: thread.intent.digest }, key, { audience: counter.issuer, format: counter.format, ...config.lifetime })
         thread.add(await verify(signed, { expect: 'counter' }))
         return signed
       })
@@ -195,14 +197,24 @@ export function createVendorHandler(options: VendorHandlerOptions): VendorHandle
     })
   }
 
-  async function onAcceptance(acceptance: Verified<'acceptance'>, signed: string, request: Request): Promise<Response> {
+  /** The agreement as the customer sent it: exactly one signature, and whose; in either envelope. */
+  async function customerAgreement(signed: string | Uint8Array) {
+    if (signed instanceof Uint8Array) {
+      const { payload, signers } = await verifyCoseAgreementSignatures(signed, { maxBytes: maxBodyBytes })
+      if (signers.length !== 1) throw new IntentcastError('ERR_MALFORMED', 'the customer sends the agreement with its own signature only')
+      return { payload, signers }
+    }
+    const jws = parseGeneralJws(signed)
+    if (jws.signatures.length !== 1) throw new IntentcastError('ERR_MALFORMED', 'the customer sends the agreement with its own signature only')
+    return verifyAgreementSignatures(jws, { maxBytes: maxBodyBytes })
+  }
+
+  async function onAcceptance(acceptance: Verified<'acceptance'>, signed: string | Uint8Array, request: Request): Promise<Response> {
     requireAddressedToUs(acceptance, true)
     return withThread(acceptance.payload.intent, async (stored) => {
       const thread = withMoves(stored, acceptance)
       const expected = thread.agreementBody()
-      const jws = parseGeneralJws(signed)
-      if (jws.signatures.length !== 1) throw new IntentcastError('ERR_MALFORMED', 'the customer sends the agreement with its own signature only')
-      const { payload, signers } = await verifyAgreementSignatures(jws, { maxBytes: maxBodyBytes })
+      const { payload, signers } = await customerAgreement(signed)
       if (signers[0] !== expected.parties.customer) throw new IntentcastError('ERR_ISSUER_MISMATCH', 'the agreement must be signed by the customer party the acceptance names')
       const { v: _v, iat: _iat, jti: _jti, ...body } = payload
       if (!sameJson(body, expected)) throw new IntentcastError('ERR_BROKEN_LINK', 'the agreement is not the one this thread arrived at')
@@ -237,7 +249,7 @@ export function createVendorHandler(options: VendorHandlerOptions): VendorHandle
       return problemFor(new IntentcastError('ERR_MALFORMED', `${what} is not accepted; send ${ACCEPTED_TYPES}, uncompressed`), 415)
     }
     const body = await readBody(request, { maxBytes: maxBodyBytes, timeoutMs: bodyTimeoutMs, failure: 'ERR_MALFORMED', what: 'request body' })
-    const [first, second] = decode(body)
+    const [first, second] = decode(body) as readonly (string | Uint8Array)[]
     const terms = await vendorCode(() => ready)
     const checks = { replay, maxBytes: maxBodyBytes }
     if (second !== undefined) return onAcceptance(await verify(first, { ...checks, expect: 'acceptance' }), second, request)
@@ -289,10 +301,10 @@ export function createVendorHandler(options: VendorHandlerOptions): VendorHandle
     let response: Response
     try {
       const answer = await route(request)
-      response = answer instanceof Response ? answer : answerProblem(answer, allowedAt(request))
+      response = answer instanceof Response ? answer : answerProblem(answer, allowedAt(request), request)
     } catch (e) {
       if (e instanceof VendorFailure || !isIntentcastError(e)) onError(e instanceof VendorFailure ? e.cause : e)
-      response = answerProblem(problemFor(e instanceof VendorFailure ? undefined : e), allowedAt(request))
+      response = answerProblem(problemFor(e instanceof VendorFailure ? undefined : e), allowedAt(request), request)
       // The body may be unread (a refusal by Content-Length, a decode failure): stop whoever feeds it.
       request.body?.cancel().catch(() => {})
     }
@@ -305,10 +317,11 @@ export function createVendorHandler(options: VendorHandlerOptions): VendorHandle
   return Object.assign(handler, { ready: ready.then(() => undefined) })
 }
 
-function answerProblem(problem: Problem, allow: string): Response {
+function answerProblem(problem: Problem, allow: string, request: Request): Response {
   const headers: Record<string, string> = {}
   if (problem.status === 415) headers['accept-post'] = ACCEPTED_TYPES
-  if (problem.status === 401) headers['www-authenticate'] = 'IntentcastJWS' // RFC 9110 §15.5.2: a 401 names its scheme; here, the message's own signature
+  // RFC 9110 §15.5.2: a 401 names its scheme; here, the message's own signature, in its envelope.
+  if (problem.status === 401) headers['www-authenticate'] = essence(request.headers.get('content-type')) === MEDIA_TYPE_COSE ? 'IntentcastCOSE' : 'IntentcastJWS'
   if (problem.status === 405) headers['allow'] = allow
   return problemResponse(problem, headers)
 }
@@ -328,8 +341,9 @@ function withCors(response: Response, request: Request, cors: readonly string[] 
   return response
 }
 
-function message(text: string): Response {
-  return new Response(text, { status: 200, headers: { 'content-type': MEDIA_TYPE_JWS, ...NO_STORE } })
+/** A message answer, typed by its envelope: JWS text or COSE bytes. */
+function message(m: string | Uint8Array): Response {
+  return new Response(typeof m === 'string' ? m : new Uint8Array(m), { status: 200, headers: { 'content-type': mediaTypeOf(m), ...NO_STORE } })
 }
 
 function json(value: unknown): Response {

@@ -1,6 +1,7 @@
 import { IntentcastError, isIntentcastError, type IntentcastErrorCode } from '../errors.js'
 import { verify, type Verified } from '../envelope/verify.js'
 import { discover, type DiscoveredVendor, type DiscoverOptions, type VendorTarget } from '../http/discover.js'
+import { mediaTypeOf } from '../http/media-type.js'
 import { rankOffers } from '../terms/index.js'
 import { Thread } from '../thread/thread.js'
 import { verifyReply, type VendorProposal } from './proposal.js'
@@ -58,8 +59,10 @@ export type CastTarget = string | VendorTarget | DiscoveredVendor
  * each within its own deadline, retrying network failures only. Every answer is verified
  * (signature, an offer, addressed to the intent's issuer, answering this intent, signed by one
  * of the vendor's listed keys); a vendor that fails is recorded and the cast goes on.
+ * The intent goes in its own envelope, JWS (a string) or COSE (bytes), and the offers come back
+ * in it; a discovered vendor that does not list that envelope's media type fails without a request.
  */
-export async function castIntent(signedIntent: string, vendors: readonly CastTarget[], options: CastOptions = {}): Promise<CastResult> {
+export async function castIntent(signedIntent: string | Uint8Array, vendors: readonly CastTarget[], options: CastOptions = {}): Promise<CastResult> {
   const intent = await verify(signedIntent, { expect: 'intent', ...(options.now && { now: options.now }) })
   const concurrency = options.concurrency ?? 8
   if (!Number.isSafeInteger(concurrency) || concurrency < 1) throw new IntentcastError('ERR_INVALID_ARGUMENT', 'concurrency is a positive integer')
@@ -113,7 +116,7 @@ export async function castIntent(signedIntent: string, vendors: readonly CastTar
 
 /** One vendor: discover it if need be, send, verify the offer. Null when it answered 202. */
 async function sendTo(
-  signedIntent: string,
+  signedIntent: string | Uint8Array,
   intent: Verified<'intent'>,
   target: CastTarget,
   options: CastOptions,
@@ -122,13 +125,17 @@ async function sendTo(
   const timeoutMs = options.timeoutMs ?? 10_000
   const deadline = Date.now() + timeoutMs
   const origin = typeof target === 'string' ? target : target.origin
-  let vendor: VendorTarget
+  let discovered: DiscoveredVendor | undefined
   if (typeof target === 'string') {
     report({ type: 'discovering', vendor: origin })
-    const discovered = await discover(target, discoverOptions(options, timeoutMs))
-    vendor = toTarget(discovered)
-  } else {
-    vendor = toTarget(target)
+    discovered = await discover(target, discoverOptions(options, timeoutMs))
+  } else if ('mediaTypes' in target) {
+    discovered = target
+  }
+  const vendor = toTarget(discovered ?? (target as VendorTarget))
+  const mediaType = mediaTypeOf(signedIntent)
+  if (discovered !== undefined && !discovered.mediaTypes.includes(mediaType)) {
+    throw new IntentcastError('ERR_MALFORMED', `${origin} does not take ${mediaType} (it lists ${discovered.mediaTypes.join(', ').slice(0, 128) || 'none'})`)
   }
   report({ type: 'sending', vendor: origin, attempt: 1 })
   const answer = await send(vendor.endpoint, signedIntent, {

@@ -24,12 +24,12 @@ export interface ReplyChecks {
  * (when they are known) or, mid-thread, the key the vendor has used so far.
  */
 export async function verifyReply<K extends 'offer' | 'counter'>(
-  text: string,
+  message: string | Uint8Array,
   kind: K,
   expected: { customer: string; inReplyTo: string; vendor: VendorTarget; signer?: string },
   checks: ReplyChecks,
 ): Promise<Verified<K>> {
-  const reply = (await verify(text, { expect: kind, audience: expected.customer, ...checks })) as Verified<'offer' | 'counter'>
+  const reply = (await verify(message, { expect: kind, audience: expected.customer, ...checks })) as Verified<'offer' | 'counter'>
   if (reply.payload.inReplyTo !== expected.inReplyTo) throw new IntentcastError('ERR_BROKEN_LINK', `the ${kind} does not answer the message it was sent for`)
   if (expected.signer !== undefined && reply.issuer !== expected.signer) {
     throw new IntentcastError('ERR_KEY_UNRESOLVED', `the ${kind} is signed by another key than the vendor's in this thread`)

@@ -1,3 +1,7 @@
+import { equalBytes } from '../cose/bytes.js'
+import { encodeCbor } from '../cose/cbor-encode.js'
+import type { CborValue } from '../cose/cbor-value.js'
+import { decodeCoseMessage } from '../cose/message.js'
 import { IntentcastError } from '../errors.js'
 import { signAgreement } from '../envelope/agreement.js'
 import { parseGeneralJws } from '../envelope/general.js'
@@ -46,6 +50,7 @@ function requireCaster(castKey: KeyPair, thread: Thread): void {
  * with the cast key names the vendor key as `party`, so the cast key vouches for the relationship
  * key; the agreement is signed with the vendor key; both go in one POST. The vendor's
  * countersigned agreement must carry exactly the payload and signature the wallet sent.
+ * Both are signed in the proposal's envelope (JWS or COSE), so the thread keeps one.
  */
 export async function accept(offer: VendorProposal, options: AcceptOptions): Promise<Accepted> {
   const { proposal, vendor } = offer
@@ -62,19 +67,14 @@ export async function accept(offer: VendorProposal, options: AcceptOptions): Pro
       ...(options.vendorKey.did !== options.castKey.did && { party: options.vendorKey.did }),
     },
     options.castKey,
-    { audience: proposal.issuer, ...(options.now && { now: options.now }) },
+    { audience: proposal.issuer, format: proposal.format, ...(options.now && { now: options.now }) },
   )
   const accepted = withMoves(offer.thread, await verify(acceptance, { expect: 'acceptance', ...(options.now && { now: options.now }) }))
-  const mine = await signAgreement(accepted.agreementBody(), options.vendorKey, { ...(options.now && { now: options.now }) })
+  const mine = await signAgreement(accepted.agreementBody(), options.vendorKey, { format: proposal.format, ...(options.now && { now: options.now }) })
   const answer = await send(vendor.endpoint, joinMessages(acceptance, mine), options)
   if (answer === null) throw new IntentcastError('ERR_BROKEN_LINK', 'the vendor took the acceptance without countersigning the agreement')
   const agreement = await verify(answer, { expect: 'agreement', audience: options.vendorKey.did, ...checks(options) })
-  const sent = parseGeneralJws(mine)
-  const back = parseGeneralJws(answer)
-  const own = sent.signatures[0]!
-  if (back.payload !== sent.payload || !back.signatures.some((s) => s.protected === own.protected && s.signature === own.signature)) {
-    throw new IntentcastError('ERR_BROKEN_LINK', 'the countersigned agreement is not the one the wallet signed')
-  }
+  if (!keepsOwnSignature(mine, answer)) throw new IntentcastError('ERR_BROKEN_LINK', 'the countersigned agreement is not the one the wallet signed')
   if (agreement.signers[1] !== proposal.issuer) throw new IntentcastError('ERR_ISSUER_MISMATCH', 'the agreement is countersigned by another key than the proposal\'s')
   return { agreement, thread: accepted.add(agreement) }
 }
@@ -90,7 +90,7 @@ export async function counter(offer: VendorProposal, body: CounterProposal, opti
   const signed = await signCounter(
     { ...body, inReplyTo: proposal.digest, intent: offer.thread.intent.digest },
     options.castKey,
-    { audience: proposal.issuer, ...(options.now && { now: options.now }) },
+    { audience: proposal.issuer, format: proposal.format, ...(options.now && { now: options.now }) },
   )
   const mine = await verify(signed, { expect: 'counter', ...(options.now && { now: options.now }) })
   const thread = withMoves(offer.thread, mine)
@@ -99,6 +99,28 @@ export async function counter(offer: VendorProposal, body: CounterProposal, opti
   const reply = await verifyReply(answer, 'counter', { customer: options.castKey.did, inReplyTo: mine.digest, vendor, signer: proposal.issuer }, checks(options))
   const next = thread.add(reply)
   return { thread: next, reply: { vendor, proposal: reply, thread: next } }
+}
+
+/**
+ * The agreement that came back has the payload the wallet signed (and, in COSE, the same body
+ * header) and the wallet's own signature entry byte for byte. Both have passed `verify`.
+ */
+function keepsOwnSignature(sent: string | Uint8Array, back: string | Uint8Array): boolean {
+  if (typeof sent === 'string' || typeof back === 'string') {
+    if (typeof sent !== 'string' || typeof back !== 'string') return false
+    const mine = parseGeneralJws(sent)
+    const theirs = parseGeneralJws(back)
+    const own = mine.signatures[0]!
+    return theirs.payload === mine.payload && theirs.signatures.some((s) => s.protected === own.protected && s.signature === own.signature)
+  }
+  const [sentProtected, , sentPayload, sentSignatures] = decodeCoseMessage(sent, 'COSE_Sign', {})
+  const [backProtected, , backPayload, backSignatures] = decodeCoseMessage(back, 'COSE_Sign', {})
+  const own = encodeCbor((sentSignatures as CborValue[])[0]!)
+  return (
+    equalBytes(sentProtected as Uint8Array, backProtected as Uint8Array) &&
+    equalBytes(sentPayload as Uint8Array, backPayload as Uint8Array) &&
+    (backSignatures as CborValue[]).some((s) => equalBytes(encodeCbor(s), own))
+  )
 }
 
 function checks(options: RespondOptions): { maxBytes?: number; now?: Date } {

@@ -1,6 +1,6 @@
 import { IntentcastError } from '../errors.js'
 import { exchange, isRetryable, type Answer, type FetchLike } from '../http/client.js'
-import { MEDIA_TYPE_JWS } from '../http/media-type.js'
+import { mediaTypeOf } from '../http/media-type.js'
 import { parseProblem } from '../http/problem.js'
 import { fromUtf8 } from '../lib/utf8.js'
 
@@ -23,19 +23,27 @@ export interface SendOptions {
 
 /**
  * Posts one body and reads the vendor's answer: the message it sent back, or null for 202/204.
+ * The body's envelope names the media type (text is `application/intentcast+jws`, bytes are
+ * `application/intentcast+cose`), and the answer must come back in the same one.
  * A problem becomes an IntentcastError with the vendor's code. Only network failures are retried:
  * retrying is safe because the vendor's replay protection takes a message at most once, and
  * a problem is the vendor's considered answer, which a retry would not change.
  */
-export async function send(endpoint: string, body: string, options: SendOptions = {}): Promise<string | null> {
+export async function send(endpoint: string, body: string, options?: SendOptions): Promise<string | null>
+export async function send(endpoint: string, body: Uint8Array, options?: SendOptions): Promise<Uint8Array | null>
+export async function send(endpoint: string, body: string | Uint8Array, options?: SendOptions): Promise<string | Uint8Array | null>
+export async function send(endpoint: string, body: string | Uint8Array, options: SendOptions = {}): Promise<string | Uint8Array | null> {
   const deadline = Date.now() + (options.timeoutMs ?? 10_000)
   const retries = options.retries ?? 2
-  const headers: Record<string, string> = { 'content-type': MEDIA_TYPE_JWS, accept: MEDIA_TYPE_JWS }
+  const mediaType = mediaTypeOf(body)
+  const headers: Record<string, string> = { 'content-type': mediaType, accept: mediaType }
+  // A copy the fetch types take (an ArrayBuffer-backed view), which also leaves the caller's bytes alone.
+  const payload = typeof body === 'string' ? body : new Uint8Array(body)
   if (options.gpc) headers['sec-gpc'] = '1'
   let answer: Answer
   for (let attempt = 0; ; attempt++) {
     try {
-      answer = await exchange(endpoint, { method: 'POST', headers, body }, {
+      answer = await exchange(endpoint, { method: 'POST', headers, body: payload }, {
         fetch: options.fetch,
         timeoutMs: Math.max(1, deadline - Date.now()),
         signal: options.signal,
@@ -55,8 +63,8 @@ export async function send(endpoint: string, body: string, options: SendOptions 
     const problem = parseProblem(answer.status, answer.contentType, new TextDecoder().decode(answer.body))
     throw new IntentcastError(problem.code, `the vendor answered ${answer.status}: ${problem.detail}`)
   }
-  if (answer.mediaType !== MEDIA_TYPE_JWS) throw new IntentcastError('ERR_MALFORMED', `the answer is ${answer.mediaType.slice(0, 64) || 'untyped'}, not ${MEDIA_TYPE_JWS}`)
-  return fromUtf8(answer.body, 'answer')
+  if (answer.mediaType !== mediaType) throw new IntentcastError('ERR_MALFORMED', `the answer is ${answer.mediaType.slice(0, 64) || 'untyped'}, not ${mediaType}`)
+  return typeof body === 'string' ? fromUtf8(answer.body, 'answer') : answer.body
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {

@@ -32,7 +32,7 @@ describe('discover', () => {
     expect(found.terms!.issuer).toBe(vendor.key.did)
     expect(found.termSet).toEqual(vendorTerms.terms)
     expect(found.keys.map((k) => k.x)).toEqual([vendor.key.publicJwk.x])
-    expect(found.mediaTypes).toEqual(['application/intentcast+jws'])
+    expect(found.mediaTypes).toEqual(['application/intentcast+jws', 'application/intentcast+cose'])
     expect(found.myterms).toEqual({ agreements: [{ id: 'SD-BASE' }] })
     expect(found.gpc).toEqual({ gpc: true })
   })

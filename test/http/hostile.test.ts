@@ -143,7 +143,7 @@ describe('hostile bodies', () => {
     for (const type of ['application/json', 'text/plain', 'application/jose', 'multipart/form-data; boundary=x']) {
       const response = await post(endpoint, intent, type)
       expect(response.status).toBe(415)
-      expect(response.headers.get('accept-post')).toBe('application/intentcast+jws')
+      expect(response.headers.get('accept-post')).toBe('application/intentcast+jws, application/intentcast+cose')
       expect((await problemOf(response)).code).toBe('ERR_MALFORMED')
     }
     const gz = await raw({ 'content-type': 'application/intentcast+jws', 'content-encoding': 'gzip', 'content-length': Buffer.byteLength(intent) }, (req) => req.end(intent))

@@ -73,7 +73,7 @@ describe('vendor document', () => {
     const doc = await response.json()
     expect(doc.v).toBe('0.1')
     expect(doc.endpoint).toBe('https://vendor.example/intentcast/messages')
-    expect(doc.mediaTypes).toEqual(['application/intentcast+jws'])
+    expect(doc.mediaTypes).toEqual(['application/intentcast+jws', 'application/intentcast+cose'])
     expect(doc.keys.keys).toEqual([{ kty: 'OKP', crv: 'Ed25519', x: key.publicJwk.x, kid: `${key.did}#${key.did.slice(8)}`, use: 'sig', status: 'current' }])
     const terms = await verify(doc.terms, { expect: 'terms' })
     expect(terms.issuer).toBe(key.did)
@@ -376,10 +376,10 @@ describe('routing, media types and CORS', () => {
     const put = await handler(request('/.well-known/intentcast', { method: 'POST', body: 'x' }))
     expect(put.status).toBe(405)
     expect(put.headers.get('allow')).toBe('GET, OPTIONS')
-    for (const type of ['application/json', 'text/plain', 'application/intentcast+cose']) {
+    for (const type of ['application/json', 'text/plain', 'application/cose', 'application/intentcast+cbor']) {
       const r = await postTo(handler, 'x', type)
       expect(r.status).toBe(415)
-      expect(r.headers.get('accept-post')).toBe('application/intentcast+jws')
+      expect(r.headers.get('accept-post')).toBe('application/intentcast+jws, application/intentcast+cose')
       expect((await problemOf(r)).code).toBe('ERR_MALFORMED')
     }
     const none = await handler(request('/intentcast/messages', { method: 'POST', body: new Uint8Array([1, 2]) }))

@@ -1,0 +1,142 @@
+/**
+ * The wallet with a COSE intent against real vendors on loopback: cast → offer → counter →
+ * accept, every move in COSE, and an agreement both sides hold byte for byte.
+ */
+import { afterEach, describe, expect, test } from 'vitest'
+import { accept, castIntent, counter, createVendorHandler, discover, MemoryThreadStore, Wallet } from '../../src/http/index.js'
+import { countersign, generateKeyPair, signAgreement, signIntent, verify, verifyThread, type Verified } from '../../src/index.js'
+import { intentBody, offerFor, serve, startVendor, vendorTerms, type Running } from '../http/support.js'
+
+const running: Running[] = []
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((r) => r.close()))
+})
+const track = <T extends Running>(r: T): T => (running.push(r), r)
+
+/** Every POST a vendor received, by media type, and the media type of its answer. */
+function recording(handler: (r: Request) => Promise<Response>) {
+  const seen: Array<{ sent: string | null; answered: string | null }> = []
+  const wrapped = async (r: Request) => {
+    const response = await handler(r)
+    if (r.method === 'POST') seen.push({ sent: r.headers.get('content-type'), answered: response.headers.get('content-type') })
+    return response
+  }
+  return { seen, wrapped }
+}
+
+describe('a COSE cast over HTTP', () => {
+  test('cast → COSE offer → counter → accept: every message COSE, identical agreement bytes on both sides', async () => {
+    const threads = new MemoryThreadStore()
+    const key = await generateKeyPair()
+    let vendorAgreement: Verified<'agreement'> | undefined
+    const handler = createVendorHandler({
+      keyPair: key,
+      terms: vendorTerms,
+      onIntent: offerFor('1900.00'),
+      onCounter: () => 'agree',
+      onAcceptance: (_a, { agreement }) => {
+        vendorAgreement = agreement
+      },
+      threads,
+    })
+    await handler.ready
+    const { seen, wrapped } = recording(handler)
+    const best = track(await serve(wrapped))
+    const second = track(await startVendor('1950.00'))
+
+    const wallet = Wallet.create()
+    const { keyPair: castKey } = await wallet.nextCastKey()
+    const intent = await signIntent(intentBody(), castKey, { format: 'cose' })
+    expect(intent).toBeInstanceOf(Uint8Array)
+
+    const result = await castIntent(intent, [await discover(best.origin), second.origin])
+    expect(result.failures).toEqual([])
+    expect(result.offers.map((o) => o.vendor.origin)).toEqual([best.origin, second.origin])
+    for (const o of result.offers) {
+      expect(o.proposal.format).toBe('cose')
+      expect(o.proposal.message).toBeInstanceOf(Uint8Array)
+      expect(o.proposal.payload.aud).toBe(castKey.did)
+    }
+
+    const top = result.offers[0]!
+    const { reply, thread } = await counter(top, { quantity: 1, price: { amount: '1850.00', currency: 'EUR' }, terms: top.proposal.payload.terms }, { castKey })
+    expect(thread.messages.map((m) => [m.kind, m.format])).toEqual([['intent', 'cose'], ['offer', 'cose'], ['counter', 'cose'], ['counter', 'cose']])
+    expect(reply!.proposal.payload.price.amount).toBe('1850.00')
+
+    const vendorKey = await wallet.vendorKey(best.origin)
+    const { agreement, thread: done } = await accept(reply!, { castKey, vendorKey })
+    expect(agreement.format).toBe('cose')
+    expect(agreement.signers).toEqual([vendorKey.did, key.did])
+    expect(done.state()).toBe('agreed')
+    expect(done.messages.every((m) => m.format === 'cose')).toBe(true)
+
+    // Both parties hold the same bytes: what the vendor's callback saw, what it stored, what the wallet got.
+    const walletBytes = Buffer.from(agreement.message as Uint8Array)
+    expect(walletBytes.equals(Buffer.from(vendorAgreement!.message as Uint8Array))).toBe(true)
+    expect(walletBytes.equals(Buffer.from(threads.get(agreement.payload.refs.intent)!.agreement!.message as Uint8Array))).toBe(true)
+
+    // Each side's record re-verifies from its bytes alone.
+    const mine = await verifyThread(done.messages.map((m) => m.message))
+    expect(mine.state()).toBe('agreed')
+    const theirs = await verifyThread(threads.get(agreement.payload.refs.intent)!.messages.map((m) => m.message))
+    expect(theirs.agreement!.digest).toBe(mine.agreement!.digest)
+
+    // Every request went, and every answer came, as application/intentcast+cose.
+    expect(seen).toHaveLength(3)
+    for (const s of seen) expect(s).toEqual({ sent: 'application/intentcast+cose', answered: 'application/intentcast+cose' })
+  })
+
+  test('a vendor that does not list the COSE media type fails without a request; a JWS answer to COSE is refused', async () => {
+    const honest = createVendorHandler({ keyPair: await generateKeyPair(), terms: vendorTerms, onIntent: offerFor('1800.00') })
+    let posts = 0
+    // Its document lists JWS only.
+    const jwsOnly = track(
+      await serve(async (r) => {
+        if (r.method !== 'GET') {
+          posts++
+          return honest(r)
+        }
+        const response = await honest(r)
+        if (!r.url.endsWith('/.well-known/intentcast')) return response
+        const doc = (await response.json()) as { mediaTypes: string[] }
+        return Response.json({ ...doc, mediaTypes: ['application/intentcast+jws'] })
+      }),
+    )
+    // Answers every COSE message with a JWS one.
+    const jwsAnswers = track(
+      await serve(async (r) => (r.method === 'GET' ? honest(r) : new Response('a.b.c', { headers: { 'content-type': 'application/intentcast+jws' } }))),
+    )
+    const good = track(await startVendor('1900.00'))
+    const castKey = await generateKeyPair()
+    const intent = await signIntent(intentBody(), castKey, { format: 'cose' })
+    const result = await castIntent(intent, [jwsOnly.origin, jwsAnswers.origin, good.origin])
+    expect(result.offers.map((o) => o.vendor.origin)).toEqual([good.origin])
+    const failures = Object.fromEntries(result.failures.map((f) => [f.vendor, f]))
+    expect(failures[jwsOnly.origin]!.code).toBe('ERR_MALFORMED')
+    expect(failures[jwsOnly.origin]!.message).toMatch(/does not take application\/intentcast\+cose/)
+    expect(posts).toBe(0)
+    expect(failures[jwsAnswers.origin]!.code).toBe('ERR_MALFORMED')
+    expect(failures[jwsAnswers.origin]!.message).toMatch(/not application\/intentcast\+cose/)
+  })
+
+  test('a countersigned agreement that is not the one the wallet sent is refused', async () => {
+    const key = await generateKeyPair()
+    const handler = createVendorHandler({ keyPair: key, terms: vendorTerms, onIntent: offerFor('1900.00') })
+    const castKey = await generateKeyPair()
+    // The customer's party key is the cast key here, so the test can forge what a dishonest vendor
+    // could only get by replaying: a fully signed agreement of the same deal, but other bytes.
+    const dishonest = track(
+      await serve(async (r) => {
+        const acceptanceAndAgreement = r.method === 'POST' && new Uint8Array(await r.clone().arrayBuffer())[0] === 0x82
+        const response = await handler(r)
+        if (!acceptanceAndAgreement) return response
+        const { v: _v, iat: _iat, jti: _jti, ...body } = (await verify(new Uint8Array(await response.arrayBuffer()), { expect: 'agreement' })).payload
+        const other = await countersign(await signAgreement(body, castKey, { format: 'cose' }), key)
+        return new Response(new Uint8Array(other), { headers: { 'content-type': 'application/intentcast+cose' } })
+      }),
+    )
+    const intent = await signIntent(intentBody(), castKey, { format: 'cose' })
+    const [offer] = (await castIntent(intent, [dishonest.origin])).offers
+    await expect(accept(offer!, { castKey, vendorKey: castKey })).rejects.toMatchObject({ code: 'ERR_BROKEN_LINK' })
+  })
+})
