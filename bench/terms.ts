@@ -3,13 +3,13 @@
  * each) and the median time of rankOffers over 1,000 offers. Payloads are built from the SDK's
  * own signing path, so they are what verify hands the terms layer.
  */
-import { generateKeyPair, signIntent, signOffer, verify, type Verified } from '../src/index.js'
+import { generateKeyPair, signIntent, signOffer, verify, type Term, type Verified } from '../src/index.js'
 import { matchTerms, negotiate, rankOffers } from '../src/terms/index.js'
 import { measure, median, type Result } from './harness.js'
 
-const conditions = (side: 'customer' | 'vendor') => [
-  { id: 'retention-days', value: side === 'customer' ? '30' : '60', unit: 'day', ...(side === 'customer' && { required: true }) },
-  { id: 'deletion-on-request', value: true, ...(side === 'customer' && { required: true }) },
+const conditions = (side: 'customer' | 'vendor'): Term[] => [
+  { id: 'retention-days', value: side === 'customer' ? '30' : '60', unit: 'day', required: side === 'customer' },
+  { id: 'deletion-on-request', value: true, required: side === 'customer' },
   { id: 'contact-via-agent', value: true },
   { id: 'no-resale', value: true },
   { id: 'jurisdiction', value: side === 'customer' ? ['DE', 'AT', 'NL'] : ['DE'] },
