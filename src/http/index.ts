@@ -16,7 +16,7 @@ export {
 } from './vendor-handler.js'
 export { toNodeListener, type NodeListenerOptions } from './node.js'
 export { MemoryThreadStore, type MemoryThreadStoreOptions, type ThreadStore } from './thread-store.js'
-export { MEDIA_TYPE_JSON, MEDIA_TYPE_JWS, MEDIA_TYPE_PROBLEM, WELL_KNOWN_PATH } from './media-type.js'
+export { MEDIA_TYPE_COSE, MEDIA_TYPE_JSON, MEDIA_TYPE_JWS, MEDIA_TYPE_PROBLEM, WELL_KNOWN_PATH } from './media-type.js'
 export { PROBLEM_TYPE_BASE, parseProblem, problemFor, problemResponse, statusForCode, type Problem } from './problem.js'
 export { type VendorDocument, type VendorKey } from './vendor-document.js'
 export { GPC_CONDITION, GPC_PATH, MYTERMS_PATH, type GpcDocument, type MyTermsDocument } from './well-known.js'
