@@ -116,6 +116,14 @@ describe('COSE bodies', () => {
     expect(Buffer.from(await countersign(agreement, key)).equals(Buffer.from(back))).toBe(true)
   })
 
+  test('joinMessages frames a pair in its envelope, and refuses a mixed pair', () => {
+    const a = Uint8Array.of(0xd2, 1)
+    const b = Uint8Array.of(0xd8, 0x62, 2)
+    expect(joinMessages(a, b)).toEqual(encodeCbor([a, b]))
+    expect(joinMessages('x.y.z', '{}')).toBe('x.y.z\n{}')
+    expect(() => joinMessages('x.y.z', b)).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }))
+  })
+
   test('a withdrawal in COSE: 204', async () => {
     const { handler, threads } = await vendor()
     const { customer, intent } = await offered(handler)
