@@ -1,11 +1,14 @@
 /**
  * `npm run bench`: throughput of intentcast's hot paths, each as a ratio to raw node:crypto
  * Ed25519 verify measured in the same run, so the figures compare across noisy machines.
- * Prints JSON.
+ * Prints one JSON document.
  */
 import { createPublicKey, verify as nodeVerify } from 'node:crypto'
 import { generateKeyPair, MemoryReplayStore, signIntent, verify } from '../src/index.js'
+import { coseBench } from './cose.js'
 import { measure, type Result } from './harness.js'
+import { httpBench } from './http.js'
+import { termsBench } from './terms.js'
 
 const customer = await generateKeyPair()
 const body = {
@@ -45,10 +48,34 @@ const baseline = await measure('node:crypto Ed25519 verify (baseline)', 1, () =>
 results.push(baseline)
 
 let replay = new MemoryReplayStore({ maxEntries: POOL * 2 })
-results.push(await measure('verify(intent) end to end, sequential', 1, () => verify(take(), { expect: 'intent', replay })))
+const sequential = await measure('verify(intent) end to end, sequential', 1, () => verify(take(), { expect: 'intent', replay }))
+results.push(sequential)
 replay = new MemoryReplayStore({ maxEntries: POOL * 2 })
 results.push(await measure('verify(intent) end to end, 1,000 in flight', 1000, () => Promise.all(Array.from({ length: 1000 }, () => verify(take(), { expect: 'intent', replay })))))
 results.push(await measure('signIntent', 1, () => signIntent(body, customer)))
 
+const terms = await termsBench()
+results.push(...terms.results)
+const cose = await coseBench(measure, body, customer)
+results.push(...cose.results)
+const http = await httpBench()
+results.push(http)
+
 for (const r of results) r.ratio = Number((r.opsPerSec / baseline.opsPerSec).toFixed(3))
-console.log(JSON.stringify({ node: process.version, intentBytes: sample.length, results }, null, 2))
+console.log(
+  JSON.stringify(
+    {
+      node: process.version,
+      intentBytes: sample.length,
+      results,
+      medians: [terms.rank],
+      sizes: cose.sizes,
+      derived: {
+        negotiateOverVerify: Number((terms.results[1]!.opsPerSec / sequential.opsPerSec).toFixed(1)),
+        httpOverVerify: Number((http.opsPerSec / sequential.opsPerSec).toFixed(3)),
+      },
+    },
+    null,
+    2,
+  ),
+)

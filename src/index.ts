@@ -53,3 +53,16 @@ export type { TermsPayload } from './model/terms.js'
 export type { AcceptancePayload } from './model/acceptance.js'
 export type { AgreementPayload } from './model/agreement.js'
 export type { WithdrawalPayload } from './model/withdrawal.js'
+
+export {
+  INTENTCAST_URI_SCHEME,
+  LINK_DEFAULT_MAX_BYTES,
+  parseIntentcastUri,
+  toIntentcastUri,
+  verifyIntentcastUri,
+  type IntentcastLink,
+  type IntentcastUriOptions,
+  type ParseIntentcastUriOptions,
+  type VerifiedLink,
+  type VerifyIntentcastUriOptions,
+} from './link/index.js'

@@ -39,7 +39,7 @@ export interface ExampleServerOptions {
 
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url))
 
-/** The vendor document (spec/sections/http.md): the signed terms and the key that signed them. */
+/** The vendor document (spec §HTTP binding): the signed terms and the key that signed them. */
 function vendorDocument(origin: string, vendor: KeyPair, terms: string): object {
   return {
     v: PROTOCOL_VERSION,

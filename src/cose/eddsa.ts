@@ -8,7 +8,21 @@ export function requireKey(key: unknown, name: string): asserts key is Uint8Arra
   }
 }
 
-export function signEdDSA(privateKey: unknown, toBeSigned: Uint8Array): Promise<Uint8Array> {
+/**
+ * A private key: the 32-byte Ed25519 seed, or a function that signs the bytes it is given with
+ * a key held elsewhere (a prepared key, a hardware token), so the key need not be imported again
+ * for every message.
+ */
+export type CoseSigningKey = Uint8Array | ((toBeSigned: Uint8Array) => Promise<Uint8Array>)
+
+export async function signEdDSA(privateKey: unknown, toBeSigned: Uint8Array): Promise<Uint8Array> {
+  if (typeof privateKey === 'function') {
+    const signature: unknown = await privateKey(toBeSigned)
+    if (!(signature instanceof Uint8Array) || signature.length !== 64) {
+      throw new IntentcastError('ERR_INVALID_ARGUMENT', 'COSE: a signing function must return a 64-byte Ed25519 signature')
+    }
+    return signature
+  }
   requireKey(privateKey, 'privateKey')
   return signEd25519(privateKey, toBeSigned)
 }

@@ -23,3 +23,5 @@ export {
 } from './sign.js'
 export { CBOR_KEYS } from '../envelope/cose-claims.js'
 export { COSE_TYP } from '../envelope/cose-typ.js'
+export { BASE45_ALPHABET, decodeBase45, encodeBase45 } from '../link/base45.js'
+export type { CoseSigningKey } from './eddsa.js'

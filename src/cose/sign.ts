@@ -1,7 +1,7 @@
 import { encodeCbor } from './cbor-encode.js'
 import { CborTag, type CborValue } from './cbor-value.js'
 import { COSE_TAG, type CoseHeaderMap } from './constants.js'
-import { requireKey, signEdDSA, verifyEdDSA } from './eddsa.js'
+import { requireKey, signEdDSA, verifyEdDSA, type CoseSigningKey } from './eddsa.js'
 import { checkHeaders, decodeProtected, encodeProtected, prepareSignerHeaders, requireHeaderMap } from './headers.js'
 import {
   EXTERNAL_AAD,
@@ -17,7 +17,8 @@ import {
 
 export interface CoseSigner {
   /** The 32-byte Ed25519 private key (seed). */
-  readonly privateKey: Uint8Array
+  /** The 32-byte Ed25519 private key (seed), or a function that signs with it. */
+  readonly privateKey: CoseSigningKey
   /** `alg` is set to EdDSA (-8) when absent; any other `alg` is refused. */
   readonly protectedHeader: CoseHeaderMap
   readonly unprotectedHeader?: CoseHeaderMap

@@ -1,7 +1,7 @@
 import { encodeCbor } from './cbor-encode.js'
 import { CborTag } from './cbor-value.js'
 import { COSE_TAG, type CoseHeaderMap } from './constants.js'
-import { requireKey, signEdDSA, verifyEdDSA } from './eddsa.js'
+import { requireKey, signEdDSA, verifyEdDSA, type CoseSigningKey } from './eddsa.js'
 import type { ResolveCoseKey } from './sign.js'
 import { checkHeaders, decodeProtected, prepareSignerHeaders } from './headers.js'
 import {
@@ -30,11 +30,11 @@ export interface VerifiedCoseSign1 {
 /**
  * Signs `payload` as a tagged COSE_Sign1 (RFC 9052 §4.2) with EdDSA over Ed25519, in
  * deterministic encoding, so the same inputs always give the same bytes.
- * @param privateKey - the 32-byte Ed25519 private key (seed).
+ * @param privateKey - the 32-byte Ed25519 private key (seed), or a function that signs with it.
  */
 export async function signCoseSign1(
   payload: Uint8Array,
-  privateKey: Uint8Array,
+  privateKey: CoseSigningKey,
   options: CoseSign1Options,
 ): Promise<Uint8Array> {
   requirePayload(payload)

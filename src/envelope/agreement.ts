@@ -28,7 +28,7 @@ export async function signAgreement<F extends Format = 'jws'>(
   if (signer.did !== payload.parties.customer && signer.did !== payload.parties.vendor) {
     throw new IntentcastError('ERR_INVALID_ARGUMENT', 'the signer is neither party of the agreement')
   }
-  if (options.format === 'cose') return (await signCoseAgreement(payload, signer, keyPair)) as Signed<F>
+  if (options.format === 'cose') return (await signCoseAgreement(payload, signer)) as Signed<F>
   const payload64 = encodePayload(payload)
   const header = encodeProtectedHeader(JWS_TYP.agreement, signer.kid)
   return serializeGeneralJws({ payload: payload64, signatures: [{ protected: header, signature: await signSegments(signer, header, payload64) }] }) as Signed<F>
@@ -46,7 +46,7 @@ export async function countersign<M extends string | Uint8Array>(
 ): Promise<M extends Uint8Array ? Uint8Array : string> {
   const signer = await signerFor(keyPair)
   type Out = M extends Uint8Array ? Uint8Array : string
-  if (agreement instanceof Uint8Array) return (await countersignCose(agreement, signer, keyPair, options)) as Out
+  if (agreement instanceof Uint8Array) return (await countersignCose(agreement, signer, options)) as Out
   const jws = parseGeneralJws(agreement as string)
   if (jws.signatures.length !== 1) throw new IntentcastError('ERR_MALFORMED', 'countersign takes an agreement with exactly one signature')
   const { payload, signers } = await verifyAgreementSignatures(jws, options)

@@ -3,9 +3,8 @@ import { COSE_HEADER } from '../cose/constants.js'
 import { addCoseSignature, signCoseSign } from '../cose/sign.js'
 import { signCoseSign1 } from '../cose/sign1.js'
 import { IntentcastError } from '../errors.js'
-import type { KeyPair } from '../keys/key-pair.js'
 import type { Signer } from '../keys/signer.js'
-import { decodeBase64url } from '../lib/base64url.js'
+import { signPrepared } from '../crypto/prepared.js'
 import type { Kind, PayloadOf } from '../model/kinds.js'
 import type { VerifyOptions } from './checks.js'
 import { claimsToCbor } from './cose-claims.js'
@@ -13,25 +12,26 @@ import { COSE_TYP, signerHeader } from './cose-typ.js'
 import { countersignerIsCustomer } from './countersigner.js'
 import { verifyCoseAgreementSignatures } from './cose-verify.js'
 
-const seedOf = (keyPair: KeyPair): Uint8Array => decodeBase64url(keyPair.privateJwk.d, 'JWK d')
+/** Signs with the signer's prepared key, imported once, rather than importing the seed per message. */
+const signWith = (signer: Signer) => (toBeSigned: Uint8Array) => signPrepared(signer.key, toBeSigned)
 const payloadBytes = (payload: object): Uint8Array => encodeCbor(claimsToCbor(payload))
 
 /** A COSE_Sign1 of any kind but the agreement (spec §COSE binding). */
-export function signCoseMessage(kind: Exclude<Kind, 'agreement'>, payload: object, signer: Signer, keyPair: KeyPair): Promise<Uint8Array> {
-  return signCoseSign1(payloadBytes(payload), seedOf(keyPair), { protectedHeader: signerHeader(signer.kid, kind) })
+export function signCoseMessage(kind: Exclude<Kind, 'agreement'>, payload: object, signer: Signer): Promise<Uint8Array> {
+  return signCoseSign1(payloadBytes(payload), signWith(signer), { protectedHeader: signerHeader(signer.kid, kind) })
 }
 
 /** An agreement as a COSE_Sign with its first signature; the typ is in the body header. */
-export function signCoseAgreement(payload: PayloadOf<'agreement'>, signer: Signer, keyPair: KeyPair): Promise<Uint8Array> {
-  return signCoseSign(payloadBytes(payload), [{ privateKey: seedOf(keyPair), protectedHeader: signerHeader(signer.kid) }], {
+export function signCoseAgreement(payload: PayloadOf<'agreement'>, signer: Signer): Promise<Uint8Array> {
+  return signCoseSign(payloadBytes(payload), [{ privateKey: signWith(signer), protectedHeader: signerHeader(signer.kid) }], {
     protectedHeader: new Map([[COSE_HEADER.typ, COSE_TYP.agreement]]),
   })
 }
 
 /** Adds the second party's signature to a COSE agreement, customer first, after verifying the first. */
-export async function countersignCose(agreement: Uint8Array, signer: Signer, keyPair: KeyPair, options: VerifyOptions): Promise<Uint8Array> {
+export async function countersignCose(agreement: Uint8Array, signer: Signer, options: VerifyOptions): Promise<Uint8Array> {
   const { payload, signers } = await verifyCoseAgreementSignatures(agreement, options)
   if (signers.length !== 1) throw new IntentcastError('ERR_MALFORMED', 'countersign takes an agreement with exactly one signature')
   const first = countersignerIsCustomer(payload, signers, signer)
-  return addCoseSignature(agreement, { privateKey: seedOf(keyPair), protectedHeader: signerHeader(signer.kid) }, { position: first ? 'first' : 'last' })
+  return addCoseSignature(agreement, { privateKey: signWith(signer), protectedHeader: signerHeader(signer.kid) }, { position: first ? 'first' : 'last' })
 }

@@ -93,7 +93,7 @@ export type Signed<F extends Format> = F extends 'cose' ? Uint8Array : string
 async function sign<K extends Exclude<Kind, 'agreement'>, F extends Format>(kind: K, body: object, keyPair: KeyPair, options: SignOptions<F> = {}): Promise<Signed<F>> {
   const signer = await signerFor(keyPair)
   const payload = buildPayload(kind, { iss: signer.did }, body, options)
-  if (options.format === 'cose') return signCoseMessage(kind, payload, signer, keyPair) as Promise<Signed<F>>
+  if (options.format === 'cose') return signCoseMessage(kind, payload, signer) as Promise<Signed<F>>
   if (options.format !== undefined && options.format !== 'jws') throw new IntentcastError('ERR_INVALID_ARGUMENT', "format is 'jws' or 'cose'")
   return (await signJws(kind, payload, signer)) as Signed<F>
 }

@@ -36,12 +36,15 @@ export async function verifyInternal<K extends Kind = Kind>(message: unknown, op
   return result as Verified<K>
 }
 
+// Loaded on first use, once: a bundle that only ever verifies JWS (the r-button's) carries no CBOR code.
+let cose: Promise<typeof import('./cose-verify.js').checkCose> | undefined
+const coseVerifier = () => (cose ??= import('./cose-verify.js').then((m) => m.checkCose))
+
 function check(message: unknown, options: InternalVerifyOptions): Promise<VerifiedOf<Kind>> {
   const maxBytes = maxBytesOf(options)
   if (message instanceof Uint8Array) {
     if (message.length > maxBytes) throw new IntentcastError('ERR_TOO_LARGE', `message is ${message.length} bytes; the limit is ${maxBytes}`)
-    // Loaded on first use: a bundle that only ever verifies JWS (the r-button's) carries no CBOR code.
-    return import('./cose-verify.js').then(({ checkCose }) => checkCose(message, options))
+    return coseVerifier().then((checkCose) => checkCose(message, options))
   }
   if (typeof message !== 'string') throw new IntentcastError('ERR_MALFORMED', 'a message is a string (JWS) or bytes (COSE)')
   // JWS in either serialization is ASCII, so its length is its size in bytes; anything else fails later anyway.

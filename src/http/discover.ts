@@ -44,7 +44,7 @@ export interface DiscoveredVendor {
 }
 
 /**
- * Finds out what a vendor publishes (spec/sections/http.md §Discovery): its vendor document,
+ * Finds out what a vendor publishes (spec §HTTP binding, Discovery): its vendor document,
  * verified (terms signed by one of its listed current keys, an endpoint on the same origin),
  * and its myterms.json and gpc.json, read where present. A vendor with no document but a
  * myterms.json still gets a term set. Every fetch has a deadline, a size limit and a

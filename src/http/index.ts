@@ -1,5 +1,5 @@
 /**
- * The HTTP binding (spec/sections/http.md): a fetch-standard vendor handler with a node:http
+ * The HTTP binding (spec §HTTP binding): a fetch-standard vendor handler with a node:http
  * adapter, discovery, the wallet's fan-out and acceptance, and a Redis replay store.
  * @module
  */

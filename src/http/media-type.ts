@@ -4,7 +4,7 @@ import type { CborValue } from '../cose/cbor-value.js'
 import { IntentcastError } from '../errors.js'
 import { fromUtf8 } from '../lib/utf8.js'
 
-/** A message body: one intentcast JWS, or an acceptance and its agreement (spec/sections/http.md §Bodies). */
+/** A message body: one intentcast JWS, or an acceptance and its agreement (spec §HTTP binding, Bodies). */
 export const MEDIA_TYPE_JWS = 'application/intentcast+jws'
 /** A message body in the COSE binding: one COSE message, or a CBOR array of an acceptance and its agreement. */
 export const MEDIA_TYPE_COSE = 'application/intentcast+cose'

@@ -2,10 +2,10 @@ import { IntentcastError, isIntentcastError, type IntentcastErrorCode } from '..
 import { MEDIA_TYPE_PROBLEM } from './media-type.js'
 
 
-/** Where each code's problem `type` points (spec/sections/http.md §Problems). */
+/** Where each code's problem `type` points (spec §HTTP binding, Problems). */
 export const PROBLEM_TYPE_BASE = 'https://intentcast.dev/errors#'
 
-/** The HTTP status of each code when it is the answer to a request (spec/sections/http.md §Problems). */
+/** The HTTP status of each code when it is the answer to a request (spec §HTTP binding, Problems). */
 const STATUS: Readonly<Record<IntentcastErrorCode, number>> = {
   ERR_TOO_LARGE: 413,
   ERR_MALFORMED: 400,

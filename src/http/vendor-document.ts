@@ -7,7 +7,7 @@ import { HttpUrl, NumericDate, PROTOCOL_VERSION } from '../model/primitives.js'
 /**
  * One signing key in the vendor document: an Ed25519 JWK whose `kid` is the DID URL its
  * messages carry. A `retired` key has an `exp`: messages it signs are accepted until then, so a
- * vendor can rotate without breaking threads already open (spec/sections/http.md §Keys).
+ * vendor can rotate without breaking threads already open (spec §HTTP binding, Keys).
  */
 export interface VendorKey {
   readonly kty: 'OKP'

@@ -100,7 +100,7 @@ const NO_STORE = { 'cache-control': 'no-store' }
 const ACCEPTED_TYPES = [...BODY_DECODERS.keys()].join(', ')
 
 /**
- * The vendor side of the HTTP binding (spec/sections/http.md): serves the vendor document and
+ * The vendor side of the HTTP binding (spec §HTTP binding): serves the vendor document and
  * takes intents, counters, acceptances and withdrawals at `<basePath>/messages`. Every answer to
  * bad input is a 4xx problem with its code; only the vendor's own failures are 500s.
  */

@@ -55,7 +55,7 @@ export function parseGpc(json: unknown): GpcDocument {
 export const GPC_CONDITION = Object.freeze({ id: 'no-resale', value: true })
 
 /**
- * The term set unsigned signals stand for (spec/sections/http.md §Other signals): each
+ * The term set unsigned signals stand for (spec §HTTP binding, Other signals): each
  * myterms.json agreement whose `id` or `url` names a 7012 roster entry, in the vendor's order;
  * entries outside the roster are skipped. GPC adds the `no-resale` obligation. Without a
  * roster agreement there is no term set: GPC alone accepts no 7012 agreement.

@@ -55,7 +55,7 @@ export interface CastResult {
 export type CastTarget = string | VendorTarget | DiscoveredVendor
 
 /**
- * Casts one signed intent to many vendors (spec/sections/http.md §Casting): a few at a time,
+ * Casts one signed intent to many vendors (spec §HTTP binding, Casting): a few at a time,
  * each within its own deadline, retrying network failures only. Every answer is verified
  * (signature, an offer, addressed to the intent's issuer, answering this intent, signed by one
  * of the vendor's listed keys); a vendor that fails is recorded and the cast goes on.

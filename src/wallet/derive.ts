@@ -3,7 +3,7 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import { IntentcastError } from '../errors.js'
 import { utf8 } from '../lib/utf8.js'
 
-/** HKDF salt for every wallet key (spec/sections/http.md §Wallet keys). */
+/** HKDF salt for every wallet key (spec §HTTP binding, Wallet keys). */
 export const WALLET_SALT = 'intentcast/0.1 wallet'
 
 /** The largest cast index: indexes stay exact integers in every language. */

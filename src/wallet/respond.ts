@@ -46,7 +46,7 @@ function requireCaster(castKey: KeyPair, thread: Thread): void {
 }
 
 /**
- * Accepts a vendor's offer or counter (spec/sections/http.md §Accepting): the acceptance signed
+ * Accepts a vendor's offer or counter (spec §HTTP binding, Accepting): the acceptance signed
  * with the cast key names the vendor key as `party`, so the cast key vouches for the relationship
  * key; the agreement is signed with the vendor key; both go in one POST. The vendor's
  * countersigned agreement must carry exactly the payload and signature the wallet sent.

@@ -8,7 +8,7 @@ export interface WalletState {
 }
 
 /**
- * A customer's keys, all derived from one 32-byte master secret (spec/sections/http.md §Wallet
+ * A customer's keys, all derived from one 32-byte master secret (spec §HTTP binding, Wallet
  * keys): a fresh key for every cast, so vendors cannot link casts by key, and one stable key per
  * vendor for acceptances and agreements. Persist the secret and `casts` together: a wallet
  * restored with a lower count would hand out cast keys again, and a reused cast key links casts.
