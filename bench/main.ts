@@ -5,29 +5,13 @@
  */
 import { createPublicKey, verify as nodeVerify } from 'node:crypto'
 import { generateKeyPair, MemoryReplayStore, signIntent, verify } from '../src/index.js'
-import { coseBench } from './cose.js'
+import { coseBench, TYPICAL_INTENT } from './cose.js'
 import { measure, type Result } from './harness.js'
 import { httpBench } from './http.js'
 import { termsBench } from './terms.js'
 
 const customer = await generateKeyPair()
-const body = {
-  want: {
-    item: { name: 'cargo bike', category: 'bicycles', attributes: { wheels: 3, electric: true } },
-    quantity: 1,
-    maxPrice: { amount: '2000.00', currency: 'EUR' },
-    deliverBy: '2030-01-09T17:00:00Z',
-    region: 'DE-BE',
-  },
-  terms: {
-    agreements: ['SD-BASE', 'SD-BASE-A'],
-    conditions: [
-      { id: 'retention-days', value: '30', unit: 'day', required: true },
-      { id: 'deletion-on-request', value: true, required: true },
-      { id: 'returns-days', value: '14', unit: 'day' },
-    ],
-  },
-}
+const body = TYPICAL_INTENT
 
 // Distinct intents, so the replay store sees each jti once, as a vendor would.
 const POOL = 40_000
