@@ -40,7 +40,7 @@ export type { ProtectedHeader } from './envelope/header.js'
 export { digest } from './envelope/digest.js'
 
 export { MemoryReplayStore, type MemoryReplayStoreOptions, type ReplayStore } from './replay/store.js'
-export { Thread, DPV_STATUS, type ThreadState } from './thread/thread.js'
+export { Thread, DPV_STATUS, MAX_MESSAGES, type ThreadOptions, type ThreadState } from './thread/thread.js'
 export { verifyThread, type VerifyThreadOptions } from './thread/verify-thread.js'
 
 export { KINDS, JWS_TYP, type Kind, type PayloadOf } from './model/kinds.js'

@@ -103,10 +103,22 @@ export function checkSchema<K extends Kind>(kind: K, payload: unknown): PayloadO
   return result.data as PayloadOf<K>
 }
 
+/**
+ * The clock and tolerance, after checking the options themselves: an invalid Date or a NaN or
+ * infinite tolerance would make every comparison false and switch the time checks off.
+ */
+export function clockOf(options: VerifyOptions<Kind>): { nowMs: number; tolerance: number } {
+  const nowMs = options.now === undefined ? Date.now() : options.now instanceof Date ? options.now.getTime() : NaN
+  const tolerance = options.clockTolerance ?? DEFAULT_TOLERANCE
+  if (!Number.isFinite(nowMs)) throw new IntentcastError('ERR_INVALID_ARGUMENT', 'now must be a valid Date')
+  if (!Number.isFinite(tolerance) || tolerance < 0) throw new IntentcastError('ERR_INVALID_ARGUMENT', 'clockTolerance must be a finite number of seconds, 0 or more')
+  return { nowMs, tolerance }
+}
+
 export function checkTime(payload: { iat: number; exp?: number | undefined }, options: InternalVerifyOptions<Kind>): void {
   if (options.timeless) return
-  const now = Math.floor((options.now?.getTime() ?? Date.now()) / 1000)
-  const tolerance = options.clockTolerance ?? DEFAULT_TOLERANCE
+  const { nowMs, tolerance } = clockOf(options)
+  const now = Math.floor(nowMs / 1000)
   if (payload.exp !== undefined && payload.exp + tolerance <= now) throw new IntentcastError('ERR_EXPIRED', `expired at ${new Date(payload.exp * 1000).toISOString()}`)
   if (payload.iat - tolerance > now) throw new IntentcastError('ERR_NOT_YET_VALID', `issued in the future (${new Date(payload.iat * 1000).toISOString()})`)
 }
@@ -150,8 +162,8 @@ export function verified(
 
 export async function checkReplay(v: VerifiedOf<Kind>, store: ReplayStore, options: VerifyOptions<Kind>): Promise<void> {
   const p = v.payload as { jti: string; exp?: number }
-  const now = options.now?.getTime() ?? Date.now()
-  const until = p.exp !== undefined ? (p.exp + (options.clockTolerance ?? DEFAULT_TOLERANCE)) * 1000 : now + REPLAY_WINDOW_NO_EXP * 1000
+  const { nowMs, tolerance } = clockOf(options)
+  const until = p.exp !== undefined ? (p.exp + tolerance) * 1000 : nowMs + REPLAY_WINDOW_NO_EXP * 1000
   if (!(await store.add(`${v.issuer} ${p.jti}`, until))) {
     throw new IntentcastError('ERR_REPLAY', `message ${p.jti} from this issuer was already received`)
   }

@@ -29,10 +29,8 @@ export function readHeaders(
   unprotectedHeader: CoseHeaderMap,
   labels: readonly number[],
 ): { kind?: Kind; typ?: string; kid?: string } {
-  if (unprotectedHeader.size > 0) throw new IntentcastError('ERR_MALFORMED', 'COSE: intentcast messages carry no unprotected header parameters')
-  for (const label of protectedHeader.keys()) {
-    if (!labels.includes(label as number)) throw new IntentcastError('ERR_MALFORMED', `COSE: header parameter ${String(label)} is not allowed here`)
-  }
+  // The type first, as in JWS (spec §COSE binding, Verification): what a message is decides how
+  // it is read, so a wrong typ is ERR_TYPE_MISMATCH whatever else its headers hold.
   const out: { kind?: Kind; typ?: string; kid?: string } = {}
   if (labels.includes(COSE_HEADER.typ)) {
     const typ = protectedHeader.get(COSE_HEADER.typ)
@@ -40,6 +38,10 @@ export function readHeaders(
     if (kind === undefined) throw new IntentcastError('ERR_TYPE_MISMATCH', `COSE typ ${JSON.stringify(typ)?.slice(0, 64)} is not an intentcast message type`)
     out.kind = kind
     out.typ = typ as string
+  }
+  if (unprotectedHeader.size > 0) throw new IntentcastError('ERR_MALFORMED', 'COSE: intentcast messages carry no unprotected header parameters')
+  for (const label of protectedHeader.keys()) {
+    if (!labels.includes(label as number)) throw new IntentcastError('ERR_MALFORMED', `COSE: header parameter ${String(label)} is not allowed here`)
   }
   if (labels.includes(COSE_HEADER.kid)) {
     const kid = protectedHeader.get(COSE_HEADER.kid)

@@ -1,6 +1,6 @@
 import { IntentcastError } from '../errors.js'
 import type { Kind } from '../model/kinds.js'
-import { checkReplay, maxBytesOf, type InternalVerifyOptions, type Verified, type VerifiedOf, type VerifyOptions } from './checks.js'
+import { checkReplay, clockOf, maxBytesOf, type InternalVerifyOptions, type Verified, type VerifiedOf, type VerifyOptions } from './checks.js'
 import { checkAgreementJson, checkCompact } from './jws-verify.js'
 import { load } from './load.js'
 
@@ -16,11 +16,17 @@ export { DEFAULT_MAX_BYTES, type Format, type Verified, type VerifyOptions } fro
 export function verify<K extends Kind = Kind>(message: string, options?: VerifyOptions<K>): Promise<Verified<K, 'jws'>>
 export function verify<K extends Kind = Kind>(message: Uint8Array, options?: VerifyOptions<K>): Promise<Verified<K, 'cose'>>
 export function verify<K extends Kind = Kind>(message: unknown, options?: VerifyOptions<K>): Promise<Verified<K>>
-export function verify<K extends Kind = Kind>(message: unknown, options: VerifyOptions<K> = {}): Promise<Verified<K>> {
-  return verifyInternal(message, options)
+export function verify<K extends Kind = Kind>(message: unknown, options?: VerifyOptions<K>): Promise<Verified<K>> {
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    return Promise.reject(new IntentcastError('ERR_INVALID_ARGUMENT', 'verify options must be an object'))
+  }
+  return verifyInternal(message, options ?? {})
 }
 
 export async function verifyInternal<K extends Kind = Kind>(message: unknown, options: InternalVerifyOptions<K>): Promise<Verified<K>> {
+  // The caller's own options are checked first: their mistakes are not the message's.
+  maxBytesOf(options)
+  if (!options.timeless) clockOf(options)
   load.pending++
   let result: VerifiedOf<Kind>
   try {

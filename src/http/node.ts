@@ -109,7 +109,12 @@ async function write(res: ServerResponse, response: Response, req: IncomingMessa
   })
   if (response.status !== 204 && response.status !== 304) headers['content-length'] = String(body.byteLength)
   res.writeHead(response.status, headers)
-  await new Promise<void>((resolve) => res.end(req.method === 'HEAD' ? undefined : body, resolve))
+  // 'finish' when the answer is handed to the OS; a client that went away first gives 'close'
+  // without 'finish', which must settle this too or the request would hang here for ever.
+  await new Promise<void>((resolve, reject) => {
+    res.once('close', () => (res.writableFinished ? resolve() : reject(new Error('the client went away before the answer was written'))))
+    res.end(req.method === 'HEAD' ? undefined : body)
+  })
 }
 
 /**

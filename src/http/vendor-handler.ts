@@ -109,7 +109,10 @@ export function createVendorHandler(options: VendorHandlerOptions): VendorHandle
   const { maxBodyBytes, bodyTimeoutMs, basePath, replay, threads, onError } = config
   const endpointPath = `${basePath}/messages`
   const ready = prepareTerms(options)
-  ready.catch(() => {}) // surfaced by `handler.ready` and by every request
+  // Surfaced by `handler.ready` and by every request; handled here so that a caller who never
+  // awaits `ready` gets 500s rather than an unhandled rejection that ends the process.
+  const readyVoid = ready.then(() => undefined)
+  readyVoid.catch(() => {})
   const locks = new Map<string, Promise<unknown>>()
 
   /** The key whose DID is `did`, if it may sign now. */
@@ -164,12 +167,14 @@ export function createVendorHandler(options: VendorHandlerOptions): VendorHandle
   }
 
   async function onIntent(intent: Verified<'intent'>, request: Request, terms: Verified<'terms', 'jws'>): Promise<Response> {
-    requireAddressedToUs(intent, false)
+    // A broadcast is answered with the current key; an intent cast to one of our live keys (a
+    // retired one included) with that key, since the thread requires offers from the intent's aud.
+    const key = requireAddressedToUs(intent, false) ?? options.keyPair
     const context: IntentContext = { request, gpc: request.headers.get('sec-gpc') === '1', terms }
     const body = await vendorCode(() => options.onIntent(intent, context), true)
     if (body === null) return new Response(null, { status: 202, headers: NO_STORE })
     // Answered in the envelope it was sent in: a COSE intent gets a COSE offer.
-    const offer = await vendorCode(() => signOffer({ ...body, inReplyTo: intent.digest }, options.keyPair, { audience: intent.issuer, format: intent.format, ...config.lifetime }))
+    const offer = await vendorCode(() => signOffer({ ...body, inReplyTo: intent.digest }, key, { audience: intent.issuer, format: intent.format, ...config.lifetime }))
     const thread = new Thread(intent)
     await vendorCode(async () => thread.add(await verify(offer, { expect: 'offer' })))
     await threads.set(thread)
@@ -210,7 +215,7 @@ export function createVendorHandler(options: VendorHandlerOptions): VendorHandle
   }
 
   async function onAcceptance(acceptance: Verified<'acceptance'>, signed: string | Uint8Array, request: Request): Promise<Response> {
-    requireAddressedToUs(acceptance, true)
+    const key = requireAddressedToUs(acceptance, true)!
     return withThread(acceptance.payload.intent, async (stored) => {
       const thread = withMoves(stored, acceptance)
       const expected = thread.agreementBody()
@@ -218,8 +223,11 @@ export function createVendorHandler(options: VendorHandlerOptions): VendorHandle
       if (signers[0] !== expected.parties.customer) throw new IntentcastError('ERR_ISSUER_MISMATCH', 'the agreement must be signed by the customer party the acceptance names')
       const { v: _v, iat: _iat, jti: _jti, ...body } = payload
       if (!sameJson(body, expected)) throw new IntentcastError('ERR_BROKEN_LINK', 'the agreement is not the one this thread arrived at')
+      // The thread's own rules (an agreement after the acceptance expired, …) judge the customer's
+      // message, so they run here, outside the vendor's code: a refusal is a 4xx, never a 500.
+      thread.agreementAllowed(payload)
       const agreement = await vendorCode(async () => {
-        const full = await countersign(signed, keyFor(expected.parties.vendor)!, { maxBytes: maxBodyBytes })
+        const full = await countersign(signed, key, { maxBytes: maxBodyBytes })
         const verified = await verify(full, { expect: 'agreement', maxBytes: maxBodyBytes })
         thread.add(verified)
         return verified
@@ -314,7 +322,7 @@ export function createVendorHandler(options: VendorHandlerOptions): VendorHandle
   function allowedAt(request: Request): string {
     return allowed(new URL(request.url).pathname)
   }
-  return Object.assign(handler, { ready: ready.then(() => undefined) })
+  return Object.assign(handler, { ready: readyVoid })
 }
 
 function answerProblem(problem: Problem, allow: string, request: Request): Response {
@@ -369,7 +377,7 @@ function configure(options: VendorHandlerOptions) {
   }
   const basePath = options.basePath ?? '/intentcast'
   if (basePath !== '' && !/^(\/[A-Za-z0-9._~-]+)+$/.test(basePath)) invalid('basePath is empty or a path like /intentcast')
-  if (options.origin !== undefined && new URL(options.origin).origin !== options.origin) invalid('origin must be an origin (scheme://host[:port])')
+  if (options.origin !== undefined && originOf(options.origin) !== options.origin) invalid('origin must be an origin (scheme://host[:port])')
   return {
     maxBodyBytes: positive(options.maxBodyBytes, 'maxBodyBytes', 65_536),
     bodyTimeoutMs: positive(options.bodyTimeoutMs, 'bodyTimeoutMs', 10_000),
@@ -394,4 +402,13 @@ async function prepareTerms(options: VendorHandlerOptions): Promise<Verified<'te
   if (terms.payload.role !== 'vendor') throw new IntentcastError('ERR_INVALID_ARGUMENT', 'createVendorHandler: the terms must be a vendor declaration (role vendor)')
   if (terms.issuer !== options.keyPair.did) throw new IntentcastError('ERR_INVALID_ARGUMENT', 'createVendorHandler: the terms must be signed by the current keyPair')
   return terms
+}
+
+/** The origin of a URL string, or undefined when it is not a URL. */
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin
+  } catch {
+    return undefined
+  }
 }

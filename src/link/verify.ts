@@ -21,6 +21,7 @@ export interface VerifiedLink<K extends Kind = Kind> {
  * `vendor` (ERR_TYPE_MISMATCH). The terms are checked first, so a failure names the part that failed.
  */
 export async function verifyIntentcastUri<K extends Kind = Kind>(uri: string, options: VerifyIntentcastUriOptions<K> = {}): Promise<VerifiedLink<K>> {
+  if (typeof options !== 'object' || options === null) throw new IntentcastError('ERR_INVALID_ARGUMENT', 'options must be an object')
   const { maxLinkBytes, ...verifyOptions } = options
   const link = parseIntentcastUri(uri, maxLinkBytes === undefined ? {} : { maxBytes: maxLinkBytes })
   let terms: Verified<'terms', 'cose'> | undefined

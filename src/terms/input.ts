@@ -1,3 +1,5 @@
+import { IntentcastError } from '../errors.js'
+
 /**
  * Every function of `intentcast/terms` takes a message either as `verify` returns it or as its
  * bare payload: a wallet often holds both, and the terms logic needs only the payload.
@@ -7,7 +9,15 @@
 export type Input<P> = P | { readonly payload: P }
 
 export function payloadOf<P extends object>(x: Input<P>): P {
-  return 'payload' in x ? (x.payload as P) : x
+  requireObject(x)
+  const p = 'payload' in x ? (x.payload as P) : x
+  requireObject(p)
+  return p
+}
+
+/** A plain-JavaScript caller may pass anything: refuse it with a code, not a TypeError. */
+export function requireObject(x: unknown): asserts x is object {
+  if (typeof x !== 'object' || x === null) throw new IntentcastError('ERR_INVALID_ARGUMENT', 'expected a verified message, a payload or a term set')
 }
 
 /** The digest `verify` computed, when the input is a verified message. */

@@ -5,7 +5,7 @@ import { chooseAgreement, explainAgreement } from './agreement.js'
 import { canonicalTerm, sortTerms } from './canonical.js'
 import { AGREEMENT, positionOf, sortConflicts, type Conflict } from './conflict.js'
 import { explainGap } from './explain.js'
-import { payloadOf, type Input } from './input.js'
+import { payloadOf, requireObject, type Input } from './input.js'
 import { forEachTerm, gapOf, settle } from './judge.js'
 import { P7012_NAMESPACE } from './roster.js'
 import { customerFromTermSet, vendorFromTermSet } from './side.js'
@@ -44,6 +44,7 @@ export interface MatchResult {
 export type TermsInput = TermSet | Input<TermsPayload>
 
 function termSetOf(x: TermsInput, role: 'customer' | 'vendor'): TermSet {
+  requireObject(x)
   if ('agreements' in x) return x
   const p = payloadOf(x)
   if (p.role !== role) throw new IntentcastError('ERR_INVALID_ARGUMENT', `the ${role} argument must be a ${role}'s terms declaration`)

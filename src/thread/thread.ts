@@ -2,6 +2,7 @@ import { IntentcastError } from '../errors.js'
 import type { AgreementBody } from '../envelope/agreement.js'
 import type { Verified } from '../envelope/verify.js'
 import { sameJson } from '../lib/same.js'
+import type { AgreementPayload } from '../model/agreement.js'
 import type { DealTerms } from '../model/term.js'
 import { normalizeAgreementId, P7012_NAMESPACE } from '../terms/roster.js'
 
@@ -25,6 +26,12 @@ export const DPV_STATUS = Object.freeze({
 })
 
 type Proposal = Verified<'offer'> | Verified<'counter'>
+
+/**
+ * No negotiation needs more moves; without a bound, a party could grow a stored thread (and the
+ * work each move costs) without end by countering forever.
+ */
+export const MAX_MESSAGES = 256
 
 export interface ThreadOptions {
   /** Seconds of clock skew allowed between a move and the message it answers. Default 30. */
@@ -139,6 +146,10 @@ export class Thread {
 
   /** Applies one verified message as the next move. Throws ERR_BROKEN_LINK or ERR_ILLEGAL_MOVE. */
   add(message: Verified): this {
+    if (typeof message !== 'object' || message === null || typeof message.digest !== 'string') {
+      throw new IntentcastError('ERR_INVALID_ARGUMENT', 'Thread.add takes a message from verify()')
+    }
+    if (this.#messages.length >= MAX_MESSAGES) fail('ERR_ILLEGAL_MOVE', `a thread holds at most ${MAX_MESSAGES} messages`)
     if (this.#byDigest.has(message.digest)) fail('ERR_ILLEGAL_MOVE', `this ${message.kind} is already in the thread`)
     switch (message.kind) {
       case 'offer':
@@ -218,23 +229,31 @@ export class Thread {
   }
 
   #agree(m: Verified<'agreement'>): void {
+    this.agreementAllowed(m.payload)
+    this.#agreement = m
+  }
+
+  /**
+   * Throws ERR_BROKEN_LINK or ERR_ILLEGAL_MOVE unless an agreement with this payload may be the
+   * thread's next move: the checks `add` makes, before anyone countersigns it.
+   */
+  agreementAllowed(payload: AgreementPayload): void {
     if (this.#agreement) fail('ERR_ILLEGAL_MOVE', 'the thread already has an agreement')
     const a = this.#acceptance
     if (!a) fail('ERR_BROKEN_LINK', 'an agreement needs an acceptance first')
-    const { refs, parties } = m.payload
+    const { refs, parties } = payload
     if (refs.intent !== this.intent.digest || refs.acceptance !== a.digest || refs.offer !== a.payload.inReplyTo) {
       fail('ERR_BROKEN_LINK', 'the agreement does not reference this intent, acceptance and accepted proposal')
     }
     if (parties.customer !== (a.payload.party ?? a.issuer) || parties.vendor !== a.payload.aud) {
       fail('ERR_BROKEN_LINK', 'the agreement is not between the parties of the acceptance')
     }
-    if (a.payload.exp !== undefined && m.payload.iat > a.payload.exp + this.#tolerance) fail('ERR_ILLEGAL_MOVE', 'the agreement comes after the acceptance expired')
+    if (a.payload.exp !== undefined && payload.iat > a.payload.exp + this.#tolerance) fail('ERR_ILLEGAL_MOVE', 'the agreement comes after the acceptance expired')
     for (const d of [this.intent.digest, refs.offer]) if (this.#withdrawn.has(d)) fail('ERR_ILLEGAL_MOVE', 'the agreement comes after a withdrawal of what was accepted')
     const offer = this.#firstOffer(this.#byDigest.get(refs.offer) as Proposal)
-    if (!sameJson(offer.payload.item, m.payload.item) || !sameDeal(a.payload, m.payload)) {
+    if (!sameJson(offer.payload.item, payload.item) || !sameDeal(a.payload, payload)) {
       fail('ERR_BROKEN_LINK', 'the agreement does not carry the accepted terms exactly')
     }
-    this.#agreement = m
   }
 
   /**

@@ -2,7 +2,7 @@ import { IntentcastError } from '../errors.js'
 import { verifyInternal, type Verified, type VerifyOptions } from '../envelope/verify.js'
 import { Thread } from './thread.js'
 
-export type VerifyThreadOptions = Pick<VerifyOptions, 'resolveKey' | 'maxBytes'>
+export type VerifyThreadOptions = Pick<VerifyOptions, 'resolveKey' | 'maxBytes' | 'clockTolerance'>
 
 /**
  * Verifies a whole thread, intent first, in the order the messages happened: every signature
@@ -20,7 +20,7 @@ export async function verifyThread(messages: ReadonlyArray<string | Uint8Array |
   }
   const [intent, ...moves] = verified
   if (intent!.kind !== 'intent') throw new IntentcastError('ERR_BROKEN_LINK', 'a thread starts with an intent')
-  const thread = new Thread(intent!)
+  const thread = new Thread(intent!, options.clockTolerance === undefined ? {} : { clockTolerance: options.clockTolerance })
   for (const m of moves) thread.add(m)
   return thread
 }

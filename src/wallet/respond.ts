@@ -55,6 +55,7 @@ function requireCaster(castKey: KeyPair, thread: Thread): void {
 export async function accept(offer: VendorProposal, options: AcceptOptions): Promise<Accepted> {
   const { proposal, vendor } = offer
   requireCaster(options.castKey, offer.thread)
+  if (typeof options.vendorKey?.did !== 'string') throw new IntentcastError('ERR_INVALID_ARGUMENT', 'vendorKey is required: the wallet\'s key for this vendor')
   const { quantity, price, deliverBy, terms } = proposal.payload
   const acceptance = await signAcceptance(
     {

@@ -247,7 +247,10 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 function signedContent(token: string): string {
   if (!token.startsWith('{')) return token
   try {
-    return JSON.stringify(JSON.parse(token))
+    // Member order is JSON spelling too: rebuild in one order before comparing.
+    const j = JSON.parse(token) as { payload?: unknown; signatures?: Array<{ protected?: unknown; signature?: unknown }> }
+    const sigs = Array.isArray(j.signatures) ? j.signatures.map((x) => ({ protected: x?.protected, signature: x?.signature })) : j.signatures
+    return JSON.stringify({ payload: j.payload, signatures: sigs })
   } catch {
     return `unparseable:${token}`
   }

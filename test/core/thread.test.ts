@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import {
   countersign,
   DPV_STATUS,
+  MAX_MESSAGES,
   signAcceptance,
   signAgreement,
   signCounter,
@@ -481,5 +482,27 @@ describe('Thread: who may move, and when', () => {
     const respelled = { ...acceptanceBody(intent.digest, counter2), terms: { agreement: `https://w3id.org/dpv/standards/p7012#${p.terms.agreement}`, conditions } }
     const a = await seen(await signAcceptance(respelled, customer, { now: at(2400), audience: vendor.did, jti: jti() }), 'acceptance', at(2400))
     expect(threadOf(offer, counter1, counter2, a).state(at(2400))).toBe('accepted')
+  })
+})
+
+describe('found in review: a thread is bounded and takes only verified messages', () => {
+  it('Thread.add of something that is not a verified message is ERR_INVALID_ARGUMENT', async () => {
+    await expectCode(async () => new Thread(intent).add(undefined as never), 'ERR_INVALID_ARGUMENT')
+  })
+  it(`a thread holds at most ${MAX_MESSAGES} messages: countering for ever is refused`, async () => {
+    const t = threadOf(offer)
+    let last: Verified<'offer'> | Verified<'counter'> = offer
+    for (let i = 0; t.messages.length < MAX_MESSAGES; i++) {
+      const by = i % 2 === 0 ? customer : vendor
+      const next: Verified<'counter'> = await seen(
+        await signCounter(counterBody(intent.digest, last.digest, '950.00'), by, { now: at(700), audience: by === customer ? vendor.did : customer.did, jti: jti() }),
+        'counter',
+        at(700),
+      )
+      t.add(next)
+      last = next
+    }
+    const one = await seen(await signCounter(counterBody(intent.digest, last.digest, '950.00'), customer, { now: at(700), audience: vendor.did, jti: jti() }), 'counter', at(700))
+    await expectCode(async () => t.add(one), 'ERR_ILLEGAL_MOVE')
   })
 })

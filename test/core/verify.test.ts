@@ -695,3 +695,15 @@ describe('check order: the first failing check decides the code', () => {
     await expectCode(verify(samples.offer, { now: at(86_400), audience: stranger.did }), 'ERR_EXPIRED')
   })
 })
+
+describe('found in review: the caller\'s own options are checked, never silently ignored', () => {
+  it('an invalid now or clockTolerance is ERR_INVALID_ARGUMENT, not a switched-off expiry check', async () => {
+    for (const bad of [{ now: new Date(NaN) }, { clockTolerance: Number.POSITIVE_INFINITY }, { clockTolerance: Number.NaN }, { clockTolerance: -1 }]) {
+      await expectCode(verify(samples.intent, bad), 'ERR_INVALID_ARGUMENT')
+    }
+  })
+  it('options that are not an object are the caller\'s mistake, not the message\'s', async () => {
+    await expectCode(verify(samples.intent, null as never), 'ERR_INVALID_ARGUMENT')
+    await expectCode(verify(samples.intent, { maxBytes: Number.NaN }), 'ERR_INVALID_ARGUMENT')
+  })
+})

@@ -417,3 +417,36 @@ test('every code has a status: 4xx for what the sender did, 5xx for the vendor a
   expect(statusForCode('ERR_SIGNATURE_INVALID')).toBe(401)
   expect(statusForCode('ERR_INTERNAL')).toBe(500)
 })
+
+describe('found in review: what a customer sends is never the vendor\'s 500', () => {
+  test('an intent cast to a retired key is answered with an offer signed by that key', async () => {
+    const old = await generateKeyPair()
+    const { handler } = await vendor({ previousKeys: [{ keyPair: old, expiresAt: new Date(Date.now() + 60_000) }] })
+    const customer = await generateKeyPair()
+    const response = await postTo(handler, await signIntent(intentBody(), customer, { audience: old.did }))
+    expect(response.status).toBe(200)
+    expect((await verify(await response.text(), { expect: 'offer' })).issuer).toBe(old.did)
+  })
+
+  test('an agreement the thread refuses (after the acceptance expired) is a 409 problem, not a 500', async () => {
+    const { key, handler } = await vendor()
+    const { customer, intent, offer } = await offered(handler, key.did)
+    // Within the 30 s clock tolerance, both messages still verify; but the agreement comes more
+    // than 30 s after the acceptance's exp, which the thread refuses.
+    const t = Date.now()
+    const acceptance = await signAcceptance({ inReplyTo: offer.digest, intent: intent.digest, ...proposalOf(offer) }, customer, { audience: key.did, expiresIn: 1, now: new Date(t - 11_000) })
+    const thread = new Thread(intent).add(offer)
+    thread.add(await verify(acceptance, { now: new Date(t - 11_000) }))
+    const agreement = await signAgreement(thread.agreementBody(), customer, { now: new Date(t + 25_000) })
+    const response = await postTo(handler, `${acceptance}\n${agreement}`)
+    expect(response.status).toBe(409)
+    expect((await problemOf(response)).code).toBe('ERR_ILLEGAL_MOVE')
+  })
+
+  test('a handler whose terms are invalid answers 500 problems and never crashes the process', async () => {
+    const handler = createVendorHandler({ keyPair: await generateKeyPair(), terms: 'not a JWS', onIntent: () => null, onError: () => {} })
+    const response = await handler(request('/.well-known/intentcast'))
+    expect(response.status).toBe(500)
+    await expect(handler.ready).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' })
+  })
+})
