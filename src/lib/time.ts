@@ -18,8 +18,3 @@ export function parseDuration(span: number | string, what = 'expiresIn'): number
   }
   throw new IntentcastError('ERR_INVALID_ARGUMENT', `${what} must be a positive whole number of seconds or a span like '2h'`)
 }
-
-/** An RFC 3339 date-time as milliseconds since the epoch (the schema has already checked the form). */
-export function dateTimeMs(value: string): number {
-  return Date.parse(value)
-}

@@ -3,7 +3,6 @@
  * deep links (spec §COSE binding, Links and QR codes).
  * @module
  */
-export { BASE45_ALPHABET, decodeBase45, encodeBase45 } from './base45.js'
 export {
   INTENTCAST_URI_SCHEME,
   LINK_DEFAULT_MAX_BYTES,

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini'
 import { strictObject } from './strict-object.js'
-import { EXTENSION_ID, getTermDefinition, type Better, type TermType } from '../terms/catalog.js'
+import { EXTENSION_ID, getTermDefinition, type TermType } from '../terms/catalog.js'
 import { normalizeAgreementId } from '../terms/roster.js'
 import { CURRENCY, DECIMAL, isDateTime } from './primitives.js'
 
@@ -43,20 +43,6 @@ export const Term = z
     if (problem) ctx.issues.push({ code: 'custom', message: `term ${t.id.slice(0, 64)}: ${problem}`, input: t })
   }))
 export type Term = z.infer<typeof Term>
-
-/** What a term means for matching: its type, its favourable direction and its unit. */
-export interface ResolvedTermType {
-  readonly type: TermType
-  readonly better?: Better
-  readonly unit?: string
-}
-
-/** The type of a term already validated by `Term`. */
-export function resolveTermType(t: Term): ResolvedTermType {
-  const def = getTermDefinition(t.id)
-  if (def) return def.unit === 'currency' ? { ...def, unit: t.unit! } : def
-  return { type: t.type!, ...(t.better && { better: t.better }), ...(t.unit && { unit: t.unit }) }
-}
 
 function termProblem(t: Term): string | undefined {
   const def = getTermDefinition(t.id)

@@ -4,7 +4,7 @@
  * message no one else can read.
  */
 import { describe, expect, it } from 'vitest'
-import { resolveTermType, type Term } from '../../src/model/term.js'
+import type { Term } from '../../src/model/term.js'
 import { digest, signTerms, verify, type TermsBody } from '../../src/index.js'
 import { claimsFor, expectCode, headerFor, signCompact, SOON, T0, termsBody, vendor } from '../helpers/fixtures.js'
 
@@ -84,12 +84,6 @@ describe('typed terms: extension terms are IRIs that carry their own type', () =
     await expectTerms(conditions, false)
   })
 
-  it('resolveTermType reads the catalog, or the term itself for extensions', () => {
-    expect(resolveTermType({ id: 'retention-days', value: '30', unit: 'day' })).toMatchObject({ type: 'number', better: 'lower', unit: 'day' })
-    expect(resolveTermType({ id: 'price', value: '1.00', unit: 'USD' })).toMatchObject({ type: 'number', better: 'lower', unit: 'USD' })
-    expect(resolveTermType({ id, type: 'number', better: 'higher', unit: 'month', value: '2' })).toEqual({ type: 'number', better: 'higher', unit: 'month' })
-    expect(resolveTermType({ id, type: 'set', value: ['a'] })).toEqual({ type: 'set' })
-  })
 })
 
 describe('7012 agreement IDs: short IDs and DPV IRIs name the same roster entry', () => {
