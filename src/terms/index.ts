@@ -4,6 +4,7 @@
  */
 export { ROSTER, P7012_NAMESPACE, getAgreement, normalizeAgreementId, type RosterAgreement, type AgreementFamily } from './roster.js'
 export { CATALOG, EXTENSION_ID, getTermDefinition, type TermDefinition, type TermType, type TermCategory, type Better } from './catalog.js'
+export { DPV_STATUS } from './status.js'
 export { matchTerms, R_BUTTON_STATUS, type MatchResult, type RButtonState, type TermsInput } from './match.js'
 export { negotiate, type NegotiationResult, type Outcome, type Proposal } from './negotiate.js'
 export { rankOffers, type Ranking, type RankedOffer, type ExcludedOffer } from './rank.js'

@@ -7,7 +7,7 @@ import { AGREEMENT, positionOf, sortConflicts, type Conflict } from './conflict.
 import { explainGap } from './explain.js'
 import { payloadOf, requireObject, type Input } from './input.js'
 import { forEachTerm, gapOf, settle } from './judge.js'
-import { P7012_NAMESPACE } from './roster.js'
+import { DPV_STATUS } from './status.js'
 import { customerFromTermSet, vendorFromTermSet } from './side.js'
 
 /**
@@ -20,9 +20,9 @@ export type RButtonState = 'lit' | 'partial' | 'dark'
 
 /** The DPV (IEEE 7012 extension) agreement status each r-button state corresponds to. */
 export const R_BUTTON_STATUS: Readonly<Record<RButtonState, string>> = Object.freeze({
-  lit: `${P7012_NAMESPACE}AgreementAccepted`,
-  partial: `${P7012_NAMESPACE}AgreementNegotiationCounterOfferMade`,
-  dark: `${P7012_NAMESPACE}AgreementRefused`,
+  lit: DPV_STATUS.accepted,
+  partial: DPV_STATUS.counterOfferMade,
+  dark: DPV_STATUS.refused,
 })
 
 export interface MatchResult {

@@ -4,26 +4,13 @@ import type { Verified } from '../envelope/verify.js'
 import { sameJson } from '../lib/same.js'
 import type { AgreementPayload } from '../model/agreement.js'
 import type { DealTerms } from '../model/term.js'
-import { normalizeAgreementId, P7012_NAMESPACE } from '../terms/roster.js'
+import { normalizeAgreementId } from '../terms/roster.js'
+import { DPV_STATUS } from '../terms/status.js'
+
+export { DPV_STATUS }
 
 /** Where a thread stands. spec §Thread state machine. */
 export type ThreadState = 'open' | 'accepted' | 'agreed' | 'withdrawn' | 'terminated' | 'expired'
-
-const NS = P7012_NAMESPACE
-
-/**
- * The DPV negotiation status of each state, in the 7012 extension's namespace as the r-button's
- * statuses are (`open` splits by the last move; see `status`).
- */
-export const DPV_STATUS = Object.freeze({
-  initiated: `${NS}AgreementNegotiationInitiated`,
-  pendingResponse: `${NS}AgreementNegotiationPendingResponse`,
-  counterOfferMade: `${NS}AgreementNegotiationCounterOfferMade`,
-  confirmationRequired: `${NS}AgreementNegotiationConfirmationRequired`,
-  accepted: `${NS}AgreementAccepted`,
-  terminated: `${NS}AgreementNegotiationTerminated`,
-  expired: `${NS}AgreementNegotiationExpired`,
-})
 
 type Proposal = Verified<'offer'> | Verified<'counter'>
 
