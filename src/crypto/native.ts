@@ -132,7 +132,7 @@ let native: Promise<Engine> | undefined
 export function loadNative(): Promise<Engine> {
   native ??= globalThis.process?.versions?.node
     ? import('node:crypto').then((nodeCrypto) => {
-        useNodeSha256(nodeCrypto.createHash)
+        useNodeSha256(nodeCrypto)
         return nodeEngine(nodeCrypto)
       })
     : loadWebCrypto()

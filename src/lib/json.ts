@@ -30,18 +30,15 @@ function scan(text: string, what: string): void {
     const c = text.charCodeAt(i)
     if (c === QUOTE) {
       const start = i + 1
-      let escaped = false
-      for (i = start; i < text.length; i++) {
-        const d = text.charCodeAt(i)
-        if (d === BACKSLASH) {
-          escaped = true
-          i++
-        } else if (d === QUOTE) break
-      }
+      // indexOf runs natively over the string's body; a quote after an odd run of backslashes
+      // is escaped, so the search goes on past it. An unterminated string runs to the end.
+      let end = text.indexOf('"', start)
+      while (end !== -1 && escapedAt(text, end, start)) end = text.indexOf('"', end + 1)
+      i = end === -1 ? text.length : end
       if (expectKey) {
         const raw = text.slice(start, i)
         let key = raw
-        if (escaped) {
+        if (raw.includes('\\')) {
           try {
             key = JSON.parse(`"${raw}"`) as string
           } catch (cause) {
@@ -70,4 +67,11 @@ function scan(text: string, what: string): void {
       expectKey = stack.length > 0 && stack[stack.length - 1] !== null
     }
   }
+}
+
+/** Whether the quote at `at` is escaped: preceded, back to `from`, by an odd number of backslashes. */
+function escapedAt(text: string, at: number, from: number): boolean {
+  let k = at - 1
+  while (k >= from && text.charCodeAt(k) === BACKSLASH) k--
+  return (at - 1 - k) % 2 === 1
 }
