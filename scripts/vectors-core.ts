@@ -22,13 +22,14 @@ import {
 } from '../src/index.js'
 import { encodeBase64url } from '../src/lib/base64url.js'
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
-const seedOf = (byte: number) => new Uint8Array(32).fill(byte)
+export const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
+/** The vector keys' seeds: the byte repeated 32 times (0x01 customer, 0x02 vendor, 0x03 stranger). */
+export const seedOf = (byte: number) => new Uint8Array(32).fill(byte)
 
 /** The fixed clock of every vector: 2026-01-01T00:00:00Z. */
 export const VECTOR_TIME = '2026-01-01T00:00:00.000Z'
-const now = new Date(VECTOR_TIME)
-const later = (s: number) => new Date(now.getTime() + s * 1000)
+export const now = new Date(VECTOR_TIME)
+export const later = (s: number) => new Date(now.getTime() + s * 1000)
 
 async function keys() {
   const named: Record<string, { seed: string; pair: KeyPair }> = {}

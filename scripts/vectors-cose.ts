@@ -34,13 +34,9 @@ import {
 } from '../src/index.js'
 import { encodeBase45 } from '../src/link/base45.js'
 import { toIntentcastUri } from '../src/link/uri.js'
-import { VECTOR_TIME } from './vectors-core.js'
+import { hex, later, now, seedOf, VECTOR_TIME } from './vectors-core.js'
 
-const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
-const seedOf = (byte: number) => new Uint8Array(32).fill(byte)
 const utf8 = (s: string) => new TextEncoder().encode(s)
-const now = new Date(VECTOR_TIME)
-const later = (s: number) => new Date(now.getTime() + s * 1000)
 
 type Header = Map<CborMapKey, CborValue>
 
