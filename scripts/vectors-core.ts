@@ -49,30 +49,32 @@ async function rawJws(header: object | string, payload: object | string, seed: U
 
 const decodePayload = (jws: string) => JSON.parse(Buffer.from(jws.split('.')[1]!, 'base64url').toString('utf8'))
 
+/** The intent every vector thread starts from (the COSE vectors sign the same one). */
+export const VECTOR_INTENT_BODY = {
+  want: {
+    item: { name: 'cargo bike', category: 'bicycles', attributes: { wheels: 3, electric: true } },
+    quantity: 1,
+    maxPrice: { amount: '2000.00', currency: 'EUR' },
+    deliverBy: '2026-01-09T17:00:00Z',
+    region: 'DE-BE',
+  },
+  terms: {
+    agreements: ['SD-BASE', 'SD-BASE-A'],
+    conditions: [
+      { id: 'retention-days', value: '30', unit: 'day', required: true },
+      { id: 'deletion-on-request', value: true, required: true },
+      { id: 'returns-days', value: '14', unit: 'day' },
+    ],
+  },
+}
+
 export async function coreVectors() {
   const k = await keys()
   const { customer, vendor, stranger } = { customer: k.customer.pair, vendor: k.vendor.pair, stranger: k.stranger.pair }
   let n = 0
   const jti = () => `vector-jti-${String(++n).padStart(4, '0')}`
 
-  const intentBody = {
-    want: {
-      item: { name: 'cargo bike', category: 'bicycles', attributes: { wheels: 3, electric: true } },
-      quantity: 1,
-      maxPrice: { amount: '2000.00', currency: 'EUR' },
-      deliverBy: '2026-01-09T17:00:00Z',
-      region: 'DE-BE',
-    },
-    terms: {
-      agreements: ['SD-BASE', 'SD-BASE-A'],
-      conditions: [
-        { id: 'retention-days', value: '30', unit: 'day', required: true },
-        { id: 'deletion-on-request', value: true, required: true },
-        { id: 'returns-days', value: '14', unit: 'day' },
-      ],
-    },
-  }
-  const intent = await signIntent(intentBody, customer, { now, jti: jti() })
+  const intent = await signIntent(VECTOR_INTENT_BODY, customer, { now, jti: jti() })
   const intentDigest = digest(intent)
   const offerBody = {
     inReplyTo: intentDigest,

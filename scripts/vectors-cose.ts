@@ -34,7 +34,7 @@ import {
 } from '../src/index.js'
 import { encodeBase45 } from '../src/link/base45.js'
 import { toIntentcastUri } from '../src/link/uri.js'
-import { hex, later, now, seedOf, VECTOR_TIME } from './vectors-core.js'
+import { hex, later, now, seedOf, VECTOR_INTENT_BODY, VECTOR_TIME } from './vectors-core.js'
 
 const utf8 = (s: string) => new TextEncoder().encode(s)
 
@@ -87,23 +87,7 @@ export async function coseVectors() {
   const jti = () => `cose-vector-jti-${String(++n).padStart(4, '0')}`
   const cose = { format: 'cose' } as const
 
-  const intentBody = {
-    want: {
-      item: { name: 'cargo bike', category: 'bicycles', attributes: { wheels: 3, electric: true } },
-      quantity: 1,
-      maxPrice: { amount: '2000.00', currency: 'EUR' },
-      deliverBy: '2026-01-09T17:00:00Z',
-      region: 'DE-BE',
-    },
-    terms: {
-      agreements: ['SD-BASE', 'SD-BASE-A'],
-      conditions: [
-        { id: 'retention-days', value: '30', unit: 'day', required: true },
-        { id: 'deletion-on-request', value: true, required: true },
-        { id: 'returns-days', value: '14', unit: 'day' },
-      ],
-    },
-  }
+  const intentBody = VECTOR_INTENT_BODY
   const intent = await signIntent(intentBody, customer, { ...cose, now, jti: jti() })
   const intentDigest = digest(intent)
   const dealTerms = {
