@@ -5,7 +5,8 @@
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createVendorHandler, MEDIA_TYPE_JWS, toNodeListener } from '../src/http/index.js'
+import { createVendorHandler, toNodeListener } from '../src/vendor/index.js'
+import { MEDIA_TYPE_JWS } from '../src/index.js'
 import { generateKeyPair, signIntent } from '../src/index.js'
 import type { Result } from './harness.js'
 

@@ -15,18 +15,8 @@
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import {
-  accept,
-  castIntent,
-  counter,
-  createVendorHandler,
-  discover,
-  toNodeListener,
-  Wallet,
-  type DiscoveredVendor,
-  type OfferProposal,
-  type VendorProposal,
-} from '../src/http/index.js'
+import { accept, castIntent, counter, discover, Wallet, type DiscoveredVendor, type VendorProposal } from '../src/wallet/index.js'
+import { createVendorHandler, toNodeListener, type OfferProposal } from '../src/vendor/index.js'
 import { generateKeyPair, signIntent, verify, verifyThread, type IntentBody, type TermSet } from '../src/index.js'
 import { exportAgreement, matchTerms, negotiate, type RButtonState } from '../src/terms/index.js'
 // Plain words for terms (formatting only; the CLI prints terms the same way).

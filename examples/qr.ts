@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path'
 import { encodeQR } from '@paulmillr/qr'
 import { decodeQR } from '@paulmillr/qr/decode.js'
 import { generateKeyPair, signIntent, signTerms } from '../src/index.js'
-import { toIntentcastUri, verifyIntentcastUri } from '../src/link/index.js'
+import { toIntentcastUri, verifyIntentcastUri } from '../src/index.js'
 import { matchTerms } from '../src/terms/index.js'
 
 const customer = await generateKeyPair()

@@ -5,7 +5,8 @@
  */
 import express from 'express'
 import type { AddressInfo } from 'node:net'
-import { castIntent, createVendorHandler, toNodeListener, Wallet } from '../src/http/index.js'
+import { castIntent, Wallet } from '../src/wallet/index.js'
+import { createVendorHandler, toNodeListener } from '../src/vendor/index.js'
 import { generateKeyPair, signIntent } from '../src/index.js'
 
 const intentcast = createVendorHandler({

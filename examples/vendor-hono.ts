@@ -6,7 +6,9 @@
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import type { AddressInfo } from 'node:net'
-import { castIntent, createVendorHandler, WELL_KNOWN_PATH, Wallet } from '../src/http/index.js'
+import { castIntent, Wallet } from '../src/wallet/index.js'
+import { createVendorHandler } from '../src/vendor/index.js'
+import { WELL_KNOWN_PATH } from '../src/index.js'
 import { generateKeyPair, signIntent } from '../src/index.js'
 
 const intentcast = createVendorHandler({

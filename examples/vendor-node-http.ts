@@ -6,7 +6,8 @@
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { castIntent, createVendorHandler, toNodeListener, Wallet } from '../src/http/index.js'
+import { castIntent, Wallet } from '../src/wallet/index.js'
+import { createVendorHandler, toNodeListener } from '../src/vendor/index.js'
 import { generateKeyPair, signIntent } from '../src/index.js'
 
 const handler = createVendorHandler({

@@ -7,7 +7,8 @@
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { accept, castIntent, counter, createVendorHandler, discover, toNodeListener, Wallet, type OfferProposal, type VendorProposal } from '../src/http/index.js'
+import { accept, castIntent, counter, discover, Wallet, type VendorProposal } from '../src/wallet/index.js'
+import { createVendorHandler, toNodeListener, type OfferProposal } from '../src/vendor/index.js'
 import { generateKeyPair, signIntent, verifyThread, type IntentBody, type TermSet } from '../src/index.js'
 import { matchTerms, negotiate } from '../src/terms/index.js'
 

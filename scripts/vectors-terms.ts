@@ -8,7 +8,7 @@
 import { CounterPayload } from '../src/model/counter.js'
 import { IntentPayload } from '../src/model/intent.js'
 import { OfferPayload } from '../src/model/offer.js'
-import { TermSet, type DealTerms, type Term } from '../src/model/term.js'
+import { TermSet, type DealTerms, type Term } from '../src/model/term-set.js'
 import { matchTerms, negotiate, rankOffers } from '../src/terms/index.js'
 
 // The vector keys' DIDs (spec/vectors/keys.json: seeds 0x01 and 0x02).

@@ -1,6 +1,12 @@
 /**
  * intentcast: signed intents, offers, counters and two-party agreements between customers and
  * vendors, with IEEE 7012 relationship terms. See spec/intentcast.md for the wire format.
+ *
+ * This entry holds the protocol: keys, signing, `verify`, threads, links, the replay stores, the
+ * schemas and the protocol's tables. The other entries build on it: `intentcast/terms` (matching
+ * and negotiation), `intentcast/vendor` (the vendor's HTTP handler), `intentcast/wallet` (the
+ * customer's side), `intentcast/r-button`, and the raw layers `intentcast/cose` and
+ * `intentcast/crypto`.
  * @module
  */
 export { ERROR_CODES, IntentcastError, isIntentcastError, type IntentcastErrorCode } from './errors.js'
@@ -34,35 +40,44 @@ export {
   type TermsBody,
   type WithdrawalBody,
 } from './envelope/sign.js'
-export { countersign, signAgreement, type AgreementBody } from './envelope/agreement.js'
-export { verify, type Format, type Verified, type VerifyOptions } from './envelope/verify.js'
+export { countersign, signAgreement, type AgreementBody } from './envelope/countersign.js'
+export { verify, type Format, type Proposal, type Verified, type VerifyOptions } from './envelope/verify.js'
 export type { ProtectedHeader } from './envelope/header.js'
 export { digest } from './envelope/digest.js'
+export { CBOR_KEYS } from './envelope/cose-claims.js'
+export { COSE_TYP } from './envelope/cose-typ.js'
 
 export { MemoryReplayStore, type MemoryReplayStoreOptions, type ReplayStore } from './replay/store.js'
-export { Thread, DPV_STATUS, MAX_MESSAGES, type ThreadOptions, type ThreadState } from './thread/thread.js'
+export { RedisReplayStore, type RedisReplayStoreOptions, type RedisSetNx } from './replay/redis.js'
+export { Thread, MAX_MESSAGES, type ThreadOptions, type ThreadState } from './thread/thread.js'
 export { verifyThread, type VerifyThreadOptions } from './thread/verify-thread.js'
 
-export { KINDS, JWS_TYP, type Kind, type PayloadOf } from './model/kinds.js'
-export { PROTOCOL_VERSION, type Item, type Money } from './model/primitives.js'
-export type { DealTerms, Term, TermSet } from './model/term.js'
-export type { Want, IntentPayload } from './model/intent.js'
-export type { OfferPayload } from './model/offer.js'
-export type { CounterPayload } from './model/counter.js'
-export type { TermsPayload } from './model/terms.js'
-export type { AcceptancePayload } from './model/acceptance.js'
-export type { AgreementPayload } from './model/agreement.js'
-export type { WithdrawalPayload } from './model/withdrawal.js'
+export { KINDS, JWS_TYP, SCHEMAS, type Kind, type PayloadOf } from './model/kinds.js'
+export { PROTOCOL_VERSION, Item, Money } from './model/primitives.js'
+export { Deal, dealOf, sameDeal } from './model/deal.js'
+export { AgreementId, DealTerms, Term, TermSet } from './model/term-set.js'
+export { IntentPayload, Want } from './model/intent.js'
+export { OfferPayload } from './model/offer.js'
+export { CounterPayload } from './model/counter.js'
+export { TermsPayload } from './model/terms.js'
+export { AcceptancePayload } from './model/acceptance.js'
+export { AgreementPayload } from './model/agreement.js'
+export { WithdrawalPayload } from './model/withdrawal.js'
+export { ROSTER, P7012_NAMESPACE, getAgreement, normalizeAgreementId, type AgreementFamily, type RosterAgreement } from './model/roster.js'
+export { CATALOG, EXTENSION_ID, getTermDefinition, type Better, type TermCategory, type TermDefinition, type TermType } from './model/catalog.js'
+export { DPV_STATUS } from './model/status.js'
+export { MEDIA_TYPE_COSE, MEDIA_TYPE_JSON, MEDIA_TYPE_JWS, MEDIA_TYPE_PROBLEM, WELL_KNOWN_PATH } from './model/media-types.js'
+export type { VendorDocument, VendorKey } from './model/vendor-document.js'
+export { GPC_CONDITION, GPC_PATH, MYTERMS_PATH, type GpcDocument, type MyTermsDocument } from './model/well-known.js'
 
+export { BASE45_ALPHABET, decodeBase45, encodeBase45 } from './link/base45.js'
 export {
   INTENTCAST_URI_SCHEME,
   LINK_DEFAULT_MAX_BYTES,
   parseIntentcastUri,
   toIntentcastUri,
-  verifyIntentcastUri,
   type IntentcastLink,
   type IntentcastUriOptions,
   type ParseIntentcastUriOptions,
-  type VerifiedLink,
-  type VerifyIntentcastUriOptions,
-} from './link/index.js'
+} from './link/uri.js'
+export { verifyIntentcastUri, type VerifiedLink, type VerifyIntentcastUriOptions } from './link/verify.js'

@@ -1,7 +1,8 @@
 import { verify } from '../envelope/verify.js'
 import { IntentcastError } from '../errors.js'
-import { TermSet } from '../model/term.js'
+import { TermSet } from '../model/term-set.js'
 import { readMessageArg } from './io.js'
+import { parseWith } from '../model/parse.js'
 
 /** A party's terms as a command read them, and where they came from. */
 export interface TermsArg {
@@ -13,10 +14,7 @@ export interface TermsArg {
 }
 
 function checkTermSet(value: unknown, what: string): TermSet {
-  const result = TermSet.safeParse(value)
-  if (result.success) return result.data
-  const issue = result.error.issues[0]!
-  throw new IntentcastError('ERR_SCHEMA', `${what} is not a valid term set: ${issue.path.join('.') || '(root)'}: ${issue.message}`)
+  return parseWith(TermSet, value, `${what} is not a valid term set`, 'ERR_SCHEMA')
 }
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x)

@@ -3,10 +3,10 @@
  * person reads in a terminal, never what a script parses (that is --json).
  */
 import type { Money } from '../model/primitives.js'
-import type { DealTerms, Term, TermSet } from '../model/term.js'
+import type { DealTerms, Term, TermSet } from '../model/term-set.js'
 import type { Conflict } from '../terms/conflict.js'
 import type { RButtonState } from '../terms/match.js'
-import { getTermDefinition } from '../terms/catalog.js'
+import { getTermDefinition } from '../model/catalog.js'
 
 /** The r-button as text: ⊂⊃ joined (lit), half apart (partial), apart (dark). */
 export const R_BUTTON: Readonly<Record<RButtonState, string>> = Object.freeze({ lit: '⊂⊃  ', partial: '⊂ ⊃ ', dark: '⊂  ⊃' })

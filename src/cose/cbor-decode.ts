@@ -1,6 +1,6 @@
 import { Decoder, Tag, type Options } from 'cbor-x'
 import { IntentcastError } from '../errors.js'
-import { equalBytes } from './bytes.js'
+import { equalBytes } from '../lib/bytes.js'
 import { MAX_NESTING, encodeCbor } from './cbor-encode.js'
 import { scanCbor } from './cbor-scan.js'
 import { CborTag, type CborMapKey, type CborValue } from './cbor-value.js'

@@ -1,5 +1,5 @@
 import { IntentcastError } from '../errors.js'
-import { compareBytes } from './bytes.js'
+import { compareBytes } from '../lib/bytes.js'
 import { CborTag, type CborValue } from './cbor-value.js'
 
 /**

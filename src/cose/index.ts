@@ -1,8 +1,8 @@
 /**
  * `intentcast/cose`: the raw COSE (RFC 9052) layer with EdDSA over Ed25519, on strict
- * deterministic CBOR, checkable against published examples; plus the tables the intentcast COSE
- * binding uses. Messages themselves are signed with `sign*(…, { format: 'cose' })` and verified
- * with `verify` from the main entry.
+ * deterministic CBOR, checkable against published examples. It knows nothing of intentcast's
+ * messages: those are signed with `sign*(…, { format: 'cose' })` and verified with `verify` from
+ * the main entry, which also exports the binding's tables (`CBOR_KEYS`, `COSE_TYP`).
  * @module
  */
 export { CborTag, type CborMapKey, type CborValue } from './cbor-value.js'
@@ -21,7 +21,4 @@ export {
   type ResolveCoseKey,
   type VerifiedCoseSign,
 } from './sign.js'
-export { CBOR_KEYS } from '../envelope/cose-claims.js'
-export { COSE_TYP } from '../envelope/cose-typ.js'
-export { BASE45_ALPHABET, decodeBase45, encodeBase45 } from '../link/base45.js'
 export type { CoseSigningKey } from './eddsa.js'

@@ -4,6 +4,7 @@ import type { KeyResolver } from '../keys/resolve.js'
 import { SCHEMAS, type Kind, type PayloadOf } from '../model/kinds.js'
 import type { ReplayStore } from '../replay/store.js'
 import type { ProtectedHeader } from './header.js'
+import { parseWith } from '../model/parse.js'
 
 /**
  * The checks every envelope shares (spec §Verification): the JWS and COSE paths differ only in
@@ -63,6 +64,12 @@ export type VerifiedOf<K extends Kind, F extends Format = Format> = {
 /** A message that passed every check of `verify`. Its `payload` type follows `kind`. */
 export type Verified<K extends Kind = Kind, F extends Format = Format> = { [P in K]: VerifiedOf<P, F> }[K]
 
+/**
+ * A proposal: a verified offer or counter, the two moves that put a deal on the table. Nothing
+ * else is called a proposal.
+ */
+export type Proposal<F extends Format = Format> = Verified<'offer' | 'counter', F>
+
 export const DEFAULT_MAX_BYTES = 65_536
 export const DEFAULT_TOLERANCE = 30
 /** How long the replay store remembers a message that has no `exp`. */
@@ -93,14 +100,9 @@ export function checkKid(kid: string, signer: unknown): void {
 }
 
 export function checkSchema<K extends Kind>(kind: K, payload: unknown): PayloadOf<K> {
-  const result = SCHEMAS[kind].safeParse(payload)
-  if (!result.success) {
-    const issue = result.error.issues[0]!
-    throw new IntentcastError('ERR_SCHEMA', `${kind}: ${issue.path.join('.') || '(root)'}: ${issue.message}`, { cause: result.error })
-  }
-  const p = result.data as { iat: number; exp?: number }
+  const p = parseWith(SCHEMAS[kind], payload, kind, 'ERR_SCHEMA') as { iat: number; exp?: number }
   if (p.exp !== undefined && p.exp <= p.iat) throw new IntentcastError('ERR_SCHEMA', `${kind}: exp must be after iat`)
-  return result.data as PayloadOf<K>
+  return p as PayloadOf<K>
 }
 
 /**

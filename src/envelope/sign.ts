@@ -11,6 +11,7 @@ import { PROTOCOL_VERSION } from '../model/primitives.js'
 import type { Format } from './checks.js'
 import { signCoseMessage } from './cose-sign.js'
 import { encodeProtectedHeader } from './header.js'
+import { parseWith } from '../model/parse.js'
 
 export interface SignOptions<F extends Format = Format> {
   /** `jws` (default): a compact JWS string. `cose`: COSE_Sign1 bytes (spec §COSE binding). */
@@ -58,11 +59,7 @@ export function buildPayload<K extends Kind>(kind: K, base: Record<string, unkno
     jti: options.jti ?? randomId(),
     ...body,
   }
-  const checked = SCHEMAS[kind].safeParse(payload)
-  if (!checked.success) {
-    const issue = checked.error.issues[0]!
-    throw new IntentcastError('ERR_INVALID_ARGUMENT', `invalid ${kind}: ${issue.path.join('.') || '(root)'}: ${issue.message}`, { cause: checked.error })
-  }
+  parseWith(SCHEMAS[kind], payload, `invalid ${kind}`, 'ERR_INVALID_ARGUMENT')
   if (hasOwnProtoKey(payload, 0)) throw new IntentcastError('ERR_INVALID_ARGUMENT', `invalid ${kind}: a "__proto__" member is never signed`)
   return payload as PayloadOf<K>
 }

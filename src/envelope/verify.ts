@@ -4,7 +4,7 @@ import { checkReplay, clockOf, maxBytesOf, type InternalVerifyOptions, type Veri
 import { checkAgreementJson, checkCompact } from './jws-verify.js'
 import { load } from './load.js'
 
-export { DEFAULT_MAX_BYTES, type Format, type Verified, type VerifyOptions } from './checks.js'
+export { DEFAULT_MAX_BYTES, type Format, type Proposal, type Verified, type VerifyOptions } from './checks.js'
 
 /**
  * Verifies any intentcast message, of any kind, in either envelope — a string is JWS, bytes are

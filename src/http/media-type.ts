@@ -3,18 +3,7 @@ import { encodeCbor } from '../cose/cbor-encode.js'
 import type { CborValue } from '../cose/cbor-value.js'
 import { IntentcastError } from '../errors.js'
 import { fromUtf8 } from '../lib/utf8.js'
-
-/** A message body: one intentcast JWS, or an acceptance and its agreement (spec §HTTP binding, Bodies). */
-export const MEDIA_TYPE_JWS = 'application/intentcast+jws'
-/** A message body in the COSE binding: one COSE message, or a CBOR array of an acceptance and its agreement. */
-export const MEDIA_TYPE_COSE = 'application/intentcast+cose'
-/** RFC 9457 problem details. */
-export const MEDIA_TYPE_PROBLEM = 'application/problem+json'
-/** The vendor document and the other well-known files. */
-export const MEDIA_TYPE_JSON = 'application/json'
-
-/** The vendor document's path (RFC 8615). */
-export const WELL_KNOWN_PATH = '/.well-known/intentcast'
+import { MEDIA_TYPE_COSE, MEDIA_TYPE_JWS } from '../model/media-types.js'
 
 /** The messages of one body, all in one envelope: JWS text, or COSE bytes. */
 export type BodyMessages = readonly string[] | readonly Uint8Array[]

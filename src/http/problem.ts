@@ -1,5 +1,5 @@
 import { IntentcastError, isIntentcastError, type IntentcastErrorCode } from '../errors.js'
-import { MEDIA_TYPE_PROBLEM } from './media-type.js'
+import { MEDIA_TYPE_PROBLEM } from '../model/media-types.js'
 
 
 /** Where each code's problem `type` points (spec §HTTP binding, Problems). */

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini'
 import { strictObject } from './strict-object.js'
-import { commonClaims, DateTime, Did, Digest, Money, NumericDate, Quantity } from './primitives.js'
-import { DealTerms } from './term.js'
+import { commonClaims, Did, Digest, NumericDate } from './primitives.js'
+import { dealClaims } from './deal.js'
 
 /**
  * The customer accepts one offer or counter (spec §Acceptance). It repeats the accepted
@@ -16,10 +16,7 @@ export const AcceptancePayload = strictObject({
   inReplyTo: Digest,
   /** The digest of the intent the thread began with. */
   intent: Digest,
-  quantity: Quantity,
-  price: Money,
-  deliverBy: z.optional(DateTime),
-  terms: DealTerms,
+  ...dealClaims,
   /**
    * The DID the customer will sign the agreement with, when it is not this acceptance's issuer.
    * A wallet casts each intent under a fresh key but keeps one key per vendor; signing this

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini'
 import { strictObject } from './strict-object.js'
-import { DateTime, Did, Digest, Item, Jti, Money, NumericDate, Quantity, Version } from './primitives.js'
-import { DealTerms } from './term.js'
+import { Did, Digest, Item, Jti, NumericDate, Version } from './primitives.js'
+import { dealClaims } from './deal.js'
 
 /**
  * The record of an agreed deal, signed by both parties over one payload (spec §Agreement).
@@ -21,9 +21,6 @@ export const AgreementPayload = strictObject({
     acceptance: Digest,
   }),
   item: Item,
-  quantity: Quantity,
-  price: Money,
-  deliverBy: z.optional(DateTime),
-  terms: DealTerms,
+  ...dealClaims,
 })
 export type AgreementPayload = z.infer<typeof AgreementPayload>

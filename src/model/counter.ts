@@ -1,7 +1,7 @@
 import * as z from 'zod/mini'
 import { strictObject } from './strict-object.js'
-import { commonClaims, DateTime, Did, Digest, Money, NumericDate, Quantity, text } from './primitives.js'
-import { DealTerms } from './term.js'
+import { commonClaims, Did, Digest, NumericDate, text } from './primitives.js'
+import { dealClaims } from './deal.js'
 
 /**
  * A counter-proposal by either party to an offer or a counter (spec §Counter). It restates the
@@ -17,10 +17,7 @@ export const CounterPayload = strictObject({
   inReplyTo: Digest,
   /** The digest of the intent the thread began with. */
   intent: Digest,
-  quantity: Quantity,
-  price: Money,
-  deliverBy: z.optional(DateTime),
-  terms: DealTerms,
+  ...dealClaims,
   note: z.optional(text(1000)),
 })
 export type CounterPayload = z.infer<typeof CounterPayload>

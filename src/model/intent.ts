@@ -1,7 +1,7 @@
 import * as z from 'zod/mini'
 import { strictObject } from './strict-object.js'
 import { commonClaims, DateTime, Did, HttpUrl, Item, Money, NumericDate, Quantity, Region } from './primitives.js'
-import { TermSet } from './term.js'
+import { TermSet } from './term-set.js'
 
 /** What the customer wants, after schema.org `Demand`. */
 export const Want = strictObject({

@@ -1,7 +1,7 @@
 import * as z from 'zod/mini'
 import { strictObject } from './strict-object.js'
-import { commonClaims, DateTime, Did, Digest, Item, Money, NumericDate, Quantity, text } from './primitives.js'
-import { DealTerms } from './term.js'
+import { commonClaims, Did, Digest, Item, NumericDate, text } from './primitives.js'
+import { dealClaims } from './deal.js'
 
 /** A vendor's signed answer to an intent (spec §Offer). */
 export const OfferPayload = strictObject({
@@ -12,12 +12,7 @@ export const OfferPayload = strictObject({
   /** The digest of the intent this offer answers. */
   inReplyTo: Digest,
   item: Item,
-  quantity: Quantity,
-  /** The price for the whole quantity. */
-  price: Money,
-  deliverBy: z.optional(DateTime),
-  /** The vendor's answer on the proffered terms: the one agreement it takes, and its conditions. */
-  terms: DealTerms,
+  ...dealClaims,
   note: z.optional(text(1000)),
 })
 export type OfferPayload = z.infer<typeof OfferPayload>

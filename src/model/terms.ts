@@ -1,7 +1,7 @@
 import * as z from 'zod/mini'
 import { strictObject } from './strict-object.js'
 import { commonClaims, HttpUrl, NumericDate, text } from './primitives.js'
-import { TermSet } from './term.js'
+import { TermSet } from './term-set.js'
 
 /**
  * An r-button declaration: the terms one party publishes (spec §Terms). The customer is the

@@ -1,4 +1,4 @@
-import type { TermSet } from '../model/term.js'
+import type { TermSet } from '../model/term-set.js'
 import type { MatchResult } from '../terms/index.js'
 import { readTermSet } from './input.js'
 import { renderPanel } from './panel.js'

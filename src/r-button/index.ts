@@ -9,4 +9,3 @@
  */
 export { defineRButton, RButtonElement, type RButtonStateDetail } from './element.js'
 export type { RButtonElementState } from './reading.js'
-export type { Conflict, MatchResult, RButtonState } from '../terms/index.js'

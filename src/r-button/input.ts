@@ -1,5 +1,5 @@
 import { parseJsonStrict } from '../lib/json.js'
-import { TermSet } from '../model/term.js'
+import { TermSet } from '../model/term-set.js'
 
 /**
  * A TermSet from an attribute (JSON text) or a property (an object). Both come from the page,

@@ -1,8 +1,9 @@
 import { IntentcastError } from '../errors.js'
-import type { TermSet } from '../model/term.js'
+import type { TermSet } from '../model/term-set.js'
 // labelOf and valueOf are the words the conflict messages use, so agreed terms read the same.
 import { labelOf, valueOf } from '../terms/explain.js'
-import { getAgreement, matchTerms, type Conflict, type MatchResult, type RButtonState } from '../terms/index.js'
+import { getAgreement } from '../model/roster.js'
+import { matchTerms, type Conflict, type MatchResult, type RButtonState } from '../terms/index.js'
 import type { Vendor } from './vendor.js'
 
 /**

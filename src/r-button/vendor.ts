@@ -1,6 +1,6 @@
 import { verify } from '../envelope/verify.js'
 import { parseJsonStrict } from '../lib/json.js'
-import type { TermSet } from '../model/term.js'
+import type { TermSet } from '../model/term-set.js'
 
 /** The vendor side of an r-button: its terms, and who vouches for them. */
 export interface Vendor {

@@ -1,7 +1,7 @@
 import type { CounterPayload } from '../model/counter.js'
 import type { IntentPayload } from '../model/intent.js'
 import type { OfferPayload } from '../model/offer.js'
-import { explainAgreement, judgeOffered, type AgreementVerdict } from './agreement.js'
+import { explainAgreement, judgeOffered, type AgreementVerdict } from './choose-agreement.js'
 import { AGREEMENT, positionOf, QUANTITY, sortConflicts, type Conflict } from './conflict.js'
 import { explainGap } from './explain.js'
 import { digestOf, payloadOf, type Input } from './input.js'

@@ -1,4 +1,4 @@
-import type { Term } from '../model/term.js'
+import type { Term } from '../model/term-set.js'
 
 /** Orders strings by UTF-16 code unit: the same on every runtime, unlike `localeCompare`. */
 export function compareStrings(a: string, b: string): number {

@@ -1,4 +1,4 @@
-import type { Term } from '../model/term.js'
+import type { Term } from '../model/term-set.js'
 import { canonicalTerm, sortBy } from './canonical.js'
 
 /**

@@ -1,6 +1,6 @@
-import type { Term } from '../model/term.js'
+import type { Term } from '../model/term-set.js'
 import { sortStrings } from './canonical.js'
-import { getTermDefinition } from './catalog.js'
+import { getTermDefinition } from '../model/catalog.js'
 import { typeOf, type Gap } from './judge.js'
 
 /**

@@ -2,9 +2,9 @@ import { decodeCoseMessage } from '../cose/message.js'
 import { parseGeneralJws } from '../envelope/general.js'
 import { encodeBase64url } from '../lib/base64url.js'
 import type { AgreementPayload } from '../model/agreement.js'
-import type { Term } from '../model/term.js'
+import type { Term } from '../model/term-set.js'
 import { digestOf, payloadOf, type Input } from './input.js'
-import { getAgreement, type RosterAgreement } from './roster.js'
+import { getAgreement, type RosterAgreement } from '../model/roster.js'
 import { AGREEMENT_URN } from './vocab.js'
 
 /**

@@ -1,10 +1,9 @@
 /**
- * `intentcast/terms`: the IEEE 7012 roster and the term catalog, the r-button (`matchTerms`),
- * negotiation (`negotiate`, `rankOffers`) and the records both parties keep (`exportAgreement`).
+ * `intentcast/terms`: the r-button (`matchTerms`), negotiation (`negotiate`, `rankOffers`) and
+ * the records both parties keep (`exportAgreement`). The IEEE 7012 roster and the term catalog
+ * they draw on are protocol tables, exported by the main entry (`ROSTER`, `CATALOG`).
+ * @module
  */
-export { ROSTER, P7012_NAMESPACE, getAgreement, normalizeAgreementId, type RosterAgreement, type AgreementFamily } from './roster.js'
-export { CATALOG, EXTENSION_ID, getTermDefinition, type TermDefinition, type TermType, type TermCategory, type Better } from './catalog.js'
-export { DPV_STATUS } from './status.js'
 export { matchTerms, R_BUTTON_STATUS, type MatchResult, type RButtonState, type TermsInput } from './match.js'
 export { negotiate, type NegotiationResult, type Outcome, type Proposal } from './negotiate.js'
 export { rankOffers, type Ranking, type RankedOffer, type ExcludedOffer } from './rank.js'

@@ -1,5 +1,5 @@
-import type { Term } from '../model/term.js'
-import { getTermDefinition, type Better, type TermType } from './catalog.js'
+import type { Term } from '../model/term-set.js'
+import { getTermDefinition, type Better, type TermType } from '../model/catalog.js'
 import { compareDecimal } from './decimal.js'
 import { compareInstant } from './instant.js'
 

@@ -1,13 +1,13 @@
 import { IntentcastError } from '../errors.js'
-import type { DealTerms, Term, TermSet } from '../model/term.js'
+import type { DealTerms, Term, TermSet } from '../model/term-set.js'
 import type { TermsPayload } from '../model/terms.js'
-import { chooseAgreement, explainAgreement } from './agreement.js'
+import { chooseAgreement, explainAgreement } from './choose-agreement.js'
 import { canonicalTerm, sortTerms } from './canonical.js'
 import { AGREEMENT, positionOf, sortConflicts, type Conflict } from './conflict.js'
 import { explainGap } from './explain.js'
 import { payloadOf, requireObject, type Input } from './input.js'
 import { forEachTerm, gapOf, settle } from './judge.js'
-import { DPV_STATUS } from './status.js'
+import { DPV_STATUS } from '../model/status.js'
 import { customerFromTermSet, vendorFromTermSet } from './side.js'
 
 /**

@@ -1,7 +1,7 @@
 import { IntentcastError } from '../errors.js'
 import type { CounterPayload } from '../model/counter.js'
 import type { IntentPayload } from '../model/intent.js'
-import type { DealTerms, Term } from '../model/term.js'
+import type { DealTerms, Term } from '../model/term-set.js'
 import { assess, brokenLink, type Assessment, type ProposalInput } from './assess.js'
 import { canonicalTerm, sortTerms } from './canonical.js'
 import { AGREEMENT, type Conflict } from './conflict.js'

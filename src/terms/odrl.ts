@@ -1,6 +1,6 @@
-import type { Term } from '../model/term.js'
+import type { Term } from '../model/term-set.js'
 import { allowancesOf } from './allowances.js'
-import { getTermDefinition } from './catalog.js'
+import { getTermDefinition } from '../model/catalog.js'
 import type { AgreementFacts } from './facts.js'
 import { COMMUNICATION, JURISDICTION_PROPERTY, ODRL_CONTEXT, PORTABILITY, PROCESSING, QUDT_CURRENCY, QUDT_UNIT, TERM_URN, UNIT_URN, XSD } from './vocab.js'
 

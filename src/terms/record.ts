@@ -1,5 +1,5 @@
 import type { AgreementPayload } from '../model/agreement.js'
-import type { Term } from '../model/term.js'
+import type { Term } from '../model/term-set.js'
 import type { AgreementFacts, Envelope, Signature } from './facts.js'
 
 /**

@@ -1,8 +1,8 @@
 import type { CounterPayload } from '../model/counter.js'
 import type { IntentPayload } from '../model/intent.js'
 import type { OfferPayload } from '../model/offer.js'
-import type { Term, TermSet } from '../model/term.js'
-import { normalizeAgreementId } from './roster.js'
+import type { Term, TermSet } from '../model/term-set.js'
+import { normalizeAgreementId } from '../model/roster.js'
 
 /**
  * The customer's position: agreements in preference order (short IDs), whether only those are

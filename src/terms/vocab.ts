@@ -1,4 +1,4 @@
-import { P7012_NAMESPACE } from './roster.js'
+import { P7012_NAMESPACE } from '../model/roster.js'
 
 /** The IRIs the exports use, in one place so a reviewer can check them against their sources. */
 

@@ -1,18 +1,14 @@
 import { IntentcastError } from '../errors.js'
-import type { AgreementBody } from '../envelope/agreement.js'
-import type { Verified } from '../envelope/verify.js'
+import type { AgreementBody } from '../envelope/countersign.js'
+import type { Proposal, Verified } from '../envelope/verify.js'
 import { sameJson } from '../lib/same.js'
 import type { AgreementPayload } from '../model/agreement.js'
-import type { DealTerms } from '../model/term.js'
-import { normalizeAgreementId } from '../terms/roster.js'
-import { DPV_STATUS } from '../terms/status.js'
+import { sameDeal } from '../model/deal.js'
+import { DPV_STATUS } from '../model/status.js'
 
-export { DPV_STATUS }
 
 /** Where a thread stands. spec §Thread state machine. */
 export type ThreadState = 'open' | 'accepted' | 'agreed' | 'withdrawn' | 'terminated' | 'expired'
-
-type Proposal = Verified<'offer'> | Verified<'counter'>
 
 /**
  * No negotiation needs more moves; without a bound, a party could grow a stored thread (and the
@@ -23,25 +19,6 @@ export const MAX_MESSAGES = 256
 export interface ThreadOptions {
   /** Seconds of clock skew allowed between a move and the message it answers. Default 30. */
   clockTolerance?: number
-}
-
-/** Two proposals' deals are the same: one agreement however it is spelled, conditions in any order. */
-function sameDeal(a: DealFields, b: DealFields): boolean {
-  const canonical = (d: DealFields) => ({
-    quantity: d.quantity,
-    price: d.price,
-    deliverBy: d.deliverBy,
-    agreement: normalizeAgreementId(d.terms.agreement),
-    conditions: [...(d.terms.conditions ?? [])].sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)),
-  })
-  return sameJson(canonical(a), canonical(b))
-}
-
-interface DealFields {
-  quantity: number
-  price: { amount: string; currency: string }
-  deliverBy?: string | undefined
-  terms: DealTerms
 }
 
 function fail(code: 'ERR_BROKEN_LINK' | 'ERR_ILLEGAL_MOVE', message: string): never {
@@ -64,10 +41,12 @@ export class Thread {
   #agreement: Verified<'agreement'> | undefined
   #last: Verified
   readonly #tolerance: number
+  readonly #options: ThreadOptions
 
   constructor(intent: Verified<'intent'>, options: ThreadOptions = {}) {
     if (intent?.kind !== 'intent') fail('ERR_BROKEN_LINK', 'a thread starts with an intent')
     this.intent = intent
+    this.#options = { ...options }
     this.#tolerance = options.clockTolerance ?? 30
     this.#last = intent
     this.#remember(intent)
@@ -129,6 +108,23 @@ export class Thread {
     if (this.state(now) !== 'open') return []
     const t = now.getTime() / 1000
     return this.proposals.filter((p) => !this.#withdrawn.has(p.digest) && p.payload.exp > t)
+  }
+
+  /**
+   * A copy of this thread, with the same options, that has `moves` applied; this thread is left as
+   * it was. Both sides change a thread this way, so a move that fails half-way (or an exchange
+   * that fails after it) leaves the thread they hold untouched.
+   *
+   * @example
+   * ```ts
+   * const next = thread.with(counter) // throws ERR_BROKEN_LINK or ERR_ILLEGAL_MOVE; `thread` is unchanged
+   * ```
+   */
+  with(...moves: Verified[]): Thread {
+    const copy = new Thread(this.intent, this.#options)
+    for (const m of this.#messages.slice(1)) copy.add(m)
+    for (const m of moves) copy.add(m)
+    return copy
   }
 
   /** Applies one verified message as the next move. Throws ERR_BROKEN_LINK or ERR_ILLEGAL_MOVE. */

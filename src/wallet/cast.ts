@@ -1,6 +1,6 @@
 import { IntentcastError, isIntentcastError, type IntentcastErrorCode } from '../errors.js'
 import { verify, type Verified } from '../envelope/verify.js'
-import { discover, type DiscoveredVendor, type DiscoverOptions, type VendorTarget } from '../http/discover.js'
+import { discover, type DiscoveredVendor, type DiscoverOptions, type VendorTarget } from './discover.js'
 import { mediaTypeOf } from '../http/media-type.js'
 import { rankOffers } from '../terms/index.js'
 import { Thread } from '../thread/thread.js'

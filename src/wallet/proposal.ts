@@ -1,7 +1,7 @@
 import { IntentcastError } from '../errors.js'
 import { verify, type Verified } from '../envelope/verify.js'
-import type { VendorTarget } from '../http/discover.js'
-import { liveKeys } from '../http/vendor-document.js'
+import type { VendorTarget } from './discover.js'
+import { liveKeys } from '../model/vendor-document.js'
 import { kidForDid } from '../keys/did-key.js'
 import type { Thread } from '../thread/thread.js'
 

@@ -1,15 +1,14 @@
-import { equalBytes } from '../cose/bytes.js'
+import { equalBytes } from '../lib/bytes.js'
 import { encodeCbor } from '../cose/cbor-encode.js'
 import type { CborValue } from '../cose/cbor-value.js'
 import { decodeCoseMessage } from '../cose/message.js'
 import { IntentcastError } from '../errors.js'
-import { signAgreement } from '../envelope/agreement.js'
+import { signAgreement } from '../envelope/countersign.js'
 import { parseGeneralJws } from '../envelope/general.js'
 import { signAcceptance, signCounter } from '../envelope/sign.js'
 import { verify, type Verified } from '../envelope/verify.js'
-import type { CounterProposal } from '../http/vendor-handler.js'
+import type { CounterProposal } from '../vendor/handler.js'
 import { joinMessages } from '../http/media-type.js'
-import { withMoves } from '../http/thread-store.js'
 import type { KeyPair } from '../keys/key-pair.js'
 import type { Thread } from '../thread/thread.js'
 import { verifyReply, type VendorProposal } from './proposal.js'
@@ -70,7 +69,7 @@ export async function accept(offer: VendorProposal, options: AcceptOptions): Pro
     options.castKey,
     { audience: proposal.issuer, format: proposal.format, ...(options.now && { now: options.now }) },
   )
-  const accepted = withMoves(offer.thread, await verify(acceptance, { expect: 'acceptance', ...(options.now && { now: options.now }) }))
+  const accepted = offer.thread.with(await verify(acceptance, { expect: 'acceptance', ...(options.now && { now: options.now }) }))
   const mine = await signAgreement(accepted.agreementBody(), options.vendorKey, { format: proposal.format, ...(options.now && { now: options.now }) })
   const answer = await send(vendor.endpoint, joinMessages(acceptance, mine), options)
   if (answer === null) throw new IntentcastError('ERR_BROKEN_LINK', 'the vendor took the acceptance without countersigning the agreement')
@@ -94,7 +93,7 @@ export async function counter(offer: VendorProposal, body: CounterProposal, opti
     { audience: proposal.issuer, format: proposal.format, ...(options.now && { now: options.now }) },
   )
   const mine = await verify(signed, { expect: 'counter', ...(options.now && { now: options.now }) })
-  const thread = withMoves(offer.thread, mine)
+  const thread = offer.thread.with(mine)
   const answer = await send(vendor.endpoint, signed, options)
   if (answer === null) return { thread }
   const reply = await verifyReply(answer, 'counter', { customer: options.castKey.did, inReplyTo: mine.digest, vendor, signer: proposal.issuer }, checks(options))

@@ -245,7 +245,7 @@ describe('intentcast serve-vendor and cast on loopback', () => {
   })
 
   it('the demo vendor agrees to a counter at or above its floor, and countersigns', async () => {
-    const { castIntent, counter, accept, Wallet } = await import('../../src/http/index.js')
+    const { castIntent, counter, accept, Wallet } = await import('../../src/wallet/index.js')
     const { negotiate } = await import('../../src/terms/index.js')
     const events: VendorEvent[] = []
     const v = await startDemoVendor({ name: 'Partial Bikes', terms: partialTerms, price: '1750.00', onEvent: (e) => events.push(e) })

@@ -4,7 +4,7 @@
  * message no one else can read.
  */
 import { describe, expect, it } from 'vitest'
-import type { Term } from '../../src/model/term.js'
+import type { Term } from '../../src/model/term-set.js'
 import { digest, signTerms, verify, type TermsBody } from '../../src/index.js'
 import { claimsFor, expectCode, headerFor, signCompact, SOON, T0, termsBody, vendor } from '../helpers/fixtures.js'
 

@@ -506,3 +506,26 @@ describe('found in review: a thread is bounded and takes only verified messages'
     await expectCode(async () => t.add(one), 'ERR_ILLEGAL_MOVE')
   })
 })
+
+describe('Thread.with: a copy with moves applied, options kept', () => {
+  it('applies the moves to a copy and leaves the original as it was, also when a move fails', async () => {
+    const t = threadOf(offer)
+    const next = t.with(counter1, counter2)
+    expect(next).not.toBe(t)
+    expect(next.messages).toHaveLength(4)
+    expect(t.messages).toHaveLength(2)
+    await expectCode(async () => t.with(counter1, counter1), 'ERR_ILLEGAL_MOVE')
+    expect(t.messages).toHaveLength(2)
+  })
+
+  it('keeps the clock tolerance (withMoves in 0.1 dropped it)', async () => {
+    const tenAfterExpiry = new Date((intent.payload.exp + 10) * 1000)
+    const late = await seen(await signOffer(offerBody(intent.digest), vendor, { now: tenAfterExpiry, audience: customer.did, jti: jti() }), 'offer', tenAfterExpiry)
+    // Within the default 30 s tolerance the late offer is a legal move ...
+    expect(new Thread(intent).with(late).messages).toHaveLength(2)
+    // ... and a copy of a strict thread is as strict as the thread it was made from.
+    const strict = new Thread(intent, { clockTolerance: 0 })
+    await expectCode(async () => strict.add(late), 'ERR_ILLEGAL_MOVE')
+    await expectCode(async () => strict.with(late), 'ERR_ILLEGAL_MOVE')
+  })
+})

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { coseVectors } from '../../scripts/vectors-cose.js'
 import { isIntentcastError, verify, type VerifyOptions } from '../../src/index.js'
-import { parseIntentcastUri } from '../../src/link/index.js'
+import { parseIntentcastUri } from '../../src/index.js'
 
 interface Vectors {
   valid: Array<{ name: string; message: string; options: Record<string, unknown>; expected: { kind: string; digest: string; payload: unknown } }>

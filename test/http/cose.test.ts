@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest'
 import { encodeCbor } from '../../src/cose/cbor-encode.js'
-import { createVendorHandler, MemoryThreadStore, type VendorHandlerOptions } from '../../src/http/index.js'
+import { createVendorHandler, MemoryThreadStore, type VendorHandlerOptions } from '../../src/vendor/index.js'
 import { joinMessages } from '../../src/http/media-type.js'
 import {
   countersign,

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest'
-import { createVendorHandler, discover, GPC_CONDITION } from '../../src/http/index.js'
+import { createVendorHandler } from '../../src/vendor/index.js'
+import { discover } from '../../src/wallet/index.js'
+import { GPC_CONDITION } from '../../src/index.js'
 import { generateKeyPair, signTerms } from '../../src/index.js'
 import { matchTerms } from '../../src/terms/index.js'
 import { listen, serve, startVendor, vendorTerms, type Running } from './support.js'

@@ -4,7 +4,7 @@
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createVendorHandler, toNodeListener, type VendorHandler, type VendorHandlerOptions } from '../../src/http/index.js'
+import { createVendorHandler, toNodeListener, type VendorHandler, type VendorHandlerOptions } from '../../src/vendor/index.js'
 import { generateKeyPair, signIntent, type IntentBody, type KeyPair, type OfferBody, type TermsBody } from '../../src/index.js'
 
 export interface Running {

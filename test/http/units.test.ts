@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest'
-import { castIntent, MemoryThreadStore, problemFor } from '../../src/http/index.js'
+import { castIntent } from '../../src/wallet/index.js'
+import { MemoryThreadStore } from '../../src/vendor/index.js'
+import { problemFor } from '../../src/http/problem.js'
 import { parseProblem } from '../../src/http/problem.js'
-import { withMoves } from '../../src/http/thread-store.js'
 import { generateKeyPair, signIntent, signOffer, verify, Thread } from '../../src/index.js'
 import { intentBody, offerFor } from './support.js'
 
@@ -27,14 +28,6 @@ describe('MemoryThreadStore', () => {
     expect(store.get(b.intent.digest)).toBeUndefined()
     expect(store.get(b.offer.digest)).toBeUndefined()
     expect(store.get(c.intent.digest)).toBe(c.thread)
-  })
-
-  test('withMoves copies: a failing move leaves the original as it was', async () => {
-    const { intent, thread: t } = await thread()
-    const copy = withMoves(new Thread(intent))
-    expect(copy).not.toBe(t)
-    expect(() => withMoves(t, t.messages[1]!)).toThrow()
-    expect(t.messages).toHaveLength(2)
   })
 })
 

@@ -1,5 +1,6 @@
 import { describe, expect, test, vi } from 'vitest'
-import { createVendorHandler, MemoryThreadStore, statusForCode, type VendorHandlerOptions } from '../../src/http/index.js'
+import { createVendorHandler, MemoryThreadStore, type VendorHandlerOptions } from '../../src/vendor/index.js'
+import { statusForCode } from '../../src/http/problem.js'
 import {
   ERROR_CODES,
   IntentcastError,

@@ -9,7 +9,7 @@ import { decodeQR } from '@paulmillr/qr/decode.js'
 import { describe, expect, it } from 'vitest'
 import { qrComparison, typicalMessages } from '../../bench/cose.js'
 import { verify } from '../../src/index.js'
-import { parseIntentcastUri, toIntentcastUri } from '../../src/link/index.js'
+import { parseIntentcastUri, toIntentcastUri } from '../../src/index.js'
 
 const m = await typicalMessages()
 const now = new Date('2030-01-01T00:00:00Z')

@@ -10,7 +10,7 @@ import { CborTag } from '../../src/cose/cbor-value.js'
 import { IntentcastError } from '../../src/errors.js'
 import { countersign, signAgreement, signIntent, signOffer, signTerms, verify } from '../../src/index.js'
 import { BASE45_ALPHABET, decodeBase45, encodeBase45 } from '../../src/link/base45.js'
-import { LINK_DEFAULT_MAX_BYTES, parseIntentcastUri, toIntentcastUri, verifyIntentcastUri } from '../../src/link/index.js'
+import { LINK_DEFAULT_MAX_BYTES, parseIntentcastUri, toIntentcastUri, verifyIntentcastUri } from '../../src/index.js'
 import { SOME_DIGEST, T0, agreementBodyFor, customer, expectCode, intentBody, offerBody, termsBody, vendor } from '../helpers/fixtures.js'
 
 const now = T0

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { isIntentcastError } from '../../src/errors.js'
-import type { TermSet } from '../../src/model/term.js'
+import type { TermSet } from '../../src/model/term-set.js'
 import { TermsPayload } from '../../src/model/terms.js'
-import { matchTerms, P7012_NAMESPACE, R_BUTTON_STATUS } from '../../src/terms/index.js'
+import { P7012_NAMESPACE } from '../../src/index.js'
+import { matchTerms, R_BUTTON_STATUS } from '../../src/terms/index.js'
 import { CUSTOMER, ext, shuffled, VENDOR } from './support.js'
 
 const declaration = (role: 'customer' | 'vendor', terms: TermSet) =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { isIntentcastError } from '../../src/errors.js'
 import { CounterPayload } from '../../src/model/counter.js'
-import type { TermSet } from '../../src/model/term.js'
+import type { TermSet } from '../../src/model/term-set.js'
 import { negotiate } from '../../src/terms/index.js'
 import { asCounter, CUSTOMER, expectValidProposal, ext, intentPayload, offerPayload, VENDOR, verified } from './support.js'
 

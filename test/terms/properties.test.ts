@@ -7,8 +7,9 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { IntentPayload } from '../../src/model/intent.js'
 import type { OfferPayload } from '../../src/model/offer.js'
-import type { Term, TermSet } from '../../src/model/term.js'
-import { CATALOG, getAgreement, matchTerms, negotiate, normalizeAgreementId, rankOffers } from '../../src/terms/index.js'
+import type { Term, TermSet } from '../../src/model/term-set.js'
+import { CATALOG, getAgreement, normalizeAgreementId } from '../../src/index.js'
+import { matchTerms, negotiate, rankOffers } from '../../src/terms/index.js'
 import { conditions, expectValidProposal, intentAndOffer, intentArb, intentPayload, offerArb, offerNear, offerPayload, RUNS, shuffled, termSet } from './support.js'
 
 // ---------------------------------------------------------------------------------------------

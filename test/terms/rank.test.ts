@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { TermSet } from '../../src/model/term.js'
+import type { TermSet } from '../../src/model/term-set.js'
 import { rankOffers } from '../../src/terms/index.js'
 import { intentPayload, offerPayload, VENDOR, VENDOR_2, verified } from './support.js'
 

@@ -4,17 +4,8 @@
  * sign with the wrong key.
  */
 import { afterEach, describe, expect, test } from 'vitest'
-import {
-  accept,
-  castIntent,
-  counter,
-  createVendorHandler,
-  discover,
-  MemoryThreadStore,
-  Wallet,
-  type CastProgress,
-  type FetchLike,
-} from '../../src/http/index.js'
+import { accept, castIntent, counter, discover, Wallet, type CastProgress, type FetchLike } from '../../src/wallet/index.js'
+import { createVendorHandler, MemoryThreadStore } from '../../src/vendor/index.js'
 import { generateKeyPair, signIntent, verify, verifyThread } from '../../src/index.js'
 import { intentBody, listen, offerFor, serve, startVendor, vendorTerms, type Running } from '../http/support.js'
 

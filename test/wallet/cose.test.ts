@@ -3,7 +3,8 @@
  * accept, every move in COSE, and an agreement both sides hold byte for byte.
  */
 import { afterEach, describe, expect, test } from 'vitest'
-import { accept, castIntent, counter, createVendorHandler, discover, MemoryThreadStore, Wallet } from '../../src/http/index.js'
+import { accept, castIntent, counter, discover, Wallet } from '../../src/wallet/index.js'
+import { createVendorHandler, MemoryThreadStore } from '../../src/vendor/index.js'
 import { countersign, generateKeyPair, signAgreement, signIntent, verify, verifyThread, type Verified } from '../../src/index.js'
 import { intentBody, offerFor, serve, startVendor, vendorTerms, type Running } from '../http/support.js'
 

@@ -1,7 +1,8 @@
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { describe, expect, test } from 'vitest'
-import { castSeed, vendorSeed, Wallet, WALLET_SALT } from '../../src/http/index.js'
+import { castSeed, vendorSeed, WALLET_SALT } from '../../src/wallet/derive.js'
+import { Wallet } from '../../src/wallet/index.js'
 import { IntentcastError, keyPairFromSeed } from '../../src/index.js'
 
 const master = new Uint8Array(32).map((_, i) => i * 7 + 3)

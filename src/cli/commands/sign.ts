@@ -1,4 +1,4 @@
-import { countersign, signAgreement } from '../../envelope/agreement.js'
+import { countersign, signAgreement } from '../../envelope/countersign.js'
 import { signAcceptance, signCounter, signIntent, signOffer, signTerms, signWithdrawal, type SignOptions } from '../../envelope/sign.js'
 import { IntentcastError } from '../../errors.js'
 import { importKeyPair } from '../../keys/key-pair.js'

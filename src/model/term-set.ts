@@ -1,7 +1,7 @@
 import * as z from 'zod/mini'
 import { strictObject } from './strict-object.js'
-import { EXTENSION_ID, getTermDefinition, type TermType } from '../terms/catalog.js'
-import { normalizeAgreementId } from '../terms/roster.js'
+import { EXTENSION_ID, getTermDefinition, type TermType } from './catalog.js'
+import { normalizeAgreementId } from './roster.js'
 import { CURRENCY, DECIMAL, isDateTime } from './primitives.js'
 
 /** A 7012 agreement, by short ID (`SD-BASE`) or DPV IRI. Both name the same roster entry. */

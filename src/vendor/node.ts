@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { IntentcastError } from '../errors.js'
-import { problemFor, problemResponse } from './problem.js'
+import { problemFor, problemResponse } from '../http/problem.js'
 
 export interface NodeListenerOptions {
   /**

@@ -3,11 +3,11 @@ import { kidForDid } from '../keys/did-key.js'
 import { verify, type Verified } from '../envelope/verify.js'
 import { parseJsonStrict } from '../lib/json.js'
 import { fromUtf8 } from '../lib/utf8.js'
-import type { TermSet } from '../model/term.js'
-import { exchange, type FetchLike } from './client.js'
-import { MEDIA_TYPE_JSON, WELL_KNOWN_PATH } from './media-type.js'
-import { liveKeys, parseVendorDocument, type VendorKey } from './vendor-document.js'
-import { GPC_PATH, MYTERMS_PATH, parseGpc, parseMyTerms, termSetFromSignals, type GpcDocument, type MyTermsDocument } from './well-known.js'
+import type { TermSet } from '../model/term-set.js'
+import { exchange, type FetchLike } from '../http/client.js'
+import { MEDIA_TYPE_JSON, WELL_KNOWN_PATH } from '../model/media-types.js'
+import { liveKeys, parseVendorDocument, type VendorKey } from '../model/vendor-document.js'
+import { GPC_PATH, MYTERMS_PATH, parseGpc, parseMyTerms, termSetFromSignals, type GpcDocument, type MyTermsDocument } from '../model/well-known.js'
 
 export interface DiscoverOptions {
   readonly fetch?: FetchLike

@@ -2,7 +2,8 @@ import * as z from 'zod/mini'
 import { IntentcastError } from '../errors.js'
 import { didFromJwk, kidForDid } from '../keys/did-key.js'
 import type { KeyPair } from '../keys/key-pair.js'
-import { HttpUrl, NumericDate, PROTOCOL_VERSION } from '../model/primitives.js'
+import { HttpUrl, NumericDate, PROTOCOL_VERSION } from './primitives.js'
+import { parseWith } from './parse.js'
 
 /**
  * One signing key in the vendor document: an Ed25519 JWK whose `kid` is the DID URL its
@@ -68,16 +69,12 @@ const Document = z.object({
 
 /** Checks a fetched vendor document. Throws ERR_SCHEMA, or ERR_KEY_UNRESOLVED for a key whose kid is not its own. */
 export function parseVendorDocument(json: unknown): VendorDocument {
-  const result = Document.safeParse(json)
-  if (!result.success) {
-    const issue = result.error.issues[0]!
-    throw new IntentcastError('ERR_SCHEMA', `vendor document: ${issue.path.join('.') || '(root)'}: ${issue.message}`)
-  }
-  const keys = result.data.keys.keys.map((k): VendorKey => {
+  const document = parseWith(Document, json, 'vendor document', 'ERR_SCHEMA')
+  const keys = document.keys.keys.map((k): VendorKey => {
     if (k.status === 'retired' && k.exp === undefined) throw new IntentcastError('ERR_SCHEMA', 'vendor document: a retired key needs an exp')
     const key: VendorKey = { kty: k.kty, crv: k.crv, x: k.x, kid: k.kid, use: 'sig', status: k.status, ...(k.exp !== undefined && { exp: k.exp }) }
     if (kidForDid(didOfVendorKey(key)) !== key.kid) throw new IntentcastError('ERR_KEY_UNRESOLVED', 'vendor document: a key\'s kid is not the DID URL of its x')
     return key
   })
-  return { ...result.data, keys: { keys } }
+  return { ...document, keys: { keys } }
 }

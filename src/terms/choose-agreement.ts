@@ -1,4 +1,4 @@
-import { getAgreement } from './roster.js'
+import { getAgreement } from '../model/roster.js'
 
 /**
  * Where the 7012 agreement two parties would stand on sits in the customer's terms:

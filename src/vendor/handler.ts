@@ -1,5 +1,5 @@
 import { IntentcastError, isIntentcastError } from '../errors.js'
-import { countersign } from '../envelope/agreement.js'
+import { countersign } from '../envelope/countersign.js'
 import { verifyCoseAgreementSignatures } from '../envelope/cose-verify.js'
 import { parseGeneralJws } from '../envelope/general.js'
 import { signCounter, signOffer, signTerms, type CounterBody, type OfferBody, type TermsBody } from '../envelope/sign.js'
@@ -9,12 +9,13 @@ import { sameJson } from '../lib/same.js'
 import { PROTOCOL_VERSION } from '../model/primitives.js'
 import { MemoryReplayStore, type ReplayStore } from '../replay/store.js'
 import { Thread } from '../thread/thread.js'
-import { readBody } from './body.js'
-import { BODY_DECODERS, MEDIA_TYPE_COSE, MEDIA_TYPE_JSON, WELL_KNOWN_PATH, mediaTypeOf } from './media-type.js'
-import { essence, problemFor, problemResponse, type Problem } from './problem.js'
-import { MemoryThreadStore, withMoves, type ThreadStore } from './thread-store.js'
-import { vendorKey, type VendorDocument, type VendorKey } from './vendor-document.js'
-import { GPC_PATH, MYTERMS_PATH, type GpcDocument, type MyTermsDocument } from './well-known.js'
+import { readBody } from '../http/body.js'
+import { BODY_DECODERS, mediaTypeOf } from '../http/media-type.js'
+import { MEDIA_TYPE_COSE, MEDIA_TYPE_JSON, WELL_KNOWN_PATH } from '../model/media-types.js'
+import { essence, problemFor, problemResponse, type Problem } from '../http/problem.js'
+import { MemoryThreadStore, type ThreadStore } from './thread-store.js'
+import { vendorKey, type VendorDocument, type VendorKey } from '../model/vendor-document.js'
+import { GPC_PATH, MYTERMS_PATH, type GpcDocument, type MyTermsDocument } from '../model/well-known.js'
 
 /** What `onIntent` returns: an offer; the handler adds `inReplyTo` and addresses it to the intent's issuer. */
 export type OfferProposal = Omit<OfferBody, 'inReplyTo'>
@@ -184,7 +185,7 @@ export function createVendorHandler(options: VendorHandlerOptions): VendorHandle
   async function onCounter(counter: Verified<'counter'>, request: Request): Promise<Response> {
     const key = requireAddressedToUs(counter, true)!
     return withThread(counter.payload.intent, async (stored) => {
-      const thread = withMoves(stored, counter)
+      const thread = stored.with(counter)
       const decision = options.onCounter ? await vendorCode(() => options.onCounter!(counter, { request, thread }), true) : null
       if (decision === null) {
         await threads.set(thread)
@@ -217,7 +218,7 @@ export function createVendorHandler(options: VendorHandlerOptions): VendorHandle
   async function onAcceptance(acceptance: Verified<'acceptance'>, signed: string | Uint8Array, request: Request): Promise<Response> {
     const key = requireAddressedToUs(acceptance, true)!
     return withThread(acceptance.payload.intent, async (stored) => {
-      const thread = withMoves(stored, acceptance)
+      const thread = stored.with(acceptance)
       const expected = thread.agreementBody()
       const { payload, signers } = await customerAgreement(signed)
       if (signers[0] !== expected.parties.customer) throw new IntentcastError('ERR_ISSUER_MISMATCH', 'the agreement must be signed by the customer party the acceptance names')
@@ -241,7 +242,7 @@ export function createVendorHandler(options: VendorHandlerOptions): VendorHandle
   async function onWithdrawal(withdrawal: Verified<'withdrawal'>, request: Request): Promise<Response> {
     requireAddressedToUs(withdrawal, false)
     return withThread(withdrawal.payload.withdraws, async (stored) => {
-      const thread = withMoves(stored, withdrawal)
+      const thread = stored.with(withdrawal)
       if (options.onWithdrawal) await vendorCode(() => options.onWithdrawal!(withdrawal, { request, thread }), true)
       await threads.set(thread)
       return new Response(null, { status: 204, headers: NO_STORE })

@@ -1,4 +1,3 @@
-import type { Verified } from '../envelope/verify.js'
 import { Thread } from '../thread/thread.js'
 
 /**
@@ -49,15 +48,4 @@ export class MemoryThreadStore implements ThreadStore {
     for (const m of this.#threads.get(key)!.messages) this.#intentOf.delete(m.digest)
     this.#threads.delete(key)
   }
-}
-
-/**
- * A copy of `thread` with `moves` applied. Both sides change a thread this way, so a move that
- * fails half-way (or an exchange that fails after it) leaves the thread they hold as it was.
- */
-export function withMoves(thread: Thread, ...moves: Verified[]): Thread {
-  const copy = new Thread(thread.intent)
-  for (const m of thread.messages.slice(1)) copy.add(m)
-  for (const m of moves) copy.add(m)
-  return copy
 }

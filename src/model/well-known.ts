@@ -1,7 +1,8 @@
 import * as z from 'zod/mini'
 import { IntentcastError } from '../errors.js'
-import type { TermSet } from '../model/term.js'
-import { normalizeAgreementId } from '../terms/roster.js'
+import type { TermSet } from './term-set.js'
+import { normalizeAgreementId } from './roster.js'
+import { parseWith } from './parse.js'
 
 /** `/.well-known/myterms.json`: the early IEEE 7012 publication format. */
 export interface MyTermsDocument {
@@ -29,12 +30,7 @@ const MyTerms = z.object({
 const Gpc = z.object({ gpc: z.boolean(), lastUpdate: z.optional(z.string().check(z.maxLength(64))) })
 
 function parse<T>(schema: z.ZodMiniType<T>, json: unknown, what: string): T {
-  const result = schema.safeParse(json)
-  if (!result.success) {
-    const issue = result.error.issues[0]!
-    throw new IntentcastError('ERR_SCHEMA', `${what}: ${issue.path.join('.') || '(root)'}: ${issue.message}`)
-  }
-  return result.data
+  return parseWith(schema, json, what, 'ERR_SCHEMA')
 }
 
 export function parseMyTerms(json: unknown): MyTermsDocument {

@@ -1,5 +1,5 @@
 import { IntentcastError } from '../errors.js'
-import type { ReplayStore } from '../replay/store.js'
+import type { ReplayStore } from './store.js'
 
 /**
  * The one Redis command the store needs, typed structurally so the package depends on no
