@@ -13,6 +13,7 @@
  * Everything is verified on the way; in-memory stores only (no Redis); every server is closed at
  * the end, so the process exits by itself.
  */
+import { shortDid } from '../src/keys/did-key.js'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { accept, castIntent, counter, discover, Wallet, type DiscoveredVendor, type VendorProposal } from '../src/wallet/index.js'
@@ -20,7 +21,7 @@ import { createVendorHandler, toNodeListener, type OfferProposal } from '../src/
 import { generateKeyPair, signIntent, verify, verifyThread, type IntentBody, type TermSet } from '../src/index.js'
 import { exportAgreement, matchTerms, negotiate, type RButtonState } from '../src/terms/index.js'
 // Plain words for terms (formatting only; the CLI prints terms the same way).
-import { conflictText, dealTermsText, shortDid, termSetText } from '../src/cli/text.js'
+import { conflictText, dealTermsText, termSetText } from '../src/cli/text.js'
 
 const t0 = performance.now()
 const color = process.stdout.isTTY === true && !process.env.NO_COLOR

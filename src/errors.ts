@@ -1,6 +1,15 @@
 /**
- * Every failure the SDK reports on purpose is an `IntentcastError` with a stable `code`.
- * Callers switch on `code`, never on the message text, which may be reworded.
+ * Every failure the SDK reports is an `IntentcastError` with a stable `code`. Callers switch on
+ * `code`, never on the message text, which may be reworded. One policy holds in every entry:
+ *
+ * 1. **The sender's fault** (bytes from the wire, a peer's answer): a wire code, from
+ *    ERR_TOO_LARGE to ERR_UNREACHABLE. Over HTTP it is a 4xx problem carrying the code.
+ * 2. **The calling program's mistake** (a wrong argument or option, a bad configuration):
+ *    ERR_INVALID_ARGUMENT, thrown or rejected before any work is done. Never sent to a peer:
+ *    a vendor handler answers it as ERR_INTERNAL (500) and reports it to its `onError`.
+ * 3. **A bug in the SDK, or the vendor's own code failing**: ERR_INTERNAL. Never blamed on the
+ *    sender. An exception from the caller's own infrastructure (a replay store, a key resolver)
+ *    passes through as it was thrown.
  */
 
 /** The closed set of error codes. spec/intentcast.md §Errors documents each one. */

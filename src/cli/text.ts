@@ -11,10 +11,6 @@ import { getTermDefinition } from '../model/catalog.js'
 /** The r-button as text: ⊂⊃ joined (lit), half apart (partial), apart (dark). */
 export const R_BUTTON: Readonly<Record<RButtonState, string>> = Object.freeze({ lit: '⊂⊃  ', partial: '⊂ ⊃ ', dark: '⊂  ⊃' })
 
-/** A DID short enough for a column: `did:key:z6Mkabcdef…uvwxyz`. */
-export function shortDid(did: string): string {
-  return did.length > 32 ? `${did.slice(0, 20)}…${did.slice(-6)}` : did
-}
 
 export function money(m: Money): string {
   return `${m.amount} ${m.currency}`

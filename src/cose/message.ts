@@ -17,6 +17,22 @@ const TAG_HEADS = {
   COSE_Sign: { tag: COSE_TAG.sign, head: Uint8Array.of(0xd8, 0x62) },
 } as const
 
+/** The COSE structures this layer reads, by their tag. */
+export type CoseStructure = keyof typeof TAG_HEADS
+
+/**
+ * Which structure `bytes` claims to be, by its tag head alone (nothing else is checked), or
+ * undefined. The one place the two tag heads are compared: every reader that must route a
+ * message before decoding it asks here.
+ */
+export function coseStructureOf(bytes: Uint8Array): CoseStructure | undefined {
+  for (const kind of ['COSE_Sign1', 'COSE_Sign'] as const) {
+    const { head } = TAG_HEADS[kind]
+    if (bytes.length >= head.length && head.every((b, i) => bytes[i] === b)) return kind
+  }
+  return undefined
+}
+
 /**
  * Strictly decodes a tagged COSE message into its four fields.
  *
@@ -27,7 +43,7 @@ const TAG_HEADS = {
  */
 export function decodeCoseMessage(
   bytes: Uint8Array,
-  kind: keyof typeof TAG_HEADS,
+  kind: CoseStructure,
   options: VerifyCoseOptions,
 ): CborValue[] {
   if (!(bytes instanceof Uint8Array)) invalid(`${kind} must be given as a Uint8Array`)

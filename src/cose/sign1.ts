@@ -75,7 +75,7 @@ export async function verifyCoseSign1(
   return { payload, protectedHeader, unprotectedHeader }
 }
 
-/** Sig_structure for COSE_Sign1 (RFC 9052 §4.4), with empty external_aad. */
-function toBeSigned(protectedBytes: Uint8Array, payload: Uint8Array): Uint8Array {
+/** Sig_structure for COSE_Sign1 (RFC 9052 §4.4), with empty external_aad: the bytes signed. */
+export function toBeSigned(protectedBytes: Uint8Array, payload: Uint8Array): Uint8Array {
   return encodeCbor(['Signature1', protectedBytes, EXTERNAL_AAD, payload])
 }

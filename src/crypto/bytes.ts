@@ -1,7 +1,10 @@
+import { IntentcastError } from '../errors.js'
+
 /**
- * Argument checks for byte inputs, in the style of noble: a wrong type is a `TypeError`,
- * a wrong length is a `RangeError`. These guard against programming errors in the caller,
- * never against hostile wire input (that is what the verification rule is for).
+ * Argument checks for byte inputs, as noble checks them (`abytes`), reported the way every
+ * entry reports a calling program's mistake: IntentcastError ERR_INVALID_ARGUMENT (errors.ts).
+ * These guard against programming errors in the caller, never against hostile wire input
+ * (that is what the verification rule is for).
  */
 
 /**
@@ -18,12 +21,12 @@ function isBytes(value: unknown): value is Uint8Array {
 
 /**
  * Asserts `value` is a `Uint8Array`, of exactly `length` bytes when `length` is given.
- * @throws {TypeError} if `value` is not a `Uint8Array`.
- * @throws {RangeError} if `length` is given and differs.
+ * @throws {IntentcastError} ERR_INVALID_ARGUMENT if `value` is not a `Uint8Array`, or if
+ *   `length` is given and differs.
  */
 export function abytes(value: unknown, name: string, length?: number): asserts value is Uint8Array {
-  if (!isBytes(value)) throw new TypeError(`"${name}" expected Uint8Array, got ${typeof value}`)
+  if (!isBytes(value)) throw new IntentcastError('ERR_INVALID_ARGUMENT', `"${name}" expected Uint8Array, got ${typeof value}`)
   if (length !== undefined && value.length !== length) {
-    throw new RangeError(`"${name}" expected ${length} bytes, got ${value.length}`)
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', `"${name}" expected ${length} bytes, got ${value.length}`)
   }
 }

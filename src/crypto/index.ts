@@ -16,6 +16,7 @@
  * @module
  */
 import { isIntentcastError } from '../errors.js'
+import { BoundedCache } from '../lib/bounded-cache.js'
 import { abytes } from './bytes.js'
 import {
   type Ed25519Backend,
@@ -34,24 +35,20 @@ export interface Ed25519Options {
   backend?: Ed25519Backend
 }
 
-/** Imported public keys, most recently used last. `null` remembers a key that breaks the rule. */
-const cache = new Map<string, Promise<PreparedPublicKey | null>>()
-const CACHE_SIZE = 256
+/** Imported public keys. `null` remembers a key that breaks the rule. */
+const cache = new BoundedCache<string, Promise<PreparedPublicKey | null>>(256)
 
 function cachedPublicKey(raw: Uint8Array, backend: Ed25519Backend): Promise<PreparedPublicKey | null> {
   const id = backend + String.fromCharCode(...raw)
   let key = cache.get(id)
-  if (key !== undefined) {
-    cache.delete(id) // re-inserted below, as the most recently used
-  } else {
+  if (key === undefined) {
     key = preparePublicKey(raw, backend).catch((error: unknown) => {
       if (isIntentcastError(error, 'ERR_KEY_UNRESOLVED')) return null
       cache.delete(id) // an unexpected failure may be transient: do not remember it
       throw error
     })
-    if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!)
+    cache.set(id, key)
   }
-  cache.set(id, key)
   return key
 }
 
@@ -62,8 +59,8 @@ function cachedPublicKey(raw: Uint8Array, backend: Ed25519Backend): Promise<Prep
  * @param publicKey - 32-byte public key.
  * @param message - the signed bytes.
  * @param signature - 64-byte signature.
- * @throws {TypeError} if an argument is not a Uint8Array.
- * @throws {RangeError} if `publicKey` is not 32 bytes or `options.backend` is unknown.
+ * @throws {IntentcastError} ERR_INVALID_ARGUMENT if an argument is not a Uint8Array, `publicKey` is not
+ *   32 bytes, or `options.backend` is unknown.
  */
 export async function verifyEd25519(
   publicKey: Uint8Array,
@@ -84,8 +81,8 @@ export async function verifyEd25519(
  * module-level structure.
  * @param privateKey - the 32-byte RFC 8032 private key (seed).
  * @returns the 64-byte signature.
- * @throws {TypeError} if an argument is not a Uint8Array.
- * @throws {RangeError} if `privateKey` is not 32 bytes or `options.backend` is unknown.
+ * @throws {IntentcastError} ERR_INVALID_ARGUMENT if an argument is not a Uint8Array, `privateKey` is not
+ *   32 bytes, or `options.backend` is unknown.
  */
 export async function signEd25519(
   privateKey: Uint8Array,
@@ -99,8 +96,8 @@ export async function signEd25519(
 
 /**
  * The 32-byte public key of a 32-byte RFC 8032 private key (seed).
- * @throws {TypeError} if `privateKey` is not a Uint8Array.
- * @throws {RangeError} if `privateKey` is not 32 bytes or `options.backend` is unknown.
+ * @throws {IntentcastError} ERR_INVALID_ARGUMENT if `privateKey` is not 32 bytes of a Uint8Array, or
+ *   `options.backend` is unknown.
  */
 export async function getPublicKey(privateKey: Uint8Array, options: Ed25519Options = {}): Promise<Uint8Array> {
   abytes(privateKey, 'privateKey', 32)

@@ -5,6 +5,7 @@
  * for browsers never pull it in. Keys become a KeyObject / CryptoKey once, at import, and the
  * returned closures reuse them.
  */
+import { IntentcastError } from '../errors.js'
 import type { Engine, Verifier } from './engine.js'
 import { useNodeSha256 } from './native-hash.js'
 
@@ -97,7 +98,7 @@ function webCryptoEngine(subtle: SubtleCrypto): Engine {
         const exportable = await subtle.importKey('pkcs8', pkcs8, ED25519, true, ['sign'])
         const { x } = await subtle.exportKey('jwk', exportable)
         const key = await subtle.importKey('pkcs8', pkcs8, ED25519, false, ['sign'])
-        if (x === undefined) throw new Error('WebCrypto exported an Ed25519 JWK without "x"')
+        if (x === undefined) throw new IntentcastError('ERR_INTERNAL', 'WebCrypto exported an Ed25519 JWK without "x"')
         return {
           publicKey: fromBase64url(x),
           sign: async (message: Uint8Array) => new Uint8Array(await subtle.sign(ED25519, key, source(message))),
@@ -117,7 +118,7 @@ const PROBE_KEY = Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 0x58 : 0x
 
 async function loadWebCrypto(): Promise<Engine> {
   const subtle = globalThis.crypto?.subtle
-  if (subtle === undefined) throw new Error('WebCrypto is not available (crypto.subtle is missing)')
+  if (subtle === undefined) throw new IntentcastError('ERR_INTERNAL', 'WebCrypto is not available (crypto.subtle is missing)')
   const engine = webCryptoEngine(subtle)
   await engine.importPublicKey(PROBE_KEY) // rejects where Ed25519 is not supported
   return engine

@@ -42,11 +42,11 @@ let defaultBackend: Promise<Ed25519Backend> | undefined
 /**
  * `backend` if named; otherwise the default, found once: `native` where the runtime offers
  * Ed25519 (node:crypto, or WebCrypto with Ed25519), else `noble`.
- * @throws {RangeError} if `backend` is neither `native` nor `noble`.
+ * @throws {IntentcastError} ERR_INVALID_ARGUMENT if `backend` is neither `native` nor `noble`.
  */
 export function resolveBackend(backend?: Ed25519Backend): Promise<Ed25519Backend> {
   if (backend === 'native' || backend === 'noble') return Promise.resolve(backend)
-  if (backend !== undefined) throw new RangeError(`unknown Ed25519 backend: ${String(backend)}`)
+  if (backend !== undefined) throw new IntentcastError('ERR_INVALID_ARGUMENT', `unknown Ed25519 backend: ${String(backend).slice(0, 32)}; use native or noble`)
   defaultBackend ??= loadNative().then(
     () => 'native' as const,
     () => 'noble' as const,
@@ -62,8 +62,8 @@ function engine(backend: Ed25519Backend): Promise<Engine> {
 
 /**
  * Checks a public key against the rule and imports it into the backend, once.
- * @throws {TypeError} if `raw` is not a Uint8Array.
- * @throws {RangeError} if `backend` is not a known backend.
+ * @throws {IntentcastError} ERR_INVALID_ARGUMENT if `raw` is not a Uint8Array.
+ * @throws {IntentcastError} ERR_INVALID_ARGUMENT if `backend` is not a known backend.
  * @throws {IntentcastError} `ERR_KEY_UNRESOLVED` if `raw` is not 32 bytes or breaks the rule
  *   (non-canonical, small order, not on the curve).
  */
@@ -81,8 +81,8 @@ export async function preparePublicKey(raw: Uint8Array, backend?: Ed25519Backend
 
 /**
  * Imports a 32-byte RFC 8032 private key (the seed) into the backend, once.
- * @throws {TypeError} if `seed` is not a Uint8Array.
- * @throws {RangeError} if `seed` is not 32 bytes or `backend` is not a known backend.
+ * @throws {IntentcastError} ERR_INVALID_ARGUMENT if `seed` is not a Uint8Array.
+ * @throws {IntentcastError} ERR_INVALID_ARGUMENT if `seed` is not 32 bytes or `backend` is not a known backend.
  */
 export async function preparePrivateKey(seed: Uint8Array, backend?: Ed25519Backend): Promise<PreparedPrivateKey> {
   abytes(seed, 'privateKey', 32)
@@ -102,7 +102,7 @@ export async function preparePrivateKey(seed: Uint8Array, backend?: Ed25519Backe
  *
  * Resolves to false, never rejects, for a signature that does not verify, including one of
  * the wrong length or one that breaks the rule.
- * @throws {TypeError} if `key` is not from `preparePublicKey` or an argument is not a Uint8Array.
+ * @throws {IntentcastError} ERR_INVALID_ARGUMENT if `key` is not from `preparePublicKey` or an argument is not a Uint8Array.
  */
 export async function verifyPrepared(
   key: PreparedPublicKey,
@@ -111,7 +111,7 @@ export async function verifyPrepared(
   inline: boolean,
 ): Promise<boolean> {
   const verify = (key as Partial<PublicKeyHandle>)[VERIFY]
-  if (verify === undefined) throw new TypeError('"key" expected a PreparedPublicKey from preparePublicKey()')
+  if (verify === undefined) throw new IntentcastError('ERR_INVALID_ARGUMENT', '"key" expected a PreparedPublicKey from preparePublicKey()')
   abytes(message, 'message')
   abytes(signature, 'signature')
   return checkSignatureBytes(signature) && verify(message, signature, inline)
@@ -119,11 +119,11 @@ export async function verifyPrepared(
 
 /**
  * Signs `message` with a prepared private key; resolves to the 64-byte signature.
- * @throws {TypeError} if `key` is not from `preparePrivateKey` or `message` is not a Uint8Array.
+ * @throws {IntentcastError} ERR_INVALID_ARGUMENT if `key` is not from `preparePrivateKey` or `message` is not a Uint8Array.
  */
 export async function signPrepared(key: PreparedPrivateKey, message: Uint8Array): Promise<Uint8Array> {
   const sign = (key as Partial<PrivateKeyHandle>)[SIGN]
-  if (sign === undefined) throw new TypeError('"key" expected a PreparedPrivateKey from preparePrivateKey()')
+  if (sign === undefined) throw new IntentcastError('ERR_INVALID_ARGUMENT', '"key" expected a PreparedPrivateKey from preparePrivateKey()')
   abytes(message, 'message')
   return sign(message)
 }

@@ -1,6 +1,7 @@
 import { decodeCbor } from '../cose/cbor-decode.js'
 import { COSE_HEADER } from '../cose/constants.js'
 import { encodeProtected } from '../cose/headers.js'
+import { coseStructureOf } from '../cose/message.js'
 import { verifyCoseSign, type VerifiedCoseSign } from '../cose/sign.js'
 import { verifyCoseSign1 } from '../cose/sign1.js'
 import { IntentcastError } from '../errors.js'
@@ -40,8 +41,9 @@ function decodeClaims(payload: Uint8Array, options: InternalVerifyOptions): Reco
 
 /** A COSE message: tag 18 (COSE_Sign1) for every kind but the agreement, tag 98 (COSE_Sign) for it. */
 export function checkCose(bytes: Uint8Array, options: InternalVerifyOptions): Promise<VerifiedOf<Kind>> {
-  if (bytes[0] === 0xd2) return checkSign1(bytes, options)
-  if (bytes[0] === 0xd8 && bytes[1] === 0x62) return checkCoseAgreement(bytes, options)
+  const structure = coseStructureOf(bytes)
+  if (structure === 'COSE_Sign1') return checkSign1(bytes, options)
+  if (structure === 'COSE_Sign') return checkCoseAgreement(bytes, options)
   throw new IntentcastError('ERR_MALFORMED', 'COSE: a message starts with tag 18 (COSE_Sign1) or tag 98 (COSE_Sign)')
 }
 

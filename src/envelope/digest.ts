@@ -1,5 +1,5 @@
-import { encodeCbor } from '../cose/cbor-encode.js'
-import { decodeCoseMessage, readBytes } from '../cose/message.js'
+import { coseStructureOf, decodeCoseMessage, readBytes } from '../cose/message.js'
+import { toBeSigned } from '../cose/sign1.js'
 import { sha256 } from '../crypto/sha256.js'
 import { IntentcastError } from '../errors.js'
 import { encodeBase64url } from '../lib/base64url.js'
@@ -13,7 +13,7 @@ export function sha256Base64url(ascii: string): string {
 
 /** A COSE_Sign1's digest: SHA-256 over its Sig_structure, the exact bytes signed. */
 export function coseSign1Digest(protectedBytes: Uint8Array, payload: Uint8Array): string {
-  return encodeBase64url(sha256(encodeCbor(['Signature1', protectedBytes, new Uint8Array(0), payload])))
+  return encodeBase64url(sha256(toBeSigned(protectedBytes, payload)))
 }
 
 /** A COSE_Sign agreement's digest: SHA-256 over its payload, the bytes both parties signed. */
@@ -31,7 +31,7 @@ export function coseSignDigest(payload: Uint8Array): string {
  */
 export function digest(message: string | Uint8Array | { readonly digest: string }): string {
   if (message instanceof Uint8Array) {
-    if (message[0] === 0xd2) {
+    if (coseStructureOf(message) === 'COSE_Sign1') {
       const [protectedField, , payload] = decodeCoseMessage(message, 'COSE_Sign1', {})
       return coseSign1Digest(readBytes(protectedField, 'protected header'), readBytes(payload, 'payload'))
     }

@@ -3,6 +3,7 @@ import { decodeBase64url, encodeBase64url } from '../lib/base64url.js'
 import { parseJsonStrict } from '../lib/json.js'
 import { fromUtf8, utf8 } from '../lib/utf8.js'
 import { kindOfJwsTyp, type Kind } from '../model/kinds.js'
+import { BoundedCache } from '../lib/bounded-cache.js'
 
 /**
  * The protected header of every intentcast JWS: exactly these three members. Anything else
@@ -25,8 +26,7 @@ export function encodeProtectedHeader(typ: string, kid: string): string {
 
 // Headers repeat: one signer sends many messages of one kind. Parsing is a pure function of
 // the segment, so a small cache saves a base64 decode and a JSON parse per message.
-const cache = new Map<string, ParsedHeader>()
-const MAX_CACHED = 512
+const cache = new BoundedCache<string, ParsedHeader>(512)
 
 /** Parses and checks one protected header segment. The checks run in spec order (§Verification). */
 export function parseProtectedHeader(segment: string): ParsedHeader {
@@ -46,7 +46,6 @@ export function parseProtectedHeader(segment: string): ParsedHeader {
   const extra = Object.keys(rest)
   if (extra.length > 0) throw new IntentcastError('ERR_MALFORMED', `JWS header member ${extra[0]!.slice(0, 32)} is not allowed`)
   const parsed: ParsedHeader = Object.freeze({ alg, typ: typ as string, kid, kind })
-  if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!)
   cache.set(segment, parsed)
   return parsed
 }

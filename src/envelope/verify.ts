@@ -1,5 +1,5 @@
 import { IntentcastError } from '../errors.js'
-import type { Kind } from '../model/kinds.js'
+import { KINDS, type Kind } from '../model/kinds.js'
 import { checkReplay, clockOf, maxBytesOf, type InternalVerifyOptions, type Verified, type VerifiedOf, type VerifyOptions } from './checks.js'
 import { checkAgreementJson, checkCompact } from './jws-verify.js'
 import { load } from './load.js'
@@ -17,12 +17,53 @@ export function verify<K extends Kind = Kind>(message: string, options?: VerifyO
 export function verify<K extends Kind = Kind>(message: Uint8Array, options?: VerifyOptions<K>): Promise<Verified<K, 'cose'>>
 export function verify<K extends Kind = Kind>(message: unknown, options?: VerifyOptions<K>): Promise<Verified<K>>
 export function verify<K extends Kind = Kind>(message: unknown, options?: VerifyOptions<K>): Promise<Verified<K>> {
-  if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    return Promise.reject(new IntentcastError('ERR_INVALID_ARGUMENT', 'verify options must be an object'))
+  let prepared: InternalVerifyOptions<K>
+  try {
+    prepared = prepareVerifyOptions(options)
+  } catch (e) {
+    return Promise.reject(e)
   }
-  return verifyInternal(message, options ?? {})
+  return verifyInternal(message, prepared)
 }
 
+/** Every option `verify` takes, and no other: VerifyOptions, key by key. */
+const OPTION_KEYS: ReadonlySet<string> = new Set(['expect', 'now', 'clockTolerance', 'audience', 'replay', 'resolveKey', 'maxBytes'] satisfies (keyof VerifyOptions)[])
+
+/**
+ * A copy of the caller's options holding the documented ones only (jose's `prepareVerify`).
+ * An unknown key is the caller's mistake, not something to ignore: an option that switches a
+ * check off must be impossible to pass in from outside, and a misspelt `audeince` must not
+ * silently verify without the audience check. Copying also means a getter is read once.
+ */
+function prepareVerifyOptions<K extends Kind>(options: VerifyOptions<K> | undefined): InternalVerifyOptions<K> {
+  if (options === undefined) return {}
+  if (typeof options !== 'object' || options === null) throw invalid('verify options must be an object')
+  const copy: Record<string, unknown> = {}
+  for (const key of Object.keys(options)) {
+    if (!OPTION_KEYS.has(key)) throw invalid(`verify has no option "${key.slice(0, 32)}"; it takes ${[...OPTION_KEYS].join(', ')}`)
+    const value = (options as Record<string, unknown>)[key]
+    if (value !== undefined) copy[key] = value
+  }
+  const { expect, audience, replay, resolveKey } = copy as VerifyOptions<K>
+  if (expect !== undefined && !(typeof expect === 'string' ? isKind(expect) : Array.isArray(expect) && expect.length > 0 && expect.every(isKind))) {
+    throw invalid(`expect is a kind or a non-empty list of kinds: ${KINDS.join(', ')}`)
+  }
+  if (audience !== undefined && typeof audience !== 'string') throw invalid("audience is the verifying party's DID, a string")
+  if (replay !== undefined && typeof replay?.add !== 'function') throw invalid('replay is a ReplayStore: an object with add(key, expiresAt)')
+  if (resolveKey !== undefined && typeof resolveKey !== 'function') throw invalid('resolveKey is a function from a kid to a key')
+  return copy as InternalVerifyOptions<K>
+}
+
+const isKind = (k: unknown): k is Kind => typeof k === 'string' && (KINDS as readonly string[]).includes(k)
+
+function invalid(message: string): IntentcastError {
+  return new IntentcastError('ERR_INVALID_ARGUMENT', message)
+}
+
+/**
+ * Verification with options already prepared, for the SDK's own callers: `verifyThread` passes
+ * `timeless` here, which the public `verify` refuses.
+ */
 export async function verifyInternal<K extends Kind = Kind>(message: unknown, options: InternalVerifyOptions<K>): Promise<Verified<K>> {
   // The caller's own options are checked first: their mistakes are not the message's.
   maxBytesOf(options)
@@ -33,8 +74,8 @@ export async function verifyInternal<K extends Kind = Kind>(message: unknown, op
     result = await check(message, options)
   } catch (e) {
     if (e instanceof IntentcastError) throw e
-    // A bug, not an input: still never let it escape as a TypeError.
-    throw new IntentcastError('ERR_MALFORMED', 'message could not be processed', { cause: e })
+    // A bug in the SDK, not the sender's fault: never blamed on the message, never a TypeError.
+    throw new IntentcastError('ERR_INTERNAL', 'verify failed on an internal error; the message was not judged', { cause: e })
   } finally {
     load.pending--
   }

@@ -1,6 +1,7 @@
 import { decodeCbor } from '../cose/cbor-decode.js'
 import { encodeCbor } from '../cose/cbor-encode.js'
 import type { CborValue } from '../cose/cbor-value.js'
+import { coseStructureOf } from '../cose/message.js'
 import { IntentcastError } from '../errors.js'
 import { fromUtf8 } from '../lib/utf8.js'
 import { MEDIA_TYPE_COSE, MEDIA_TYPE_JWS } from '../model/media-types.js'
@@ -32,7 +33,7 @@ function decodeJws(body: Uint8Array): string[] {
  * or the deterministic CBOR array `[acceptance, agreement]` of two byte strings (first byte 0x82).
  */
 function decodeCose(body: Uint8Array): Uint8Array[] {
-  if (body[0] === 0xd2 || (body[0] === 0xd8 && body[1] === 0x62)) return [body]
+  if (coseStructureOf(body) !== undefined) return [body]
   if (body[0] !== 0x82) {
     throw new IntentcastError('ERR_MALFORMED', 'a COSE body is one COSE message (tag 18 or 98), or a CBOR array of an acceptance and its agreement')
   }

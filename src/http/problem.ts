@@ -5,8 +5,14 @@ import { MEDIA_TYPE_PROBLEM } from '../model/media-types.js'
 /** Where each code's problem `type` points (spec §HTTP binding, Problems). */
 export const PROBLEM_TYPE_BASE = 'https://intentcast.dev/errors#'
 
+/**
+ * The codes a problem may carry: every code but ERR_INVALID_ARGUMENT, which is a calling
+ * program's own mistake and never a peer's answer (the policy in errors.ts).
+ */
+type ProblemCode = Exclude<IntentcastErrorCode, 'ERR_INVALID_ARGUMENT'>
+
 /** The HTTP status of each code when it is the answer to a request (spec §HTTP binding, Problems). */
-const STATUS: Readonly<Record<IntentcastErrorCode, number>> = {
+const STATUS: Readonly<Record<ProblemCode, number>> = {
   ERR_TOO_LARGE: 413,
   ERR_MALFORMED: 400,
   ERR_UNSUPPORTED_ALG: 400,
@@ -21,13 +27,12 @@ const STATUS: Readonly<Record<IntentcastErrorCode, number>> = {
   ERR_REPLAY: 409,
   ERR_BROKEN_LINK: 422,
   ERR_ILLEGAL_MOVE: 409,
-  ERR_INVALID_ARGUMENT: 500,
   ERR_TIMEOUT: 408,
   ERR_UNREACHABLE: 502,
   ERR_INTERNAL: 500,
 }
 
-const TITLE: Readonly<Record<IntentcastErrorCode, string>> = {
+const TITLE: Readonly<Record<ProblemCode, string>> = {
   ERR_TOO_LARGE: 'Message too large',
   ERR_MALFORMED: 'Malformed request',
   ERR_UNSUPPORTED_ALG: 'Unsupported algorithm',
@@ -42,7 +47,6 @@ const TITLE: Readonly<Record<IntentcastErrorCode, string>> = {
   ERR_REPLAY: 'Message already received',
   ERR_BROKEN_LINK: 'Broken reference',
   ERR_ILLEGAL_MOVE: 'Move not allowed',
-  ERR_INVALID_ARGUMENT: 'Internal error',
   ERR_TIMEOUT: 'Request timed out',
   ERR_UNREACHABLE: 'Peer unreachable',
   ERR_INTERNAL: 'Internal error',
@@ -54,21 +58,45 @@ export interface Problem {
   readonly title: string
   readonly status: number
   readonly detail: string
-  readonly code: IntentcastErrorCode
+  readonly code: ProblemCode
 }
 
-export function statusForCode(code: IntentcastErrorCode): number {
+/** A problem about the HTTP exchange itself (no such resource, method not allowed): no intentcast code. */
+export interface HttpProblem {
+  readonly type: 'about:blank'
+  readonly title: string
+  readonly status: number
+  readonly detail: string
+}
+
+/** The HTTP status a code is answered with. */
+export function statusForCode(code: ProblemCode): number {
   return STATUS[code]
 }
 
-/** The problem for an error. Anything but an IntentcastError is reported as ERR_INTERNAL, without its message. */
+/**
+ * The problem for an error. Only an IntentcastError with a wire code is the sender's fault;
+ * anything else (a bug, the vendor's own code failing, or ERR_INVALID_ARGUMENT, a mistake in the
+ * calling program) is ERR_INTERNAL, without its message.
+ */
 export function problemFor(error: unknown, status?: number): Problem {
-  if (!isIntentcastError(error)) return problemFor(new IntentcastError('ERR_INTERNAL', 'the vendor could not process the message'))
-  const code = error.code as IntentcastErrorCode
+  if (!isIntentcastError(error) || error.code === 'ERR_INVALID_ARGUMENT') {
+    return problemFor(new IntentcastError('ERR_INTERNAL', 'the vendor could not process the message'))
+  }
+  const code = error.code
   return { type: PROBLEM_TYPE_BASE + code, title: TITLE[code], status: status ?? STATUS[code], detail: error.message, code }
 }
 
-export function problemResponse(problem: Problem, headers: Record<string, string> = {}): Response {
+/**
+ * The answer for a path the handler does not serve (404) or a method it does not take there
+ * (405): about HTTP, not about a message, so it carries no intentcast code. A wallet reads it as
+ * ERR_UNREACHABLE: it did not reach an intentcast endpoint.
+ */
+export function httpProblem(status: 404 | 405, detail: string): HttpProblem {
+  return { type: 'about:blank', title: status === 404 ? 'Not Found' : 'Method Not Allowed', status, detail }
+}
+
+export function problemResponse(problem: Problem | HttpProblem, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(problem), {
     status: problem.status,
     headers: { 'content-type': MEDIA_TYPE_PROBLEM, 'cache-control': 'no-store', ...headers },
@@ -91,10 +119,12 @@ export function parseProblem(status: number, contentType: string | null, text: s
     }
   }
   if (typeof p !== 'object' || p === null || typeof p.code !== 'string' || !CODES.has(p.code)) {
+    // Unknown codes and ERR_INVALID_ARGUMENT (absent from STATUS) are not a peer's to send.
     return problemFor(new IntentcastError('ERR_UNREACHABLE', `the peer answered HTTP ${status} without an intentcast problem`))
   }
-  const detail = typeof p.detail === 'string' ? p.detail.slice(0, 500) : TITLE[p.code]
-  return { type: PROBLEM_TYPE_BASE + p.code, title: TITLE[p.code], status, detail, code: p.code }
+  const code = p.code as ProblemCode
+  const detail = typeof p.detail === 'string' ? p.detail.slice(0, 500) : TITLE[code]
+  return { type: PROBLEM_TYPE_BASE + code, title: TITLE[code], status, detail, code }
 }
 
 /** The media type of a Content-Type value, lowercased, without parameters. */

@@ -81,3 +81,11 @@ export function publicKeyFromJwk(jwk: unknown): Uint8Array {
 export function didFromJwk(jwk: PublicJwk): string {
   return didFromPublicKey(publicKeyFromJwk(jwk))
 }
+
+/**
+ * A DID short enough for a column or a panel: `did:key:z6Mkabcdef…uvwxyz`. did:key DIDs are 56
+ * characters; the start names the method, the end tells keys apart.
+ */
+export function shortDid(did: string): string {
+  return did.length > 32 ? `${did.slice(0, 20)}…${did.slice(-6)}` : did
+}

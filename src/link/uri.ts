@@ -3,7 +3,7 @@ import { encodeCbor } from '../cose/cbor-encode.js'
 import type { CborValue } from '../cose/cbor-value.js'
 import { COSE_HEADER } from '../cose/constants.js'
 import { decodeProtected } from '../cose/headers.js'
-import { decodeCoseMessage, readBytes } from '../cose/message.js'
+import { coseStructureOf, decodeCoseMessage, readBytes } from '../cose/message.js'
 import { COSE_TYP } from '../envelope/cose-typ.js'
 import { IntentcastError } from '../errors.js'
 import { decodeBase45, encodeBase45 } from './base45.js'
@@ -108,9 +108,9 @@ export function parseIntentcastUri(uri: string, options: ParseIntentcastUriOptio
 /** A tagged COSE_Sign1 or COSE_Sign, well-formed (its signature is verify's business). */
 function checkMessage(message: unknown, maxBytes: number): Uint8Array {
   if (!(message instanceof Uint8Array)) throw new IntentcastError('ERR_MALFORMED', 'a link carries COSE messages as bytes (sign with format: \'cose\')')
-  if (message[0] === 0xd2) decodeCoseMessage(message, 'COSE_Sign1', { maxBytes })
-  else if (message[0] === 0xd8 && message[1] === 0x62) decodeCoseMessage(message, 'COSE_Sign', { maxBytes })
-  else throw malformed('its message is not a COSE message (tag 18 or 98)')
+  const structure = coseStructureOf(message)
+  if (structure === undefined) throw malformed('its message is not a COSE message (tag 18 or 98)')
+  decodeCoseMessage(message, structure, { maxBytes })
   return message
 }
 

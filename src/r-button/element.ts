@@ -1,3 +1,7 @@
+// Over 250 lines on purpose: a custom element is one class whose lifecycle callbacks, inputs
+// and rendering share private state; the parts that can stand alone (reading, panel, template,
+// vendor discovery) already live in their own files.
+import { IntentcastError } from '../errors.js'
 import type { TermSet } from '../model/term-set.js'
 import type { MatchResult } from '../terms/index.js'
 import { readTermSet } from './input.js'
@@ -167,7 +171,7 @@ export class RButtonElement extends Base {
   #customerInput(): TermSet {
     if (this.#customer) return readTermSet(this.#customer, 'customerTerms')
     const json = this.getAttribute('customer-terms')
-    if (json === null) throw new Error('none given (the customer-terms attribute or the customerTerms property)')
+    if (json === null) throw new IntentcastError('ERR_INVALID_ARGUMENT', 'none given (the customer-terms attribute or the customerTerms property)')
     return readTermSet(json, 'customer-terms')
   }
 
@@ -178,7 +182,7 @@ export class RButtonElement extends Base {
     const declaration = this.getAttribute('vendor-declaration')
     if (declaration !== null) return this.#load(`declaration ${declaration}`, () => vendorFromDeclaration(declaration))
     const discover = this.getAttribute('discover')
-    if (discover === null) throw new Error('none given (vendor-terms, vendor-declaration or discover)')
+    if (discover === null) throw new IntentcastError('ERR_INVALID_ARGUMENT', 'none given (vendor-terms, vendor-declaration or discover)')
     const origin = discover || location.origin
     return this.#load(`discover ${origin}`, (signal) => discoverVendor(origin, signal))
   }

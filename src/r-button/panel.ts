@@ -1,3 +1,4 @@
+import { shortDid } from '../keys/did-key.js'
 import type { Reading } from './reading.js'
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, text: string, className?: string): HTMLElementTagNameMap[K] {
@@ -7,10 +8,6 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, text: string, classNa
   return node
 }
 
-/** `did:key:z6Mk…` keys are 56 characters: the start names the method, the end tells keys apart. */
-function shortDid(did: string): string {
-  return did.length > 32 ? `${did.slice(0, 20)}…${did.slice(-6)}` : did
-}
 
 /**
  * Fills the panel from a reading. Every string goes in as text: conflict messages quote the

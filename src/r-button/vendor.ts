@@ -1,5 +1,7 @@
-import { verify } from '../envelope/verify.js'
+import { DEFAULT_MAX_BYTES, verify } from '../envelope/verify.js'
+import { IntentcastError } from '../errors.js'
 import { parseJsonStrict } from '../lib/json.js'
+import { WELL_KNOWN_PATH } from '../model/media-types.js'
 import type { TermSet } from '../model/term-set.js'
 
 /** The vendor side of an r-button: its terms, and who vouches for them. */
@@ -11,16 +13,14 @@ export interface Vendor {
   readonly signer?: string
 }
 
-/** Where the vendor document lives on an origin (issue 4, §Discovery). */
-export const WELL_KNOWN = '/.well-known/intentcast'
 /** The most the element reads of a vendor document: a declaration is a few KB at most. */
-export const MAX_DOCUMENT_BYTES = 65_536
+export const MAX_DOCUMENT_BYTES = DEFAULT_MAX_BYTES
 export const DISCOVERY_TIMEOUT_MS = 10_000
 
 /** Verifies a signed `terms` declaration and checks that a vendor, not a customer, made it. */
 export async function vendorFromDeclaration(jws: string): Promise<Vendor> {
   const { payload, issuer } = await verify(jws.trim(), { expect: 'terms' })
-  if (payload.role !== 'vendor') throw new Error("the declaration is a customer's terms, not a vendor's")
+  if (payload.role !== 'vendor') throw new IntentcastError('ERR_TYPE_MISMATCH', "the declaration is a customer's terms, not a vendor's")
   return {
     terms: payload.terms,
     signer: issuer,
@@ -39,8 +39,8 @@ export async function vendorFromDeclaration(jws: string): Promise<Vendor> {
  * origin the page names.
  */
 export async function discoverVendor(origin: string, signal: AbortSignal): Promise<Vendor> {
-  const url = URL.canParse(origin) ? new URL(WELL_KNOWN, origin).href : ''
-  if (!url) throw new Error(`${origin} is not a URL`)
+  const url = URL.canParse(origin) ? new URL(WELL_KNOWN_PATH, origin).href : ''
+  if (!url) throw new IntentcastError('ERR_INVALID_ARGUMENT', `${origin.slice(0, 64)} is not a URL`)
   let response: Response
   try {
     response = await fetch(url, {
@@ -50,17 +50,17 @@ export async function discoverVendor(origin: string, signal: AbortSignal): Promi
     })
   } catch (cause) {
     // A network failure is a TypeError whose wording differs per browser; say what it means.
-    throw new Error(`${url} could not be reached or did not answer within ${DISCOVERY_TIMEOUT_MS / 1000} s`, { cause })
+    throw new IntentcastError('ERR_UNREACHABLE', `${url} could not be reached or did not answer within ${DISCOVERY_TIMEOUT_MS / 1000} s`, { cause })
   }
-  if (!response.ok) throw new Error(`${url} answered ${response.status}`)
+  if (!response.ok) throw new IntentcastError('ERR_UNREACHABLE', `${url} answered ${response.status}`)
   if (!/^application\/([\w.-]+\+)?json\b/i.test(response.headers.get('content-type') ?? '')) {
-    throw new Error(`${url} is not JSON`)
+    throw new IntentcastError('ERR_UNREACHABLE', `${url} is not JSON`)
   }
   // Content-Length refuses an oversized document before reading it; the text length catches
   // one sent without it (chunked), after reading.
   const text = Number(response.headers.get('content-length')) > MAX_DOCUMENT_BYTES ? '' : await response.text()
-  if (text.length === 0 || text.length > MAX_DOCUMENT_BYTES) throw new Error(`${url} is empty or larger than ${MAX_DOCUMENT_BYTES} bytes`)
+  if (text.length === 0 || text.length > MAX_DOCUMENT_BYTES) throw new IntentcastError('ERR_TOO_LARGE', `${url} is empty or larger than ${MAX_DOCUMENT_BYTES} bytes`)
   const doc = parseJsonStrict(text, url) as { terms?: unknown } | null
-  if (typeof doc?.terms !== 'string') throw new Error(`${url} holds no signed terms declaration`)
+  if (typeof doc?.terms !== 'string') throw new IntentcastError('ERR_SCHEMA', `${url} holds no signed terms declaration`)
   return vendorFromDeclaration(doc.terms)
 }

@@ -58,5 +58,6 @@ describe('readTermSet', () => {
     expect(() => readTermSet('{"agreements":["SD-BASE"],"agreements":["PDC"]}', 'vendor-terms')).toThrow(/vendor-terms/)
     expect(() => readTermSet({ agreements: [] }, 'vendorTerms')).toThrow(/^vendorTerms is not a valid TermSet: agreements: /)
     expect(() => readTermSet(null, 'vendorTerms')).toThrow(/^vendorTerms is not a valid TermSet: \(root\)/)
+    expect(() => readTermSet(null, 'vendorTerms')).toThrow(expect.objectContaining({ name: 'IntentcastError', code: 'ERR_INVALID_ARGUMENT' }))
   })
 })

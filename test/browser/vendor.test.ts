@@ -3,7 +3,8 @@ import { createServer, type RequestListener } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { generateKeyPair, signTerms, type KeyPair } from '../../src/index.js'
-import { discoverVendor, MAX_DOCUMENT_BYTES, vendorFromDeclaration, WELL_KNOWN } from '../../src/r-button/vendor.js'
+import { WELL_KNOWN_PATH as WELL_KNOWN } from '../../src/model/media-types.js'
+import { discoverVendor, MAX_DOCUMENT_BYTES, vendorFromDeclaration } from '../../src/r-button/vendor.js'
 
 const TERMS = { agreements: ['SD-BASE'] }
 let key: KeyPair
@@ -41,6 +42,7 @@ describe('vendorFromDeclaration', () => {
   it("refuses a customer's declaration, garbage and a forged signature", async () => {
     const customer = await signTerms({ role: 'customer', terms: TERMS }, key)
     await expect(vendorFromDeclaration(customer)).rejects.toThrow("a customer's terms, not a vendor's")
+    await expect(vendorFromDeclaration(customer)).rejects.toMatchObject({ name: 'IntentcastError', code: 'ERR_TYPE_MISMATCH' })
     await expect(vendorFromDeclaration('a.b.c')).rejects.toMatchObject({ code: 'ERR_MALFORMED' })
     const other = await signTerms({ role: 'vendor', terms: { agreements: ['PDC'] } }, key)
     const forged = declaration.slice(0, declaration.lastIndexOf('.')) + other.slice(other.lastIndexOf('.'))
@@ -63,6 +65,8 @@ describe('discoverVendor', () => {
   it('says why when there is no usable document', async () => {
     await expect(discoverVendor('not a url', live())).rejects.toThrow('not a url is not a URL')
     await expect(discoverVendor('http://127.0.0.1:9', live())).rejects.toThrow(/could not be reached/)
+    await expect(discoverVendor('not a url', live())).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' })
+    await expect(discoverVendor('http://127.0.0.1:9', live())).rejects.toMatchObject({ code: 'ERR_UNREACHABLE' })
     await withServer(
       (_, res) => res.writeHead(404).end(),
       (origin) => expect(discoverVendor(origin, live())).rejects.toThrow(/answered 404$/),

@@ -59,7 +59,7 @@ async function probe(f: () => Promise<{ digest: string }>): Promise<Outcome> {
   } catch (e) {
     if (!(e instanceof IntentcastError)) throw new Error(`threw a non-IntentcastError: ${String(e)}`, { cause: e })
     if (!CODES.has(e.code)) throw new Error(`unknown code ${e.code}`)
-    if (e.message === INTERNAL_FAILURE) throw new Error(`hit the internal catch-all: ${String(e.cause)}`, { cause: e.cause })
+    if (e.code === INTERNAL_FAILURE) throw new Error(`hit the internal catch-all: ${String(e.cause)}`, { cause: e.cause })
     return { ok: false, code: e.code, ms: performance.now() - started }
   } finally {
     clearTimeout(timer)

@@ -707,3 +707,24 @@ describe('found in review: the caller\'s own options are checked, never silently
     await expectCode(verify(samples.intent, { maxBytes: Number.NaN }), 'ERR_INVALID_ARGUMENT')
   })
 })
+
+describe('verify takes exactly the documented options (a whitelist, as jose prepareVerify)', () => {
+  it('timeless: true, which 0.1 honoured, is refused: an expired message cannot be made to pass', async () => {
+    const expired = await signCompact(headerFor('intent'), intentPayload()) // exp T0 + 1h, long past
+    await expectCode(verify(expired, { timeless: true } as never), 'ERR_INVALID_ARGUMENT')
+    await expectCode(verify(expired, { now: at(7200), timeless: true } as never), 'ERR_INVALID_ARGUMENT')
+    await expectCode(verify(expired), 'ERR_EXPIRED')
+  })
+  it('any unknown key is ERR_INVALID_ARGUMENT naming it, so a misspelt check is never silently skipped', async () => {
+    const e = await expectCode(verify(samples.intent, { ...opts, audeince: 'did:key:z6Mk' } as never), 'ERR_INVALID_ARGUMENT')
+    expect(e.message).toContain('audeince')
+  })
+  it('each option is checked for its type before any work', async () => {
+    for (const bad of [{ expect: 'offers' }, { expect: [] }, { expect: ['intent', 7] }, { audience: 42 }, { replay: {} }, { resolveKey: 'x' }]) {
+      await expectCode(verify(samples.intent, { ...opts, ...bad } as never), 'ERR_INVALID_ARGUMENT')
+    }
+  })
+  it('options set to undefined (as plain JavaScript may pass them) count as absent', async () => {
+    expect((await verify(samples.intent, { ...opts, audience: undefined, expect: undefined } as never)).kind).toBe('intent')
+  })
+})

@@ -13,6 +13,8 @@ import { hex, rfc8032 } from './vectors.js'
 
 const v = rfc8032[1]! // TEST 2: a one-byte message
 const notBytes: unknown[] = [undefined, null, 'ab', [1, 2], 42, new ArrayBuffer(32), new Uint16Array(16), {}]
+/** How every entry reports a calling program's mistake (src/errors.ts): never a bare TypeError or RangeError. */
+const INVALID_ARGUMENT = { name: 'IntentcastError', code: 'ERR_INVALID_ARGUMENT' }
 type Loose = (...args: unknown[]) => Promise<unknown>
 const loose = <F>(f: F) => f as unknown as Loose
 
@@ -25,18 +27,18 @@ describe('intentcast/crypto exports', () => {
 describe('verifyEd25519', () => {
   const verify = loose(ed.verifyEd25519)
 
-  it.each(notBytes)('throws TypeError for a public key, message or signature of %o', async (bad) => {
-    await expect(verify(bad, v.message, v.signature)).rejects.toThrow(TypeError)
-    await expect(verify(v.publicKey, bad, v.signature)).rejects.toThrow(TypeError)
-    await expect(verify(v.publicKey, v.message, bad)).rejects.toThrow(TypeError)
+  it.each(notBytes)('throws ERR_INVALID_ARGUMENT for a public key, message or signature of %o', async (bad) => {
+    await expect(verify(bad, v.message, v.signature)).rejects.toMatchObject(INVALID_ARGUMENT)
+    await expect(verify(v.publicKey, bad, v.signature)).rejects.toMatchObject(INVALID_ARGUMENT)
+    await expect(verify(v.publicKey, v.message, bad)).rejects.toMatchObject(INVALID_ARGUMENT)
   })
 
-  it.each([0, 31, 33, 64])('throws RangeError for a public key of %i bytes', async (n) => {
-    await expect(ed.verifyEd25519(new Uint8Array(n), v.message, v.signature)).rejects.toThrow(RangeError)
+  it.each([0, 31, 33, 64])('throws ERR_INVALID_ARGUMENT for a public key of %i bytes', async (n) => {
+    await expect(ed.verifyEd25519(new Uint8Array(n), v.message, v.signature)).rejects.toMatchObject(INVALID_ARGUMENT)
   })
 
-  it('throws RangeError for an unknown backend', async () => {
-    await expect(verify(v.publicKey, v.message, v.signature, { backend: 'openssl' })).rejects.toThrow(RangeError)
+  it('throws ERR_INVALID_ARGUMENT for an unknown backend', async () => {
+    await expect(verify(v.publicKey, v.message, v.signature, { backend: 'openssl' })).rejects.toMatchObject(INVALID_ARGUMENT)
   })
 
   it.each([0, 63, 65, 128])('returns false for a signature of %i bytes', async (n) => {
@@ -91,26 +93,26 @@ describe.each(['signEd25519', 'getPublicKey'] as const)('%s', (name) => {
   const call = (sk: unknown, message: unknown = v.message) =>
     name === 'signEd25519' ? loose(ed.signEd25519)(sk, message) : loose(ed.getPublicKey)(sk)
 
-  it.each(notBytes)('throws TypeError for a private key of %o', async (bad) => {
-    await expect(call(bad)).rejects.toThrow(TypeError)
+  it.each(notBytes)('throws ERR_INVALID_ARGUMENT for a private key of %o', async (bad) => {
+    await expect(call(bad)).rejects.toMatchObject(INVALID_ARGUMENT)
   })
 
-  it.each([0, 31, 33, 64])('throws RangeError for a private key of %i bytes', async (n) => {
-    await expect(call(new Uint8Array(n))).rejects.toThrow(RangeError)
+  it.each([0, 31, 33, 64])('throws ERR_INVALID_ARGUMENT for a private key of %i bytes', async (n) => {
+    await expect(call(new Uint8Array(n))).rejects.toMatchObject(INVALID_ARGUMENT)
   })
 
-  it('throws RangeError for an unknown backend', async () => {
+  it('throws ERR_INVALID_ARGUMENT for an unknown backend', async () => {
     const options = { backend: 'webcrypto' }
     const promise = name === 'signEd25519'
       ? loose(ed.signEd25519)(v.secretKey, v.message, options)
       : loose(ed.getPublicKey)(v.secretKey, options)
-    await expect(promise).rejects.toThrow(RangeError)
+    await expect(promise).rejects.toMatchObject(INVALID_ARGUMENT)
   })
 })
 
 describe('signEd25519', () => {
-  it.each(notBytes)('throws TypeError for a message of %o', async (bad) => {
-    await expect(loose(ed.signEd25519)(v.secretKey, bad)).rejects.toThrow(TypeError)
+  it.each(notBytes)('throws ERR_INVALID_ARGUMENT for a message of %o', async (bad) => {
+    await expect(loose(ed.signEd25519)(v.secretKey, bad)).rejects.toMatchObject(INVALID_ARGUMENT)
   })
 
   it('does not depend on the private key buffer after the call', async () => {
@@ -142,17 +144,17 @@ describe('prepared keys (internal hot path)', () => {
     }
   })
 
-  it('throw TypeError / RangeError for programming errors', async () => {
-    await expect(loose(preparePublicKey)('key')).rejects.toThrow(TypeError)
-    await expect(loose(preparePublicKey)(v.publicKey, 'fast')).rejects.toThrow(RangeError)
-    await expect(loose(preparePrivateKey)([1])).rejects.toThrow(TypeError)
-    await expect(preparePrivateKey(new Uint8Array(64))).rejects.toThrow(RangeError)
+  it('throw ERR_INVALID_ARGUMENT for programming errors', async () => {
+    await expect(loose(preparePublicKey)('key')).rejects.toMatchObject(INVALID_ARGUMENT)
+    await expect(loose(preparePublicKey)(v.publicKey, 'fast')).rejects.toMatchObject(INVALID_ARGUMENT)
+    await expect(loose(preparePrivateKey)([1])).rejects.toMatchObject(INVALID_ARGUMENT)
+    await expect(preparePrivateKey(new Uint8Array(64))).rejects.toMatchObject(INVALID_ARGUMENT)
     const forged = { raw: v.publicKey, backend: 'native' } as const
-    await expect(verifyPrepared(forged, v.message, v.signature, true)).rejects.toThrow(TypeError)
-    await expect(signPrepared({ publicKey: v.publicKey, backend: 'native' }, v.message)).rejects.toThrow(TypeError)
+    await expect(verifyPrepared(forged, v.message, v.signature, true)).rejects.toMatchObject(INVALID_ARGUMENT)
+    await expect(signPrepared({ publicKey: v.publicKey, backend: 'native' }, v.message)).rejects.toMatchObject(INVALID_ARGUMENT)
     const key = await preparePublicKey(v.publicKey)
-    await expect(loose(verifyPrepared)(key, 'message', v.signature, true)).rejects.toThrow(TypeError)
-    await expect(loose(verifyPrepared)(key, v.message, null, true)).rejects.toThrow(TypeError)
+    await expect(loose(verifyPrepared)(key, 'message', v.signature, true)).rejects.toMatchObject(INVALID_ARGUMENT)
+    await expect(loose(verifyPrepared)(key, v.message, null, true)).rejects.toMatchObject(INVALID_ARGUMENT)
   })
 
   it.each(['native', 'noble'] as const)('on %s: expose the key, default sensibly, and answer false for bad signatures', async (backend) => {

@@ -255,5 +255,5 @@ export async function expectCode(p: Promise<unknown> | (() => unknown), code: In
   return e
 }
 
-/** The catch-all verify uses for a bug (a non-IntentcastError thrown inside): never expected. */
-export const INTERNAL_FAILURE = 'message could not be processed'
+/** The code verify reports a bug with (a non-IntentcastError thrown inside): never expected from input. */
+export const INTERNAL_FAILURE = 'ERR_INTERNAL'

@@ -1,3 +1,4 @@
+import { shortDid } from '../../keys/did-key.js'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { signIntent, type IntentBody } from '../../envelope/sign.js'
@@ -8,7 +9,7 @@ import { generateKeyPair, importKeyPair } from '../../keys/key-pair.js'
 import { castIntent, type CastProgress } from '../../wallet/cast.js'
 import type { Command } from '../command.js'
 import { readJson, readMessageArg } from '../io.js'
-import { dealTermsText, money, shortDid } from '../text.js'
+import { dealTermsText, money } from '../text.js'
 
 function positiveInt(value: string | boolean | undefined, what: string): number | undefined {
   if (typeof value !== 'string') return undefined

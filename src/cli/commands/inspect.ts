@@ -1,10 +1,10 @@
+import { shortDid } from '../../keys/did-key.js'
 import { verify } from '../../envelope/verify.js'
 import { IntentcastError } from '../../errors.js'
 import { verifyThread } from '../../thread/verify-thread.js'
 import type { Command } from '../command.js'
 import { readMessages } from '../io.js'
 
-const short = (did: string) => (did.length > 28 ? `${did.slice(0, 16)}…${did.slice(-6)}` : did)
 
 export const inspect: Command = {
   name: 'inspect',
@@ -36,7 +36,7 @@ export const inspect: Command = {
       () => {
         for (const m of thread.messages) {
           const p = m.payload as { price?: { amount: string; currency: string }; iat: number }
-          out.line(`${new Date(p.iat * 1000).toISOString()}  ${m.kind.padEnd(10)} ${short(m.issuer).padEnd(30)} ${p.price ? `${p.price.amount} ${p.price.currency}` : ''}`)
+          out.line(`${new Date(p.iat * 1000).toISOString()}  ${m.kind.padEnd(10)} ${shortDid(m.issuer).padEnd(30)} ${p.price ? `${p.price.amount} ${p.price.currency}` : ''}`)
         }
         out.line(`state: ${thread.state()} (${thread.status()})`)
       },

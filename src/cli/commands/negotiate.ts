@@ -1,10 +1,11 @@
+import { shortDid } from '../../keys/did-key.js'
 import { writeFileSync } from 'node:fs'
 import { verify } from '../../envelope/verify.js'
 import { IntentcastError } from '../../errors.js'
 import { negotiate as decide } from '../../terms/negotiate.js'
 import type { Command } from '../command.js'
 import { readMessageArg } from '../io.js'
-import { conflictText, dealTermsText, money, shortDid, termSetText } from '../text.js'
+import { conflictText, dealTermsText, money, termSetText } from '../text.js'
 
 const MEANING = {
   agreed: 'the proposal meets your terms: accept it as it stands',

@@ -1,3 +1,4 @@
+import { shortDid } from '../../keys/did-key.js'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { IntentcastError } from '../../errors.js'
@@ -15,7 +16,7 @@ import { normalizeAgreementId } from '../../model/roster.js'
 import type { Command } from '../command.js'
 import { readJson } from '../io.js'
 import { readTermsArg } from '../terms-input.js'
-import { dealTermsText, money, shortDid, termSetText } from '../text.js'
+import { dealTermsText, money, termSetText } from '../text.js'
 
 /** What a demo vendor publishes when given no terms: service delivery only, 30 days' retention, deletion on request. */
 export const DEFAULT_VENDOR_TERMS: TermSet = {

@@ -1,8 +1,9 @@
+import { shortDid } from '../../keys/did-key.js'
 import { IntentcastError } from '../../errors.js'
 import { matchTerms } from '../../terms/match.js'
 import type { Command } from '../command.js'
 import { readTermsArg, type TermsArg } from '../terms-input.js'
-import { conflictText, dealTermsText, R_BUTTON, shortDid, termSetText } from '../text.js'
+import { conflictText, dealTermsText, R_BUTTON, termSetText } from '../text.js'
 
 const MEANING = {
   lit: 'the vendor meets every term you ask for',
