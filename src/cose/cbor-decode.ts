@@ -1,5 +1,6 @@
 import { Decoder, Tag, type Options } from 'cbor-x'
 import { IntentcastError } from '../errors.js'
+import { DEFAULT_MAX_BYTES } from '../lib/limits.js'
 import { equalBytes } from '../lib/bytes.js'
 import { MAX_NESTING, encodeCbor } from './cbor-encode.js'
 import { scanCbor } from './cbor-scan.js'
@@ -23,7 +24,7 @@ export interface DecodeCborOptions {
 }
 
 export const CBOR_DECODE_DEFAULTS = Object.freeze({
-  maxBytes: 65_536,
+  maxBytes: DEFAULT_MAX_BYTES,
   maxDepth: 16,
   maxItems: 1024,
   maxTotalItems: 8192,

@@ -1,4 +1,5 @@
 import { IntentcastError } from '../errors.js'
+import { DEFAULT_MAX_BYTES } from '../lib/limits.js'
 import { didOfKid, kidForDid } from '../keys/did-key.js'
 import type { KeyResolver } from '../keys/resolve.js'
 import { SCHEMAS, type Kind, type PayloadOf } from '../model/kinds.js'
@@ -70,7 +71,7 @@ export type Verified<K extends Kind = Kind, F extends Format = Format> = { [P in
  */
 export type Proposal<F extends Format = Format> = Verified<'offer' | 'counter', F>
 
-export const DEFAULT_MAX_BYTES = 65_536
+export { DEFAULT_MAX_BYTES }
 export const DEFAULT_TOLERANCE = 30
 /** How long the replay store remembers a message that has no `exp`. */
 const REPLAY_WINDOW_NO_EXP = 86_400
