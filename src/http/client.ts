@@ -46,7 +46,7 @@ export async function exchange(url: string, init: RequestInit, options: Exchange
       response = await (options.fetch ?? fetch)(url, { ...init, redirect: 'error', credentials: 'omit', signal: controller.signal })
     } catch (e) {
       if (options.signal?.aborted || timedOut) throw e
-      throw retryable(new IntentcastError('ERR_UNREACHABLE', `could not reach ${new URL(url).origin}: ${describe(e)}`, { cause: e }))
+      throw retryable(new IntentcastError('ERR_UNREACHABLE', `could not reach ${originOf(url)}: ${describe(e)}`, { cause: e }))
     }
     const body = await readBody(response, { maxBytes: options.maxBytes, failure: 'ERR_UNREACHABLE', what: options.what })
     const contentType = response.headers.get('content-type')
@@ -82,4 +82,9 @@ function describe(e: unknown): string {
   const cause = (e as { cause?: { code?: unknown; message?: unknown } })?.cause
   const text = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : (e as Error)?.message
   return String(text ?? e).slice(0, 200)
+}
+
+/** The origin to name in a message; never throws, since it runs while reporting another failure. */
+function originOf(url: string): string {
+  return URL.canParse(url) ? new URL(url).origin : url.slice(0, 64)
 }

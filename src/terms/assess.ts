@@ -4,15 +4,12 @@ import type { OfferPayload } from '../model/offer.js'
 import { explainAgreement, judgeOffered, type AgreementVerdict } from './choose-agreement.js'
 import { AGREEMENT, positionOf, QUANTITY, sortConflicts, type Conflict } from './conflict.js'
 import { explainGap } from './explain.js'
-import { digestOf, payloadOf, type Input } from './input.js'
+import type { Read } from './input.js'
 import { asks, forEachTerm, gapOf } from './judge.js'
-import { vendorFromProposal, type CustomerSide, type VendorSide } from './side.js'
-
-/** An offer or a counter, verified or bare: a proposal the customer can accept. */
-export type ProposalInput = Input<OfferPayload | CounterPayload>
+import { vendorFromOffer, type CustomerSide, type VendorSide } from './side.js'
 
 /**
- * What becomes of one differing term when the customer answers a proposal:
+ * What becomes of one differing term when the customer answers an offer or a counter:
  * - `move`: a counter moves it to the customer's position (the vendor did not mark it required);
  * - `yield`: the customer gives way (the vendor marked it required, the customer did not);
  * - `block`: no counter settles it (both marked it required, the vendor requires a term the
@@ -20,9 +17,9 @@ export type ProposalInput = Input<OfferPayload | CounterPayload>
  */
 export type Fate = 'move' | 'yield' | 'block'
 
-/** The customer's view of one proposal, computed once for negotiate and rankOffers. */
+/** The customer's view of one offer or counter, computed once for negotiate and rankOffers. */
 export interface Assessment {
-  readonly proposal: OfferPayload | CounterPayload
+  readonly offer: OfferPayload | CounterPayload
   readonly vendor: VendorSide
   readonly agreement: AgreementVerdict
   /** The fate of each term with a gap, and of the agreement and quantity (under those names). */
@@ -31,7 +28,7 @@ export interface Assessment {
   readonly blocked: boolean
   readonly movable: boolean
   readonly conflicts: Conflict[]
-  /** How many of the customer's asks (agreement, terms) the proposal meets, out of `asked`. */
+  /** How many of the customer's asks (agreement, terms) the offer meets, out of `asked`. */
   readonly met: number
   readonly asked: number
 }
@@ -42,7 +39,7 @@ const SUFFIX: Readonly<Record<Exclude<Fate, 'move'>, string>> = {
 }
 
 export function assess(customer: CustomerSide, p: OfferPayload | CounterPayload): Assessment {
-  const vendor = vendorFromProposal(p)
+  const vendor = vendorFromOffer(p)
   const fates = new Map<string, Fate>()
   const conflicts: Conflict[] = []
   const offered = vendor.agreements[0]!
@@ -80,19 +77,17 @@ export function assess(customer: CustomerSide, p: OfferPayload | CounterPayload)
     blocked ||= f === 'block'
     movable ||= f === 'move'
   }
-  return { proposal: p, vendor, agreement, fates, blocked, movable, conflicts: sortConflicts(conflicts), met, asked }
+  return { offer: p, vendor, agreement, fates, blocked, movable, conflicts: sortConflicts(conflicts), met, asked }
 }
 
 /**
- * Why a proposal cannot belong to this intent, or undefined. It must be addressed to the
- * intent's issuer and, when the intent is verified (so its digest is known), reference it.
+ * Why an offer or counter (a proposal, in the spec's words) cannot belong to this intent, or
+ * undefined. It must be addressed to the intent's issuer and, when the intent's digest is known,
+ * reference it.
  */
-export function brokenLink(intent: Input<IntentPayload>, proposal: ProposalInput): string | undefined {
-  const i = payloadOf(intent)
-  const p = payloadOf(proposal)
-  if (p.aud !== i.iss) return 'the proposal is not addressed to the intent\'s issuer'
-  const d = digestOf(intent)
+export function brokenLink(intent: Read<IntentPayload>, p: OfferPayload | CounterPayload): string | undefined {
+  if (p.aud !== intent.payload.iss) return 'the proposal is not addressed to the intent\'s issuer'
   const ref = 'intent' in p ? p.intent : p.inReplyTo
-  if (d !== undefined && ref !== d) return 'the proposal answers a different intent'
+  if (intent.digest !== undefined && ref !== intent.digest) return 'the proposal answers a different intent'
   return undefined
 }

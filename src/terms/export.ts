@@ -1,26 +1,64 @@
-import { IntentcastError } from '../errors.js'
 import type { AgreementPayload } from '../model/agreement.js'
 import { factsOf } from './facts.js'
-import type { Input } from './input.js'
-import { toOdrl } from './odrl.js'
-import { toReceipt } from './receipt.js'
-import { toRecord } from './record.js'
+import { invalidArgument, readArg, type Input } from './input.js'
+import { toOdrl, type OdrlAgreement } from './odrl.js'
+import { toReceipt, type ConsentReceipt } from './receipt.js'
+import { toRecord, type AgreementRecord } from './record.js'
+
+/** What each format of `exportAgreement` gives. */
+export interface AgreementExports {
+  /** Our own record, with the fields IEEE 7012 asks both parties keep. */
+  readonly json: AgreementRecord
+  /** An ODRL 2.2 `Agreement` in JSON-LD. */
+  readonly odrl: OdrlAgreement
+  /** A consent-receipt summary under the ISO/IEC TS 27560 headings. */
+  readonly receipt: ConsentReceipt
+}
+
+export type ExportFormat = keyof AgreementExports
+
+const BUILD: { readonly [F in ExportFormat]: (f: ReturnType<typeof factsOf>) => AgreementExports[F] } = { json: toRecord, odrl: toOdrl, receipt: toReceipt }
 
 /**
- * - `json`: our own record (AgreementRecord), with the fields IEEE 7012 asks both parties keep;
- * - `odrl`: an ODRL 2.2 `Agreement` in JSON-LD (OdrlAgreement);
- * - `receipt`: a consent-receipt summary under the ISO/IEC TS 27560 headings (ConsentReceipt).
+ * Exports an agreement (spec §Records) as a plain JSON value: `json` an AgreementRecord, `odrl`
+ * an OdrlAgreement, `receipt` a ConsentReceipt. A verified agreement's export carries its digest
+ * and both signatures; a bare payload's has neither, as nothing vouches for them. The same
+ * agreement always gives an equal object, which shares nothing with the agreement: changing it
+ * cannot change the message.
+ *
+ * @example
+ * ```ts
+ * import { exportAgreement } from 'intentcast/terms'
+ *
+ * const agreement = await verify(bytes, { expect: 'agreement' })
+ * const odrl = exportAgreement(agreement, 'odrl') // OdrlAgreement
+ * const record = exportAgreement(agreement, 'json') // AgreementRecord
+ * record.signatures.map((s) => s.party) // ['customer', 'vendor']
+ * ```
  */
-export type ExportFormat = 'json' | 'odrl' | 'receipt'
-
-const BUILD = { json: toRecord, odrl: toOdrl, receipt: toReceipt } as const
+export function exportAgreement(agreement: Input<AgreementPayload>, format: 'json'): AgreementRecord
+export function exportAgreement(agreement: Input<AgreementPayload>, format: 'odrl'): OdrlAgreement
+export function exportAgreement(agreement: Input<AgreementPayload>, format: 'receipt'): ConsentReceipt
+export function exportAgreement<F extends ExportFormat>(agreement: Input<AgreementPayload>, format: F): AgreementExports[F]
+export function exportAgreement(agreement: Input<AgreementPayload>, format: ExportFormat): AgreementExports[ExportFormat] {
+  const build = typeof format === 'string' && Object.hasOwn(BUILD, format) ? BUILD[format] : undefined
+  if (!build) throw invalidArgument('exportAgreement: format must be json, odrl or receipt')
+  // A deep copy: the builders reuse the payload's own arrays and objects (its conditions, item,
+  // set values), which the caller must not be able to change through the export.
+  return structuredClone(build(factsOf(readArg(agreement, ['agreement'], 'exportAgreement: agreement'))))
+}
 
 /**
- * Exports an agreement, verified (its two signatures are then included) or as a bare payload,
- * as JSON text. The same agreement always gives the same text.
+ * The export as JSON text, two-space indented: what a party files or sends. The same agreement
+ * always gives the same text, byte for byte.
+ *
+ * @example
+ * ```ts
+ * import { agreementJson } from 'intentcast/terms'
+ *
+ * writeFileSync('agreement.odrl.json', agreementJson(agreement, 'odrl') + '\n')
+ * ```
  */
-export function exportAgreement(agreement: Input<AgreementPayload>, format: ExportFormat): string {
-  const build = Object.hasOwn(BUILD, format) ? BUILD[format] : undefined
-  if (!build) throw new IntentcastError('ERR_INVALID_ARGUMENT', `export format must be json, odrl or receipt`)
-  return JSON.stringify(build(factsOf(agreement)), null, 2)
+export function agreementJson(agreement: Input<AgreementPayload>, format: ExportFormat): string {
+  return JSON.stringify(exportAgreement(agreement, format), null, 2)
 }

@@ -1,9 +1,8 @@
-import { decodeCoseMessage } from '../cose/message.js'
-import { parseGeneralJws } from '../envelope/general.js'
+import { agreementSignatures } from '../envelope/signatures.js'
 import { encodeBase64url } from '../lib/base64url.js'
 import type { AgreementPayload } from '../model/agreement.js'
 import type { Term } from '../model/term-set.js'
-import { digestOf, payloadOf, type Input } from './input.js'
+import { invalidArgument, type Read } from './input.js'
 import { getAgreement, type RosterAgreement } from '../model/roster.js'
 import { AGREEMENT_URN } from './vocab.js'
 
@@ -44,19 +43,21 @@ const PARTIES = ['customer', 'vendor'] as const
 
 /** The signatures of a verified agreement, from its message in either envelope. */
 function signaturesOf(message: string | Uint8Array, signers: readonly string[]): Signature[] {
-  const raw =
-    typeof message === 'string'
-      ? parseGeneralJws(message).signatures
-      : // COSE_Sign (RFC 9052 §4.1): [protected, unprotected, payload, [[protected, unprotected, signature], …]]
-        (decodeCoseMessage(message, 'COSE_Sign', {})[3] as Uint8Array[][]).map((s) => ({ protected: encodeBase64url(s[0]!), signature: encodeBase64url(s[2]!) }))
+  let raw
+  try {
+    raw = agreementSignatures(message)
+  } catch (cause) {
+    // verify parsed this very message, so only an object made up to look verified gets here.
+    throw invalidArgument('exportAgreement: agreement is not as verify returned it: its message is not an agreement envelope', cause)
+  }
   return raw.map((s, i) => ({ party: PARTIES[i]!, signer: signers[i]!, protected: s.protected, signature: s.signature }))
 }
 
-export function factsOf(input: Input<AgreementPayload>): AgreementFacts {
-  const payload = payloadOf(input)
-  const digest = digestOf(input)
-  const { message, signers } = input as { message?: unknown; signers?: readonly string[] }
-  const signed = digest !== undefined && signers !== undefined && (typeof message === 'string' || message instanceof Uint8Array)
+/**
+ * Only a verified agreement's digest, envelope and signatures are exported: nothing vouches for
+ * those of a bare payload, or of a digest kept beside one.
+ */
+export function factsOf({ payload, verified }: Read<AgreementPayload>): AgreementFacts {
   return {
     payload,
     uid: AGREEMENT_URN + payload.jti,
@@ -64,10 +65,17 @@ export function factsOf(input: Input<AgreementPayload>): AgreementFacts {
     // The model's AgreementId schema admits roster agreements only.
     agreement: getAgreement(payload.terms.agreement)!,
     conditions: new Map((payload.terms.conditions ?? []).map((t) => [t.id, t])),
-    ...(digest !== undefined && { digest }),
-    ...(signed && { envelope: typeof message === 'string' ? { format: 'jws', message } : { format: 'cose', message: encodeBase64url(message as Uint8Array) } }),
-    signatures: signed ? signaturesOf(message as string | Uint8Array, signers) : [],
+    ...(verified !== undefined && {
+      digest: verified.digest,
+      envelope: typeof verified.message === 'string' ? { format: 'jws', message: verified.message } : { format: 'cose', message: encodeBase64url(verified.message) },
+    }),
+    signatures: verified !== undefined ? signaturesOf(verified.message, verified.signers) : [],
   }
+}
+
+/** The agreement as every export names it: short ID, IRI and label. */
+export function namedAgreement(f: AgreementFacts): { readonly id: string; readonly iri: string; readonly label: string } {
+  return { id: f.agreement.id, iri: f.agreement.iri, label: f.agreement.label }
 }
 
 /** An obligation term both parties agreed to with `true`. */

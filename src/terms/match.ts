@@ -1,11 +1,11 @@
-import { IntentcastError } from '../errors.js'
 import type { DealTerms, Term, TermSet } from '../model/term-set.js'
 import type { TermsPayload } from '../model/terms.js'
 import { chooseAgreement, explainAgreement } from './choose-agreement.js'
 import { canonicalTerm, sortTerms } from './canonical.js'
 import { AGREEMENT, positionOf, sortConflicts, type Conflict } from './conflict.js'
 import { explainGap } from './explain.js'
-import { payloadOf, requireObject, type Input } from './input.js'
+import { invalidArgument, readArg, requireObject, type Input } from './input.js'
+import { checkTermSet } from './parse.js'
 import { forEachTerm, gapOf, settle } from './judge.js'
 import { DPV_STATUS } from '../model/status.js'
 import { customerFromTermSet, vendorFromTermSet } from './side.js'
@@ -18,7 +18,17 @@ import { customerFromTermSet, vendorFromTermSet } from './side.js'
  */
 export type RButtonState = 'lit' | 'partial' | 'dark'
 
-/** The DPV (IEEE 7012 extension) agreement status each r-button state corresponds to. */
+/**
+ * The DPV (IEEE 7012 extension) agreement status each r-button state corresponds to.
+ *
+ * @example
+ * ```ts
+ * import { matchTerms, R_BUTTON_STATUS } from 'intentcast/terms'
+ *
+ * R_BUTTON_STATUS.lit // 'https://w3id.org/dpv/standards/p7012#AgreementAccepted'
+ * matchTerms(mine, theirs).status === R_BUTTON_STATUS[matchTerms(mine, theirs).state] // true
+ * ```
+ */
 export const R_BUTTON_STATUS: Readonly<Record<RButtonState, string>> = Object.freeze({
   lit: DPV_STATUS.accepted,
   partial: DPV_STATUS.counterOfferMade,
@@ -44,17 +54,32 @@ export interface MatchResult {
 export type TermsInput = TermSet | Input<TermsPayload>
 
 function termSetOf(x: TermsInput, role: 'customer' | 'vendor'): TermSet {
-  requireObject(x)
-  if ('agreements' in x) return x
-  const p = payloadOf(x)
-  if (p.role !== role) throw new IntentcastError('ERR_INVALID_ARGUMENT', `the ${role} argument must be a ${role}'s terms declaration`)
+  const what = `matchTerms: ${role}`
+  requireObject(x, what, 'a TermSet, or a terms declaration verify returned, or its payload')
+  // A TermSet has `agreements`; a declaration, verified or bare, has `payload` or `terms`.
+  if ('agreements' in x || !('payload' in x || 'terms' in x)) return checkTermSet(x, what)
+  const p = readArg(x, ['terms'], what).payload
+  if (p.role !== role) throw invalidArgument(`${what} must be a ${role}'s terms declaration, not a ${p.role}'s`)
   return p.terms
 }
 
 /**
  * Matches a customer's terms (first argument: the 7012 first party) against a vendor's
- * (second argument). Deterministic, and independent of the order conditions and set values
- * are listed in; agreement lists are ordered by preference, so their order counts.
+ * (second argument): the r-button. Deterministic, and independent of the order conditions and
+ * set values are listed in; agreement lists are ordered by preference, so their order counts.
+ * Each argument is a TermSet, or a `terms` declaration as `verify` returned it or its payload;
+ * anything but a verified declaration is checked against its schema first (ERR_INVALID_ARGUMENT).
+ *
+ * @example
+ * ```ts
+ * import { matchTerms } from 'intentcast/terms'
+ *
+ * const mine = { agreements: ['SD-BASE'], conditions: [{ id: 'retention-days', value: '30', unit: 'day', required: true }] }
+ * const theirs = { agreements: ['SD-BASE'], conditions: [{ id: 'retention-days', value: '90', unit: 'day' }] }
+ * const r = matchTerms(mine, theirs)
+ * r.state // 'dark': a required term is not met
+ * r.conflicts[0].message // 'The vendor states data retention of 90 days; you allow at most 30 days.'
+ * ```
  */
 export function matchTerms(customer: TermsInput, vendor: TermsInput): MatchResult {
   const c = customerFromTermSet(termSetOf(customer, 'customer'))

@@ -1,8 +1,8 @@
 import type { IntentPayload } from '../model/intent.js'
-import { assess, brokenLink, type Assessment, type ProposalInput } from './assess.js'
+import { assess, brokenLink, type Assessment } from './assess.js'
 import { compareStrings } from './canonical.js'
 import { decimalKey } from './decimal.js'
-import { payloadOf, type Input } from './input.js'
+import { invalidArgument, OFFER_KINDS, offerOrCounter, readArg, type Input, type OfferInput } from './input.js'
 import { instantKey } from './instant.js'
 import { customerFromIntent, type CustomerSide } from './side.js'
 
@@ -50,8 +50,8 @@ function compare<O>(x: Entry<O>, y: Entry<O>): number {
   if (x.a.met !== y.a.met) return y.a.met - x.a.met
   if (x.price !== y.price) return x.price < y.price ? -1 : 1
   if (x.date !== y.date) return x.date < y.date ? -1 : 1
-  const xp = x.a.proposal
-  const yp = y.a.proposal
+  const xp = x.a.offer
+  const yp = y.a.offer
   return (
     x.preference - y.preference ||
     compareStrings(xp.iss, yp.iss) ||
@@ -62,7 +62,7 @@ function compare<O>(x: Entry<O>, y: Entry<O>): number {
 }
 
 function reasonsFor(customer: CustomerSide, a: Assessment): string[] {
-  const p = a.proposal
+  const p = a.offer
   const reasons = [`Meets ${a.met} of ${a.asked} of your asks.`, `Price ${p.price.amount} ${p.price.currency}.`]
   const offered = a.vendor.agreements[0]!
   if (a.agreement.fit === 'listed') reasons.push(`Takes ${offered}, your choice ${customer.agreements.indexOf(offered) + 1} of ${customer.agreements.length}.`)
@@ -72,33 +72,49 @@ function reasonsFor(customer: CustomerSide, a: Assessment): string[] {
 }
 
 /**
- * Ranks offers (or counters) for an intent, for a wallet to show. An offer that breaks a hard
- * limit, or does not answer this intent, is excluded with the reasons. The intent is read once;
- * each offer is assessed once and sorted on precomputed keys.
+ * Ranks offers (or counters) for an intent, for a wallet to show (spec §Ranking). An offer that
+ * breaks a hard limit, or does not answer this intent, is excluded with the reasons. The intent
+ * is read once; each offer is assessed once and sorted on precomputed keys. Messages `verify`
+ * returned are read as they are; a bare payload is checked against its schema first, and one that
+ * fails is the caller's mistake (ERR_INVALID_ARGUMENT), not an offer to exclude.
+ *
+ * @example
+ * ```ts
+ * import { rankOffers } from 'intentcast/terms'
+ *
+ * const { ranked, excluded } = rankOffers(intent, offers) // offers: verified offers or counters
+ * for (const r of ranked) console.log(r.score, r.offer.payload.price, r.reasons.join(' '))
+ * for (const x of excluded) console.log('excluded:', x.reasons.join(' '))
+ * ```
  */
-export function rankOffers<O extends ProposalInput>(intent: Input<IntentPayload>, offers: readonly O[]): Ranking<O> {
-  const customer = customerFromIntent(payloadOf(intent))
+export function rankOffers<O extends OfferInput>(intent: Input<IntentPayload>, offers: readonly O[]): Ranking<O> {
+  const i = readArg(intent, ['intent'], 'rankOffers: intent')
+  // Checked through an `unknown` alias: narrowing a readonly array with Array.isArray types its elements `any`.
+  const list: unknown = offers
+  if (!Array.isArray(list)) throw invalidArgument('rankOffers: offers must be an array of offers or counters')
+  const customer = customerFromIntent(i.payload)
   const entries: Entry<O>[] = []
   const excluded: ExcludedOffer<O>[] = []
   offers.forEach((offer, index) => {
-    const link = brokenLink(intent, offer)
+    const p = readArg(offer, OFFER_KINDS, `rankOffers: offers[${index}]`, offerOrCounter).payload
+    const link = brokenLink(i, p)
     if (link) {
       excluded.push({ offer, reasons: [`Not an answer to this intent: ${link}.`] })
       return
     }
-    const a = assess(customer, payloadOf(offer))
+    const a = assess(customer, p)
     const hard = a.conflicts.filter((c) => c.required)
     if (hard.length > 0) {
       excluded.push({ offer, reasons: hard.map((c) => c.message) })
       return
     }
-    const i = customer.agreements.indexOf(a.vendor.agreements[0]!)
-    const { price, deliverBy } = a.proposal
+    const at = customer.agreements.indexOf(a.vendor.agreements[0]!)
+    const { price, deliverBy } = p
     entries.push({
       offer,
       index,
       a,
-      preference: i < 0 ? customer.agreements.length : i,
+      preference: at < 0 ? customer.agreements.length : at,
       price: `${price.currency} ${decimalKey(price.amount)}`,
       date: deliverBy === undefined ? NO_DATE : instantKey(deliverBy),
     })

@@ -1,5 +1,5 @@
 import { allowancesOf } from './allowances.js'
-import { committed, type AgreementFacts } from './facts.js'
+import { committed, namedAgreement, type AgreementFacts } from './facts.js'
 import { R_BUTTON_STATUS } from './match.js'
 import { PROCESSING } from './vocab.js'
 
@@ -54,7 +54,7 @@ export function toReceipt(f: AgreementFacts): ConsentReceipt {
     ...(f.digest !== undefined && { digest: f.digest }),
     principal: { id: p.parties.customer, role: 'customer' },
     controller: { id: p.parties.vendor, role: 'vendor' },
-    agreement: { id: f.agreement.id, iri: f.agreement.iri, label: f.agreement.label },
+    agreement: namedAgreement(f),
     purposes: purposes.map((x) => ({ label: x.label, ...(x.iri !== undefined && { iri: x.iri }) })),
     dataCategories: DATA_CATEGORIES.map((x) => ({ ...x })),
     retention: retention ? `P${retention.value as string}D` : null,

@@ -1,6 +1,6 @@
 import type { AgreementPayload } from '../model/agreement.js'
 import type { Term } from '../model/term-set.js'
-import type { AgreementFacts, Envelope, Signature } from './facts.js'
+import { namedAgreement, type AgreementFacts, type Envelope, type Signature } from './facts.js'
 
 /**
  * The record each party keeps (`exportAgreement(…, 'json')`), with the fields IEEE 7012 asks
@@ -32,7 +32,7 @@ export function toRecord(f: AgreementFacts): AgreementRecord {
     id: f.uid,
     ...(f.digest !== undefined && { digest: f.digest }),
     time: f.time,
-    agreement: { id: f.agreement.id, iri: f.agreement.iri, label: f.agreement.label },
+    agreement: namedAgreement(f),
     parties: { customer: p.parties.customer, vendor: p.parties.vendor },
     refs: { intent: p.refs.intent, offer: p.refs.offer, acceptance: p.refs.acceptance },
     item: p.item,

@@ -60,12 +60,12 @@ export function customerFromIntent(intent: IntentPayload): CustomerSide {
 }
 
 /**
- * An offer's or counter's proposal as a vendor position. Its `price` and `deliverBy` fields are
+ * An offer's or counter's deal as a vendor position. Its `price` and `deliverBy` fields are
  * its statements of `price` and `deliver-by`; a condition of the same ID adds only its
  * `required` flag, which is how a vendor marks price or delivery firm (without a `deliverBy`
  * field, a `deliver-by` condition is the statement).
  */
-export function vendorFromProposal(p: OfferPayload | CounterPayload): VendorSide {
+export function vendorFromOffer(p: OfferPayload | CounterPayload): VendorSide {
   const terms: Term[] = []
   let firmPrice = false
   let firmDate = false

@@ -1,7 +1,8 @@
-import { beforeAll, describe, expect, it } from 'vitest'
-import { countersign, keyPairFromSeed, signAgreement, verify, type AgreementBody, type Verified } from '../../src/index.js'
-import { exportAgreement, ODRL_OPERATORS, type AgreementRecord, type ConsentReceipt, type OdrlAgreement, type OdrlRule } from '../../src/terms/index.js'
-import { ext } from './support.js'
+import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
+import { countersign, keyPairFromSeed, signAgreement, signIntent, verify, type AgreementBody, type Verified } from '../../src/index.js'
+import { agreementJson, exportAgreement, ODRL_OPERATORS, type AgreementRecord, type ConsentReceipt, type ExportFormat, type OdrlAgreement, type OdrlRule } from '../../src/terms/index.js'
+import { agreementSignatures } from '../../src/envelope/signatures.js'
+import { ext, refusal, verified } from './support.js'
 
 const NOW = new Date('2026-01-01T00:00:00Z')
 const D = (c: string) => c.repeat(43)
@@ -57,7 +58,7 @@ const constraintsOf = (r: OdrlRule & { duty?: object[] }): Array<Record<string, 
 
 describe('exportAgreement: json', () => {
   it('holds the 7012 record fields: parties, agreement ID, time and both signatures', () => {
-    const rec = JSON.parse(exportAgreement(agreement, 'json')) as AgreementRecord
+    const rec = exportAgreement(agreement, 'json')
     expect(rec.type).toBe('intentcast-agreement-record')
     expect(rec.id).toBe('urn:intentcast:agreement:agreement-0001')
     expect(rec.parties).toEqual({ customer: customerDid, vendor: vendorDid })
@@ -74,7 +75,7 @@ describe('exportAgreement: json', () => {
   })
 
   it('lets either party re-verify the agreement from the record alone', async () => {
-    const rec = JSON.parse(exportAgreement(agreement, 'json')) as AgreementRecord
+    const rec = exportAgreement(agreement, 'json')
     const again = await verify(rec.envelope!.message, { now: NOW })
     expect(again.digest).toBe(rec.digest)
   })
@@ -83,8 +84,8 @@ describe('exportAgreement: json', () => {
     const [c, v] = await keys()
     const half = await signAgreement(body(c.did, v.did, 'SD-BASE'), c, { now: NOW, jti: 'agreement-0002', format: 'cose' })
     const cose = await verify(await countersign(half, v, { now: NOW }), { now: NOW, expect: 'agreement' })
-    const rec = JSON.parse(exportAgreement(cose, 'json')) as AgreementRecord
-    expect(rec.envelope).toEqual({ format: 'cose', message: Buffer.from(cose.message as Uint8Array).toString('base64url') })
+    const rec = exportAgreement(cose, 'json')
+    expect(rec.envelope).toEqual({ format: 'cose', message: Buffer.from(cose.message).toString('base64url') })
     expect(rec.signatures.map((s) => [s.party, s.signer])).toEqual([
       ['customer', customerDid],
       ['vendor', vendorDid],
@@ -95,24 +96,94 @@ describe('exportAgreement: json', () => {
   })
 
   it('exports a bare payload without signatures', () => {
-    const rec = JSON.parse(exportAgreement(agreement.payload, 'json')) as AgreementRecord
+    const rec = exportAgreement(agreement.payload, 'json')
     expect(rec.signatures).toEqual([])
     expect(rec.digest).toBeUndefined()
     expect(rec.envelope).toBeUndefined()
   })
 
-  it('gives the same text for the same agreement', () => {
-    expect(exportAgreement(agreement, 'odrl')).toBe(exportAgreement(agreement, 'odrl'))
+  it('gives an equal object, and the same text, for the same agreement', () => {
+    for (const format of ['json', 'odrl', 'receipt'] as const) {
+      expect(exportAgreement(agreement, format)).toEqual(exportAgreement(agreement, format))
+      expect(agreementJson(agreement, format)).toBe(agreementJson(agreement, format))
+      // The text is the object's two-space JSON, as exportAgreement wrote it before it returned objects.
+      expect(agreementJson(agreement, format)).toBe(JSON.stringify(exportAgreement(agreement, format), null, 2))
+      expect(JSON.parse(agreementJson(agreement, format))).toEqual(exportAgreement(agreement, format))
+    }
+  })
+
+  it('returns a value typed by its format', () => {
+    expectTypeOf(exportAgreement(agreement, 'json')).toEqualTypeOf<AgreementRecord>()
+    expectTypeOf(exportAgreement(agreement, 'odrl')).toEqualTypeOf<OdrlAgreement>()
+    expectTypeOf(exportAgreement(agreement, 'receipt')).toEqualTypeOf<ConsentReceipt>()
+    expectTypeOf(exportAgreement(agreement, 'json' as ExportFormat)).toEqualTypeOf<AgreementRecord | OdrlAgreement | ConsentReceipt>()
+    expectTypeOf(agreementJson(agreement, 'odrl')).toEqualTypeOf<string>()
+  })
+
+  it('shares nothing with the agreement: changing the export does not change the message', () => {
+    const before = JSON.stringify(agreement.payload)
+    const rec = exportAgreement(agreement, 'json') as { conditions: Array<{ value: unknown }>; item: { name: string } }
+    rec.conditions[0]!.value = 'changed'
+    rec.conditions.length = 0
+    rec.item.name = 'changed'
+    const odrl = exportAgreement(agreement, 'odrl')
+    ;(odrl.obligation.find((r) => r.action === 'compensate')!.constraint![1]!.rightOperand as string[]).push('cash')
+    expect(JSON.stringify(agreement.payload)).toBe(before)
   })
 
   it('refuses an unknown format', () => {
-    expect(() => exportAgreement(agreement, 'xml' as never)).toThrow(/json, odrl or receipt/)
+    expect(refusal(() => exportAgreement(agreement, 'xml' as never))).toMatch(/^ERR_INVALID_ARGUMENT: .*json, odrl or receipt/)
+  })
+
+  it('refuses a bare payload that is not an agreement, naming the argument and the first issue (not a TypeError)', () => {
+    const { terms: _, ...noTerms } = agreement.payload
+    expect(refusal(() => exportAgreement(noTerms as never, 'json'))).toBe('ERR_INVALID_ARGUMENT: exportAgreement: agreement is not an agreement payload: terms: Invalid input')
+    const badPrice = { ...agreement.payload, price: { amount: 1899, currency: 'EUR' } }
+    expect(refusal(() => exportAgreement(badPrice as never, 'odrl'))).toMatch(/^ERR_INVALID_ARGUMENT: exportAgreement: agreement is not an agreement payload: price\.amount: /)
+    expect(refusal(() => exportAgreement({ payload: { ...agreement.payload, terms: { agreement: 'NOPE' } } } as never, 'receipt'))).toMatch(
+      /^ERR_INVALID_ARGUMENT: exportAgreement: agreement is not an agreement payload: terms\.agreement: not an IEEE 7012 agreement/,
+    )
+    expect(refusal(() => exportAgreement(null as never, 'json'))).toMatch(/^ERR_INVALID_ARGUMENT: exportAgreement: agreement is null; pass /)
+  })
+
+  it('exports a copy of a verified agreement as a bare payload: nothing vouches for its digest or signatures', () => {
+    const copy = { ...agreement }
+    const rec = exportAgreement(copy, 'json')
+    expect(rec.signatures).toEqual([])
+    expect(rec.digest).toBeUndefined()
+    expect(rec.envelope).toBeUndefined()
+    expect(exportAgreement(copy, 'odrl')).toEqual(exportAgreement(agreement, 'odrl'))
+  })
+
+  it('reads the signatures from the envelope in one place (envelope/signatures.ts), for JWS and COSE', async () => {
+    const jws = JSON.parse(agreement.message) as { signatures: Array<{ protected: string; signature: string }> }
+    expect(agreementSignatures(agreement.message)).toEqual(jws.signatures)
+    const [c, v] = await keys()
+    const half = await signAgreement(body(c.did, v.did, 'SD-BASE'), v, { now: NOW, jti: 'agreement-0003', format: 'cose' })
+    const cose = await verify(await countersign(half, c, { now: NOW }), { now: NOW, expect: 'agreement' })
+    const sigs = agreementSignatures(cose.message)
+    expect(sigs).toHaveLength(2)
+    expect(exportAgreement(cose, 'json').signatures.map(({ protected: p, signature }) => ({ protected: p, signature }))).toEqual(sigs)
+    expect(refusal(() => agreementSignatures('{"payload":"x"}'))).toMatch(/^ERR_MALFORMED: /)
+    expect(refusal(() => agreementSignatures(new Uint8Array([0xd2, 0x80])))).toMatch(/^ERR_MALFORMED: /)
+  })
+
+  it('refuses an object made up to look verified whose message is no agreement envelope', () => {
+    expect(refusal(() => exportAgreement(verified(agreement.payload, 'D'.repeat(43)), 'json'))).toBe(
+      'ERR_INVALID_ARGUMENT: exportAgreement: agreement is not as verify returned it: its message is not an agreement envelope',
+    )
+  })
+
+  it('refuses a verified message of another kind', async () => {
+    const [c] = await keys()
+    const intent = await verify(await signIntent({ want: { item: { name: 'cargo bike' } }, terms: { agreements: ['SD-BASE'] } }, c, { now: NOW }), { now: NOW })
+    expect(refusal(() => exportAgreement(intent as never, 'json'))).toBe('ERR_INVALID_ARGUMENT: exportAgreement: agreement is a verified intent; pass an agreement, as verify returned it or its payload')
   })
 })
 
 describe('exportAgreement: odrl', () => {
   it('is an ODRL 2.2 Agreement with uid, parties on every rule, and ODRL operators only', () => {
-    const o = JSON.parse(exportAgreement(agreement, 'odrl')) as OdrlAgreement
+    const o = exportAgreement(agreement, 'odrl')
     expect(o['@context']).toBe('http://www.w3.org/ns/odrl.jsonld')
     expect(o['@type']).toBe('Agreement')
     expect(o.uid).toMatch(/^urn:intentcast:agreement:/)
@@ -133,7 +204,7 @@ describe('exportAgreement: odrl', () => {
   })
 
   it('maps the 7012 agreement to permissions, prohibitions and the portability duty', () => {
-    const o = JSON.parse(exportAgreement(agreement, 'odrl')) as OdrlAgreement
+    const o = exportAgreement(agreement, 'odrl')
     const dpv = (x: string) => `https://w3id.org/dpv#${x}`
     const onData = (rs: OdrlRule[]) => rs.filter((r) => r.target.endsWith(':personal-data')).map((r) => r.action)
     expect(onData(o.permission)).toEqual(['use', dpv('Analyse')])
@@ -146,7 +217,7 @@ describe('exportAgreement: odrl', () => {
   })
 
   it('states the deal: transfer by the delivery date, payment of the price, retention, returns', () => {
-    const o = JSON.parse(exportAgreement(agreement, 'odrl')) as OdrlAgreement
+    const o = exportAgreement(agreement, 'odrl')
     const transfer = o.obligation.find((r) => r.action === 'transfer')!
     expect(transfer).toMatchObject({ assignee: vendorDid, constraint: [{ leftOperand: 'dateTime', operator: 'lteq', rightOperand: { '@value': '2026-01-09T17:00:00Z' } }] })
     const pay = o.obligation.find((r) => r.action === 'compensate')!
@@ -164,17 +235,17 @@ describe('exportAgreement: odrl', () => {
   })
 
   it('permits anonymised sharing with a duty to anonymise under SD-BASE-ATP-S3P, and names the purpose of a PDC agreement', async () => {
-    const s3p = JSON.parse(exportAgreement(await signed('SD-BASE-ATP-S3P'), 'odrl')) as OdrlAgreement & { permission: Array<OdrlRule & { duty?: unknown }> }
+    const s3p = exportAgreement(await signed('SD-BASE-ATP-S3P'), 'odrl')
     expect(s3p.permission.find((r) => r.action === 'https://w3id.org/dpv#Share')!.duty).toEqual([{ action: 'anonymize' }])
     expect(s3p.prohibition.filter((r) => r.target.endsWith(':personal-data')).map((r) => r.action)).toEqual(['sell', 'use'])
-    const pdc = JSON.parse(exportAgreement(await signed('PDC-INTENT'), 'odrl')) as OdrlAgreement
+    const pdc = exportAgreement(await signed('PDC-INTENT'), 'odrl')
     expect(pdc.permission[0]!.constraint).toEqual([{ leftOperand: 'purpose', operator: 'eq', rightOperand: { '@id': 'https://w3id.org/dpv/standards/p7012#PDC-INTENT' } }])
   })
 })
 
 describe('exportAgreement: receipt', () => {
   it('has every ISO/IEC TS 27560 heading', () => {
-    const r = JSON.parse(exportAgreement(agreement, 'receipt')) as ConsentReceipt
+    const r = exportAgreement(agreement, 'receipt')
     for (const k of ['recordId', 'principal', 'controller', 'purposes', 'dataCategories', 'retention', 'thirdParties', 'jurisdiction', 'withdrawalMethod', 'eventTime']) {
       expect(r).toHaveProperty(k)
     }
@@ -192,7 +263,7 @@ describe('exportAgreement: receipt', () => {
   })
 
   it('names third parties only where the agreement allows sharing', async () => {
-    const r = JSON.parse(exportAgreement(await signed('SD-BASE-ATP-S3P'), 'receipt')) as ConsentReceipt
+    const r = exportAgreement(await signed('SD-BASE-ATP-S3P'), 'receipt')
     expect(r.thirdParties.map((t) => t.label)).toEqual(['third parties, fully anonymised data only'])
   })
 })

@@ -4,6 +4,9 @@
  */
 import fc from 'fast-check'
 import { expect } from 'vitest'
+import { isIntentcastError } from '../../src/errors.js'
+import type { Deal } from '../../src/model/deal.js'
+import type { Kind } from '../../src/model/kinds.js'
 import { CounterPayload } from '../../src/model/counter.js'
 import { IntentPayload } from '../../src/model/intent.js'
 import { OfferPayload } from '../../src/model/offer.js'
@@ -46,13 +49,43 @@ export function offerPayload(terms: DealTerms, parts: OfferParts = {}): OfferPay
   })
 }
 
-/** A counter body (negotiate's proposal) made whole and checked against the counter schema. */
-export function asCounter(proposal: object): CounterPayload {
-  return CounterPayload.parse({ v: '0.1', iss: CUSTOMER, iat: 1_700_000_200, jti: 'counter-0001', exp: 1_700_003_800, aud: VENDOR, inReplyTo: 'B'.repeat(43), intent: INTENT_DIGEST, ...proposal })
+/** A counter deal (negotiate's `counter`) made a whole counter and checked against its schema. */
+export function asCounter(deal: object): CounterPayload {
+  return CounterPayload.parse({ v: '0.1', iss: CUSTOMER, iat: 1_700_000_200, jti: 'counter-0001', exp: 1_700_003_800, aud: VENDOR, inReplyTo: 'B'.repeat(43), intent: INTENT_DIGEST, ...deal })
 }
 
-/** A verified-message look-alike: the terms functions read only `payload` and `digest`. */
-export const verified = <P>(payload: P, digest = INTENT_DIGEST) => ({ payload, digest })
+/** The kind of a payload the builders here make, read off its claims. */
+function kindOf(p: object): Kind {
+  return 'want' in p ? 'intent' : 'role' in p ? 'terms' : 'parties' in p ? 'agreement' : 'intent' in p ? 'counter' : 'offer'
+}
+
+/**
+ * A message as `verify` returns it, without the signing: frozen, with its kind, digest, signers
+ * and message, so the terms functions take it as verified and do not check its payload again.
+ */
+export function verified<P extends object>(payload: P, digest = INTENT_DIGEST): { readonly kind: Kind; readonly payload: P; readonly digest: string } {
+  const iss = (payload as { iss?: string }).iss ?? CUSTOMER
+  return Object.freeze({
+    kind: kindOf(payload),
+    payload,
+    issuer: iss,
+    signers: Object.freeze([iss]),
+    digest,
+    header: Object.freeze({ alg: 'EdDSA', typ: `intentcast-${kindOf(payload)}+jws`, kid: `${iss}#${iss.slice(8)}` }),
+    format: 'jws',
+    message: 'not.signed.here',
+  })
+}
+
+/** What `f` throws, as `CODE: message` for an IntentcastError, the error itself otherwise. */
+export function refusal(f: () => unknown): string {
+  try {
+    f()
+  } catch (e) {
+    return isIntentcastError(e) ? `${e.code}: ${e.message}` : `not an IntentcastError: ${String(e)}`
+  }
+  return 'no error'
+}
 
 export const ext = (name: string) => `https://example.com/terms#${name}`
 
@@ -158,9 +191,9 @@ export function shuffled(ts: readonly Term[] | undefined, seed: number): Term[] 
 
 export const RUNS = { numRuns: 1000 }
 
-/** Schema check for a proposal's terms, by way of a whole counter. */
-export function expectValidProposal(proposal: object): void {
-  expect(() => asCounter(proposal)).not.toThrow()
+/** Schema check for a counter deal, by way of a whole counter. */
+export function expectValidCounter(deal: Deal): void {
+  expect(() => asCounter(deal)).not.toThrow()
 }
 
 /**
