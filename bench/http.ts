@@ -15,7 +15,7 @@ export async function httpBench(requests = 2000, clients = 50): Promise<Result> 
   const handler = createVendorHandler({
     keyPair: vendor,
     terms: { role: 'vendor', terms: { agreements: ['SD-BASE'] } },
-    onIntent: (intent) => ({ item: intent.payload.want.item, quantity: 1, price: { amount: '1000.00', currency: 'EUR' }, terms: { agreement: 'SD-BASE' } }),
+    on: { intent: (intent) => ({ item: intent.payload.want.item, quantity: 1, price: { amount: '1000.00', currency: 'EUR' }, terms: { agreement: 'SD-BASE' } }) },
   })
   await handler.ready
   const server = createServer(toNodeListener(handler))

@@ -2,6 +2,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { IntentcastError } from '../errors.js'
 import { problemFor, problemResponse } from '../http/problem.js'
 
+/**
+ * How `toNodeListener` treats a body it has stopped reading.
+ *
+ * @example
+ * ```ts
+ * createServer(toNodeListener(handler, { drainBytes: 65_536, drainMs: 500 }))
+ * ```
+ */
 export interface NodeListenerOptions {
   /**
    * After answering a request whose body was not read to the end, how many more bytes to read
@@ -20,6 +28,14 @@ type NodeListener = (req: IncomingMessage, res: ServerResponse) => void
  * backpressure, so the handler's size limit and deadline apply to bytes as they arrive. A
  * request the adapter cannot even turn into a Request (a bad Host, a bad header) gets a 400
  * problem; nothing a client sends can throw out of the listener.
+ *
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http'
+ * import { createVendorHandler, toNodeListener } from 'intentcast/vendor'
+ *
+ * createServer(toNodeListener(createVendorHandler(options))).listen(8080)
+ * ```
  */
 export function toNodeListener(handler: (request: Request) => Promise<Response>, options: NodeListenerOptions = {}): NodeListener {
   const drainBytes = options.drainBytes ?? 1_048_576
@@ -63,7 +79,7 @@ function toRequest(req: IncomingMessage): Request {
     method: req.method ?? 'GET',
     headers,
     ...(hasBody && { body: bodyStream(req), duplex: 'half' }),
-  } as RequestInit)
+  })
 }
 
 /** The request body as a web stream that pauses the socket while the handler is not reading. */

@@ -4,6 +4,21 @@ import { Thread } from '../thread/thread.js'
  * Where a vendor keeps its open threads. `get` finds a thread by the digest of any message in
  * it (a withdrawal names only the message it withdraws). A store that persists can keep
  * `thread.messages.map((m) => m.message)` and rebuild with `verifyThread`.
+ *
+ * @example
+ * ```ts
+ * import { verifyThread } from 'intentcast'
+ *
+ * const stored: ThreadStore = {
+ *   async get(digest) {
+ *     const messages = await db.threadHolding(digest) // the messages as stored, or undefined
+ *     return messages && verifyThread(messages)
+ *   },
+ *   async set(thread) {
+ *     await db.saveThread(thread.intent.digest, thread.messages.map((m) => m.message))
+ *   },
+ * }
+ * ```
  */
 export interface ThreadStore {
   get(digest: string): Thread | undefined | Promise<Thread | undefined>
@@ -11,12 +26,29 @@ export interface ThreadStore {
   set(thread: Thread): void | Promise<void>
 }
 
+/**
+ * The bound of a MemoryThreadStore.
+ *
+ * @example
+ * ```ts
+ * const threads = new MemoryThreadStore({ maxThreads: 50_000 } satisfies MemoryThreadStoreOptions)
+ * ```
+ */
 export interface MemoryThreadStoreOptions {
   /** The most threads kept; the least recently touched goes first. Default 10,000. */
   maxThreads?: number
 }
 
-/** The default thread store, for one process. Bounded, since anyone can open a thread by casting. */
+/**
+ * The default thread store, for one process. Bounded, since anyone can open a thread by casting.
+ *
+ * @example
+ * ```ts
+ * const threads = new MemoryThreadStore({ maxThreads: 50_000 })
+ * const handler = createVendorHandler({ keyPair, terms, on, stores: { threads } })
+ * threads.get(agreementDigest)?.state() // 'agreed'
+ * ```
+ */
 export class MemoryThreadStore implements ThreadStore {
   // Keyed by the intent's digest; Map order is the recency order.
   readonly #threads = new Map<string, Thread>()

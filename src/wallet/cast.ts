@@ -4,10 +4,19 @@ import { discover, type DiscoveredVendor, type DiscoverOptions, type VendorTarge
 import { mediaTypeOf } from '../http/media-type.js'
 import { rankOffers } from '../terms/index.js'
 import { Thread } from '../thread/thread.js'
-import { verifyReply, type VendorProposal } from './proposal.js'
+import { verifyReply, type VendorReply } from './reply.js'
+import { checkCast } from './check.js'
 import { send, type SendOptions } from './send.js'
 
-/** A vendor that did not answer with a valid offer, and why. */
+/**
+ * A vendor that did not answer with a valid offer, and why: its code says whose fault it was
+ * (ERR_TIMEOUT, ERR_UNREACHABLE, ERR_KEY_UNRESOLVED, or the code of the vendor's problem).
+ *
+ * @example
+ * ```ts
+ * for (const f of result.failures) console.warn(`${f.vendor}: ${f.code} ${f.message}`)
+ * ```
+ */
 export interface CastFailure {
   /** The vendor's origin. */
   readonly vendor: string
@@ -15,7 +24,17 @@ export interface CastFailure {
   readonly message: string
 }
 
-/** What castIntent reports as it goes, once or more per vendor. */
+/**
+ * What a cast reports as it goes, once or more per vendor, for a progress display.
+ *
+ * @example
+ * ```ts
+ * const onProgress = (e: CastProgress) => {
+ *   if (e.type === 'offer') console.log(`${e.vendor}: ${e.offer.payload.price.amount}`)
+ *   if (e.type === 'failed') console.log(`${e.vendor}: ${e.failure.code}`)
+ * }
+ * ```
+ */
 export type CastProgress =
   | { readonly type: 'discovering'; readonly vendor: string }
   | { readonly type: 'sending'; readonly vendor: string; readonly attempt: number }
@@ -23,50 +42,99 @@ export type CastProgress =
   | { readonly type: 'pending'; readonly vendor: string }
   | { readonly type: 'failed'; readonly vendor: string; readonly failure: CastFailure }
 
+/**
+ * How a cast goes: how many vendors at once, each one's deadline, retries, the size limit, the
+ * `Sec-GPC` signal, cancellation and progress. Checked before any request.
+ *
+ * @example
+ * ```ts
+ * const options: CastOptions = { concurrency: 4, timeoutMs: 5_000, gpc: true, onProgress: (e) => console.log(e.type, e.vendor) }
+ * ```
+ */
 export interface CastOptions extends Pick<SendOptions, 'fetch' | 'retries' | 'backoffMs' | 'maxBytes' | 'gpc'> {
   /** How many vendors are talked to at once. Default 8. */
   readonly concurrency?: number
   /** Milliseconds each vendor gets, discovery and retries included. Default 10,000. */
   readonly timeoutMs?: number
-  /** Cancels the cast: castIntent then rejects with the signal's reason. */
+  /** Cancels the cast: it then rejects with the signal's reason. */
   readonly signal?: AbortSignal
   readonly onProgress?: (event: CastProgress) => void
-  /** The time offers are checked at. Default: now. */
+  /** The time offers are checked at (and, for `wallet.cast`, the intent signed at). Default: now. */
   readonly now?: Date
 }
 
-export interface RankedProposal extends VendorProposal {
+/**
+ * A valid offer, with its place in the ranking (`rankOffers`): its score and the reasons.
+ *
+ * @example
+ * ```ts
+ * const [best]: readonly RankedOffer[] = result.offers
+ * console.log(best?.vendor.origin, best?.score, best?.reasons.join('; '))
+ * ```
+ */
+export type RankedOffer<R extends VendorReply = VendorReply> = R & {
   readonly proposal: Verified<'offer'>
   readonly score: number
   readonly reasons: readonly string[]
 }
 
-export interface CastResult {
+/**
+ * What a cast brings back: the intent, the ranked offers, the offers that break a hard limit of
+ * the intent, the vendors with no offer yet, and the failures. `R` is what each offer is held
+ * as: a `Negotiation` when the wallet cast it (`wallet.cast`), a `VendorReply` otherwise.
+ *
+ * @example
+ * ```ts
+ * const result: CastResult = await castIntent(signedIntent, vendors)
+ * if (result.offers.length === 0) console.log('no offer ranks', result.excluded, result.failures)
+ * ```
+ */
+export interface CastResult<R extends VendorReply = VendorReply> {
+  /** The intent that was cast, verified. */
+  readonly intent: Verified<'intent'>
   /** Valid offers, best first (rankOffers). */
-  readonly offers: readonly RankedProposal[]
+  readonly offers: ReadonlyArray<RankedOffer<R>>
   /** Valid offers that break one of the intent's hard limits, with the reasons. */
-  readonly excluded: ReadonlyArray<VendorProposal & { readonly reasons: readonly string[] }>
+  readonly excluded: ReadonlyArray<R & { readonly proposal: Verified<'offer'>; readonly reasons: readonly string[] }>
   /** Vendors that took the intent without an offer yet (202). */
   readonly pending: readonly string[]
   readonly failures: readonly CastFailure[]
 }
 
-/** A vendor as castIntent takes it: an origin to discover, or a vendor already discovered. */
+/**
+ * A vendor as a cast takes it: an origin to discover, or a vendor already discovered or known.
+ *
+ * @example
+ * ```ts
+ * const vendors: CastTarget[] = ['https://shop.example', await discover('https://bikes.example')]
+ * ```
+ */
 export type CastTarget = string | VendorTarget | DiscoveredVendor
 
 /**
- * Casts one signed intent to many vendors (spec §HTTP binding, Casting): a few at a time,
- * each within its own deadline, retrying network failures only. Every answer is verified
- * (signature, an offer, addressed to the intent's issuer, answering this intent, signed by one
- * of the vendor's listed keys); a vendor that fails is recorded and the cast goes on.
- * The intent goes in its own envelope, JWS (a string) or COSE (bytes), and the offers come back
- * in it; a discovered vendor that does not list that envelope's media type fails without a request.
+ * Casts one signed intent to many vendors (spec §HTTP binding, Casting): a few at a time, each
+ * within its own deadline, retrying network failures only. Every answer is verified (signature,
+ * an offer, addressed to the intent's issuer, answering this intent, signed by one of the
+ * vendor's listed keys); a vendor that fails is recorded and the cast goes on. The offers come
+ * back in the intent's envelope, JWS (a string) or COSE (bytes); a discovered vendor that does
+ * not list that envelope's media type fails without a request.
+ *
+ * This is for an intent signed elsewhere (the CLI's `--key`, another device): with a `Wallet`,
+ * `wallet.cast` signs under a fresh cast key and returns offers the wallet can answer.
+ * A malformed target or option is ERR_INVALID_ARGUMENT before any request.
+ *
+ * @example
+ * ```ts
+ * import { castIntent } from 'intentcast/wallet'
+ *
+ * const result = await castIntent(signedIntent, ['https://shop.example', 'https://bikes.example'], { timeoutMs: 5_000 })
+ * for (const o of result.offers) console.log(o.vendor.origin, o.proposal.payload.price.amount, o.score)
+ * ```
  */
 export async function castIntent(signedIntent: string | Uint8Array, vendors: readonly CastTarget[], options: CastOptions = {}): Promise<CastResult> {
+  checkCast(vendors, options)
   const intent = await verify(signedIntent, { expect: 'intent', ...(options.now && { now: options.now }) })
-  const concurrency = options.concurrency ?? 8
-  if (!Number.isSafeInteger(concurrency) || concurrency < 1) throw new IntentcastError('ERR_INVALID_ARGUMENT', 'concurrency is a positive integer')
-  const offers: VendorProposal[] = []
+  const offers: VendorReply[] = []
   const pending: string[] = []
   const failures: CastFailure[] = []
   const report = (event: CastProgress): void => {
@@ -99,7 +167,7 @@ export async function castIntent(signedIntent: string | Uint8Array, vendors: rea
   }
 
   const queue = [...vendors]
-  const workers = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+  const workers = Array.from({ length: Math.min(options.concurrency ?? 8, queue.length) }, async () => {
     for (let next = queue.shift(); next !== undefined; next = queue.shift()) await castTo(next)
   })
   await Promise.all(workers)
@@ -107,8 +175,9 @@ export async function castIntent(signedIntent: string | Uint8Array, vendors: rea
   const ranking = rankOffers(intent, offers.map((o) => o.proposal as Verified<'offer'>))
   const byOffer = new Map(offers.map((o) => [o.proposal, o]))
   return {
+    intent,
     offers: ranking.ranked.map((r) => ({ ...byOffer.get(r.offer)!, proposal: r.offer, score: r.score, reasons: r.reasons })),
-    excluded: ranking.excluded.map((x) => ({ ...byOffer.get(x.offer)!, reasons: x.reasons })),
+    excluded: ranking.excluded.map((x) => ({ ...byOffer.get(x.offer)!, proposal: x.offer, reasons: x.reasons })),
     pending,
     failures,
   }
@@ -121,7 +190,7 @@ async function sendTo(
   target: CastTarget,
   options: CastOptions,
   report: (event: CastProgress) => void,
-): Promise<VendorProposal | null> {
+): Promise<VendorReply | null> {
   const timeoutMs = options.timeoutMs ?? 10_000
   const deadline = Date.now() + timeoutMs
   const origin = typeof target === 'string' ? target : target.origin

@@ -1,26 +1,45 @@
 import { IntentcastError, isIntentcastError } from '../errors.js'
 import { kidForDid } from '../keys/did-key.js'
-import { verify, type Verified } from '../envelope/verify.js'
+import { DEFAULT_MAX_BYTES, verify, type Verified } from '../envelope/verify.js'
 import { parseJsonStrict } from '../lib/json.js'
 import { fromUtf8 } from '../lib/utf8.js'
 import type { TermSet } from '../model/term-set.js'
-import { exchange, type FetchLike } from '../http/client.js'
+import { exchange } from '../http/client.js'
 import { MEDIA_TYPE_JSON, WELL_KNOWN_PATH } from '../model/media-types.js'
 import { liveKeys, parseVendorDocument, type VendorKey } from '../model/vendor-document.js'
 import { GPC_PATH, MYTERMS_PATH, parseGpc, parseMyTerms, termSetFromSignals, type GpcDocument, type MyTermsDocument } from '../model/well-known.js'
+import { checkSendOptions, type FetchLike } from './send.js'
 
+/**
+ * How `discover` fetches: the fetch to use, a deadline and a size limit per document, a
+ * cancellation signal, and the clock keys and terms are checked against.
+ *
+ * @example
+ * ```ts
+ * const vendor = await discover('https://shop.example', { timeoutMs: 2_000, signal: AbortSignal.timeout(5_000) })
+ * ```
+ */
 export interface DiscoverOptions {
   readonly fetch?: FetchLike
   /** Milliseconds for each fetch (they run in parallel). Default 5,000. */
   readonly timeoutMs?: number
-  /** The largest document read. Default 65,536 bytes. */
+  /** The largest document read. Default DEFAULT_MAX_BYTES (64 KiB). */
   readonly maxBytes?: number
   readonly signal?: AbortSignal
   /** The time keys and terms are checked at. Default: now. */
   readonly now?: Date
 }
 
-/** Where to send messages to a vendor, and the keys its answers must be signed with. */
+/**
+ * Where to send messages to a vendor, and the keys its answers must be signed with: what a cast
+ * needs when the vendor is known already, so it is not discovered again.
+ *
+ * @example
+ * ```ts
+ * const known: VendorTarget = { origin: 'https://shop.example', endpoint: 'https://shop.example/intentcast/messages', keys: saved.keys }
+ * const result = await wallet.cast(body, [known])
+ * ```
+ */
 export interface VendorTarget {
   /** The origin the vendor was found at; it names the wallet's relationship key for it. */
   readonly origin: string
@@ -29,6 +48,16 @@ export interface VendorTarget {
   readonly keys?: readonly VendorKey[]
 }
 
+/**
+ * What a vendor publishes, verified: where it takes intents, its terms and the keys its
+ * answers must be signed with. Pass it to a cast as it is: the vendor is not fetched again.
+ *
+ * @example
+ * ```ts
+ * const vendor: DiscoveredVendor = await discover('https://shop.example')
+ * if (vendor.termSet && matchTerms(myTerms, vendor.termSet).state === 'lit') await wallet.cast(body, [vendor])
+ * ```
+ */
 export interface DiscoveredVendor {
   readonly origin: string
   /** Absent when the vendor publishes only the other signals: it takes no intents. */
@@ -49,10 +78,24 @@ export interface DiscoveredVendor {
  * and its myterms.json and gpc.json, read where present. A vendor with no document but a
  * myterms.json still gets a term set. Every fetch has a deadline, a size limit and a
  * content-type check, and follows no redirect.
+ *
+ * A malformed `origin` (not an https URL, or http off loopback) is the caller's mistake:
+ * ERR_INVALID_ARGUMENT before any fetch. Whatever the vendor serves wrong is its code: ERR_SCHEMA
+ * (an endpoint that is no URL), ERR_BROKEN_LINK (an endpoint on another origin), ERR_UNREACHABLE,
+ * ERR_TIMEOUT, ERR_TOO_LARGE, ERR_MALFORMED, ERR_KEY_UNRESOLVED.
+ *
+ * @example
+ * ```ts
+ * import { discover } from 'intentcast/wallet'
+ *
+ * const vendor = await discover('https://shop.example')
+ * console.log(vendor.endpoint, vendor.terms?.payload.name, vendor.mediaTypes)
+ * ```
  */
 export async function discover(origin: string, options: DiscoverOptions = {}): Promise<DiscoveredVendor> {
   const base = checkOrigin(origin)
-  const get = (path: string): Promise<unknown> => getJson(base + path, options)
+  checkSendOptions(options)
+  const get = (path: string): Promise<unknown> => getJson(base, path, options)
   // The signals are unsigned hints: one that fails to load or parse counts as absent.
   const hint = <T>(path: string, parse: (json: unknown) => T): Promise<T | undefined> =>
     get(path)
@@ -68,7 +111,7 @@ export async function discover(origin: string, options: DiscoverOptions = {}): P
   }
   const doc = parseVendorDocument(document)
   const now = options.now ?? new Date()
-  if (new URL(doc.endpoint).origin !== base) {
+  if (originOf(doc.endpoint) !== base) {
     throw new IntentcastError('ERR_BROKEN_LINK', `the endpoint ${doc.endpoint.slice(0, 128)} is not on ${base}: intents go only to the origin the customer chose`)
   }
   const terms = await verify(doc.terms, { expect: 'terms', now })
@@ -90,8 +133,11 @@ export async function discover(origin: string, options: DiscoverOptions = {}): P
 
 const LOOPBACK = /^(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])$/
 
-/** The origin of `origin`; https, or http on loopback (development and tests). */
-function checkOrigin(origin: string): string {
+/**
+ * The origin of `origin`; https, or http on loopback (development and tests). The caller chose
+ * it, so anything else is ERR_INVALID_ARGUMENT (castIntent checks every target with it up front).
+ */
+export function checkOrigin(origin: string): string {
   let url: URL
   try {
     url = new URL(origin)
@@ -104,14 +150,28 @@ function checkOrigin(origin: string): string {
   return url.origin
 }
 
+/**
+ * The origin of a URL the vendor's document carries. The schema only checks its outline
+ * (`https://` and no spaces), which lets through what WHATWG URL refuses, such as `https://[x`;
+ * that is the vendor's bad bytes, so a wire code, never the parser's TypeError.
+ */
+function originOf(endpoint: string): string {
+  try {
+    return new URL(endpoint).origin
+  } catch (cause) {
+    throw new IntentcastError('ERR_SCHEMA', `the vendor document's endpoint ${endpoint.slice(0, 128)} is not a URL`, { cause })
+  }
+}
+
 /** A JSON document, or undefined when there is none (404 or 410). */
-async function getJson(url: string, options: DiscoverOptions): Promise<unknown> {
+async function getJson(base: string, path: string, options: DiscoverOptions): Promise<unknown> {
+  const url = base + path
   const answer = await exchange(url, { method: 'GET', headers: { accept: MEDIA_TYPE_JSON } }, {
     fetch: options.fetch,
     timeoutMs: options.timeoutMs ?? 5_000,
     signal: options.signal,
-    maxBytes: options.maxBytes ?? 65_536,
-    what: new URL(url).pathname,
+    maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
+    what: path,
   })
   if (answer.status === 404 || answer.status === 410) return undefined
   if (answer.status !== 200) throw new IntentcastError('ERR_UNREACHABLE', `${url.slice(0, 128)} answered HTTP ${answer.status}`)

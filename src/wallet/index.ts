@@ -1,12 +1,14 @@
 /**
  * `intentcast/wallet`: the customer's side of the HTTP binding (spec §HTTP binding): discovery,
- * casting an intent, countering and accepting, under keys derived from one master secret.
+ * and a `Wallet` that casts intents, counters and accepts under keys derived from one master
+ * secret, so the caller never handles a key. `castIntent` casts an intent signed elsewhere.
+ * The key derivation itself (`castSeed`, `vendorSeed`) stays inside: the spec fixes it, and a
+ * caller needs only `wallet.castKey(index)` and `wallet.vendorKey(origin)`.
  * @module
  */
-export { Wallet, type WalletState } from './wallet.js'
+export { Wallet, type WalletCast, type WalletCastOptions, type WalletState } from './wallet.js'
 export { discover, type DiscoveredVendor, type DiscoverOptions, type VendorTarget } from './discover.js'
-export { castIntent, type CastFailure, type CastOptions, type CastProgress, type CastResult, type CastTarget, type RankedProposal } from './cast.js'
-export { accept, counter, type Accepted, type AcceptOptions, type Countered, type RespondOptions } from './respond.js'
-export type { VendorProposal } from './proposal.js'
-export type { SendOptions } from './send.js'
-export type { FetchLike } from '../http/client.js'
+export { castIntent, type CastFailure, type CastOptions, type CastProgress, type CastResult, type CastTarget, type RankedOffer } from './cast.js'
+export type { Negotiation, VendorReply } from './reply.js'
+export type { Accepted, Countered, CounterOptions, RespondOptions } from './respond.js'
+export type { FetchLike } from './send.js'

@@ -1,16 +1,43 @@
 import { IntentcastError } from '../errors.js'
-import { verify, type Verified } from '../envelope/verify.js'
+import { verify, type Proposal, type Verified } from '../envelope/verify.js'
 import type { VendorTarget } from './discover.js'
 import { liveKeys } from '../model/vendor-document.js'
 import { kidForDid } from '../keys/did-key.js'
 import type { Thread } from '../thread/thread.js'
 
-/** A vendor's offer or counter as the wallet holds it: with the vendor to answer and the thread so far. */
-export interface VendorProposal {
+/**
+ * A vendor's offer or counter as the wallet holds it: the proposal, the thread it is the last
+ * move of, and the vendor to answer. `castIntent` returns these for an intent signed elsewhere.
+ *
+ * @example
+ * ```ts
+ * const { offers } = await castIntent(signedIntent, ['https://shop.example'])
+ * const best: VendorReply = offers[0]!
+ * console.log(best.vendor.origin, best.proposal.payload.price, best.thread.state())
+ * ```
+ */
+export interface VendorReply {
   readonly vendor: VendorTarget
-  readonly proposal: Verified<'offer'> | Verified<'counter'>
+  readonly proposal: Proposal
   /** The thread as the wallet sees it, this proposal its last move. */
   readonly thread: Thread
+}
+
+/**
+ * A vendor's offer or counter in one of this wallet's casts: what `wallet.counter` and
+ * `wallet.accept` take. Beside the reply it names the cast index, from which the wallet derives
+ * the cast key again; keep it with the thread to carry on after a restart.
+ *
+ * @example
+ * ```ts
+ * const { offers } = await wallet.cast(body, vendors)
+ * const top: Negotiation = offers[0]!
+ * const saved = { castIndex: top.castIndex, vendor: top.vendor, messages: top.thread.messages.map((m) => m.message) }
+ * ```
+ */
+export interface Negotiation extends VendorReply {
+  /** The index of the cast key that signed the thread's intent (`wallet.castKey(castIndex)`). */
+  readonly castIndex: number
 }
 
 export interface ReplyChecks {
@@ -29,7 +56,7 @@ export async function verifyReply<K extends 'offer' | 'counter'>(
   expected: { customer: string; inReplyTo: string; vendor: VendorTarget; signer?: string },
   checks: ReplyChecks,
 ): Promise<Verified<K>> {
-  const reply = (await verify(message, { expect: kind, audience: expected.customer, ...checks })) as Verified<'offer' | 'counter'>
+  const reply = (await verify(message, { expect: kind, audience: expected.customer, ...checks })) as Proposal
   if (reply.payload.inReplyTo !== expected.inReplyTo) throw new IntentcastError('ERR_BROKEN_LINK', `the ${kind} does not answer the message it was sent for`)
   if (expected.signer !== undefined && reply.issuer !== expected.signer) {
     throw new IntentcastError('ERR_KEY_UNRESOLVED', `the ${kind} is signed by another key than the vendor's in this thread`)

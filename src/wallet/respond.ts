@@ -7,25 +7,49 @@ import { signAgreement } from '../envelope/countersign.js'
 import { parseGeneralJws } from '../envelope/general.js'
 import { signAcceptance, signCounter } from '../envelope/sign.js'
 import { verify, type Verified } from '../envelope/verify.js'
-import type { CounterProposal } from '../vendor/handler.js'
 import { joinMessages } from '../http/media-type.js'
 import type { KeyPair } from '../keys/key-pair.js'
+import { dealOf, type Deal } from '../model/deal.js'
 import type { Thread } from '../thread/thread.js'
-import { verifyReply, type VendorProposal } from './proposal.js'
+import { verifyReply, type Negotiation, type VendorReply } from './reply.js'
 import { send, type SendOptions } from './send.js'
 
+/**
+ * How `wallet.counter` and `wallet.accept` talk to the vendor: the fetch, a deadline, retries,
+ * the size limit, cancellation, and the clock answers are checked against.
+ *
+ * @example
+ * ```ts
+ * const { agreement } = await wallet.accept(offer, { timeoutMs: 5_000, signal: AbortSignal.timeout(10_000) })
+ * ```
+ */
 export interface RespondOptions extends Pick<SendOptions, 'fetch' | 'timeoutMs' | 'signal' | 'retries' | 'backoffMs' | 'maxBytes'> {
-  /** The key the intent was cast with: it signs counters and the acceptance. */
-  readonly castKey: KeyPair
-  /** The time answers are checked at. Default: now. */
+  /** The time answers are checked at, and moves signed at. Default: now. */
   readonly now?: Date
 }
 
-export interface AcceptOptions extends RespondOptions {
-  /** The wallet's key for this vendor (`wallet.vendorKey(origin)`): it signs the agreement. */
-  readonly vendorKey: KeyPair
+/**
+ * `wallet.counter`'s options: the transport, and a note for the vendor to read.
+ *
+ * @example
+ * ```ts
+ * await wallet.counter(offer, deal, { note: 'Could you deliver by Friday?', timeoutMs: 5_000 })
+ * ```
+ */
+export interface CounterOptions extends RespondOptions {
+  /** Free text for the vendor, signed with the counter (at most 1000 characters). */
+  readonly note?: string
 }
 
+/**
+ * What `wallet.accept` brings back: the agreement, signed by both parties, and the whole thread.
+ *
+ * @example
+ * ```ts
+ * const { agreement, thread }: Accepted = await wallet.accept(offer)
+ * store.save(agreement.digest, thread.messages.map((m) => m.message)) // verifyThread re-checks it later
+ * ```
+ */
 export interface Accepted {
   /** The agreement both parties signed: byte for byte what the vendor stored. */
   readonly agreement: Verified<'agreement'>
@@ -33,11 +57,26 @@ export interface Accepted {
   readonly thread: Thread
 }
 
+/**
+ * What `wallet.counter` brings back: the thread with the counter, and the vendor's own counter
+ * when it answered at once, ready to accept or counter again.
+ *
+ * @example
+ * ```ts
+ * const { reply }: Countered = await wallet.counter(offer, { ...dealOf(offer.proposal.payload), price: lower })
+ * if (reply) await wallet.accept(reply)
+ * ```
+ */
 export interface Countered {
-  /** The thread with the counter, and the vendor's answer when it sent one. */
   readonly thread: Thread
-  /** The vendor's counter, ready to accept or counter again; absent when it answered 202. */
-  readonly reply?: VendorProposal
+  /** The vendor's counter; absent when it answered 202 (no answer yet). */
+  readonly reply?: Negotiation
+}
+
+/** The keys of one thread: the cast key that signed its intent, and the wallet's key for the vendor. */
+export interface ThreadKeys {
+  readonly castKey: KeyPair
+  readonly vendorKey: KeyPair
 }
 
 function requireCaster(castKey: KeyPair, thread: Thread): void {
@@ -51,29 +90,26 @@ function requireCaster(castKey: KeyPair, thread: Thread): void {
  * countersigned agreement must carry exactly the payload and signature the wallet sent.
  * Both are signed in the proposal's envelope (JWS or COSE), so the thread keeps one.
  */
-export async function accept(offer: VendorProposal, options: AcceptOptions): Promise<Accepted> {
+export async function acceptWith(offer: VendorReply, keys: ThreadKeys, options: RespondOptions): Promise<Accepted> {
   const { proposal, vendor } = offer
-  requireCaster(options.castKey, offer.thread)
-  if (typeof options.vendorKey?.did !== 'string') throw new IntentcastError('ERR_INVALID_ARGUMENT', 'vendorKey is required: the wallet\'s key for this vendor')
-  const { quantity, price, deliverBy, terms } = proposal.payload
+  const { castKey, vendorKey } = keys
+  requireCaster(castKey, offer.thread)
+  const at = options.now && { now: options.now }
   const acceptance = await signAcceptance(
     {
       inReplyTo: proposal.digest,
       intent: offer.thread.intent.digest,
-      quantity,
-      price,
-      ...(deliverBy !== undefined && { deliverBy }),
-      terms,
-      ...(options.vendorKey.did !== options.castKey.did && { party: options.vendorKey.did }),
+      ...dealOf(proposal.payload),
+      ...(vendorKey.did !== castKey.did && { party: vendorKey.did }),
     },
-    options.castKey,
-    { audience: proposal.issuer, format: proposal.format, ...(options.now && { now: options.now }) },
+    castKey,
+    { audience: proposal.issuer, format: proposal.format, ...at },
   )
-  const accepted = offer.thread.with(await verify(acceptance, { expect: 'acceptance', ...(options.now && { now: options.now }) }))
-  const mine = await signAgreement(accepted.agreementBody(), options.vendorKey, { format: proposal.format, ...(options.now && { now: options.now }) })
+  const accepted = offer.thread.with(await verify(acceptance, { expect: 'acceptance', ...at }))
+  const mine = await signAgreement(accepted.agreementBody(), vendorKey, { format: proposal.format, ...at })
   const answer = await send(vendor.endpoint, joinMessages(acceptance, mine), options)
   if (answer === null) throw new IntentcastError('ERR_BROKEN_LINK', 'the vendor took the acceptance without countersigning the agreement')
-  const agreement = await verify(answer, { expect: 'agreement', audience: options.vendorKey.did, ...checks(options) })
+  const agreement = await verify(answer, { expect: 'agreement', audience: vendorKey.did, ...checks(options) })
   if (!keepsOwnSignature(mine, answer)) throw new IntentcastError('ERR_BROKEN_LINK', 'the countersigned agreement is not the one the wallet signed')
   if (agreement.signers[1] !== proposal.issuer) throw new IntentcastError('ERR_ISSUER_MISMATCH', 'the agreement is countersigned by another key than the proposal\'s')
   return { agreement, thread: accepted.add(agreement) }
@@ -82,21 +118,28 @@ export async function accept(offer: VendorProposal, options: AcceptOptions): Pro
 /**
  * Counters a vendor's offer or counter with the cast key, and reads the vendor's answer: its own
  * counter (verified: addressed to the cast key, answering this counter, signed by the key the
- * vendor has used in this thread) or nothing yet.
+ * vendor has used in this thread) or nothing yet. The negotiation's thread is left as it was
+ * (`Thread.with` copies), so the same offer can be countered again or accepted.
  */
-export async function counter(offer: VendorProposal, body: CounterProposal, options: RespondOptions): Promise<Countered> {
+export async function counterWith(
+  offer: VendorReply,
+  deal: Deal,
+  castKey: KeyPair,
+  options: CounterOptions,
+): Promise<{ thread: Thread; reply?: VendorReply }> {
   const { proposal, vendor } = offer
-  requireCaster(options.castKey, offer.thread)
+  requireCaster(castKey, offer.thread)
+  const at = options.now && { now: options.now }
   const signed = await signCounter(
-    { ...body, inReplyTo: proposal.digest, intent: offer.thread.intent.digest },
-    options.castKey,
-    { audience: proposal.issuer, format: proposal.format, ...(options.now && { now: options.now }) },
+    { ...dealOf(deal), ...(options.note !== undefined && { note: options.note }), inReplyTo: proposal.digest, intent: offer.thread.intent.digest },
+    castKey,
+    { audience: proposal.issuer, format: proposal.format, ...at },
   )
-  const mine = await verify(signed, { expect: 'counter', ...(options.now && { now: options.now }) })
+  const mine = await verify(signed, { expect: 'counter', ...at })
   const thread = offer.thread.with(mine)
   const answer = await send(vendor.endpoint, signed, options)
   if (answer === null) return { thread }
-  const reply = await verifyReply(answer, 'counter', { customer: options.castKey.did, inReplyTo: mine.digest, vendor, signer: proposal.issuer }, checks(options))
+  const reply = await verifyReply(answer, 'counter', { customer: castKey.did, inReplyTo: mine.digest, vendor, signer: proposal.issuer }, checks(options))
   const next = thread.add(reply)
   return { thread: next, reply: { vendor, proposal: reply, thread: next } }
 }

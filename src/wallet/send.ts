@@ -1,9 +1,25 @@
 import { IntentcastError } from '../errors.js'
-import { exchange, isRetryable, type Answer, type FetchLike } from '../http/client.js'
+import { DEFAULT_MAX_BYTES } from '../envelope/verify.js'
+import { exchange, isRetryable, type Answer } from '../http/client.js'
 import { mediaTypeOf } from '../http/media-type.js'
 import { parseProblem } from '../http/problem.js'
 import { fromUtf8 } from '../lib/utf8.js'
 
+/**
+ * The `fetch` the wallet calls for every request: the global one by default. Pass your own to
+ * route through a proxy, add telemetry, or stub the network in tests.
+ *
+ * @example
+ * ```ts
+ * import { discover, type FetchLike } from 'intentcast/wallet'
+ *
+ * const logged: FetchLike = (url, init) => (console.log(init.method, url), fetch(url, init))
+ * const vendor = await discover('https://shop.example', { fetch: logged })
+ * ```
+ */
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>
+
+/** How one message goes out: the transport options every wallet request shares. */
 export interface SendOptions {
   readonly fetch?: FetchLike
   /** Milliseconds for the whole send, retries included. Default 10,000. */
@@ -13,12 +29,33 @@ export interface SendOptions {
   readonly retries?: number
   /** The first wait before a retry, doubled each time (with jitter). Default 100 ms. */
   readonly backoffMs?: number
-  /** The largest answer read. Default 65,536 bytes. */
+  /** The largest answer read. Default DEFAULT_MAX_BYTES (64 KiB), the size every reader shares. */
   readonly maxBytes?: number
   /** Send `Sec-GPC: 1` with the message. */
   readonly gpc?: boolean
   /** Called before each retry. */
   readonly onRetry?: (attempt: number, error: IntentcastError) => void
+}
+
+/**
+ * The transport options, checked before any request: a NaN deadline or size limit would switch
+ * the check off (`x < NaN` is always false), and the policy is that the caller's mistake
+ * fails at once as ERR_INVALID_ARGUMENT, not as a wire code blamed on some vendor.
+ */
+export function checkSendOptions(options: SendOptions & { readonly now?: Date }): void {
+  if (typeof options !== 'object' || options === null) throw new IntentcastError('ERR_INVALID_ARGUMENT', 'options must be an object')
+  const positive = (n: number | undefined) => n === undefined || (Number.isFinite(n) && n > 0)
+  const whole = (n: number | undefined) => n === undefined || (Number.isSafeInteger(n) && n >= 0)
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') throw new IntentcastError('ERR_INVALID_ARGUMENT', 'fetch must be a function')
+  if (!positive(options.timeoutMs)) throw new IntentcastError('ERR_INVALID_ARGUMENT', 'timeoutMs must be a positive number of milliseconds')
+  if (!whole(options.retries)) throw new IntentcastError('ERR_INVALID_ARGUMENT', 'retries must be a whole number, 0 or more')
+  if (!(options.backoffMs === undefined || (Number.isFinite(options.backoffMs) && options.backoffMs >= 0))) {
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', 'backoffMs must be a number of milliseconds, 0 or more')
+  }
+  if (!(whole(options.maxBytes) && options.maxBytes !== 0)) throw new IntentcastError('ERR_INVALID_ARGUMENT', 'maxBytes must be a positive whole number')
+  if (options.now !== undefined && !(options.now instanceof Date && Number.isFinite(options.now.getTime()))) {
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', 'now must be a valid Date')
+  }
 }
 
 /**
@@ -47,7 +84,7 @@ export async function send(endpoint: string, body: string | Uint8Array, options:
         fetch: options.fetch,
         timeoutMs: Math.max(1, deadline - Date.now()),
         signal: options.signal,
-        maxBytes: options.maxBytes ?? 65_536,
+        maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
         what: 'answer',
       })
       break

@@ -5,10 +5,11 @@
  */
 import { describe, expect, test } from 'vitest'
 import { encodeCbor } from '../../src/cose/cbor-encode.js'
-import { createVendorHandler, MemoryThreadStore, type VendorHandlerOptions } from '../../src/vendor/index.js'
+import { createVendorHandler, MemoryThreadStore } from '../../src/vendor/index.js'
 import { joinMessages } from '../../src/http/media-type.js'
 import {
   countersign,
+  dealOf,
   generateKeyPair,
   signAcceptance,
   signAgreement,
@@ -20,15 +21,15 @@ import {
   type KeyPair,
   type Verified,
 } from '../../src/index.js'
-import { intentBody, offerFor, problemOf, request, vendorTerms } from './support.js'
+import { intentBody, problemOf, request, vendorOptions, type VendorExtras } from './support.js'
 
 const COSE = 'application/intentcast+cose'
 const JWS = 'application/intentcast+jws'
 
-async function vendor(extra: Partial<VendorHandlerOptions> = {}) {
+async function vendor(extra: VendorExtras = {}) {
   const key = await generateKeyPair()
   const threads = new MemoryThreadStore()
-  const handler = createVendorHandler({ keyPair: key, terms: vendorTerms, onIntent: offerFor('1900.00'), threads, onError: () => {}, ...extra })
+  const handler = createVendorHandler(vendorOptions(key, '1900.00', { stores: { threads }, ...extra, on: { error: () => {}, ...extra.on } }))
   await handler.ready
   return { key, threads, handler }
 }
@@ -49,12 +50,7 @@ async function offered(handler: (r: Request) => Promise<Response>) {
   return { customer, intent: await verify(intent, { expect: 'intent' }), offer }
 }
 
-const proposalOf = (p: Verified<'offer'> | Verified<'counter'>) => ({
-  quantity: p.payload.quantity,
-  price: p.payload.price,
-  ...(p.payload.deliverBy !== undefined && { deliverBy: p.payload.deliverBy }),
-  terms: p.payload.terms,
-})
+const proposalOf = (p: Verified<'offer'> | Verified<'counter'>) => dealOf(p.payload)
 
 /** The COSE acceptance of the last move and the customer-signed COSE agreement. */
 async function acceptanceOf(customer: KeyPair, intent: Verified<'intent'>, moves: Verified[]) {
@@ -88,7 +84,7 @@ describe('COSE bodies', () => {
   })
 
   test('counter → counter, acceptance + agreement → the countersigned agreement, all in COSE; the vendor stores those bytes', async () => {
-    const { key, threads, handler } = await vendor({ onCounter: () => 'agree' })
+    const { key, threads, handler } = await vendor({ on: { counter: () => 'agree' } })
     const { customer, intent, offer } = await offered(handler)
     const mine = await signCounter(
       { inReplyTo: offer.digest, intent: intent.digest, ...proposalOf(offer), price: { amount: '1850.00', currency: 'EUR' } },
@@ -133,7 +129,7 @@ describe('COSE bodies', () => {
   })
 
   test('each answer is in the envelope of its request: a JWS counter in a thread opened in COSE gets a JWS counter', async () => {
-    const { key, handler } = await vendor({ onCounter: () => 'agree' })
+    const { key, handler } = await vendor({ on: { counter: () => 'agree' } })
     const { customer, intent, offer } = await offered(handler)
     const mine = await signCounter({ inReplyTo: offer.digest, intent: intent.digest, ...proposalOf(offer) }, customer, { audience: key.did })
     const answer = await post(handler, mine)
@@ -193,7 +189,7 @@ describe('COSE refusals', () => {
     const lone = await post(handler, (await fresh()).acceptance)
     expect(lone.status).toBe(422)
     expect((await problemOf(lone)).code).toBe('ERR_TYPE_MISMATCH')
-    const notAgreement = await post(handler, encodeCbor([(await fresh()).acceptance, offer.message as Uint8Array]))
+    const notAgreement = await post(handler, encodeCbor([(await fresh()).acceptance, offer.message]))
     // As in JWS: the second part must be an agreement's structure (COSE_Sign), or the body is malformed.
     expect(notAgreement.status).toBe(400)
     expect((await problemOf(notAgreement)).code).toBe('ERR_MALFORMED')

@@ -13,7 +13,7 @@ let endpoint: string
 const LIMIT = 4096
 
 beforeAll(async () => {
-  vendor = await startVendor('1900.00', { maxBodyBytes: LIMIT, bodyTimeoutMs: 300 })
+  vendor = await startVendor('1900.00', { limits: { maxBodyBytes: LIMIT, bodyTimeoutMs: 300 } })
   endpoint = `${vendor.origin}/intentcast/messages`
 })
 afterAll(() => vendor.close())

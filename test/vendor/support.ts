@@ -1,10 +1,10 @@
 /**
- * Shared pieces for the HTTP tests: servers on 127.0.0.1 port 0 that close themselves, vendors
+ * Shared pieces for the vendor handler tests (and the wallet's, which talk to a real handler): servers on 127.0.0.1 port 0 that close themselves, vendors
  * with fixed terms, and intents signed now (the handler checks against the real clock).
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createVendorHandler, toNodeListener, type VendorHandler, type VendorHandlerOptions } from '../../src/vendor/index.js'
+import { createVendorHandler, toNodeListener, type OfferReply, type VendorHandler, type VendorHandlerOptions } from '../../src/vendor/index.js'
 import { generateKeyPair, signIntent, type IntentBody, type KeyPair, type OfferBody, type TermsBody } from '../../src/index.js'
 
 export interface Running {
@@ -48,7 +48,7 @@ export const intentBody = (name = 'cargo bike'): IntentBody => ({
 })
 
 /** An offer at `price` for whatever was asked. */
-export const offerFor = (price: string) => (intent: { payload: { want: { item: OfferBody['item'] } } }): Omit<OfferBody, 'inReplyTo'> => ({
+export const offerFor = (price: string) => (intent: { payload: { want: { item: OfferBody['item'] } } }): OfferReply => ({
   item: intent.payload.want.item,
   quantity: 1,
   price: { amount: price, currency: 'EUR' },
@@ -60,9 +60,17 @@ export interface TestVendor extends Running {
   readonly handler: VendorHandler
 }
 
-export async function startVendor(price = '1900.00', extra: Partial<VendorHandlerOptions> = {}): Promise<TestVendor> {
+/** Options on top of a test vendor's: `on` is merged into the default callbacks (an offer at the price). */
+export type VendorExtras = Omit<Partial<VendorHandlerOptions>, 'on'> & { readonly on?: Partial<VendorHandlerOptions['on']> }
+
+/** Handler options for a test vendor signing with `key`, offering at `price`. */
+export function vendorOptions(key: KeyPair, price = '1900.00', extra: VendorExtras = {}): VendorHandlerOptions {
+  return { keyPair: key, terms: vendorTerms, ...extra, on: { intent: offerFor(price), ...extra.on } }
+}
+
+export async function startVendor(price = '1900.00', extra: VendorExtras = {}): Promise<TestVendor> {
   const key = await generateKeyPair()
-  const handler = createVendorHandler({ keyPair: key, terms: vendorTerms, onIntent: offerFor(price), ...extra })
+  const handler = createVendorHandler(vendorOptions(key, price, extra))
   await handler.ready
   return { ...(await serve(handler)), key, handler }
 }
@@ -81,7 +89,7 @@ export const request = (path: string, init: RequestInit = {}, origin = 'https://
 export const postTo = (handler: (r: Request) => Promise<Response>, body: string, contentType = 'application/intentcast+jws', headers: Record<string, string> = {}): Promise<Response> =>
   handler(request('/intentcast/messages', { method: 'POST', headers: { 'content-type': contentType, ...headers }, body }))
 
-/** Reads a problem answer and checks its shape (RFC 9457 plus `code`). */
+/** Reads a problem answer and checks its shape (RFC 9457 plus `code`; 404 and 405 carry none, see `httpProblemOf`). */
 export async function problemOf(response: Response): Promise<{ status: number; code: string; detail: string; type: string; title: string }> {
   const { expect } = await import('vitest')
   expect(response.headers.get('content-type')).toBe('application/problem+json')
@@ -89,5 +97,16 @@ export async function problemOf(response: Response): Promise<{ status: number; c
   expect(p.status).toBe(response.status)
   expect(p.type).toBe(`https://intentcast.dev/errors#${p.code}`)
   expect(typeof p.title).toBe('string')
+  return p
+}
+
+/** Reads a problem about HTTP itself (404, 405): `about:blank`, and no intentcast code. */
+export async function httpProblemOf(response: Response): Promise<{ status: number; detail: string; type: string; title: string }> {
+  const { expect } = await import('vitest')
+  expect(response.headers.get('content-type')).toBe('application/problem+json')
+  const p = (await response.json()) as { status: number; detail: string; type: string; title: string; code?: unknown }
+  expect(p.status).toBe(response.status)
+  expect(p.type).toBe('about:blank')
+  expect(p).not.toHaveProperty('code')
   return p
 }

@@ -4,6 +4,7 @@ import { MemoryThreadStore } from '../../src/vendor/index.js'
 import { problemFor } from '../../src/http/problem.js'
 import { parseProblem } from '../../src/http/problem.js'
 import { generateKeyPair, signIntent, signOffer, verify, Thread } from '../../src/index.js'
+import { KeyedQueue } from '../../src/vendor/keyed-queue.js'
 import { intentBody, offerFor } from './support.js'
 
 async function thread() {
@@ -28,6 +29,37 @@ describe('MemoryThreadStore', () => {
     expect(store.get(b.intent.digest)).toBeUndefined()
     expect(store.get(b.offer.digest)).toBeUndefined()
     expect(store.get(c.intent.digest)).toBe(c.thread)
+  })
+})
+
+describe('KeyedQueue', () => {
+  test('one task at a time per key, in order; other keys do not wait; a failure does not block the next; keys are forgotten once idle', async () => {
+    const queue = new KeyedQueue()
+    const log: string[] = []
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    const first = queue.run('a', async () => {
+      log.push('a1 start')
+      await gate
+      log.push('a1 end')
+      throw new Error('a1 failed')
+    })
+    const second = queue.run('a', async () => {
+      log.push('a2')
+      return 2
+    })
+    const other = queue.run('b', async () => {
+      log.push('b1')
+      return 'b'
+    })
+    expect(await other).toBe('b')
+    expect(queue.size).toBe(1) // b is done and forgotten; a still has work
+    expect(log).toEqual(['a1 start', 'b1'])
+    release()
+    await expect(first).rejects.toThrow('a1 failed')
+    expect(await second).toBe(2)
+    expect(log).toEqual(['a1 start', 'b1', 'a1 end', 'a2'])
+    expect(queue.size).toBe(0)
   })
 })
 

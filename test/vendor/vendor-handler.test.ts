@@ -1,9 +1,10 @@
 import { describe, expect, test, vi } from 'vitest'
-import { createVendorHandler, MemoryThreadStore, type VendorHandlerOptions } from '../../src/vendor/index.js'
+import { createVendorHandler, MemoryThreadStore } from '../../src/vendor/index.js'
 import { statusForCode } from '../../src/http/problem.js'
 import {
   ERROR_CODES,
   IntentcastError,
+  dealOf,
   generateKeyPair,
   signAcceptance,
   signAgreement,
@@ -16,12 +17,13 @@ import {
   type KeyPair,
   type Verified,
 } from '../../src/index.js'
-import { dealTerms, freshIntent, intentBody, offerFor, postTo, problemOf, request, vendorTerms } from './support.js'
+import { dealTerms, freshIntent, httpProblemOf, intentBody, offerFor, postTo, problemOf, request, vendorOptions, vendorTerms, type VendorExtras } from './support.js'
 
-async function vendor(extra: Partial<VendorHandlerOptions> = {}) {
+/** A vendor with its own thread store and a quiet `on.error`; `extra` groups are merged over those. */
+async function vendor(extra: VendorExtras = {}) {
   const key = await generateKeyPair()
   const threads = new MemoryThreadStore()
-  const handler = createVendorHandler({ keyPair: key, terms: vendorTerms, onIntent: offerFor('1900.00'), threads, onError: () => {}, ...extra })
+  const handler = createVendorHandler(vendorOptions(key, '1900.00', { stores: { threads }, ...extra, on: { error: () => {}, ...extra.on } }))
   await handler.ready
   return { key, threads, handler }
 }
@@ -37,12 +39,7 @@ async function offered(handler: (r: Request) => Promise<Response>, vendorDid: st
   return { customer, intent: intentV, offer }
 }
 
-const proposalOf = (p: Verified<'offer'> | Verified<'counter'>) => ({
-  quantity: p.payload.quantity,
-  price: p.payload.price,
-  ...(p.payload.deliverBy !== undefined && { deliverBy: p.payload.deliverBy }),
-  terms: p.payload.terms,
-})
+const proposalOf = (p: Verified<'offer'> | Verified<'counter'>) => dealOf(p.payload)
 
 /**
  * The acceptance of the last proposal in `moves` (the thread after the intent, as the customer
@@ -82,7 +79,7 @@ describe('vendor document', () => {
   })
 
   test('a public origin and a base path set the endpoint', async () => {
-    const { handler } = await vendor({ origin: 'https://shop.example', basePath: '/api/ic' })
+    const { handler } = await vendor({ http: { origin: 'https://shop.example', basePath: '/api/ic' } })
     const doc = await (await handler(request('/.well-known/intentcast', {}, 'http://10.0.0.5:8080'))).json()
     expect(doc.endpoint).toBe('https://shop.example/api/ic/messages')
   })
@@ -99,7 +96,7 @@ describe('vendor document', () => {
   test('an already signed terms declaration is served as is', async () => {
     const key = await generateKeyPair()
     const signed = await signTerms(vendorTerms, key)
-    const handler = createVendorHandler({ keyPair: key, terms: signed, onIntent: () => null })
+    const handler = createVendorHandler({ keyPair: key, terms: signed, on: { intent: () => null } })
     const doc = await (await handler(request('/.well-known/intentcast'))).json()
     expect(doc.terms).toBe(signed)
   })
@@ -113,7 +110,7 @@ describe('vendor document', () => {
     ]
     for (const terms of cases) {
       const onError = vi.fn()
-      const handler = createVendorHandler({ keyPair: key, terms, onIntent: () => null, onError })
+      const handler = createVendorHandler({ keyPair: key, terms, on: { intent: () => null, error: onError } })
       await expect(handler.ready).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' })
       const response = await handler(request('/.well-known/intentcast'))
       expect(response.status).toBe(500)
@@ -128,17 +125,75 @@ describe('vendor document', () => {
     const bare = await vendor()
     expect((await bare.handler(request('/.well-known/myterms.json'))).status).toBe(404)
     const myterms = { effective_date: '2025-01-01', agreements: [{ id: 'SD-BASE', url: 'https://w3id.org/dpv/standards/p7012#SD-BASE' }], tos_url: 'https://shop.example/tos' }
-    const { handler } = await vendor({ myterms, gpc: { gpc: true, lastUpdate: '2025-01-01' } })
+    const { handler } = await vendor({ documents: { myterms, gpc: { gpc: true, lastUpdate: '2025-01-01' } } })
     expect(await (await handler(request('/.well-known/myterms.json'))).json()).toEqual(myterms)
     expect(await (await handler(request('/.well-known/gpc.json'))).json()).toEqual({ gpc: true, lastUpdate: '2025-01-01' })
   })
 
   test('bad configuration is refused at once', async () => {
     const key = await generateKeyPair()
-    const base = { keyPair: key, terms: vendorTerms, onIntent: () => null }
-    for (const bad of [{ maxBodyBytes: 0 }, { bodyTimeoutMs: -1 }, { basePath: 'x/' }, { basePath: '/a/' }, { origin: 'https://x.example/path' }, { keyPair: undefined }, { onIntent: undefined }, { previousKeys: [{ keyPair: key, expiresAt: 'soon' }] }, { cors: 'https://x.example' }]) {
-      expect(() => createVendorHandler({ ...base, ...bad } as unknown as VendorHandlerOptions)).toThrow(IntentcastError)
+    const base = { keyPair: key, terms: vendorTerms, on: { intent: () => null } }
+    const bad: Record<string, unknown>[] = [
+      { limits: { maxBodyBytes: 0 } },
+      { limits: { bodyTimeoutMs: -1 } },
+      { limits: { proposalExpiresIn: 'soon' } },
+      { http: { basePath: 'x/' } },
+      { http: { basePath: '/a/' } },
+      { http: { origin: 'https://x.example/path' } },
+      { http: { cors: 'https://x.example' } },
+      { http: { cors: ['https://x.example/'] } },
+      { keyPair: undefined },
+      { terms: undefined },
+      { on: undefined },
+      { on: { intent: undefined } },
+      { on: { intent: () => null, counter: 'agree' } },
+      { previousKeys: [{ keyPair: key, expiresAt: 'soon' }] },
+      { stores: { replay: new Map() } },
+      { stores: { threads: {} } },
+      { documents: { myterms: { agreements: 'SD-BASE' } } },
+      { documents: { gpc: { gpc: 'yes' } } },
+      { limits: null },
+      { http: { basePath: null } },
+      { previousKeys: null },
+    ]
+    for (const change of bad) {
+      const e = (() => {
+        try {
+          createVendorHandler({ ...base, ...change })
+        } catch (e) {
+          return e
+        }
+      })()
+      expect(e, JSON.stringify(change)).toBeInstanceOf(IntentcastError)
+      expect((e as IntentcastError).code, JSON.stringify(change)).toBe('ERR_INVALID_ARGUMENT')
     }
+  })
+
+  test('an option it does not take is ERR_INVALID_ARGUMENT naming it, at any depth: nothing is silently ignored', async () => {
+    const key = await generateKeyPair()
+    const base = { keyPair: key, terms: vendorTerms, on: { intent: () => null } }
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ onIntent: () => null }, '"onIntent"'], // the 0.1 spelling
+      [{ maxBodyBytes: 1024 }, '"maxBodyBytes"'], // ungrouped
+      [{ on: { intent: () => null, conter: () => 'agree' } }, '"on.conter"'],
+      [{ limits: { maxBodyByte: 1024 } }, '"limits.maxBodyByte"'],
+      [{ http: { cors: '*', corsOrigins: [] } }, '"http.corsOrigins"'],
+      [{ stores: { replay: undefined, thread: new MemoryThreadStore() } }, '"stores.thread"'],
+      [{ documents: { gcp: { gpc: true } } }, '"documents.gcp"'],
+      [{ previousKeys: [{ keyPair: key, expiresAt: new Date(), expires: 1 }] }, '"previousKeys[0].expires"'],
+    ]
+    for (const [change, name] of cases) {
+      expect(() => createVendorHandler({ ...base, ...change }), name).toThrow(
+        expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT', message: expect.stringContaining(name) }),
+      )
+    }
+    // Methods of a class instance count as options, as an object literal's do.
+    class Callbacks {
+      intent() {
+        return null
+      }
+    }
+    expect(() => createVendorHandler({ ...base, on: new Callbacks() })).not.toThrow()
   })
 })
 
@@ -154,7 +209,7 @@ describe('intents', () => {
 
   test('onIntent sees the verified intent, the vendor\'s terms and Sec-GPC; null answers 202', async () => {
     const onIntent = vi.fn(() => null)
-    const { handler, key } = await vendor({ onIntent })
+    const { handler, key } = await vendor({ on: { intent: onIntent } })
     const { intent } = await freshIntent()
     const response = await postTo(handler, intent, 'application/intentcast+jws; charset=utf-8', { 'sec-gpc': '1' })
     expect(response.status).toBe(202)
@@ -197,7 +252,7 @@ describe('intents', () => {
   test('a throwing onIntent is a 500 that says nothing; an IntentcastError it throws is its answer', async () => {
     const onError = vi.fn()
     const secret = new Error('database password is hunter2')
-    const { handler } = await vendor({ onIntent: () => { throw secret }, onError })
+    const { handler } = await vendor({ on: { intent: () => { throw secret }, error: onError } })
     const response = await postTo(handler, (await freshIntent()).intent)
     expect(response.status).toBe(500)
     const p = await problemOf(response)
@@ -205,14 +260,14 @@ describe('intents', () => {
     expect(JSON.stringify(p)).not.toMatch(/hunter2/)
     expect(onError).toHaveBeenCalledWith(secret)
 
-    const refusing = await vendor({ onIntent: () => { throw new IntentcastError('ERR_ILLEGAL_MOVE', 'sold out') } })
+    const refusing = await vendor({ on: { intent: () => { throw new IntentcastError('ERR_ILLEGAL_MOVE', 'sold out') } } })
     const refused = await postTo(refusing.handler, (await freshIntent()).intent)
     expect(refused.status).toBe(409)
     expect(await problemOf(refused)).toMatchObject({ code: 'ERR_ILLEGAL_MOVE', detail: 'sold out' })
   })
 
   test('an offer the vendor\'s code got wrong (invalid body) is the vendor\'s 500, not the customer\'s 4xx', async () => {
-    const { handler } = await vendor({ onIntent: () => ({ item: { name: '' }, quantity: 0, price: { amount: 'x', currency: 'EUR' }, terms: dealTerms }) })
+    const { handler } = await vendor({ on: { intent: () => ({ item: { name: '' }, quantity: 0, price: { amount: 'x', currency: 'EUR' }, terms: dealTerms }) } })
     const response = await postTo(handler, (await freshIntent()).intent)
     expect(response.status).toBe(500)
     expect((await problemOf(response)).code).toBe('ERR_INTERNAL')
@@ -244,7 +299,7 @@ describe('counters, acceptances and withdrawals', () => {
   test('onCounter: a proposal is signed as the vendor\'s counter; `agree` restates the customer\'s, which the customer accepts', async () => {
     let answer: 'agree' | 'counter' = 'counter'
     const onCounter = vi.fn((c: Verified<'counter'>) => (answer === 'agree' ? ('agree' as const) : { ...proposalOf(c), price: { amount: '1850.00', currency: 'EUR' }, note: 'Meet me halfway.' }))
-    const { handler, key, threads } = await vendor({ onCounter })
+    const { handler, key, threads } = await vendor({ on: { counter: onCounter } })
     const { customer, intent, offer } = await offered(handler, key.did)
     const c1 = await signCounter({ inReplyTo: offer.digest, intent: intent.digest, ...proposalOf(offer), price: { amount: '1800.00', currency: 'EUR' } }, customer, { audience: key.did })
     const r1 = await postTo(handler, c1)
@@ -268,7 +323,7 @@ describe('counters, acceptances and withdrawals', () => {
 
   test('an acceptance with the customer-signed agreement: 200 with the countersigned agreement, the bytes the vendor stored', async () => {
     const onAcceptance = vi.fn()
-    const { handler, key, threads } = await vendor({ onAcceptance })
+    const { handler, key, threads } = await vendor({ on: { acceptance: onAcceptance } })
     const { customer, intent, offer } = await offered(handler, key.did)
     const relationship = await generateKeyPair()
     const { body, agreement: mine } = await acceptanceBody(customer, intent, [offer], relationship)
@@ -315,7 +370,7 @@ describe('counters, acceptances and withdrawals', () => {
   })
 
   test('onAcceptance can refuse with an IntentcastError; nothing is stored', async () => {
-    const { handler, key, threads } = await vendor({ onAcceptance: () => { throw new IntentcastError('ERR_ILLEGAL_MOVE', 'out of stock') } })
+    const { handler, key, threads } = await vendor({ on: { acceptance: () => { throw new IntentcastError('ERR_ILLEGAL_MOVE', 'out of stock') } } })
     const { customer, intent, offer } = await offered(handler, key.did)
     const response = await postTo(handler, (await acceptanceBody(customer, intent, [offer])).body)
     expect(response.status).toBe(409)
@@ -325,7 +380,7 @@ describe('counters, acceptances and withdrawals', () => {
 
   test('a withdrawal: 204; then a counter is an illegal move; an unknown thread is a broken link', async () => {
     const onWithdrawal = vi.fn()
-    const { handler, key } = await vendor({ onWithdrawal })
+    const { handler, key } = await vendor({ on: { withdrawal: onWithdrawal } })
     const { customer, intent, offer } = await offered(handler, key.did)
     const w = await signWithdrawal({ withdraws: intent.digest }, customer)
     expect((await postTo(handler, w)).status).toBe(204)
@@ -350,15 +405,15 @@ describe('counters, acceptances and withdrawals', () => {
       keyPair: current,
       previousKeys: [{ keyPair: old, expiresAt: new Date(Date.now() + 60_000) }],
       terms: vendorTerms,
-      onIntent: () => null,
-      threads: first.threads,
+      on: { intent: () => null },
+      stores: { threads: first.threads },
     })
     const response = await postTo(rotated, (await acceptanceBody(customer, intent, [offer])).body)
     expect(response.status).toBe(200)
     expect((await verify(await response.text())).signers).toEqual([customer.did, old.did])
 
     // Once the old key has expired, messages to it are no longer ours.
-    const expired = createVendorHandler({ keyPair: current, previousKeys: [{ keyPair: old, expiresAt: new Date(Date.now() - 1) }], terms: vendorTerms, onIntent: () => null, threads: first.threads })
+    const expired = createVendorHandler({ keyPair: current, previousKeys: [{ keyPair: old, expiresAt: new Date(Date.now() - 1) }], terms: vendorTerms, on: { intent: () => null }, stores: { threads: first.threads } })
     const w = await signCounter({ inReplyTo: offer.digest, intent: intent.digest, ...proposalOf(offer) }, customer, { audience: old.did })
     const refused = await postTo(expired, w)
     expect((await problemOf(refused)).code).toBe('ERR_AUDIENCE')
@@ -370,13 +425,20 @@ describe('routing, media types and CORS', () => {
     const { handler } = await vendor()
     const missing = await handler(request('/nope'))
     expect(missing.status).toBe(404)
-    expect((await problemOf(missing)).code).toBe('ERR_MALFORMED')
+    expect(await httpProblemOf(missing)).toMatchObject({ title: 'Not Found', detail: expect.stringContaining('/intentcast/messages') })
     const get = await handler(request('/intentcast/messages'))
     expect(get.status).toBe(405)
     expect(get.headers.get('allow')).toBe('POST, OPTIONS')
+    expect(await httpProblemOf(get)).toMatchObject({ title: 'Method Not Allowed' })
     const put = await handler(request('/.well-known/intentcast', { method: 'POST', body: 'x' }))
     expect(put.status).toBe(405)
     expect(put.headers.get('allow')).toBe('GET, OPTIONS')
+    await httpProblemOf(put)
+    // A method name that is also an Object.prototype member is no route's method.
+    const odd = await handler(request('/intentcast/messages', { method: 'CONSTRUCTOR' }))
+    expect(odd.status).toBe(405)
+    const options = await handler(request('/.well-known/myterms.json', { method: 'OPTIONS' }))
+    expect(options.status).toBe(404)
     for (const type of ['application/json', 'text/plain', 'application/cose', 'application/intentcast+cbor']) {
       const r = await postTo(handler, 'x', type)
       expect(r.status).toBe(415)
@@ -390,7 +452,7 @@ describe('routing, media types and CORS', () => {
   })
 
   test('CORS: preflight and answers carry the allowed origin only', async () => {
-    const { handler } = await vendor({ cors: ['https://wallet.example'] })
+    const { handler } = await vendor({ http: { cors: ['https://wallet.example'] } })
     const preflight = await handler(request('/intentcast/messages', { method: 'OPTIONS', headers: { origin: 'https://wallet.example', 'access-control-request-method': 'POST' } }))
     expect(preflight.status).toBe(204)
     expect(preflight.headers.get('access-control-allow-origin')).toBe('https://wallet.example')
@@ -403,14 +465,17 @@ describe('routing, media types and CORS', () => {
     const stranger = await handler(request('/.well-known/intentcast', { headers: { origin: 'https://evil.example' } }))
     expect(stranger.headers.get('access-control-allow-origin')).toBeNull()
 
-    const open = await vendor({ cors: '*' })
+    const open = await vendor({ http: { cors: '*' } })
     const any = await open.handler(request('/.well-known/intentcast', { headers: { origin: 'https://anyone.example' } }))
     expect(any.headers.get('access-control-allow-origin')).toBe('*')
   })
 })
 
-test('every code has a status: 4xx for what the sender did, 5xx for the vendor and the network', () => {
-  for (const code of ERROR_CODES) expect(statusForCode(code)).toBeGreaterThanOrEqual(400)
+test('every code a problem can carry has a status: 4xx for what the sender did, 5xx for the vendor and the network', () => {
+  // ERR_INVALID_ARGUMENT is the calling program's own mistake: never a problem's code (src/errors.ts).
+  const carried = ERROR_CODES.filter((c): c is Exclude<typeof c, 'ERR_INVALID_ARGUMENT'> => c !== 'ERR_INVALID_ARGUMENT')
+  expect(carried).toHaveLength(ERROR_CODES.length - 1)
+  for (const code of carried) expect(statusForCode(code)).toBeGreaterThanOrEqual(400)
   expect(statusForCode('ERR_TOO_LARGE')).toBe(413)
   expect(statusForCode('ERR_REPLAY')).toBe(409)
   expect(statusForCode('ERR_ILLEGAL_MOVE')).toBe(409)
@@ -445,9 +510,115 @@ describe('found in review: what a customer sends is never the vendor\'s 500', ()
   })
 
   test('a handler whose terms are invalid answers 500 problems and never crashes the process', async () => {
-    const handler = createVendorHandler({ keyPair: await generateKeyPair(), terms: 'not a JWS', onIntent: () => null, onError: () => {} })
+    const handler = createVendorHandler({ keyPair: await generateKeyPair(), terms: 'not a JWS', on: { intent: () => null, error: () => {} } })
     const response = await handler(request('/.well-known/intentcast'))
     expect(response.status).toBe(500)
     await expect(handler.ready).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' })
+  })
+})
+
+describe('whose fault: the vendor’s code failing is a 500 reported to on.error, never the customer’s 4xx', () => {
+  test('on.intent throwing a plain Error, ERR_INVALID_ARGUMENT or ERR_INTERNAL: 500 ERR_INTERNAL that says nothing, and on.error hears the error itself', async () => {
+    const thrown = [
+      new Error('inventory service down'),
+      // The vendor's program passed something wrong somewhere: its mistake, not the sender's.
+      new IntentcastError('ERR_INVALID_ARGUMENT', 'signOffer: price.amount must be a decimal string'),
+      new IntentcastError('ERR_INTERNAL', 'the pricing engine failed'),
+    ]
+    for (const error of thrown) {
+      const onError = vi.fn()
+      const { handler } = await vendor({ on: { intent: () => Promise.reject(error), error: onError } })
+      const response = await postTo(handler, (await freshIntent()).intent)
+      expect(response.status, error.message).toBe(500)
+      const p = await problemOf(response)
+      expect(p.code).toBe('ERR_INTERNAL')
+      expect(p.detail).not.toContain(error.message)
+      expect(onError).toHaveBeenCalledExactlyOnceWith(error)
+    }
+  })
+
+  test('a refusal (an IntentcastError with a 4xx code) is the answer and is not reported; an on.error that throws changes nothing', async () => {
+    const onError = vi.fn(() => {
+      throw new Error('the logger is down too')
+    })
+    const refusing = await vendor({ on: { counter: () => { throw new IntentcastError('ERR_ILLEGAL_MOVE', 'no haggling') }, error: onError } })
+    const { customer, intent, offer } = await offered(refusing.handler, refusing.key.did)
+    const c = await signCounter({ inReplyTo: offer.digest, intent: intent.digest, ...proposalOf(offer) }, customer, { audience: refusing.key.did })
+    const refused = await postTo(refusing.handler, c)
+    expect(refused.status).toBe(409)
+    expect(await problemOf(refused)).toMatchObject({ code: 'ERR_ILLEGAL_MOVE', detail: 'no haggling' })
+    expect(onError).not.toHaveBeenCalled()
+
+    const failing = await vendor({ on: { intent: () => { throw new Error('x') }, error: onError } })
+    expect((await postTo(failing.handler, (await freshIntent()).intent)).status).toBe(500)
+    expect(onError).toHaveBeenCalledOnce()
+  })
+})
+
+describe('decide before acting: the customer’s message is judged before the vendor’s code runs', () => {
+  test('a counter that arrives after the intent expired is a 409 and on.counter never hears of it', async () => {
+    // Only Date is faked: the clock the handler, verify and the thread read.
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      const t0 = Date.now()
+      const counter = vi.fn((): 'agree' => 'agree')
+      const { handler, key, threads } = await vendor({ on: { counter } })
+      const customer = await generateKeyPair()
+      const intent = await verify(await signIntent(intentBody(), customer, { expiresIn: 60 }))
+      const offer = await verify(await (await postTo(handler, intent.message)).text(), { expect: 'offer' })
+      // The customer signed its counter while the intent was open (its iat is 50 s in), so the
+      // thread takes the move; but it arrives at 120 s, after the intent's exp and the 30 s
+      // tolerance, when the vendor could no longer add an answer of its own.
+      const late = await signCounter({ inReplyTo: offer.digest, intent: intent.digest, ...proposalOf(offer) }, customer, { audience: key.did, now: new Date(t0 + 50_000) })
+      vi.setSystemTime(t0 + 120_000)
+      const response = await postTo(handler, late)
+      expect(response.status).toBe(409)
+      expect((await problemOf(response)).code).toBe('ERR_ILLEGAL_MOVE')
+      expect(counter).not.toHaveBeenCalled()
+      expect(threads.get(intent.digest)!.messages.map((m) => m.kind)).toEqual(['intent', 'offer'])
+
+      // The same counter while the intent is open: the callback runs and its 'agree' is answered.
+      vi.setSystemTime(t0 + 55_000)
+      const inTime = await signCounter({ inReplyTo: offer.digest, intent: intent.digest, ...proposalOf(offer) }, customer, { audience: key.did, now: new Date(t0 + 50_000) })
+      const answered = await postTo(handler, inTime)
+      expect(answered.status).toBe(200)
+      expect(counter).toHaveBeenCalledOnce()
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  test('an intent that expires while on.intent decides is a 409, not a reply the thread refuses (a 500)', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      const t0 = Date.now()
+      const { handler, threads } = await vendor({
+        on: {
+          intent: (intent) => {
+            vi.setSystemTime(t0 + 120_000) // a slow decision: the intent (60 s, and 30 s of tolerance) has ended
+            return offerFor('1900.00')(intent)
+          },
+        },
+      })
+      const intent = await signIntent(intentBody(), await generateKeyPair(), { expiresIn: 60 })
+      const response = await postTo(handler, intent)
+      expect(response.status).toBe(409)
+      expect((await problemOf(response)).code).toBe('ERR_ILLEGAL_MOVE')
+      expect(threads.size).toBe(0)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  test('an agreement the thread refuses never reaches on.acceptance and is never countersigned', async () => {
+    const acceptance = vi.fn()
+    const { handler, key } = await vendor({ on: { acceptance } })
+    const { customer, intent, offer } = await offered(handler, key.did)
+    const cheaper = await acceptanceBody(customer, intent, [offer], undefined, (b) => {
+      b.price = { amount: '1.00', currency: 'EUR' }
+    })
+    const response = await postTo(handler, cheaper.body)
+    expect(response.status).toBe(422)
+    expect(acceptance).not.toHaveBeenCalled()
   })
 })

@@ -1,13 +1,12 @@
 /**
- * The wallet against real vendors on loopback: the whole flow from discovery to an agreement
- * both sides hold byte for byte, and a cast that survives vendors that hang, talk nonsense or
- * sign with the wrong key.
+ * Casting against real vendors on loopback: a cast that survives vendors that hang, talk
+ * nonsense or sign with the wrong key, and the fan-out mechanics (retries, concurrency, abort).
+ * castIntent is the cast of an intent signed elsewhere; wallet.cast goes through it.
  */
 import { afterEach, describe, expect, test } from 'vitest'
-import { accept, castIntent, counter, discover, Wallet, type CastProgress, type FetchLike } from '../../src/wallet/index.js'
-import { createVendorHandler, MemoryThreadStore } from '../../src/vendor/index.js'
-import { generateKeyPair, signIntent, verify, verifyThread } from '../../src/index.js'
-import { intentBody, listen, offerFor, serve, startVendor, vendorTerms, type Running } from '../http/support.js'
+import { castIntent, discover, type CastProgress, type FetchLike } from '../../src/wallet/index.js'
+import { generateKeyPair, signIntent, verify } from '../../src/index.js'
+import { intentBody, listen, serve, startVendor, vendorHandler, type Running } from './support.js'
 
 const running: Running[] = []
 afterEach(async () => {
@@ -15,104 +14,24 @@ afterEach(async () => {
 })
 const track = <T extends Running>(r: T): T => (running.push(r), r)
 
-async function castKeyAndIntent(wallet = Wallet.create()) {
-  const { keyPair: castKey } = await wallet.nextCastKey()
-  return { wallet, castKey, intent: await signIntent(intentBody(), castKey) }
-}
-
-describe('the whole flow over HTTP', () => {
-  test('discover → cast to 3 vendors → ranked offers → counter → accept → identical agreement bytes on both sides', async () => {
-    const threads = new MemoryThreadStore()
-    const best = track(await startVendor('1900.00', { threads, onCounter: () => 'agree' }))
-    const second = track(await startVendor('1950.00'))
-    const tooDear = track(await startVendor('2500.00'))
-    const { wallet, castKey, intent } = await castKeyAndIntent()
-
-    const found = await discover(best.origin)
-    const events: CastProgress[] = []
-    const result = await castIntent(intent, [found, second.origin, tooDear.origin], { onProgress: (e) => events.push(e) })
-
-    expect(result.failures).toEqual([])
-    expect(result.offers.map((o) => o.vendor.origin)).toEqual([best.origin, second.origin])
-    expect(result.offers[0]!.score).toBeGreaterThanOrEqual(result.offers[1]!.score)
-    expect(result.excluded.map((o) => o.vendor.origin)).toEqual([tooDear.origin])
-    expect(result.excluded[0]!.reasons.join(' ')).toMatch(/2500/)
-    for (const o of result.offers) {
-      expect(o.proposal.payload.aud).toBe(castKey.did)
-      expect(o.thread.state()).toBe('open')
-    }
-    expect(events.filter((e) => e.type === 'offer')).toHaveLength(3)
-    expect(events.filter((e) => e.type === 'discovering').map((e) => e.vendor).sort()).toEqual([second.origin, tooDear.origin].sort())
-
-    const top = result.offers[0]!
-    const { reply, thread } = await counter(top, { quantity: 1, price: { amount: '1850.00', currency: 'EUR' }, terms: top.proposal.payload.terms }, { castKey })
-    expect(thread.messages.map((m) => m.kind)).toEqual(['intent', 'offer', 'counter', 'counter'])
-    expect(reply!.proposal.payload.price.amount).toBe('1850.00')
-    expect(reply!.proposal.issuer).toBe(best.key.did)
-
-    const vendorKey = await wallet.vendorKey(best.origin)
-    const { agreement, thread: done } = await accept(reply!, { castKey, vendorKey })
-    expect(agreement.signers).toEqual([vendorKey.did, best.key.did])
-    expect(agreement.payload.price.amount).toBe('1850.00')
-    expect(done.state()).toBe('agreed')
-
-    // Both parties hold the same bytes.
-    const vendorCopy = threads.get(agreement.payload.refs.intent)!.agreement!
-    expect(vendorCopy.message).toBe(agreement.message)
-    expect(Buffer.from(vendorCopy.message).equals(Buffer.from(agreement.message))).toBe(true)
-
-    // The wallet's record re-verifies from its bytes alone, and so does the vendor's.
-    const mine = await verifyThread(done.messages.map((m) => m.message))
-    expect(mine.state()).toBe('agreed')
-    const theirs = await verifyThread(threads.get(agreement.payload.refs.intent)!.messages.map((m) => m.message))
-    expect(theirs.agreement!.message).toBe(mine.agreement!.message)
-
-    // The per-vendor key is stable and is not the cast key.
-    expect(vendorKey.did).not.toBe(castKey.did)
-    expect((await Wallet.fromSecret(wallet.exportSecret()).vendorKey(best.origin)).did).toBe(vendorKey.did)
-  })
-
-  test('a vendor that answers 202 is pending, not failed, and hears Sec-GPC; a counter it does not answer returns no reply', async () => {
-    const gpcSeen: boolean[] = []
-    const quiet = track(await startVendor('1900.00', { onIntent: (_i, context) => (gpcSeen.push(context.gpc), null) }))
-    const plain = track(await startVendor('1900.00'))
-    const { castKey, intent } = await castKeyAndIntent()
-    const result = await castIntent(intent, [quiet.origin, plain.origin], { gpc: true })
-    expect(result.pending).toEqual([quiet.origin])
-    expect(gpcSeen).toEqual([true])
-    expect(result.offers).toHaveLength(1)
-    const answered = await counter(result.offers[0]!, { quantity: 1, price: { amount: '1.00', currency: 'EUR' }, terms: result.offers[0]!.proposal.payload.terms }, { castKey })
-    expect(answered.reply).toBeUndefined()
-    expect(answered.thread.messages).toHaveLength(3)
-  })
-
-  test('accept refuses a cast key that did not sign the intent, and reports the vendor\'s problem by its code', async () => {
-    const vendor = track(await startVendor())
-    const { wallet, castKey, intent } = await castKeyAndIntent()
-    const [offer] = (await castIntent(intent, [vendor.origin])).offers
-    const vendorKey = await wallet.vendorKey(vendor.origin)
-    await expect(accept(offer!, { castKey: await generateKeyPair(), vendorKey })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' })
-    await accept(offer!, { castKey, vendorKey })
-    // A second acceptance of the same offer: the vendor's 409 comes back as its code.
-    await expect(accept(offer!, { castKey, vendorKey })).rejects.toMatchObject({ code: 'ERR_ILLEGAL_MOVE' })
-  })
-})
+/** An intent signed elsewhere, which is what castIntent is for. */
+const signedElsewhere = async () => ({ intent: await signIntent(intentBody(), await generateKeyPair()) })
 
 describe('a failing vendor set', () => {
   test('one hangs, one returns garbage, one signs with the wrong key, one is good: one offer, three failures', async () => {
-    const good = track(await startVendor('1900.00'))
+    const good = track(await startVendor())
     const hangs = track(await listen(() => {}))
     // A real vendor document, but the messages endpoint answers nonsense.
-    const honest = createVendorHandler({ keyPair: await generateKeyPair(), terms: vendorTerms, onIntent: offerFor('1800.00') })
+    const { handler: honest } = await vendorHandler({ price: '1800.00' })
     const garbage = track(
       await serve(async (r) => (r.method === 'GET' ? honest(r) : new Response('this is not an offer', { headers: { 'content-type': 'application/intentcast+jws' } }))),
     )
     // Its document lists one key; its offers come signed by another.
-    const listed = createVendorHandler({ keyPair: await generateKeyPair(), terms: vendorTerms, onIntent: offerFor('1700.00') })
-    const impostor = createVendorHandler({ keyPair: await generateKeyPair(), terms: vendorTerms, onIntent: offerFor('1700.00') })
+    const { handler: listed } = await vendorHandler({ price: '1700.00' })
+    const { handler: impostor } = await vendorHandler({ price: '1700.00' })
     const wrongKey = track(await serve(async (r) => (r.method === 'GET' ? listed(r) : impostor(r))))
 
-    const { intent } = await castKeyAndIntent()
+    const { intent } = await signedElsewhere()
     const events: CastProgress[] = []
     const started = Date.now()
     const result = await castIntent(intent, [hangs.origin, garbage.origin, wrongKey.origin, good.origin], { timeoutMs: 500, onProgress: (e) => events.push(e) })
@@ -128,8 +47,8 @@ describe('a failing vendor set', () => {
 
   test('an offer addressed to someone else, or answering another intent, is refused', async () => {
     const other = await generateKeyPair()
-    const misaddressed = track(await startVendor('1900.00'))
-    const { intent } = await castKeyAndIntent()
+    const misaddressed = track(await startVendor())
+    const { intent } = await signedElsewhere()
     // Cast someone else's intent through this vendor and replay its answer to ours.
     const foreign = await signIntent(intentBody(), other)
     const foreignOffer = await (await fetch(`${misaddressed.origin}/intentcast/messages`, { method: 'POST', headers: { 'content-type': 'application/intentcast+jws' }, body: foreign })).text()
@@ -151,7 +70,7 @@ describe('fan-out mechanics', () => {
       return fetch(url, init)
     }
     const events: CastProgress[] = []
-    const { intent } = await castKeyAndIntent()
+    const { intent } = await signedElsewhere()
     const result = await castIntent(intent, [doc], { fetch: flaky, backoffMs: 10, onProgress: (e) => events.push(e) })
     expect(result.offers).toHaveLength(1)
     expect(posts).toBe(3)
@@ -185,7 +104,7 @@ describe('fan-out mechanics', () => {
         inFlight--
       }
     }
-    const { intent } = await castKeyAndIntent()
+    const { intent } = await signedElsewhere()
     const targets = await Promise.all(vendors.map((v) => discover(v.origin)))
     const result = await castIntent(intent, targets, { fetch: counting, concurrency: 2 })
     expect(result.offers).toHaveLength(6)
@@ -195,7 +114,7 @@ describe('fan-out mechanics', () => {
 
   test('an abort stops the cast and rejects with the reason', async () => {
     const hangs = track(await listen(() => {}))
-    const { intent } = await castKeyAndIntent()
+    const { intent } = await signedElsewhere()
     const controller = new AbortController()
     const reason = new Error('user cancelled')
     setTimeout(() => controller.abort(reason), 50)
@@ -204,5 +123,17 @@ describe('fan-out mechanics', () => {
 
   test('a cast with an invalid intent fails at once', async () => {
     await expect(castIntent('nonsense', [])).rejects.toMatchObject({ code: 'ERR_MALFORMED' })
+  })
+
+  test('a target the caller got wrong is ERR_INVALID_ARGUMENT before any request, never a TypeError', async () => {
+    const { intent } = await signedElsewhere()
+    let requests = 0
+    const counting: FetchLike = async (url, init) => (requests++, fetch(url, init))
+    const good = track(await startVendor())
+    for (const bad of ['https://[x', 'not a url', 'http://shop.example', { origin: 'https://[x', endpoint: 'https://shop.example/m' }, { origin: good.origin, endpoint: 'https://[x' }, { origin: good.origin }, null]) {
+      const attempt = castIntent(intent, [good.origin, bad as never], { fetch: counting })
+      await expect(attempt).rejects.toMatchObject({ name: 'IntentcastError', code: 'ERR_INVALID_ARGUMENT' })
+    }
+    expect(requests).toBe(0)
   })
 })

@@ -3,10 +3,10 @@
  * accept, every move in COSE, and an agreement both sides hold byte for byte.
  */
 import { afterEach, describe, expect, test } from 'vitest'
-import { accept, castIntent, counter, discover, Wallet } from '../../src/wallet/index.js'
-import { createVendorHandler, MemoryThreadStore } from '../../src/vendor/index.js'
+import { castIntent, discover, Wallet } from '../../src/wallet/index.js'
+import { MemoryThreadStore } from '../../src/vendor/index.js'
 import { countersign, generateKeyPair, signAgreement, signIntent, verify, verifyThread, type Verified } from '../../src/index.js'
-import { intentBody, offerFor, serve, startVendor, vendorTerms, type Running } from '../http/support.js'
+import { dealAt, intentBody, serve, startVendor, vendorHandler, type Running } from './support.js'
 
 const running: Running[] = []
 afterEach(async () => {
@@ -28,29 +28,23 @@ function recording(handler: (r: Request) => Promise<Response>) {
 describe('a COSE cast over HTTP', () => {
   test('cast → COSE offer → counter → accept: every message COSE, identical agreement bytes on both sides', async () => {
     const threads = new MemoryThreadStore()
-    const key = await generateKeyPair()
     let vendorAgreement: Verified<'agreement'> | undefined
-    const handler = createVendorHandler({
-      keyPair: key,
-      terms: vendorTerms,
-      onIntent: offerFor('1900.00'),
+    const { handler, key } = await vendorHandler({
       onCounter: () => 'agree',
       onAcceptance: (_a, { agreement }) => {
         vendorAgreement = agreement
       },
       threads,
     })
-    await handler.ready
     const { seen, wrapped } = recording(handler)
     const best = track(await serve(wrapped))
-    const second = track(await startVendor('1950.00'))
+    const second = track(await startVendor({ price: '1950.00' }))
 
     const wallet = Wallet.create()
-    const { keyPair: castKey } = await wallet.nextCastKey()
-    const intent = await signIntent(intentBody(), castKey, { format: 'cose' })
-    expect(intent).toBeInstanceOf(Uint8Array)
-
-    const result = await castIntent(intent, [await discover(best.origin), second.origin])
+    const result = await wallet.cast(intentBody(), [await discover(best.origin), second.origin], { format: 'cose' })
+    const castKey = await wallet.castKey(result.castIndex)
+    expect(result.intent.format).toBe('cose')
+    expect(result.intent.message).toBeInstanceOf(Uint8Array)
     expect(result.failures).toEqual([])
     expect(result.offers.map((o) => o.vendor.origin)).toEqual([best.origin, second.origin])
     for (const o of result.offers) {
@@ -60,12 +54,12 @@ describe('a COSE cast over HTTP', () => {
     }
 
     const top = result.offers[0]!
-    const { reply, thread } = await counter(top, { quantity: 1, price: { amount: '1850.00', currency: 'EUR' }, terms: top.proposal.payload.terms }, { castKey })
+    const { reply, thread } = await wallet.counter(top, dealAt('1850.00'))
     expect(thread.messages.map((m) => [m.kind, m.format])).toEqual([['intent', 'cose'], ['offer', 'cose'], ['counter', 'cose'], ['counter', 'cose']])
     expect(reply!.proposal.payload.price.amount).toBe('1850.00')
 
     const vendorKey = await wallet.vendorKey(best.origin)
-    const { agreement, thread: done } = await accept(reply!, { castKey, vendorKey })
+    const { agreement, thread: done } = await wallet.accept(reply!)
     expect(agreement.format).toBe('cose')
     expect(agreement.signers).toEqual([vendorKey.did, key.did])
     expect(done.state()).toBe('agreed')
@@ -88,7 +82,7 @@ describe('a COSE cast over HTTP', () => {
   })
 
   test('a vendor that does not list the COSE media type fails without a request; a JWS answer to COSE is refused', async () => {
-    const honest = createVendorHandler({ keyPair: await generateKeyPair(), terms: vendorTerms, onIntent: offerFor('1800.00') })
+    const { handler: honest } = await vendorHandler({ price: '1800.00' })
     let posts = 0
     // Its document lists JWS only.
     const jwsOnly = track(
@@ -107,9 +101,9 @@ describe('a COSE cast over HTTP', () => {
     const jwsAnswers = track(
       await serve(async (r) => (r.method === 'GET' ? honest(r) : new Response('a.b.c', { headers: { 'content-type': 'application/intentcast+jws' } }))),
     )
-    const good = track(await startVendor('1900.00'))
-    const castKey = await generateKeyPair()
-    const intent = await signIntent(intentBody(), castKey, { format: 'cose' })
+    const good = track(await startVendor())
+    // An intent signed elsewhere, in COSE.
+    const intent = await signIntent(intentBody(), await generateKeyPair(), { format: 'cose' })
     const result = await castIntent(intent, [jwsOnly.origin, jwsAnswers.origin, good.origin])
     expect(result.offers.map((o) => o.vendor.origin)).toEqual([good.origin])
     const failures = Object.fromEntries(result.failures.map((f) => [f.vendor, f]))
@@ -121,23 +115,22 @@ describe('a COSE cast over HTTP', () => {
   })
 
   test('a countersigned agreement that is not the one the wallet sent is refused', async () => {
-    const key = await generateKeyPair()
-    const handler = createVendorHandler({ keyPair: key, terms: vendorTerms, onIntent: offerFor('1900.00') })
-    const castKey = await generateKeyPair()
-    // The customer's party key is the cast key here, so the test can forge what a dishonest vendor
-    // could only get by replaying: a fully signed agreement of the same deal, but other bytes.
-    const dishonest = track(
-      await serve(async (r) => {
+    const { handler, key } = await vendorHandler()
+    const wallet = Wallet.create()
+    // The test holds the wallet's secret, so it can forge what a dishonest vendor could only get
+    // by replaying: a fully signed agreement of the same deal, under the wallet's key for this
+    // vendor, but other bytes than those the wallet just sent.
+    const dishonest: Running = track(
+      await serve(async (r): Promise<Response> => {
         const acceptanceAndAgreement = r.method === 'POST' && new Uint8Array(await r.clone().arrayBuffer())[0] === 0x82
         const response = await handler(r)
         if (!acceptanceAndAgreement) return response
         const { v: _v, iat: _iat, jti: _jti, ...body } = (await verify(new Uint8Array(await response.arrayBuffer()), { expect: 'agreement' })).payload
-        const other = await countersign(await signAgreement(body, castKey, { format: 'cose' }), key)
+        const other: Uint8Array = await countersign(await signAgreement(body, await wallet.vendorKey(dishonest.origin), { format: 'cose' }), key)
         return new Response(new Uint8Array(other), { headers: { 'content-type': 'application/intentcast+cose' } })
       }),
     )
-    const intent = await signIntent(intentBody(), castKey, { format: 'cose' })
-    const [offer] = (await castIntent(intent, [dishonest.origin])).offers
-    await expect(accept(offer!, { castKey, vendorKey: castKey })).rejects.toMatchObject({ code: 'ERR_BROKEN_LINK' })
+    const [offer] = (await wallet.cast(intentBody(), [dishonest.origin], { format: 'cose' })).offers
+    await expect(wallet.accept(offer!)).rejects.toMatchObject({ code: 'ERR_BROKEN_LINK' })
   })
 })

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, test } from 'vitest'
-import { createVendorHandler } from '../../src/vendor/index.js'
 import { discover } from '../../src/wallet/index.js'
 import { GPC_CONDITION } from '../../src/index.js'
 import { generateKeyPair, signTerms } from '../../src/index.js'
@@ -27,7 +26,7 @@ const customerTerms = { agreements: ['SD-BASE'], conditions: [{ id: 'no-resale',
 
 describe('discover', () => {
   test('reads and verifies the vendor document: terms, endpoint, keys, media types', async () => {
-    const vendor = track(await startVendor('1900.00', { myterms: { agreements: [{ id: 'SD-BASE' }] }, gpc: { gpc: true } }))
+    const vendor = track(await startVendor({ myterms: { agreements: [{ id: 'SD-BASE' }] }, gpc: { gpc: true } }))
     const found = await discover(vendor.origin)
     expect(found.origin).toBe(vendor.origin)
     expect(found.endpoint).toBe(`${vendor.origin}/intentcast/messages`)
@@ -108,15 +107,25 @@ describe('discover', () => {
       code: 'ERR_KEY_UNRESOLVED',
     })
     await expect(discover(await selfServed((d, o) => ({ ...d, endpoint: `${o}/m`, v: '9.9' })))).rejects.toMatchObject({ code: 'ERR_SCHEMA' })
+    // An endpoint the schema's outline lets through but that is no URL: the vendor's bytes, a wire code.
+    for (const endpoint of ['https://[x', 'http://127.0.0.1:99999/m']) {
+      await expect(discover(await selfServed((d) => ({ ...d, endpoint })))).rejects.toMatchObject({ name: 'IntentcastError', code: 'ERR_SCHEMA' })
+    }
     await expect(discover(await selfServed((d, o) => ({ ...d, endpoint: `${o}/m`, terms: 'x.y.z' })))).rejects.toMatchObject({ code: 'ERR_MALFORMED' })
     const ok = await discover(await selfServed((d, o) => ({ ...d, endpoint: `${o}/m`, future: 'ignored' })))
     expect(ok.terms!.issuer).toBe(vendor.key.did)
   })
 
-  test('https only, except on loopback', async () => {
-    await expect(discover('http://shop.example')).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' })
-    await expect(discover('ftp://127.0.0.1')).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' })
-    await expect(discover('not a url')).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' })
+  test('https only, except on loopback; a bad origin or option is the caller\'s mistake, never a TypeError', async () => {
+    let fetched = 0
+    const counting = async (url: string, init: RequestInit) => (fetched++, fetch(url, init))
+    for (const origin of ['http://shop.example', 'ftp://127.0.0.1', 'not a url', 'https://[x', 'http://[::1', 'https://', '', 'http://localhost:99999', undefined, 42]) {
+      await expect(discover(origin as string, { fetch: counting })).rejects.toMatchObject({ name: 'IntentcastError', code: 'ERR_INVALID_ARGUMENT' })
+    }
+    for (const options of [{ timeoutMs: Number.NaN }, { maxBytes: 0 }, { fetch: 'fetch' }, { now: new Date(Number.NaN) }, null]) {
+      await expect(discover('https://shop.example', options as never)).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' })
+    }
+    expect(fetched).toBe(0)
   })
 
   test('follows no redirect', async () => {
@@ -128,8 +137,7 @@ describe('discover', () => {
   test('the rotated key: the document lists the retired key and discovery keeps it while it lives', async () => {
     const old = await generateKeyPair()
     const key = await generateKeyPair()
-    const handler = createVendorHandler({ keyPair: key, previousKeys: [{ keyPair: old, expiresAt: new Date(Date.now() + 60_000) }], terms: vendorTerms, onIntent: () => null })
-    const s = track(await serve(handler))
+    const s = track(await startVendor({ keyPair: key, previousKeys: [{ keyPair: old, expiresAt: new Date(Date.now() + 60_000) }], onIntent: () => null }))
     const found = await discover(s.origin)
     expect(found.keys.map((k) => [k.x, k.status])).toEqual([
       [key.publicJwk.x, 'current'],

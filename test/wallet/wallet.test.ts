@@ -2,6 +2,7 @@ import { hkdf } from '@noble/hashes/hkdf.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { describe, expect, test } from 'vitest'
 import { castSeed, vendorSeed, WALLET_SALT } from '../../src/wallet/derive.js'
+import * as entry from '../../src/wallet/index.js'
 import { Wallet } from '../../src/wallet/index.js'
 import { IntentcastError, keyPairFromSeed } from '../../src/index.js'
 
@@ -57,6 +58,33 @@ describe('wallet keys', () => {
     expect((await restored.vendorKey('https://ONE.example:443/')).did).toBe(vendorKeys[0]!.did)
   })
 
+  test('cast keys taken at once are distinct: the index is taken before any await', async () => {
+    const wallet = Wallet.create()
+    const [a, b] = await Promise.all([wallet.nextCastKey(), wallet.nextCastKey()])
+    expect([a.index, b.index].sort()).toEqual([0, 1])
+    expect(a.keyPair.did).not.toBe(b.keyPair.did)
+    expect(wallet.casts).toBe(2)
+
+    const many = await Promise.all(Array.from({ length: 50 }, () => wallet.nextCastKey()))
+    expect(new Set(many.map((k) => k.index)).size).toBe(50)
+    expect(new Set(many.map((k) => k.keyPair.did)).size).toBe(50)
+    expect(Math.min(...many.map((k) => k.index))).toBe(2)
+    expect(wallet.casts).toBe(52)
+    // Each index still names its own key.
+    for (const k of many.slice(0, 5)) expect((await wallet.castKey(k.index)).did).toBe(k.keyPair.did)
+  })
+
+  test('the last cast index is 2^32 - 1; past it nextCastKey fails and the count stays put', async () => {
+    const wallet = Wallet.fromSecret(master, { casts: 2 ** 32 - 1 })
+    expect((await wallet.nextCastKey()).index).toBe(2 ** 32 - 1)
+    await expect(wallet.nextCastKey()).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' })
+    expect(wallet.casts).toBe(2 ** 32)
+  })
+
+  test('intentcast/wallet exports the flow, not the derivation internals', () => {
+    expect(Object.keys(entry).sort()).toEqual(['Wallet', 'castIntent', 'discover'])
+  })
+
   test('a restored wallet carries on from its cast count', async () => {
     const wallet = Wallet.create()
     await wallet.nextCastKey()
@@ -84,5 +112,6 @@ describe('wallet keys', () => {
     expect(() => castSeed(master, 2 ** 32)).toThrow(IntentcastError)
     expect(() => vendorSeed(master, 'not a url')).toThrow(IntentcastError)
     expect(() => vendorSeed(master, 'mailto:x@example.com')).toThrow(IntentcastError)
+    expect(() => vendorSeed(master, 'https://[x')).toThrow(IntentcastError)
   })
 })

@@ -1,0 +1,59 @@
+/**
+ * The handler's answers, in one place so every route writes them alike: messages in the
+ * envelope they were asked in, never cached; documents cacheable for a while; problems with the
+ * headers RFC 9110 asks of their status; CORS on all of them.
+ */
+import { BODY_DECODERS, mediaTypeOf } from '../http/media-type.js'
+import { essence, problemResponse, type HttpProblem, type Problem } from '../http/problem.js'
+import { MEDIA_TYPE_COSE, MEDIA_TYPE_JSON } from '../model/media-types.js'
+
+const NO_STORE = { 'cache-control': 'no-store' }
+
+/** The media types the endpoint takes, as Accept-Post lists them. */
+export const ACCEPTED_TYPES = [...BODY_DECODERS.keys()].join(', ')
+
+/** A message answer, typed by its envelope: JWS text or COSE bytes. */
+export function message(m: string | Uint8Array): Response {
+  return new Response(typeof m === 'string' ? m : new Uint8Array(m), { status: 200, headers: { 'content-type': mediaTypeOf(m), ...NO_STORE } })
+}
+
+/** 202: taken, and no answer now. */
+export function accepted(): Response {
+  return new Response(null, { status: 202, headers: NO_STORE })
+}
+
+/** 204: taken; there is nothing to answer (a withdrawal). */
+export function noContent(): Response {
+  return new Response(null, { status: 204, headers: NO_STORE })
+}
+
+/** A public document: the same for everyone, so caches may keep it for five minutes. */
+export function json(value: unknown): Response {
+  return new Response(JSON.stringify(value), { status: 200, headers: { 'content-type': MEDIA_TYPE_JSON, 'cache-control': 'max-age=300' } })
+}
+
+/** A problem, with what its status calls for: Accept-Post on 415, the scheme on 401, Allow on 405. */
+export function problemAnswer(problem: Problem | HttpProblem, request: Request, allow: string | undefined): Response {
+  const headers: Record<string, string> = {}
+  if (problem.status === 415) headers['accept-post'] = ACCEPTED_TYPES
+  // RFC 9110 §15.5.2: a 401 names its scheme; here, the message's own signature, in its envelope.
+  if (problem.status === 401) headers['www-authenticate'] = essence(request.headers.get('content-type')) === MEDIA_TYPE_COSE ? 'IntentcastCOSE' : 'IntentcastJWS'
+  if (problem.status === 405 && allow !== undefined) headers['allow'] = allow
+  return problemResponse(problem, headers)
+}
+
+/** Adds CORS headers for an allowed origin; `methods` answers a preflight. */
+export function withCors(response: Response, request: Request, cors: readonly string[] | '*' | undefined, methods: string | undefined): Response {
+  const origin = request.headers.get('origin')
+  if (cors === undefined || origin === null || (cors !== '*' && !cors.includes(origin))) return response
+  const h = response.headers
+  h.set('access-control-allow-origin', cors === '*' ? '*' : origin)
+  h.append('vary', 'Origin')
+  h.set('access-control-expose-headers', 'Accept-Post, WWW-Authenticate')
+  if (request.method === 'OPTIONS' && methods !== undefined) {
+    h.set('access-control-allow-methods', methods)
+    h.set('access-control-allow-headers', 'Content-Type, Sec-GPC')
+    h.set('access-control-max-age', '600')
+  }
+  return response
+}

@@ -1,0 +1,38 @@
+/**
+ * A customer's counter. The thread must take it, and the vendor must still be able to answer
+ * it, before `on.counter` hears of it: once the vendor has decided, its reply is its own
+ * message, and a failure to add it to the thread could only be the vendor's (a 500), never the
+ * customer's. `'agree'` restates the customer's deal as the vendor's counter, which the customer
+ * can then accept: only the customer accepts, since a customer's counter is addressed to the
+ * vendor.
+ */
+import { signCounter } from '../envelope/sign.js'
+import { verify, type Verified } from '../envelope/verify.js'
+import { dealOf } from '../model/deal.js'
+import { accepted, message } from './answers.js'
+import { asVendor, callVendor, type CounterReply } from './callbacks.js'
+import { requireAnswerable, type Vendor } from './state.js'
+
+export async function takeCounter(counter: Verified<'counter'>, request: Request, vendor: Vendor): Promise<Response> {
+  const { options } = vendor
+  const key = vendor.keys.requiredKey(counter)
+  return vendor.withThread(counter.payload.intent, async (stored) => {
+    const thread = stored.with(counter)
+    requireAnswerable(thread, 'proposal')
+    const decision = options.on.counter ? await callVendor(() => options.on.counter!(counter, { request, thread })) : null
+    if (decision === null) {
+      await options.threads.set(thread)
+      return accepted()
+    }
+    requireAnswerable(thread, 'proposal') // again: the negotiation may have ended while the vendor decided
+    const reply: CounterReply = decision === 'agree' ? dealOf(counter.payload) : decision
+    const answer = await asVendor(async () => {
+      const body = { ...reply, inReplyTo: counter.digest, intent: thread.intent.digest }
+      const signed = await signCounter(body, key, { audience: counter.issuer, format: counter.format, ...options.lifetime })
+      thread.add(await verify(signed, { expect: 'counter' }))
+      return signed
+    })
+    await options.threads.set(thread)
+    return message(answer)
+  })
+}

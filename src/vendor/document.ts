@@ -1,0 +1,49 @@
+/**
+ * The vendor document (`/.well-known/intentcast`, spec §HTTP binding) and the terms it carries.
+ * The terms are signed once, at start; a bad declaration is the vendor's configuration, so it
+ * fails `ready` with ERR_INVALID_ARGUMENT and makes every request a 500 until fixed, rather than
+ * serving a document no wallet would accept.
+ */
+import { IntentcastError } from '../errors.js'
+import { signTerms, type TermsBody } from '../envelope/sign.js'
+import { verify, type Verified } from '../envelope/verify.js'
+import { BODY_DECODERS } from '../http/media-type.js'
+import type { KeyPair } from '../keys/key-pair.js'
+import { PROTOCOL_VERSION } from '../model/primitives.js'
+import type { VendorDocument } from '../model/vendor-document.js'
+import { json } from './answers.js'
+import { asVendor } from './callbacks.js'
+import type { Vendor } from './state.js'
+
+/** Signs or checks the vendor's terms: a vendor declaration, signed by the current key. */
+export async function prepareTerms(terms: TermsBody | string, keyPair: KeyPair): Promise<Verified<'terms', 'jws'>> {
+  const invalid = (message: string, cause?: unknown) => new IntentcastError('ERR_INVALID_ARGUMENT', `createVendorHandler: ${message}`, { cause })
+  let signed: string
+  try {
+    signed = typeof terms === 'string' ? terms : await signTerms(terms, keyPair)
+  } catch (cause) {
+    throw invalid(`the terms cannot be signed (${(cause as Error).message})`, cause)
+  }
+  let verified: Verified<'terms', 'jws'>
+  try {
+    verified = await verify(signed, { expect: 'terms' })
+  } catch (cause) {
+    throw invalid(`the terms do not verify (${(cause as Error).message})`, cause)
+  }
+  if (verified.payload.role !== 'vendor') throw invalid('the terms must be a vendor declaration (role vendor)')
+  if (verified.issuer !== keyPair.did) throw invalid('the terms must be signed by the current keyPair')
+  return verified
+}
+
+/** The vendor document for a request: the endpoint is absolute, on the public origin if one is set. */
+export async function vendorDocument(request: Request, vendor: Vendor): Promise<Response> {
+  const terms = await asVendor(() => vendor.terms)
+  const document: VendorDocument = {
+    v: PROTOCOL_VERSION,
+    terms: terms.message,
+    endpoint: (vendor.options.origin ?? new URL(request.url).origin) + vendor.options.endpointPath,
+    mediaTypes: [...BODY_DECODERS.keys()],
+    keys: { keys: vendor.keys.listed() },
+  }
+  return json(document)
+}

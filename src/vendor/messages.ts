@@ -1,0 +1,48 @@
+/**
+ * The message endpoint: reads a body in either envelope, verifies the message in it, and hands
+ * it to its move. Everything here judges the sender's bytes, so every failure is a 4xx with a
+ * code: a media type or coding we do not read is a 415 with Accept-Post.
+ */
+import { IntentcastError } from '../errors.js'
+import { verify } from '../envelope/verify.js'
+import { readBody } from '../http/body.js'
+import { BODY_DECODERS } from '../http/media-type.js'
+import { essence, problemFor } from '../http/problem.js'
+import { takeAcceptance } from './acceptance.js'
+import { ACCEPTED_TYPES, problemAnswer } from './answers.js'
+import { asVendor } from './callbacks.js'
+import { takeCounter } from './counter.js'
+import { takeIntent } from './intent.js'
+import type { Vendor } from './state.js'
+import { takeWithdrawal } from './withdrawal.js'
+
+export async function takeMessage(request: Request, vendor: Vendor): Promise<Response> {
+  const { options } = vendor
+  const encoding = request.headers.get('content-encoding')
+  const type = essence(request.headers.get('content-type'))
+  const decode = BODY_DECODERS.get(type)
+  if (!decode) return unsupported(request, `media type ${type.slice(0, 64) || '(none)'}`)
+  if (encoding !== null && encoding.toLowerCase() !== 'identity') return unsupported(request, `content coding ${encoding.slice(0, 32)}`)
+  const body = await readBody(request, { maxBytes: options.maxBodyBytes, timeoutMs: options.bodyTimeoutMs, failure: 'ERR_MALFORMED', what: 'request body' })
+  const [first, second] = decode(body) as readonly (string | Uint8Array)[]
+  // A vendor whose terms failed answers nothing (500), before a message can take up its replay entry.
+  await asVendor(() => vendor.terms)
+  const checks = { replay: options.replay, maxBytes: options.maxBodyBytes }
+  // Two parts are an acceptance and the agreement the customer signed (spec §HTTP binding, Bodies).
+  if (second !== undefined) return takeAcceptance(await verify(first, { ...checks, expect: 'acceptance' }), second, request, vendor)
+  const m = await verify(first, { ...checks, expect: ['intent', 'counter', 'withdrawal'] })
+  switch (m.kind) {
+    case 'intent':
+      return takeIntent(m, request, vendor)
+    case 'counter':
+      return takeCounter(m, request, vendor)
+    default:
+      return takeWithdrawal(m, request, vendor)
+  }
+}
+
+/** 415, with Accept-Post; the body is not read, so whoever feeds it is told to stop. */
+function unsupported(request: Request, what: string): Response {
+  request.body?.cancel().catch(() => {})
+  return problemAnswer(problemFor(new IntentcastError('ERR_MALFORMED', `${what} is not accepted; send ${ACCEPTED_TYPES}, uncompressed`), 415), request, undefined)
+}

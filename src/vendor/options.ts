@@ -1,0 +1,120 @@
+/**
+ * The handler's options, grouped by concern: who signs (`keyPair`, `previousKeys`, `terms`),
+ * the vendor's code (`on`), and then one group per thing a deployment tunes (`stores`,
+ * `limits`, `http`, `documents`), so the handler's signature reads as the few decisions a vendor
+ * makes rather than a flat list. resolve-options.ts checks them.
+ */
+import type { TermsBody } from '../envelope/sign.js'
+import type { KeyPair } from '../keys/key-pair.js'
+import type { GpcDocument, MyTermsDocument } from '../model/well-known.js'
+import type { ReplayStore } from '../replay/store.js'
+import type { VendorCallbacks } from './callbacks.js'
+import type { ThreadStore } from './thread-store.js'
+
+/**
+ * An earlier signing key, still honoured for the threads it opened until `expiresAt`; the vendor
+ * document lists it as retired until then.
+ *
+ * @example
+ * ```ts
+ * const previous: PreviousKey = { keyPair: lastYearsKey, expiresAt: new Date('2026-01-31') }
+ * ```
+ */
+export interface PreviousKey {
+  readonly keyPair: KeyPair
+  readonly expiresAt: Date
+}
+
+/**
+ * Where the handler keeps what it has seen. Both default to in-memory stores for one process.
+ *
+ * @example
+ * ```ts
+ * import { RedisReplayStore } from 'intentcast'
+ *
+ * const stores: VendorStores = { replay: new RedisReplayStore({ client }), threads: new MemoryThreadStore({ maxThreads: 50_000 }) }
+ * ```
+ */
+export interface VendorStores {
+  /** Default: a MemoryReplayStore. Use a RedisReplayStore to share one among processes. */
+  readonly replay?: ReplayStore
+  /** Default: a MemoryThreadStore. */
+  readonly threads?: ThreadStore
+}
+
+/**
+ * Bounds on what a request may cost, and on how long the vendor's proposals stand.
+ *
+ * @example
+ * ```ts
+ * const limits: VendorLimits = { maxBodyBytes: 16_384, bodyTimeoutMs: 5_000, proposalExpiresIn: '15m' }
+ * ```
+ */
+export interface VendorLimits {
+  /** The largest request body, in bytes. Default 65,536. */
+  readonly maxBodyBytes?: number
+  /** Milliseconds a request body may take to arrive. Default 10,000. */
+  readonly bodyTimeoutMs?: number
+  /** Lifetime of the vendor's offers and counters: seconds, or a span like `'2h'`. Default 1h. */
+  readonly proposalExpiresIn?: number | string
+}
+
+/**
+ * Where the handler is reached, and from where.
+ *
+ * @example
+ * ```ts
+ * const http: VendorHttp = { origin: 'https://shop.example', basePath: '/api/intentcast', cors: ['https://wallet.example'] }
+ * ```
+ */
+export interface VendorHttp {
+  /** The public origin, when the handler sits behind a proxy and `request.url` is not it. */
+  readonly origin?: string
+  /** Where the message endpoint lives: `<basePath>/messages`. Default `/intentcast`. */
+  readonly basePath?: string
+  /** Browser origins allowed to call, or `'*'`. Default: none (no CORS headers). */
+  readonly cors?: readonly string[] | '*'
+}
+
+/**
+ * The unsigned well-known documents to serve beside the vendor document.
+ *
+ * @example
+ * ```ts
+ * const documents: VendorDocuments = { myterms: { agreements: [{ id: 'SD-BASE' }] }, gpc: { gpc: true } }
+ * ```
+ */
+export interface VendorDocuments {
+  /** Served at /.well-known/myterms.json when given. */
+  readonly myterms?: MyTermsDocument
+  /** Served at /.well-known/gpc.json when given. */
+  readonly gpc?: GpcDocument
+}
+
+/**
+ * Everything `createVendorHandler` takes; nothing else is accepted.
+ *
+ * @example
+ * ```ts
+ * const options: VendorHandlerOptions = {
+ *   keyPair,
+ *   terms: { role: 'vendor', terms: { agreements: ['SD-BASE'] } },
+ *   on: { intent: (i) => ({ item: i.payload.want.item, quantity: 1, price: { amount: '1890.00', currency: 'EUR' }, terms: { agreement: 'SD-BASE' } }) },
+ *   limits: { proposalExpiresIn: '2h' },
+ * }
+ * ```
+ */
+export interface VendorHandlerOptions {
+  /** The current signing key. */
+  readonly keyPair: KeyPair
+  /** Earlier keys, still honoured until their `expiresAt` for the threads they opened. */
+  readonly previousKeys?: readonly PreviousKey[]
+  /** The vendor's terms: a body to sign with `keyPair` at start, or an already signed declaration. */
+  readonly terms: TermsBody | string
+  /** The vendor's code: what to answer to each move. */
+  readonly on: VendorCallbacks
+  readonly stores?: VendorStores
+  readonly limits?: VendorLimits
+  readonly http?: VendorHttp
+  readonly documents?: VendorDocuments
+}

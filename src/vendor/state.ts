@@ -1,0 +1,52 @@
+/**
+ * What the four moves share: the resolved options, the vendor's keys, and the stored threads,
+ * reached one move at a time per thread. Each move's file takes this rather than closing over
+ * one big handler function, so a move reads as its own steps: check the customer's message,
+ * then call the vendor, then sign and store.
+ */
+import { IntentcastError } from '../errors.js'
+import type { Verified } from '../envelope/verify.js'
+import { MAX_MESSAGES, Thread } from '../thread/thread.js'
+import { KeyedQueue } from './keyed-queue.js'
+import type { VendorKeys } from './keys.js'
+import type { ResolvedOptions } from './resolve-options.js'
+
+export interface Vendor {
+  readonly options: ResolvedOptions
+  readonly keys: VendorKeys
+  /** The vendor's verified terms, once signed (or the failure to sign them). */
+  readonly terms: Promise<Verified<'terms', 'jws'>>
+  /** Runs `move` on the stored thread holding `digest`, one move at a time per thread. */
+  withThread(digest: string, move: (stored: Thread) => Promise<Response>): Promise<Response>
+}
+
+export function createVendorState(options: ResolvedOptions, keys: VendorKeys, terms: Promise<Verified<'terms', 'jws'>>): Vendor {
+  const queue = new KeyedQueue()
+  const { threads } = options
+  return {
+    options,
+    keys,
+    terms,
+    async withThread(digest, move) {
+      const found = await threads.get(digest)
+      if (!found) throw new IntentcastError('ERR_BROKEN_LINK', 'no open thread holds the message this one refers to')
+      const key = found.intent.digest
+      // Read again once it is this move's turn: the move before may have changed the thread.
+      return queue.run(key, async () => move((await threads.get(key)) ?? found))
+    },
+  }
+}
+
+/**
+ * Throws ERR_ILLEGAL_MOVE unless the vendor's answer could still join `thread` (the thread with
+ * the customer's move applied): there is room for one more message and, for an offer or a
+ * counter, the negotiation is open now. Checked before the vendor's callback runs, so that a
+ * move arriving too late is the customer's 409, not a reply the thread then refuses (a 500 after
+ * the vendor's code had already decided on it).
+ */
+export function requireAnswerable(thread: Thread, answer: 'proposal' | 'agreement', now = new Date()): void {
+  if (thread.messages.length >= MAX_MESSAGES) throw new IntentcastError('ERR_ILLEGAL_MOVE', `the thread is full (${MAX_MESSAGES} messages): nothing can answer this move`)
+  if (answer === 'proposal' && thread.state(now) !== 'open') {
+    throw new IntentcastError('ERR_ILLEGAL_MOVE', `the negotiation is ${thread.state(now)}: the vendor can no longer answer it`)
+  }
+}
