@@ -16,10 +16,10 @@
 import { shortDid } from '../src/keys/did-key.js'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { accept, castIntent, counter, discover, Wallet, type DiscoveredVendor, type VendorProposal } from '../src/wallet/index.js'
-import { createVendorHandler, toNodeListener, type OfferProposal } from '../src/vendor/index.js'
-import { generateKeyPair, signIntent, verify, verifyThread, type IntentBody, type TermSet } from '../src/index.js'
-import { exportAgreement, matchTerms, negotiate, type RButtonState } from '../src/terms/index.js'
+import { discover, Wallet, type DiscoveredVendor } from '../src/wallet/index.js'
+import { createVendorHandler, toNodeListener, type OfferReply } from '../src/vendor/index.js'
+import { generateKeyPair, verify, verifyThread, type IntentBody, type TermSet } from '../src/index.js'
+import { agreementJson, exportAgreement, matchTerms, negotiate, type RButtonState } from '../src/terms/index.js'
 // Plain words for terms (formatting only; the CLI prints terms the same way).
 import { conflictText, dealTermsText, termSetText } from '../src/cli/text.js'
 
@@ -46,16 +46,18 @@ async function startSite(name: string, terms: TermSet, price: string): Promise<S
   const handler = createVendorHandler({
     keyPair: await generateKeyPair(),
     terms: { role: 'vendor', name, terms },
-    // Every intent gets an offer: the wanted item, at this site's price, under its own terms.
-    onIntent: (intent): OfferProposal => ({
-      item: intent.payload.want.item,
-      quantity: intent.payload.want.quantity ?? 1,
-      price: { amount: price, currency: 'EUR' },
-      terms: { agreement: terms.agreements[0]!, ...(terms.conditions && { conditions: terms.conditions }) },
-    }),
-    // A counter that keeps at least 95% of the price is fine: the vendor restates it as its own.
-    onCounter: (c) => (Number(c.payload.price.amount) >= Number(price) * 0.95 ? 'agree' : null),
-    onAcceptance: (_acceptance, { agreement }) => void agreements.set(agreement.digest, agreement.message as string),
+    on: {
+      // Every intent gets an offer: the wanted item, at this site's price, under its own terms.
+      intent: (intent): OfferReply => ({
+        item: intent.payload.want.item,
+        quantity: intent.payload.want.quantity ?? 1,
+        price: { amount: price, currency: 'EUR' },
+        terms: { agreement: terms.agreements[0]!, ...(terms.conditions && { conditions: terms.conditions }) },
+      }),
+      // A counter that keeps at least 95% of the price is fine: the vendor restates it as its own.
+      counter: (c) => (Number(c.payload.price.amount) >= Number(price) * 0.95 ? 'agree' : null),
+      acceptance: (_acceptance, { agreement }) => void agreements.set(agreement.digest, agreement.message as string),
+    },
   })
   const server = createServer(toNodeListener(handler))
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -113,15 +115,13 @@ try {
 
   // ---- 3. One intent, cast to all three ------------------------------------------------------------
   step(3, 'The wallet casts one intent to all three')
-  const { index, keyPair: castKey } = await wallet.nextCastKey()
   const body: IntentBody = {
     want: { item: { name: 'cargo bike', category: 'bicycles' }, quantity: 1, maxPrice: { amount: '2000.00', currency: 'EUR' }, region: 'DE-BE' },
     terms: myTerms,
   }
-  const intent = await signIntent(body, castKey, { expiresIn: '1h' })
   say(`want: 1 × cargo bike, at most 2000.00 EUR, delivered in DE-BE`)
-  say(`signed with cast key #${index}, ${shortDid(castKey.did)}: fresh for this cast, so vendors cannot link it to others`)
-  const result = await castIntent(intent, found, {
+  const result = await wallet.cast(body, found, {
+    expiresIn: '1h',
     timeoutMs: 5_000,
     onProgress: (e) => {
       const who = nameOf(e.vendor).padEnd(14)
@@ -130,6 +130,8 @@ try {
       if (e.type === 'failed') say(`→ ${who} failed: ${e.failure.code} ${e.failure.message}`)
     },
   })
+  const castKey = await wallet.castKey(result.castIndex)
+  say(`signed with cast key #${result.castIndex}, ${shortDid(castKey.did)}: fresh for this cast, so vendors cannot link it to others`)
   say(dim('(each offer: signature, signed by a key the vendor lists, addressed to the cast key, answering this intent)'))
   say('')
   say('ranked, best first:')
@@ -142,16 +144,16 @@ try {
   const decisions = result.offers.map((o) => ({ offer: o, decision: negotiate(o.thread.intent, o.proposal) }))
   for (const { offer, decision } of decisions) say(`negotiate(${nameOf(offer.vendor.origin)}): ${decision.outcome}`)
   const fixable = decisions.find((d) => d.decision.outcome === 'counter')
-  if (!fixable) throw new Error('no offer can be improved by a counter')
+  if (!fixable || fixable.decision.outcome !== 'counter') throw new Error('no offer can be improved by a counter')
   const { offer: partial, decision } = fixable
   const best = result.offers[0]!
   if (best !== partial) {
     say(`${nameOf(best.vendor.origin)} meets every term at ${best.proposal.payload.price.amount} EUR; ${nameOf(partial.vendor.origin)} asks ${partial.proposal.payload.price.amount} EUR but falls short on:`)
   } else say(`${nameOf(partial.vendor.origin)} falls short on:`)
   for (const c of decision.conflicts) say(`  ${conflictText(c)}`)
-  const proposal = decision.proposal!
-  say(`counter-proposal (from negotiate): ${proposal.quantity} × ${body.want.item.name} for ${proposal.price.amount} ${proposal.price.currency}, ${dealTermsText(proposal.terms)}`)
-  const countered = await counter(partial, proposal, { castKey })
+  const deal = decision.counter
+  say(`counter (from negotiate): ${deal.quantity} × ${body.want.item.name} for ${deal.price.amount} ${deal.price.currency}, ${dealTermsText(deal.terms)}`)
+  const countered = await wallet.counter(partial, deal)
   if (!countered.reply) throw new Error(`${nameOf(partial.vendor.origin)} did not answer the counter`)
   const reply = countered.reply
   const again = negotiate(reply.thread.intent, reply.proposal)
@@ -164,8 +166,7 @@ try {
 
   // ---- 5. Accept: one agreement, signed by both ----------------------------------------------------
   step(5, 'The wallet accepts; the vendor countersigns the agreement')
-  const vendorKey = await wallet.vendorKey(reply.vendor.origin)
-  const { agreement, thread } = await accept(reply, { castKey, vendorKey })
+  const { agreement, thread } = await wallet.accept(reply)
   const a = agreement.payload
   const site = sites.find((s) => s.origin === reply.vendor.origin)!
   const theirs = site.agreements.get(agreement.digest)
@@ -185,9 +186,8 @@ try {
 
   // ---- 6. The agreement as ODRL --------------------------------------------------------------------
   step(6, "The agreement as ODRL 2.2 (exportAgreement(agreement, 'odrl'))")
-  const odrl = exportAgreement(agreement, 'odrl')
+  const doc = exportAgreement(agreement, 'odrl')
   // In short first (each rule's action, and its constraint's value), then the document itself.
-  const doc = JSON.parse(odrl) as Record<'permission' | 'prohibition' | 'obligation', Array<{ action: string; constraint?: Array<{ rightOperand: unknown }> }>>
   const short = (x: unknown): string => {
     const v = typeof x === 'object' && x !== null ? ((x as Record<string, unknown>)['@id'] ?? (x as Record<string, unknown>)['@value']) : x
     return String(v).replace(/^.*[#/]/, '')
@@ -196,7 +196,7 @@ try {
     say(`${kind.padEnd(12)} ${doc[kind].map((r) => `${short(r.action)}${r.constraint ? ` (${r.constraint.map((c) => short(c.rightOperand)).join(', ')})` : ''}`).join(', ')}`)
   }
   say('')
-  console.log(odrl.replace(/^/gm, '   '))
+  console.log(agreementJson(agreement, 'odrl').replace(/^/gm, '   '))
 } catch (e) {
   failed = true
   console.error(`\ndemo failed: ${(e as { code?: string }).code ?? ''} ${(e as Error).message}`)

@@ -6,16 +6,16 @@
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
 import type { AddressInfo } from 'node:net'
-import { castIntent, Wallet } from '../src/wallet/index.js'
+import { Wallet } from '../src/wallet/index.js'
 import { createVendorHandler } from '../src/vendor/index.js'
 import { WELL_KNOWN_PATH } from '../src/index.js'
-import { generateKeyPair, signIntent } from '../src/index.js'
+import { generateKeyPair } from '../src/index.js'
 
 const intentcast = createVendorHandler({
   keyPair: await generateKeyPair(),
   terms: { role: 'vendor', name: 'Hono Bikes', terms: { agreements: ['SD-BASE'] } },
-  onIntent: (intent) => ({ item: intent.payload.want.item, quantity: 1, price: { amount: '1750.00', currency: 'EUR' }, terms: { agreement: 'SD-BASE' } }),
-  cors: ['https://wallet.example'],
+  on: { intent: (intent) => ({ item: intent.payload.want.item, quantity: 1, price: { amount: '1750.00', currency: 'EUR' }, terms: { agreement: 'SD-BASE' } }) },
+  http: { cors: ['https://wallet.example'] },
 })
 await intentcast.ready
 
@@ -30,9 +30,7 @@ const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
 const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 console.log(`hono vendor listening on ${origin}`)
 
-const { keyPair } = await Wallet.create().nextCastKey()
-const intent = await signIntent({ want: { item: { name: 'city bike' } }, terms: { agreements: ['SD-BASE'] } }, keyPair)
-const { offers, failures } = await castIntent(intent, [origin])
+const { offers, failures } = await Wallet.create().cast({ want: { item: { name: 'city bike' } }, terms: { agreements: ['SD-BASE'] } }, [origin])
 if (offers.length !== 1 || failures.length > 0) throw new Error(`expected one offer, got ${JSON.stringify(failures)}`)
 console.log(`offer: ${offers[0]!.proposal.payload.price.amount} EUR from ${offers[0]!.proposal.issuer.slice(0, 24)}…`)
 

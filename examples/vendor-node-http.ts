@@ -6,20 +6,22 @@
  */
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { castIntent, Wallet } from '../src/wallet/index.js'
+import { Wallet } from '../src/wallet/index.js'
 import { createVendorHandler, toNodeListener } from '../src/vendor/index.js'
-import { generateKeyPair, signIntent } from '../src/index.js'
+import { generateKeyPair } from '../src/index.js'
 
 const handler = createVendorHandler({
   keyPair: await generateKeyPair(),
   terms: { role: 'vendor', name: 'Velo Berlin', terms: { agreements: ['SD-BASE', 'SD-BASE-A'] } },
   // Decide on each verified intent: an offer, or null to answer 202 and stay silent.
-  onIntent: (intent) => ({
-    item: intent.payload.want.item,
-    quantity: intent.payload.want.quantity ?? 1,
-    price: { amount: '1890.00', currency: 'EUR' },
-    terms: { agreement: 'SD-BASE' },
-  }),
+  on: {
+    intent: (intent) => ({
+      item: intent.payload.want.item,
+      quantity: intent.payload.want.quantity ?? 1,
+      price: { amount: '1890.00', currency: 'EUR' },
+      terms: { agreement: 'SD-BASE' },
+    }),
+  },
 })
 await handler.ready // fails here, not on the first request, if the terms are misconfigured
 
@@ -31,11 +33,10 @@ await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
 const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 console.log(`vendor listening on ${origin}`)
 
-// One exchange, as a wallet would make it.
+// One exchange, as a wallet would make it: it signs the intent with a fresh cast key and casts it.
 const wallet = Wallet.create()
-const { keyPair } = await wallet.nextCastKey()
-const intent = await signIntent({ want: { item: { name: 'cargo bike' }, maxPrice: { amount: '2000.00', currency: 'EUR' } }, terms: { agreements: ['SD-BASE'] } }, keyPair)
-const { offers, failures } = await castIntent(intent, [origin])
+const body = { want: { item: { name: 'cargo bike' }, maxPrice: { amount: '2000.00', currency: 'EUR' } }, terms: { agreements: ['SD-BASE'] } }
+const { offers, failures } = await wallet.cast(body, [origin])
 if (offers.length !== 1 || failures.length > 0) throw new Error(`expected one offer, got ${JSON.stringify(failures)}`)
 const offer = offers[0]!.proposal.payload
 console.log(`offer: ${offer.item.name}, ${offer.price.amount} ${offer.price.currency} under ${offer.terms.agreement}`)

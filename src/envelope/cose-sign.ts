@@ -1,16 +1,12 @@
 import { encodeCbor } from '../cose/cbor-encode.js'
 import { COSE_HEADER } from '../cose/constants.js'
-import { addCoseSignature, signCoseSign } from '../cose/sign.js'
+import { signCoseSign } from '../cose/sign.js'
 import { signCoseSign1 } from '../cose/sign1.js'
-import { IntentcastError } from '../errors.js'
 import type { Signer } from '../keys/signer.js'
 import { signPrepared } from '../crypto/prepared.js'
 import type { Kind, PayloadOf } from '../model/kinds.js'
-import type { VerifyOptions } from './checks.js'
 import { claimsToCbor } from './cose-claims.js'
 import { COSE_TYP, signerHeader } from './cose-typ.js'
-import { countersignerIsCustomer } from './countersigner.js'
-import { verifyCoseAgreementSignatures } from './cose-verify.js'
 
 /** Signs with the signer's prepared key, imported once, rather than importing the seed per message. */
 const signWith = (signer: Signer) => (toBeSigned: Uint8Array) => signPrepared(signer.key, toBeSigned)
@@ -28,10 +24,3 @@ export function signCoseAgreement(payload: PayloadOf<'agreement'>, signer: Signe
   })
 }
 
-/** Adds the second party's signature to a COSE agreement, customer first, after verifying the first. */
-export async function countersignCose(agreement: Uint8Array, signer: Signer, options: VerifyOptions): Promise<Uint8Array> {
-  const { payload, signers } = await verifyCoseAgreementSignatures(agreement, options)
-  if (signers.length !== 1) throw new IntentcastError('ERR_MALFORMED', 'countersign takes an agreement with exactly one signature')
-  const first = countersignerIsCustomer(payload, signers, signer)
-  return addCoseSignature(agreement, { privateKey: signWith(signer), protectedHeader: signerHeader(signer.kid) }, { position: first ? 'first' : 'last' })
-}

@@ -16,6 +16,7 @@ import { coseSignDigest } from './digest.js'
 import { parseGeneralJws, serializeGeneralJws, type GeneralJws } from './general.js'
 import { encodeProtectedHeader, type ProtectedHeader } from './header.js'
 import { verifyAgreementSignatures } from './jws-verify.js'
+import { prepareVerifyOptions } from './verify.js'
 import { buildPayload, encodePayload, signSegments, type Signed, type SignOptions } from './sign.js'
 
 /** The agreed deal; `v`, `iat` and `jti` are set when it is signed. */
@@ -42,6 +43,9 @@ export async function signAgreement<F extends Format = 'jws'>(
   return serializeGeneralJws({ payload: payload64, signatures: [{ protected: header, signature: await signSegments(signer, header, payload64) }] }) as Signed<F>
 }
 
+/** The verify options that make sense for the one agreement countersign checks. */
+const COUNTERSIGN_OPTIONS: ReadonlySet<string> = new Set(['now', 'clockTolerance', 'audience', 'resolveKey', 'maxBytes'] satisfies (keyof VerifyOptions)[])
+
 /**
  * Adds the second party's signature to an agreement signed by the first, after verifying that
  * first signature and the payload. Signatures are ordered customer first whoever signed first,
@@ -53,7 +57,7 @@ export async function countersign<M extends string | Uint8Array>(
   options: Omit<VerifyOptions, 'expect' | 'replay'> = {},
 ): Promise<M extends Uint8Array ? Uint8Array : string> {
   await signerFor(keyPair) // the caller's key is checked before any work on the message
-  const first = await verifyFirstSignature(agreement, options)
+  const first = await verifyFirstSignature(agreement, prepareVerifyOptions(options, COUNTERSIGN_OPTIONS, 'countersign'))
   return (await countersignVerified(first, keyPair)).message as M extends Uint8Array ? Uint8Array : string
 }
 

@@ -35,12 +35,16 @@ const OPTION_KEYS: ReadonlySet<string> = new Set(['expect', 'now', 'clockToleran
  * check off must be impossible to pass in from outside, and a misspelt `audeince` must not
  * silently verify without the audience check. Copying also means a getter is read once.
  */
-function prepareVerifyOptions<K extends Kind>(options: VerifyOptions<K> | undefined): InternalVerifyOptions<K> {
+export function prepareVerifyOptions<K extends Kind>(
+  options: VerifyOptions<K> | undefined,
+  keys: ReadonlySet<string> = OPTION_KEYS,
+  what = 'verify',
+): InternalVerifyOptions<K> {
   if (options === undefined) return {}
-  if (typeof options !== 'object' || options === null) throw invalid('verify options must be an object')
+  if (typeof options !== 'object' || options === null) throw invalid(`${what} options must be an object`)
   const copy: Record<string, unknown> = {}
   for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.has(key)) throw invalid(`verify has no option "${key.slice(0, 32)}"; it takes ${[...OPTION_KEYS].join(', ')}`)
+    if (!keys.has(key)) throw invalid(`${what} has no option "${key.slice(0, 32)}"; it takes ${[...keys].join(', ')}`)
     const value = (options as Record<string, unknown>)[key]
     if (value !== undefined) copy[key] = value
   }
@@ -98,4 +102,3 @@ function check(message: unknown, options: InternalVerifyOptions): Promise<Verifi
   if (message.length > maxBytes) throw new IntentcastError('ERR_TOO_LARGE', `message is ${message.length} bytes; the limit is ${maxBytes}`)
   return message.charCodeAt(0) === 123 /* { */ ? checkAgreementJson(message, options) : checkCompact(message, options)
 }
-export { verifyAgreementSignatures } from './jws-verify.js'

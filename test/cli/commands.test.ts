@@ -108,14 +108,14 @@ describe('intentcast negotiate', () => {
     return { customer, vendor, intent, offer, digest: v.digest }
   }
 
-  it('counter: prints the conflicts and the counter-proposal; --out writes a body `sign counter` takes', async () => {
+  it('counter: prints the conflicts and the deal to counter with; --out writes a body `sign counter` takes', async () => {
     const t = await thread(partialTerms)
     const counterFile = join(dir, 'counter.json')
     const r = await run('negotiate', file('n-intent.jws', t.intent), t.offer, '--out', counterFile)
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('outcome  counter')
     expect(r.stdout).toContain('~ retention-days (negotiable): The vendor states data retention of 90 days; you allow at most 30 days.')
-    expect(r.stdout).toContain('counter-proposal  1 × cargo bike for 1750.00 EUR; SD-BASE; deletion on request; data retention 30 days')
+    expect(r.stdout).toContain('counter  1 × cargo bike for 1750.00 EUR; SD-BASE; deletion on request; data retention 30 days')
     expect(r.stdout).toContain(`--aud ${t.vendor.did}`)
     const body = JSON.parse(readFileSync(counterFile, 'utf8'))
     expect(body).toMatchObject({ intent: t.digest, price: { amount: '1750.00' }, terms: { agreement: 'SD-BASE', conditions: expect.arrayContaining([retention('30')]) } })
@@ -126,7 +126,7 @@ describe('intentcast negotiate', () => {
     expect((await verify(signed.stdout.trim(), { expect: 'counter', audience: t.vendor.did })).payload.inReplyTo).toBe((await verify(t.offer)).digest)
 
     const j = await run('negotiate', t.intent, t.offer, '--json')
-    expect(JSON.parse(j.stdout)).toMatchObject({ outcome: 'counter', proposal: { price: { amount: '1750.00' } }, counterBody: { intent: t.digest }, conflicts: [{ term: 'retention-days', required: false }] })
+    expect(JSON.parse(j.stdout)).toMatchObject({ outcome: 'counter', counter: { price: { amount: '1750.00' } }, counterBody: { intent: t.digest }, conflicts: [{ term: 'retention-days', required: false }] })
   })
 
   it('agreed exits 0 with no conflicts; rejected exits 1 with the hard limit', async () => {
@@ -135,12 +135,12 @@ describe('intentcast negotiate', () => {
     expect(a.code).toBe(0)
     expect(a.stdout).toContain('outcome  agreed')
     expect(a.stdout).toContain('conflicts  none')
-    expect(a.stdout).not.toContain('counter-proposal')
+    expect(a.stdout).not.toContain('counter  ')
 
     // A price over the customer's maximum is a hard limit a counter can still meet.
     const over = await thread(litTerms, '2100.00')
     const c = JSON.parse((await run('negotiate', over.intent, over.offer, '--json')).stdout)
-    expect(c).toMatchObject({ outcome: 'counter', proposal: { price: { amount: '2000.00', currency: 'EUR' } } })
+    expect(c).toMatchObject({ outcome: 'counter', counter: { price: { amount: '2000.00', currency: 'EUR' } } })
     expect(c.conflicts).toContainEqual(expect.objectContaining({ term: 'price', required: true }))
 
     // An agreement outside the customer's strict list is one no counter can settle.
@@ -150,7 +150,7 @@ describe('intentcast negotiate', () => {
     const doc = JSON.parse(r.stdout)
     expect(doc.outcome).toBe('rejected')
     expect(doc.conflicts).toContainEqual(expect.objectContaining({ term: 'agreement', required: true }))
-    expect(doc.proposal).toBeUndefined()
+    expect(doc.counter).toBeUndefined()
     const human = await run('negotiate', dark.intent, dark.offer)
     expect(human.code).toBe(1)
     expect(human.stdout).toContain('outcome  rejected: it breaks a hard limit of yours, which no counter can settle')
@@ -245,20 +245,21 @@ describe('intentcast serve-vendor and cast on loopback', () => {
   })
 
   it('the demo vendor agrees to a counter at or above its floor, and countersigns', async () => {
-    const { castIntent, counter, accept, Wallet } = await import('../../src/wallet/index.js')
+    const { Wallet } = await import('../../src/wallet/index.js')
     const { negotiate } = await import('../../src/terms/index.js')
     const events: VendorEvent[] = []
     const v = await startDemoVendor({ name: 'Partial Bikes', terms: partialTerms, price: '1750.00', onEvent: (e) => events.push(e) })
     vendors.push(v)
     const wallet = Wallet.create()
-    const { keyPair: castKey } = await wallet.nextCastKey()
-    const cast = await castIntent(await signIntent(want, castKey), [v.origin])
+    const cast = await wallet.cast(want, [v.origin])
     const offer = cast.offers[0]!
-    const low = await counter(offer, { ...negotiate(offer.thread.intent, offer.proposal).proposal!, price: { amount: '1500.00', currency: 'EUR' } }, { castKey })
+    const answer = negotiate(offer.thread.intent, offer.proposal)
+    if (answer.outcome !== 'counter') throw new Error(`expected a counter, got ${answer.outcome}`)
+    const low = await wallet.counter(offer, { ...answer.counter, price: { amount: '1500.00', currency: 'EUR' } })
     expect(low.reply).toBeUndefined()
-    const fair = await counter(offer, negotiate(offer.thread.intent, offer.proposal).proposal!, { castKey })
+    const fair = await wallet.counter(offer, answer.counter)
     expect(fair.reply?.proposal.payload.terms.conditions).toContainEqual(retention('30'))
-    const { agreement } = await accept(fair.reply!, { castKey, vendorKey: await wallet.vendorKey(v.origin) })
+    const { agreement } = await wallet.accept(fair.reply!)
     expect(agreement.signers[1]).toBe(v.did)
     expect(events.map((e) => [e.event, 'answer' in e ? e.answer : undefined])).toEqual([
       ['intent', undefined],

@@ -59,6 +59,13 @@ describe('countersign: only the other party, only over a valid first signature',
     await expectCode(countersign(await signAgreement(body, vendor, fixed), stranger), 'ERR_INVALID_ARGUMENT')
   })
 
+  it('takes only its documented options: timeless cannot switch off the time checks', async () => {
+    const half = await signAgreement(body, customer, fixed) // signed at T0: long past, with no exp
+    await expectCode(countersign(half, vendor, { now: SOON, timeless: true } as never), 'ERR_INVALID_ARGUMENT')
+    await expectCode(countersign(half, vendor, { now: SOON, expect: 'agreement' } as never), 'ERR_INVALID_ARGUMENT')
+    expect(typeof (await countersign(half, vendor, { now: SOON }))).toBe('string')
+  })
+
   it('the party that signed first cannot sign again', async () => {
     await expectCode(countersign(await signAgreement(body, customer, fixed), customer), 'ERR_INVALID_ARGUMENT')
     await expectCode(countersign(await signAgreement(body, vendor, fixed), vendor), 'ERR_INVALID_ARGUMENT')

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, test } from 'vitest'
 import { createVendorHandler } from '../../src/vendor/index.js'
 import { RedisReplayStore } from '../../src/index.js'
 import { generateKeyPair, IntentcastError, verify } from '../../src/index.js'
-import { freshIntent, offerFor, post, serve, vendorTerms, type Running } from '../http/support.js'
+import { freshIntent, offerFor, post, serve, vendorTerms, type Running } from '../vendor/support.js'
 
 async function freePort(): Promise<number> {
   const server = createServer()
@@ -113,7 +113,7 @@ describe.skipIf(!first)('RedisReplayStore', () => {
     const instances = await Promise.all(
       [0, 1].map(async () => {
         const replay = new RedisReplayStore(await client(), { prefix })
-        return serve(createVendorHandler({ keyPair: key, terms: vendorTerms, onIntent: offerFor('1900.00'), replay }))
+        return serve(createVendorHandler({ keyPair: key, terms: vendorTerms, on: { intent: offerFor('1900.00') }, stores: { replay } }))
       }),
     )
     running.push(...instances)

@@ -9,13 +9,13 @@ import { conflictText, dealTermsText, money, termSetText } from '../text.js'
 
 const MEANING = {
   agreed: 'the proposal meets your terms: accept it as it stands',
-  counter: 'the vendor can still move to your terms: counter with the proposal below',
+  counter: 'the vendor can still move to your terms: counter with the deal below',
   rejected: 'it breaks a hard limit of yours, which no counter can settle',
 } as const
 
 export const negotiate: Command = {
   name: 'negotiate',
-  summary: "answer a vendor's offer (or counter) to an intent: agreed, counter (with the counter-proposal) or rejected",
+  summary: "answer a vendor's offer (or counter) to an intent: agreed, counter (with the deal to counter with) or rejected",
   usage: '<intent> <offer> [--out <counter.json>] [--now <iso-time>]',
   help: [
     '<intent> is the signed intent, <offer> the vendor\'s signed offer or counter to it: tokens, files',
@@ -35,7 +35,8 @@ export const negotiate: Command = {
     const intent = await verify(readMessageArg(intentArg), { expect: 'intent', ...now })
     const offer = await verify(readMessageArg(offerArg), { expect: ['offer', 'counter'], ...now })
     const result = decide(intent, offer)
-    const counterBody = result.proposal && { ...result.proposal, inReplyTo: offer.digest, intent: intent.digest }
+    const counter = result.outcome === 'counter' ? result.counter : undefined
+    const counterBody = counter && { ...counter, inReplyTo: offer.digest, intent: intent.digest }
     if (counterBody && typeof values.out === 'string') writeFileSync(values.out, JSON.stringify(counterBody, null, 2) + '\n')
     const want = intent.payload.want
     const p = offer.payload
@@ -53,9 +54,9 @@ export const negotiate: Command = {
           out.line('conflicts')
           for (const c of result.conflicts) out.line(`  ${conflictText(c)}`)
         }
-        if (result.proposal && counterBody) {
-          const q = result.proposal
-          out.line(`counter-proposal  ${q.quantity} × ${item} for ${money(q.price)}${q.deliverBy ? `, by ${q.deliverBy}` : ''}; ${dealTermsText(q.terms)}`)
+        if (counter && counterBody) {
+          const q = counter
+          out.line(`counter  ${q.quantity} × ${item} for ${money(q.price)}${q.deliverBy ? `, by ${q.deliverBy}` : ''}; ${dealTermsText(q.terms)}`)
           if (typeof values.out === 'string') out.line(`  written to ${values.out}; sign it with: intentcast sign counter ${values.out} --key <the intent's key> --aud ${offer.issuer}`)
           else out.line(JSON.stringify(counterBody, null, 2))
         }
@@ -64,7 +65,7 @@ export const negotiate: Command = {
         outcome: result.outcome,
         terms: result.terms,
         conflicts: result.conflicts,
-        ...(result.proposal && { proposal: result.proposal, counterBody }),
+        ...(counter && { counter, counterBody }),
         ...(typeof values.out === 'string' && counterBody && { file: values.out }),
         intent: { digest: intent.digest, issuer: intent.issuer },
         offer: { kind: offer.kind, digest: offer.digest, issuer: offer.issuer },

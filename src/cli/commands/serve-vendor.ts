@@ -3,8 +3,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { IntentcastError } from '../../errors.js'
 import type { Verified } from '../../envelope/verify.js'
-import { createVendorHandler, type CounterDecision, type OfferProposal } from '../../vendor/handler.js'
-import { toNodeListener } from '../../vendor/node.js'
+import { createVendorHandler, toNodeListener, type CounterDecision, type OfferReply } from '../../vendor/index.js'
 import { MEDIA_TYPE_JWS, WELL_KNOWN_PATH } from '../../model/media-types.js'
 import type { PrivateJwk } from '../../keys/did-key.js'
 import { generateKeyPair, importKeyPair, type KeyPair } from '../../keys/key-pair.js'
@@ -91,7 +90,8 @@ export async function startDemoVendor(options: DemoVendorOptions = {}): Promise<
   const handler = createVendorHandler({
     keyPair,
     terms: { role: 'vendor', name, terms },
-    onIntent(intent): OfferProposal {
+    on: {
+    intent(intent): OfferReply {
       const price = priceFor(intent)
       offered.set(intent.digest, price)
       const agreement = matchTerms(intent.payload.terms, terms).agreement ?? terms.agreements[0]!
@@ -103,7 +103,7 @@ export async function startDemoVendor(options: DemoVendorOptions = {}): Promise<
         terms: { agreement, ...(terms.conditions && { conditions: terms.conditions }) },
       }
     },
-    onCounter(c, { thread }): CounterDecision {
+    counter(c, { thread }): CounterDecision {
       const floor = options.floor ?? offered.get(thread.intent.digest)?.amount ?? '0'
       const asked = normalizeAgreementId(c.payload.terms.agreement)
       const takes = terms.agreements.some((a) => normalizeAgreementId(a) === asked)
@@ -111,9 +111,10 @@ export async function startDemoVendor(options: DemoVendorOptions = {}): Promise<
       report({ event: 'counter', digest: c.digest, from: c.issuer, price: c.payload.price, answer: agree ? 'agree' : 'none' })
       return agree ? 'agree' : null
     },
-    onAcceptance(_acceptance, { agreement }) {
+    acceptance(_acceptance, { agreement }) {
       const p = agreement.payload
       report({ event: 'agreement', digest: agreement.digest, customer: p.parties.customer, price: p.price, terms: dealTermsText(p.terms) })
+    },
     },
   })
   await handler.ready
