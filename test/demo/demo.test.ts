@@ -45,7 +45,7 @@ describe('npm run demo', () => {
     for (const name of ['Lit Cycles', 'Partial Bikes', 'Dark Wheels']) expect(out).toMatch(new RegExp(`→ ${name}\\s+offer \\d+\\.\\d\\d EUR .*✓ verified`))
     // The counter, from negotiate, and the vendor's agreement to it.
     expect(out).toContain('negotiate(Partial Bikes): counter')
-    expect(out).toMatch(/counter-proposal \(from negotiate\): 1 × cargo bike for 1750\.00 EUR, SD-BASE; deletion on request; data retention 30 days/)
+    expect(out).toMatch(/counter \(from negotiate\): 1 × cargo bike for 1750\.00 EUR, SD-BASE; deletion on request; data retention 30 days/)
     expect(out).toContain('negotiate(its reply): agreed')
     // The countersigned agreement.
     expect(out).toMatch(/parties {3}customer did:key:z6Mk\w+/)
