@@ -6,7 +6,7 @@ import { allVectors } from '../scripts/vectors-all.js'
 const load = (name: string) => JSON.parse(readFileSync(new URL(`../spec/vectors/${name}.json`, import.meta.url), 'utf8'))
 
 function options(o: Record<string, unknown> = {}): VerifyOptions {
-  return { ...o, ...(typeof o.now === 'string' && { now: new Date(o.now) }) } as VerifyOptions
+  return { ...o, ...(typeof o.now === 'string' && { now: new Date(o.now) }) }
 }
 
 describe('spec/vectors are what the code produces', () => {

@@ -49,7 +49,7 @@ export async function main(argv: string[], write: (s: string) => void = (s) => p
       write(commandHelp(command) + '\n')
       return 0
     }
-    return await command.run(positionals, values as Record<string, string | boolean | undefined>, createOutput(values.json === true, write))
+    return await command.run(positionals, values, createOutput(values.json === true, write))
   } catch (e) {
     if (debug) writeErr(`${(e as Error)?.stack ?? String(e)}\n`)
     if (e instanceof IntentcastError) {

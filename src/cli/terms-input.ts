@@ -43,7 +43,7 @@ export async function readTermsArg(arg: string, role: 'customer' | 'vendor'): Pr
   if ('agreements' in json) return { terms: checkTermSet(json, arg), source: 'term set' }
   const payload = isObject(json.payload) && !('terms' in json) ? json.payload : json
   if (!('terms' in payload)) throw new IntentcastError('ERR_INVALID_ARGUMENT', `${arg} holds no terms: expected a signed declaration, a TermSet or a declaration payload`)
-  if (payload.role !== undefined && payload.role !== role) throw new IntentcastError('ERR_INVALID_ARGUMENT', `${arg} is a ${String(payload.role)}'s terms declaration, not a ${role}'s`)
+  if (payload.role !== undefined && payload.role !== role) throw new IntentcastError('ERR_INVALID_ARGUMENT', `${arg} is a ${typeof payload.role === 'string' ? payload.role.slice(0, 32) : typeof payload.role}'s terms declaration, not a ${role}'s`)
   return {
     terms: checkTermSet(payload.terms, `${arg} terms`),
     ...(typeof payload.name === 'string' && { name: payload.name }),

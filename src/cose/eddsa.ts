@@ -17,7 +17,7 @@ export type CoseSigningKey = Uint8Array | ((toBeSigned: Uint8Array) => Promise<U
 
 export async function signEdDSA(privateKey: unknown, toBeSigned: Uint8Array): Promise<Uint8Array> {
   if (typeof privateKey === 'function') {
-    const signature: unknown = await privateKey(toBeSigned)
+    const signature: unknown = await (privateKey as (bytes: Uint8Array) => Promise<unknown>)(toBeSigned)
     if (!(signature instanceof Uint8Array) || signature.length !== 64) {
       throw new IntentcastError('ERR_INVALID_ARGUMENT', 'COSE: a signing function must return a 64-byte Ed25519 signature')
     }

@@ -80,7 +80,8 @@ export async function signCoseSign(
   checkHeaders(protectedHeader, unprotectedHeader, 'caller', 'forbidden')
   const protectedBytes = encodeProtected(protectedHeader)
   const signatures: CborValue[] = []
-  for (const signer of signers) signatures.push(await coseSignature(protectedBytes, payload, signer))
+  // Array.isArray above widened the type to any[]: the elements are still the caller's CoseSigners.
+  for (const signer of signers as readonly CoseSigner[]) signatures.push(await coseSignature(protectedBytes, payload, signer))
   return encodeCbor(new CborTag(COSE_TAG.sign, [protectedBytes, unprotectedHeader, payload, signatures]))
 }
 

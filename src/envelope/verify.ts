@@ -55,7 +55,7 @@ export function prepareVerifyOptions<K extends Kind>(
   if (audience !== undefined && typeof audience !== 'string') throw invalid("audience is the verifying party's DID, a string")
   if (replay !== undefined && typeof replay?.add !== 'function') throw invalid('replay is a ReplayStore: an object with add(key, expiresAt)')
   if (resolveKey !== undefined && typeof resolveKey !== 'function') throw invalid('resolveKey is a function from a kid to a key')
-  return copy as InternalVerifyOptions<K>
+  return copy
 }
 
 const isKind = (k: unknown): k is Kind => typeof k === 'string' && (KINDS as readonly string[]).includes(k)

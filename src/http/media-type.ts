@@ -46,7 +46,7 @@ function decodeCose(body: Uint8Array): Uint8Array[] {
   if (!Array.isArray(parts) || parts.length !== 2 || !parts.every((p) => p instanceof Uint8Array)) {
     throw new IntentcastError('ERR_MALFORMED', 'a COSE body array holds exactly two byte strings: the acceptance, then its agreement')
   }
-  return parts as Uint8Array[]
+  return parts
 }
 
 export const BODY_DECODERS: ReadonlyMap<string, BodyDecoder> = new Map<string, BodyDecoder>([

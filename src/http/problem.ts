@@ -122,7 +122,7 @@ export function parseProblem(status: number, contentType: string | null, text: s
     // Unknown codes and ERR_INVALID_ARGUMENT (absent from STATUS) are not a peer's to send.
     return problemFor(new IntentcastError('ERR_UNREACHABLE', `the peer answered HTTP ${status} without an intentcast problem`))
   }
-  const code = p.code as ProblemCode
+  const code = p.code
   const detail = typeof p.detail === 'string' ? p.detail.slice(0, 500) : TITLE[code]
   return { type: PROBLEM_TYPE_BASE + code, title: TITLE[code], status, detail, code }
 }

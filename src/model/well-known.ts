@@ -1,5 +1,4 @@
 import * as z from 'zod/mini'
-import { IntentcastError } from '../errors.js'
 import type { TermSet } from './term-set.js'
 import { normalizeAgreementId } from './roster.js'
 import { parseWith } from './parse.js'

@@ -7,7 +7,8 @@ import type { ReplayStore } from './store.js'
  * Resolves `'OK'` when the key was set, `null` when it existed.
  */
 export interface RedisSetNx {
-  set(key: string, value: string, px: 'PX', milliseconds: number, nx: 'NX'): Promise<'OK' | null | string>
+  /** Resolves `'OK'` when the key was set, null when it already existed (ioredis' `set`). */
+  set(key: string, value: string, px: 'PX', milliseconds: number, nx: 'NX'): Promise<string | null>
 }
 
 export interface RedisReplayStoreOptions {

@@ -16,7 +16,7 @@ export async function verifyThread(messages: ReadonlyArray<string | Uint8Array |
   // Already-verified messages are verified again from their bytes: a plain-JavaScript caller
   // could otherwise pass any object off as one.
   for (const m of messages) {
-    verified.push(await verifyInternal(typeof m === 'string' || m instanceof Uint8Array ? m : m?.message, { ...options, timeless: true }))
+    verified.push(await verifyInternal(typeof m === 'string' || m instanceof Uint8Array ? m : (m as Verified | undefined)?.message, { ...options, timeless: true }))
   }
   const [intent, ...moves] = verified
   if (intent!.kind !== 'intent') throw new IntentcastError('ERR_BROKEN_LINK', 'a thread starts with an intent')

@@ -280,7 +280,7 @@ describe('intentcast serve-vendor and cast on loopback', () => {
   it('`intentcast serve-vendor` as a process: prints its origin, takes a cast, stops on SIGTERM (and by itself with --for)', async () => {
     const root = fileURLToPath(new URL('../../', import.meta.url))
     const spawnCli = (...args: string[]) =>
-      spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] }) as ChildProcessByStdio<null, Readable, Readable>
+      spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
 
     /** Lines of a child's stdout as they come; bounded: the child is killed after `ms`. */
     function watch(child: ChildProcessByStdio<null, Readable, Readable>, ms: number) {

@@ -58,8 +58,8 @@ async function probe(f: () => Promise<{ digest: string }>): Promise<Outcome> {
     return { ok: true, digest: v.digest, ms: performance.now() - started }
   } catch (e) {
     if (!(e instanceof IntentcastError)) throw new Error(`threw a non-IntentcastError: ${String(e)}`, { cause: e })
-    if (!CODES.has(e.code)) throw new Error(`unknown code ${e.code}`)
-    if (e.code === INTERNAL_FAILURE) throw new Error(`hit the internal catch-all: ${String(e.cause)}`, { cause: e.cause })
+    if (!CODES.has(e.code)) throw new Error(`unknown code ${e.code}`, { cause: e })
+    if (e.code === INTERNAL_FAILURE) throw new Error(`hit the internal catch-all: ${String(e.cause)}`, { cause: e })
     return { ok: false, code: e.code, ms: performance.now() - started }
   } finally {
     clearTimeout(timer)
@@ -188,14 +188,14 @@ const reencode = (target: 'payload' | 'header', key: string, value: Json | undef
   }
   const parts = s.split('.')
   const i = target === 'payload' ? 1 : 0
-  if (parts[i] !== undefined) parts[i] = edit(parts[i]!)
+  if (parts[i] !== undefined) parts[i] = edit(parts[i])
   return parts.join('.')
 }
 
 /** JSON-level no-op edits of an agreement: whitespace and escapes, which change no signed byte. */
 const jsonNoise = (i: number): Mutation => (s) => {
   if (!s.startsWith('{')) return s
-  const spots = [...s.matchAll(/[{}[\],:]/g)].map((m) => m.index!)
+  const spots = [...s.matchAll(/[{}[\],:]/g)].map((m) => m.index)
   const j = spots[i % spots.length]! + 1
   return s.slice(0, j) + [' ', '\n', '\t', '\r\n '][i % 4] + s.slice(j)
 }

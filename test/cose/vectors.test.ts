@@ -21,7 +21,7 @@ const generated = await coseVectors()
 const vectors = JSON.parse(JSON.stringify(generated)) as Vectors
 const FILE = new URL('../../spec/vectors/cose.json', import.meta.url)
 const fromHex = (h: string) => new Uint8Array(Buffer.from(h, 'hex'))
-const options = (o: Record<string, unknown>): VerifyOptions => ({ ...o, ...(typeof o.now === 'string' && { now: new Date(o.now) }) }) as VerifyOptions
+const options = (o: Record<string, unknown>): VerifyOptions => ({ ...o, ...(typeof o.now === 'string' && { now: new Date(o.now) }) })
 
 async function codeOf(action: () => unknown): Promise<string> {
   try {

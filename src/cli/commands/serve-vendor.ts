@@ -120,7 +120,7 @@ export async function startDemoVendor(options: DemoVendorOptions = {}): Promise<
   await handler.ready
   const server = createServer(toNodeListener(handler))
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (cause) => reject(new IntentcastError('ERR_INVALID_ARGUMENT', `cannot listen on ${options.host ?? '127.0.0.1'}:${port}: ${(cause as Error).message}`, { cause })))
+    server.once('error', (cause) => reject(new IntentcastError('ERR_INVALID_ARGUMENT', `cannot listen on ${options.host ?? '127.0.0.1'}:${port}: ${(cause).message}`, { cause })))
     server.listen(port, options.host ?? '127.0.0.1', resolve)
   })
   const address = server.address() as AddressInfo
@@ -188,7 +188,7 @@ export const serveVendor: Command = {
     for: { type: 'string' },
   },
   async run(_args, values, out) {
-    const str = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined)
+    const str = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k]) : undefined)
     const port = str('port')
     if (port !== undefined && !/^\d{1,5}$/.test(port)) throw new IntentcastError('ERR_INVALID_ARGUMENT', '--port must be a number from 0 to 65535')
     const seconds = str('for') === undefined ? undefined : parseDuration(/^\d+$/.test(str('for')!) ? Number(str('for')) : str('for')!, '--for')
