@@ -55,7 +55,13 @@ const VENDOR_TERMS: TermsBody = {
   role: 'vendor',
   name: 'Lastenrad Berlin',
   url: 'https://bikes.example',
-  terms: { agreements: ['SD-BASE', 'SD-BASE-A'], conditions: [{ id: 'retention-days', value: '30', unit: 'day' }, { id: 'returns-days', value: '30', unit: 'day' }] },
+  terms: {
+    agreements: ['SD-BASE', 'SD-BASE-A'],
+    conditions: [
+      { id: 'retention-days', value: '30', unit: 'day' },
+      { id: 'returns-days', value: '30', unit: 'day' },
+    ],
+  },
 }
 
 export interface SizeRow {
@@ -94,14 +100,23 @@ function qrFigure(text: string, ecc: ErrorCorrection, encoding: 'byte' | 'alphan
  * The QR codes one link's content needs in each candidate form. All three carry the same bytes,
  * the CBOR array `[message, terms?]`, so the difference is the text encoding alone.
  */
-export function qrComparison(content: string, message: Uint8Array, terms: Uint8Array | undefined, ecc: ErrorCorrection): QrRow {
+export function qrComparison(
+  content: string,
+  message: Uint8Array,
+  terms: Uint8Array | undefined,
+  ecc: ErrorCorrection,
+): QrRow {
   const payload = encodeCbor(terms === undefined ? [message] : [message, terms])
   return {
     content,
     ecc,
     base64urlByte: qrFigure('intentcast:' + encodeBase64url(payload), ecc, 'byte'),
     base45Alphanumeric: qrFigure('INTENTCAST:' + encodeBase45(payload), ecc, 'alphanumeric'),
-    base45UriAlphanumeric: qrFigure(toIntentcastUri(message, terms === undefined ? {} : { terms }), ecc, 'alphanumeric'),
+    base45UriAlphanumeric: qrFigure(
+      toIntentcastUri(message, terms === undefined ? {} : { terms }),
+      ecc,
+      'alphanumeric',
+    ),
   }
 }
 
@@ -111,19 +126,31 @@ export async function typicalMessages(body: IntentBody = TYPICAL_INTENT, custome
   const vendor = await keyPairFromSeed(new Uint8Array(32).fill(2))
   const now = new Date('2030-01-01T00:00:00Z')
   const jti = 'bench-jti-000001' // the same in both envelopes, so only the envelope differs
-  const both = async <T>(sign: (format: { format: 'jws' } | { format: 'cose' }) => Promise<T>) => ({ jws: (await sign({ format: 'jws' })) as string, cose: (await sign({ format: 'cose' })) as Uint8Array })
+  const both = async <T>(sign: (format: { format: 'jws' } | { format: 'cose' }) => Promise<T>) => ({
+    jws: (await sign({ format: 'jws' })) as string,
+    cose: (await sign({ format: 'cose' })) as Uint8Array,
+  })
   const intent = await both((f) => signIntent(body, c, { ...f, now, jti }))
   const terms = await both((f) => signTerms(VENDOR_TERMS, vendor, { ...f, now, jti }))
-  const intentV = { jws: await verify(intent.jws, { now, expect: 'intent' }), cose: await verify(intent.cose, { now, expect: 'intent' }) }
+  const intentV = {
+    jws: await verify(intent.jws, { now, expect: 'intent' }),
+    cose: await verify(intent.cose, { now, expect: 'intent' }),
+  }
   const offer = {
     jws: await signOffer(offerBody(intentV.jws.digest, body), vendor, { now, jti, audience: c.did }),
     cose: await signOffer(offerBody(intentV.cose.digest, body), vendor, { now, jti, audience: c.did, format: 'cose' }),
   }
   const agree = async (format: 'jws' | 'cose') => {
-    const offerV = await verify(offer[format] as string | Uint8Array, { now, expect: 'offer' })
+    const offerV = await verify(offer[format], { now, expect: 'offer' })
     const proposal = offerV.payload
     const acceptance = await signAcceptance(
-      { inReplyTo: offerV.digest, intent: intentV[format].digest, quantity: proposal.quantity, price: proposal.price, terms: proposal.terms },
+      {
+        inReplyTo: offerV.digest,
+        intent: intentV[format].digest,
+        quantity: proposal.quantity,
+        price: proposal.price,
+        terms: proposal.terms,
+      },
       c,
       { now, jti, audience: vendor.did, format },
     )
@@ -137,14 +164,21 @@ export async function typicalMessages(body: IntentBody = TYPICAL_INTENT, custome
 function offerBody(inReplyTo: string, body: IntentBody): OfferBody {
   return {
     inReplyTo,
-    item: { name: body.want.item.name, ...(body.want.item.category !== undefined && { category: body.want.item.category }) },
+    item: {
+      name: body.want.item.name,
+      ...(body.want.item.category !== undefined && { category: body.want.item.category }),
+    },
     quantity: body.want.quantity ?? 1,
     price: { amount: '1950.00', currency: 'EUR' },
     terms: { agreement: 'SD-BASE', conditions: [{ id: 'retention-days', value: '30', unit: 'day' }] },
   }
 }
 
-const row = (jws: string, cose: Uint8Array): SizeRow => ({ jws: jws.length, cose: cose.length, ratio: Number((cose.length / jws.length).toFixed(3)) })
+const row = (jws: string, cose: Uint8Array): SizeRow => ({
+  jws: jws.length,
+  cose: cose.length,
+  ratio: Number((cose.length / jws.length).toFixed(3)),
+})
 
 /** Sizes only: encoded bytes in each envelope, and the QR codes of the links. */
 export async function coseSizes(body: IntentBody = TYPICAL_INTENT, customer?: KeyPair) {
@@ -193,10 +227,34 @@ export async function coseBench(
     for (let i = 0; i < n; i++) f()
   }
 
-  results.push(await run('COSE encode intent payload (claims → deterministic CBOR)', BATCH, times(BATCH, () => encodeCbor(claimsToCbor(payload)))))
-  results.push(await run('JWS encode intent payload (JSON → base64url)', BATCH, times(BATCH, () => encodeBase64url(new TextEncoder().encode(JSON.stringify(payload))))))
-  results.push(await run('COSE decode intent payload (strict CBOR → claims)', BATCH, times(BATCH, () => claimsFromCbor(decodeCbor(cbor)))))
-  results.push(await run('JWS decode intent payload (base64url → strict JSON)', BATCH, times(BATCH, () => parseJsonStrict(new TextDecoder().decode(decodeBase64url(segment, 'payload')), 'payload'))))
+  results.push(
+    await run(
+      'COSE encode intent payload (claims → deterministic CBOR)',
+      BATCH,
+      times(BATCH, () => encodeCbor(claimsToCbor(payload))),
+    ),
+  )
+  results.push(
+    await run(
+      'JWS encode intent payload (JSON → base64url)',
+      BATCH,
+      times(BATCH, () => encodeBase64url(new TextEncoder().encode(JSON.stringify(payload)))),
+    ),
+  )
+  results.push(
+    await run(
+      'COSE decode intent payload (strict CBOR → claims)',
+      BATCH,
+      times(BATCH, () => claimsFromCbor(decodeCbor(cbor))),
+    ),
+  )
+  results.push(
+    await run(
+      'JWS decode intent payload (base64url → strict JSON)',
+      BATCH,
+      times(BATCH, () => parseJsonStrict(new TextDecoder().decode(decodeBase64url(segment, 'payload')), 'payload')),
+    ),
+  )
   results.push(await run('signIntent COSE', 1, () => signIntent(body, c, { format: 'cose' })))
   results.push(await run('signIntent JWS', 1, () => signIntent(body, c)))
 
@@ -211,7 +269,11 @@ export async function coseBench(
       if (next % POOL === 0) replay = new MemoryReplayStore({ maxEntries: POOL * 2 })
       return pool[next++ % POOL]!
     }
-    results.push(await run(`verify(intent) ${format === 'cose' ? 'COSE' : 'JWS'} end to end, sequential`, 1, () => verify(take(), { expect: 'intent', replay })))
+    results.push(
+      await run(`verify(intent) ${format === 'cose' ? 'COSE' : 'JWS'} end to end, sequential`, 1, () =>
+        verify(take(), { expect: 'intent', replay }),
+      ),
+    )
   }
   return { results, sizes }
 }

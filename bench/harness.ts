@@ -21,7 +21,11 @@ export async function measure(name: string, size: number, batch: (i: number) => 
 }
 
 /** Median of `runs` timings of one call, in milliseconds. */
-export async function median(name: string, runs: number, fn: () => unknown): Promise<{ name: string; medianMs: number }> {
+export async function median(
+  name: string,
+  runs: number,
+  fn: () => unknown,
+): Promise<{ name: string; medianMs: number }> {
   const times: number[] = []
   for (let i = 0; i < runs; i++) {
     const t = performance.now()

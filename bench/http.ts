@@ -15,7 +15,14 @@ export async function httpBench(requests = 2000, clients = 50): Promise<Result> 
   const handler = createVendorHandler({
     keyPair: vendor,
     terms: { role: 'vendor', terms: { agreements: ['SD-BASE'] } },
-    on: { intent: (intent) => ({ item: intent.payload.want.item, quantity: 1, price: { amount: '1000.00', currency: 'EUR' }, terms: { agreement: 'SD-BASE' } }) },
+    on: {
+      intent: (intent) => ({
+        item: intent.payload.want.item,
+        quantity: 1,
+        price: { amount: '1000.00', currency: 'EUR' },
+        terms: { agreement: 'SD-BASE' },
+      }),
+    },
   })
   await handler.ready
   const server = createServer(toNodeListener(handler))
@@ -23,7 +30,10 @@ export async function httpBench(requests = 2000, clients = 50): Promise<Result> 
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/intentcast/messages`
   const customer = await generateKeyPair()
   const intents: string[] = []
-  for (let i = 0; i < requests; i++) intents.push(await signIntent({ want: { item: { name: 'cargo bike' } }, terms: { agreements: ['SD-BASE'] } }, customer))
+  for (let i = 0; i < requests; i++)
+    intents.push(
+      await signIntent({ want: { item: { name: 'cargo bike' } }, terms: { agreements: ['SD-BASE'] } }, customer),
+    )
   let next = 0
   let failed = 0
   const start = performance.now()
@@ -40,5 +50,8 @@ export async function httpBench(requests = 2000, clients = 50): Promise<Result> 
   const seconds = (performance.now() - start) / 1000
   await new Promise((resolve) => server.close(resolve))
   if (failed > 0) throw new Error(`${failed} of ${requests} requests failed`)
-  return { name: `vendor handler over HTTP on loopback (${clients} clients, offer signed per intent)`, opsPerSec: Math.round(requests / seconds) }
+  return {
+    name: `vendor handler over HTTP on loopback (${clients} clients, offer signed per intent)`,
+    opsPerSec: Math.round(requests / seconds),
+  }
 }

@@ -28,14 +28,22 @@ const signature = Buffer.from(sample.slice(dot + 1), 'base64url')
 const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: customer.publicJwk.x }, format: 'jwk' })
 
 const results: Result[] = []
-const baseline = await measure('node:crypto Ed25519 verify (baseline)', 1, () => nodeVerify(null, signingInput, key, signature))
+const baseline = await measure('node:crypto Ed25519 verify (baseline)', 1, () =>
+  nodeVerify(null, signingInput, key, signature),
+)
 results.push(baseline)
 
 let replay = new MemoryReplayStore({ maxEntries: POOL * 2 })
-const sequential = await measure('verify(intent) end to end, sequential', 1, () => verify(take(), { expect: 'intent', replay }))
+const sequential = await measure('verify(intent) end to end, sequential', 1, () =>
+  verify(take(), { expect: 'intent', replay }),
+)
 results.push(sequential)
 replay = new MemoryReplayStore({ maxEntries: POOL * 2 })
-results.push(await measure('verify(intent) end to end, 1,000 in flight', 1000, () => Promise.all(Array.from({ length: 1000 }, () => verify(take(), { expect: 'intent', replay })))))
+results.push(
+  await measure('verify(intent) end to end, 1,000 in flight', 1000, () =>
+    Promise.all(Array.from({ length: 1000 }, () => verify(take(), { expect: 'intent', replay }))),
+  ),
+)
 results.push(await measure('signIntent', 1, () => signIntent(body, customer)))
 
 const terms = await termsBench()

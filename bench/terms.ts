@@ -18,7 +18,13 @@ const conditions = (side: 'customer' | 'vendor'): Term[] => [
   { id: 'payment-methods', value: side === 'customer' ? ['card', 'sepa'] : ['sepa', 'invoice'] },
   { id: 'https://example.com/terms#gift-wrap', type: 'obligation', value: true },
   { id: 'https://example.com/terms#assembly', type: 'obligation', value: side === 'vendor' },
-  { id: 'https://example.com/terms#co2-grams', type: 'number', better: 'lower', unit: 'g', value: side === 'customer' ? '5000' : '3200' },
+  {
+    id: 'https://example.com/terms#co2-grams',
+    type: 'number',
+    better: 'lower',
+    unit: 'g',
+    value: side === 'customer' ? '5000' : '3200',
+  },
   { id: 'https://example.com/terms#pickup-by', type: 'date', better: 'lower', value: '2030-02-01T12:00:00Z' },
 ]
 
@@ -31,7 +37,13 @@ export async function termsBench(): Promise<{ results: Result[]; rank: { name: s
   const intent = await verify(
     await signIntent(
       {
-        want: { item: { name: 'cargo bike' }, quantity: 1, maxPrice: { amount: '2000.00', currency: 'EUR' }, deliverBy: '2030-01-09T17:00:00Z', region: 'DE-BE' },
+        want: {
+          item: { name: 'cargo bike' },
+          quantity: 1,
+          maxPrice: { amount: '2000.00', currency: 'EUR' },
+          deliverBy: '2030-01-09T17:00:00Z',
+          region: 'DE-BE',
+        },
         terms: { agreements: ['SD-BASE', 'SD-BASE-A'], conditions: conditions('customer') },
       },
       customer,
@@ -41,7 +53,14 @@ export async function termsBench(): Promise<{ results: Result[]; rank: { name: s
   const offerFor = async (price: string) =>
     verify(
       await signOffer(
-        { inReplyTo: intent.digest, item: { name: 'cargo bike' }, quantity: 1, price: { amount: price, currency: 'EUR' }, deliverBy: '2030-01-08T12:00:00Z', terms: { agreement: 'SD-BASE-A', conditions: conditions('vendor') } },
+        {
+          inReplyTo: intent.digest,
+          item: { name: 'cargo bike' },
+          quantity: 1,
+          price: { amount: price, currency: 'EUR' },
+          deliverBy: '2030-01-08T12:00:00Z',
+          terms: { agreement: 'SD-BASE-A', conditions: conditions('vendor') },
+        },
         vendor,
         { audience: customer.did },
       ),

@@ -28,7 +28,11 @@ const color = process.stdout.isTTY === true && !process.env.NO_COLOR
 const paint = (code: number, s: string): string => (color ? `\x1b[${code}m${s}\x1b[0m` : s)
 const bold = (s: string): string => paint(1, s)
 const dim = (s: string): string => paint(2, s)
-const R_BUTTON: Record<RButtonState, string> = { lit: paint(32, '⊂⊃   lit    '), partial: paint(33, '⊂ ⊃  partial'), dark: paint(31, '⊂  ⊃ dark   ') }
+const R_BUTTON: Record<RButtonState, string> = {
+  lit: paint(32, '⊂⊃   lit    '),
+  partial: paint(33, '⊂ ⊃  partial'),
+  dark: paint(31, '⊂  ⊃ dark   '),
+}
 const step = (n: number, title: string): void => console.log(`\n${bold(`${n}. ${title}`)}`)
 const say = (s = ''): void => console.log(s ? `   ${s}` : '')
 
@@ -98,7 +102,11 @@ try {
   const wallet = Wallet.create()
   // Service delivery only (SD-BASE) and nothing else; deletion on request is a must; 30 days'
   // retention is what the customer asks for, but negotiable.
-  const myTerms: TermSet = { agreements: ['SD-BASE'], strict: true, conditions: [retention('30'), { ...deletion, required: true }] }
+  const myTerms: TermSet = {
+    agreements: ['SD-BASE'],
+    strict: true,
+    conditions: [retention('30'), { ...deletion, required: true }],
+  }
   say(`customer's terms: ${termSetText(myTerms, 'customer')}`)
   say(dim('(each vendor document is fetched and its terms declaration verified against the keys it lists)'))
   const found: DiscoveredVendor[] = await Promise.all(sites.map((s) => discover(s.origin)))
@@ -111,12 +119,18 @@ try {
     if (m.conflicts.length === 0) say(`               meets every term the customer asks for`)
     for (const c of m.conflicts) say(`               ${conflictText(c)}`)
   }
-  if (['lit', 'partial', 'dark'].some((s) => ![...states.values()].includes(s as RButtonState))) throw new Error('expected one lit, one partial and one dark r-button')
+  if (['lit', 'partial', 'dark'].some((s) => ![...states.values()].includes(s as RButtonState)))
+    throw new Error('expected one lit, one partial and one dark r-button')
 
   // ---- 3. One intent, cast to all three ------------------------------------------------------------
   step(3, 'The wallet casts one intent to all three')
   const body: IntentBody = {
-    want: { item: { name: 'cargo bike', category: 'bicycles' }, quantity: 1, maxPrice: { amount: '2000.00', currency: 'EUR' }, region: 'DE-BE' },
+    want: {
+      item: { name: 'cargo bike', category: 'bicycles' },
+      quantity: 1,
+      maxPrice: { amount: '2000.00', currency: 'EUR' },
+      region: 'DE-BE',
+    },
     terms: myTerms,
   }
   say(`want: 1 × cargo bike, at most 2000.00 EUR, delivered in DE-BE`)
@@ -125,17 +139,28 @@ try {
     timeoutMs: 5_000,
     onProgress: (e) => {
       const who = nameOf(e.vendor).padEnd(14)
-      if (e.type === 'offer') say(`→ ${who} offer ${e.offer.payload.price.amount} EUR under ${dealTermsText(e.offer.payload.terms)} ${dim('✓ verified')}`)
+      if (e.type === 'offer')
+        say(
+          `→ ${who} offer ${e.offer.payload.price.amount} EUR under ${dealTermsText(e.offer.payload.terms)} ${dim('✓ verified')}`,
+        )
       if (e.type === 'pending') say(`→ ${who} took the intent, no offer yet`)
       if (e.type === 'failed') say(`→ ${who} failed: ${e.failure.code} ${e.failure.message}`)
     },
   })
   const castKey = await wallet.castKey(result.castIndex)
-  say(`signed with cast key #${result.castIndex}, ${shortDid(castKey.did)}: fresh for this cast, so vendors cannot link it to others`)
-  say(dim('(each offer: signature, signed by a key the vendor lists, addressed to the cast key, answering this intent)'))
+  say(
+    `signed with cast key #${result.castIndex}, ${shortDid(castKey.did)}: fresh for this cast, so vendors cannot link it to others`,
+  )
+  say(
+    dim('(each offer: signature, signed by a key the vendor lists, addressed to the cast key, answering this intent)'),
+  )
   say('')
   say('ranked, best first:')
-  result.offers.forEach((o, i) => say(`  ${i + 1}. ${nameOf(o.vendor.origin).padEnd(14)} ${o.proposal.payload.price.amount} EUR, meets ${Math.round(o.score * 100)}% of the customer's asks`))
+  result.offers.forEach((o, i) =>
+    say(
+      `  ${i + 1}. ${nameOf(o.vendor.origin).padEnd(14)} ${o.proposal.payload.price.amount} EUR, meets ${Math.round(o.score * 100)}% of the customer's asks`,
+    ),
+  )
   for (const x of result.excluded) say(`  ✗  ${nameOf(x.vendor.origin).padEnd(14)} excluded: ${x.reasons.join(' ')}`)
   for (const f of result.failures) say(`  ✗  ${nameOf(f.vendor).padEnd(14)} ${f.code}: ${f.message}`)
 
@@ -148,16 +173,22 @@ try {
   const { offer: partial, decision } = fixable
   const best = result.offers[0]!
   if (best !== partial) {
-    say(`${nameOf(best.vendor.origin)} meets every term at ${best.proposal.payload.price.amount} EUR; ${nameOf(partial.vendor.origin)} asks ${partial.proposal.payload.price.amount} EUR but falls short on:`)
+    say(
+      `${nameOf(best.vendor.origin)} meets every term at ${best.proposal.payload.price.amount} EUR; ${nameOf(partial.vendor.origin)} asks ${partial.proposal.payload.price.amount} EUR but falls short on:`,
+    )
   } else say(`${nameOf(partial.vendor.origin)} falls short on:`)
   for (const c of decision.conflicts) say(`  ${conflictText(c)}`)
   const deal = decision.counter
-  say(`counter (from negotiate): ${deal.quantity} × ${body.want.item.name} for ${deal.price.amount} ${deal.price.currency}, ${dealTermsText(deal.terms)}`)
+  say(
+    `counter (from negotiate): ${deal.quantity} × ${body.want.item.name} for ${deal.price.amount} ${deal.price.currency}, ${dealTermsText(deal.terms)}`,
+  )
   const countered = await wallet.counter(partial, deal)
   if (!countered.reply) throw new Error(`${nameOf(partial.vendor.origin)} did not answer the counter`)
   const reply = countered.reply
   const again = negotiate(reply.thread.intent, reply.proposal)
-  say(`${nameOf(partial.vendor.origin)} agrees: it restates the counter as its own, signed ${dim('✓ verified')}; negotiate(its reply): ${again.outcome}`)
+  say(
+    `${nameOf(partial.vendor.origin)} agrees: it restates the counter as its own, signed ${dim('✓ verified')}; negotiate(its reply): ${again.outcome}`,
+  )
   if (again.outcome !== 'agreed') throw new Error(`the vendor's reply is not acceptable: ${again.outcome}`)
   if (best !== partial) {
     const saved = (Number(best.proposal.payload.price.amount) - Number(reply.proposal.payload.price.amount)).toFixed(2)
@@ -180,8 +211,12 @@ try {
   say(`terms     ${dealTermsText(a.terms)}`)
   say(`digest    ${agreement.digest}`)
   say(`signed    by both: ${reread.signers.map(shortDid).join(' (customer), ')} (vendor) ${dim('✓ verified')}`)
-  say(`bytes     the wallet and ${site.name} hold identical bytes: ${identical ? 'yes' : 'NO'} (${agreement.message.length} bytes each)`)
-  say(`thread    ${thread.messages.map((m) => m.kind).join(' → ')}: re-verified from its bytes alone, state ${replayed.state()}`)
+  say(
+    `bytes     the wallet and ${site.name} hold identical bytes: ${identical ? 'yes' : 'NO'} (${agreement.message.length} bytes each)`,
+  )
+  say(
+    `thread    ${thread.messages.map((m) => m.kind).join(' → ')}: re-verified from its bytes alone, state ${replayed.state()}`,
+  )
   if (!identical || replayed.state() !== 'agreed') throw new Error('the agreement does not check out')
 
   // ---- 6. The agreement as ODRL --------------------------------------------------------------------
@@ -189,11 +224,16 @@ try {
   const doc = exportAgreement(agreement, 'odrl')
   // In short first (each rule's action, and its constraint's value), then the document itself.
   const short = (x: unknown): string => {
-    const v = typeof x === 'object' && x !== null ? ((x as Record<string, unknown>)['@id'] ?? (x as Record<string, unknown>)['@value']) : x
+    const v =
+      typeof x === 'object' && x !== null
+        ? ((x as Record<string, unknown>)['@id'] ?? (x as Record<string, unknown>)['@value'])
+        : x
     return String(v).replace(/^.*[#/]/, '')
   }
   for (const kind of ['permission', 'prohibition', 'obligation'] as const) {
-    say(`${kind.padEnd(12)} ${doc[kind].map((r) => `${short(r.action)}${r.constraint ? ` (${r.constraint.map((c) => short(c.rightOperand)).join(', ')})` : ''}`).join(', ')}`)
+    say(
+      `${kind.padEnd(12)} ${doc[kind].map((r) => `${short(r.action)}${r.constraint ? ` (${r.constraint.map((c) => short(c.rightOperand)).join(', ')})` : ''}`).join(', ')}`,
+    )
   }
   say('')
   console.log(agreementJson(agreement, 'odrl').replace(/^/gm, '   '))
@@ -204,4 +244,7 @@ try {
 } finally {
   await closeAll(sites)
 }
-if (!failed) console.log(`\n${bold('done')} in ${((performance.now() - t0) / 1000).toFixed(1)} s: one intent, three vendors, one countersigned agreement, all verified; servers closed.`)
+if (!failed)
+  console.log(
+    `\n${bold('done')} in ${((performance.now() - t0) / 1000).toFixed(1)} s: one intent, three vendors, one countersigned agreement, all verified; servers closed.`,
+  )

@@ -22,14 +22,26 @@ const shop = await generateKeyPair()
 
 const intent = await signIntent(
   {
-    want: { item: { name: 'cargo bike', category: 'bicycles' }, quantity: 1, maxPrice: { amount: '2000.00', currency: 'EUR' }, region: 'DE-BE' },
-    terms: { agreements: ['SD-BASE'], conditions: [{ id: 'retention-days', value: '30', unit: 'day', required: true }] },
+    want: {
+      item: { name: 'cargo bike', category: 'bicycles' },
+      quantity: 1,
+      maxPrice: { amount: '2000.00', currency: 'EUR' },
+      region: 'DE-BE',
+    },
+    terms: {
+      agreements: ['SD-BASE'],
+      conditions: [{ id: 'retention-days', value: '30', unit: 'day', required: true }],
+    },
   },
   customer,
   { format: 'cose' },
 )
 const terms = await signTerms(
-  { role: 'vendor', name: 'Lastenrad Berlin', terms: { agreements: ['SD-BASE', 'SD-BASE-A'], conditions: [{ id: 'retention-days', value: '30', unit: 'day' }] } },
+  {
+    role: 'vendor',
+    name: 'Lastenrad Berlin',
+    terms: { agreements: ['SD-BASE', 'SD-BASE-A'], conditions: [{ id: 'retention-days', value: '30', unit: 'day' }] },
+  },
   shop,
   { format: 'cose' },
 )
@@ -46,7 +58,9 @@ const out = resolve(process.env.QR_OUT ?? 'test-artifacts')
 mkdirSync(out, { recursive: true })
 writeFileSync(join(out, 'intentcast-qr.svg'), encodeQR(uri, 'svg', qr))
 writeFileSync(join(out, 'intentcast-qr.gif'), encodeQR(uri, 'gif', { ...qr, scale: 4 }))
-console.log(`QR version ${(modules.length - 17) / 4} (${modules.length}×${modules.length} modules) → ${join(out, 'intentcast-qr.svg')}, .gif`)
+console.log(
+  `QR version ${(modules.length - 17) / 4} (${modules.length}×${modules.length} modules) → ${join(out, 'intentcast-qr.svg')}, .gif`,
+)
 
 // 3. Back: the code's pixels, as a camera frame would give them, through the decoder. The
 // decoder misreads about one frame in ten at some pixel sizes; like a camera, it tries again.
@@ -62,10 +76,15 @@ for (const scale of [4, 6, 5, 7]) {
 }
 if (scanned !== uri) throw new Error('the QR code did not read back as the URI it encodes')
 const link = await verifyIntentcastUri(scanned, { expect: 'intent' })
-if (link.message.issuer !== customer.did || link.terms?.issuer !== shop.did) throw new Error('the link carried other signers')
+if (link.message.issuer !== customer.did || link.terms?.issuer !== shop.did)
+  throw new Error('the link carried other signers')
 const match = matchTerms(link.message.payload.terms, link.terms)
-console.log(`scanned and verified: the ${link.message.kind} for "${link.message.payload.want.item.name}" from ${link.message.issuer.slice(0, 24)}…`)
-console.log(`${link.terms.payload.name ?? 'the shop'}'s terms light the r-button: ${match.state}${match.agreement ? ` (agreement ${match.agreement})` : ''}`)
+console.log(
+  `scanned and verified: the ${link.message.kind} for "${link.message.payload.want.item.name}" from ${link.message.issuer.slice(0, 24)}…`,
+)
+console.log(
+  `${link.terms.payload.name ?? 'the shop'}'s terms light the r-button: ${match.state}${match.agreement ? ` (agreement ${match.agreement})` : ''}`,
+)
 
 /** Black and white RGBA pixels of a module matrix, `scale` pixels a module. */
 function toImage(matrix: boolean[][], scale: number) {

@@ -12,7 +12,14 @@ import { generateKeyPair } from '../src/index.js'
 const intentcast = createVendorHandler({
   keyPair: await generateKeyPair(),
   terms: { role: 'vendor', name: 'Express Cycles', terms: { agreements: ['SD-BASE', 'SD-BASE-A'] } },
-  on: { intent: (intent) => ({ item: intent.payload.want.item, quantity: 1, price: { amount: '1799.00', currency: 'EUR' }, terms: { agreement: 'SD-BASE' } }) },
+  on: {
+    intent: (intent) => ({
+      item: intent.payload.want.item,
+      quantity: 1,
+      price: { amount: '1799.00', currency: 'EUR' },
+      terms: { agreement: 'SD-BASE' },
+    }),
+  },
 })
 await intentcast.ready
 const listener = toNodeListener(intentcast)
@@ -28,7 +35,10 @@ await new Promise<void>((resolve) => server.once('listening', resolve))
 const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 console.log(`express vendor listening on ${origin}`)
 
-const { offers, failures } = await Wallet.create().cast({ want: { item: { name: 'road bike' } }, terms: { agreements: ['SD-BASE'] } }, [origin])
+const { offers, failures } = await Wallet.create().cast(
+  { want: { item: { name: 'road bike' } }, terms: { agreements: ['SD-BASE'] } },
+  [origin],
+)
 if (offers.length !== 1 || failures.length > 0) throw new Error(`expected one offer, got ${JSON.stringify(failures)}`)
 console.log(`offer: ${offers[0]!.proposal.payload.price.amount} EUR`)
 

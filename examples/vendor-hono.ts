@@ -14,7 +14,14 @@ import { generateKeyPair } from '../src/index.js'
 const intentcast = createVendorHandler({
   keyPair: await generateKeyPair(),
   terms: { role: 'vendor', name: 'Hono Bikes', terms: { agreements: ['SD-BASE'] } },
-  on: { intent: (intent) => ({ item: intent.payload.want.item, quantity: 1, price: { amount: '1750.00', currency: 'EUR' }, terms: { agreement: 'SD-BASE' } }) },
+  on: {
+    intent: (intent) => ({
+      item: intent.payload.want.item,
+      quantity: 1,
+      price: { amount: '1750.00', currency: 'EUR' },
+      terms: { agreement: 'SD-BASE' },
+    }),
+  },
   http: { cors: ['https://wallet.example'] },
 })
 await intentcast.ready
@@ -30,7 +37,10 @@ const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
 const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
 console.log(`hono vendor listening on ${origin}`)
 
-const { offers, failures } = await Wallet.create().cast({ want: { item: { name: 'city bike' } }, terms: { agreements: ['SD-BASE'] } }, [origin])
+const { offers, failures } = await Wallet.create().cast(
+  { want: { item: { name: 'city bike' } }, terms: { agreements: ['SD-BASE'] } },
+  [origin],
+)
 if (offers.length !== 1 || failures.length > 0) throw new Error(`expected one offer, got ${JSON.stringify(failures)}`)
 console.log(`offer: ${offers[0]!.proposal.payload.price.amount} EUR from ${offers[0]!.proposal.issuer.slice(0, 24)}…`)
 

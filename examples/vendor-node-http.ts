@@ -35,7 +35,10 @@ console.log(`vendor listening on ${origin}`)
 
 // One exchange, as a wallet would make it: it signs the intent with a fresh cast key and casts it.
 const wallet = Wallet.create()
-const body = { want: { item: { name: 'cargo bike' }, maxPrice: { amount: '2000.00', currency: 'EUR' } }, terms: { agreements: ['SD-BASE'] } }
+const body = {
+  want: { item: { name: 'cargo bike' }, maxPrice: { amount: '2000.00', currency: 'EUR' } },
+  terms: { agreements: ['SD-BASE'] },
+}
 const { offers, failures } = await wallet.cast(body, [origin])
 if (offers.length !== 1 || failures.length > 0) throw new Error(`expected one offer, got ${JSON.stringify(failures)}`)
 const offer = offers[0]!.proposal.payload

@@ -5,5 +5,11 @@ import { termsVectors } from './vectors-terms.js'
 /** Every vector file, by name. */
 export async function allVectors(): Promise<Record<string, unknown>> {
   const core = await coreVectors()
-  return { keys: core.keys, messages: core.messages, threads: core.threads, terms: termsVectors(), cose: await coseVectors() }
+  return {
+    keys: core.keys,
+    messages: core.messages,
+    threads: core.threads,
+    terms: termsVectors(),
+    cose: await coseVectors(),
+  }
 }

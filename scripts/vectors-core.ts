@@ -33,7 +33,11 @@ export const later = (s: number) => new Date(now.getTime() + s * 1000)
 
 async function keys() {
   const named: Record<string, { seed: string; pair: KeyPair }> = {}
-  for (const [name, byte] of [['customer', 1], ['vendor', 2], ['stranger', 3]] as const) {
+  for (const [name, byte] of [
+    ['customer', 1],
+    ['vendor', 2],
+    ['stranger', 3],
+  ] as const) {
     const seed = seedOf(byte)
     named[name] = { seed: hex(seed), pair: await keyPairFromSeed(seed) }
   }
@@ -42,7 +46,8 @@ async function keys() {
 
 /** A compact JWS from any header and payload, signed with `seed`: for vectors the SDK refuses to sign. */
 async function rawJws(header: object | string, payload: object | string, seed: Uint8Array): Promise<string> {
-  const enc = (v: object | string) => encodeBase64url(new TextEncoder().encode(typeof v === 'string' ? v : JSON.stringify(v)))
+  const enc = (v: object | string) =>
+    encodeBase64url(new TextEncoder().encode(typeof v === 'string' ? v : JSON.stringify(v)))
   const input = `${enc(header)}.${enc(payload)}`
   return `${input}.${encodeBase64url(await signEd25519(seed, new TextEncoder().encode(input)))}`
 }
@@ -93,31 +98,74 @@ export async function coreVectors() {
   }
   const offer = await signOffer(offerBody, vendor, { now: later(60), audience: customer.did, jti: jti() })
   const counter = await signCounter(
-    { inReplyTo: digest(offer), intent: intentDigest, quantity: 1, price: { amount: '2000.00', currency: 'EUR' }, deliverBy: offerBody.deliverBy, terms: { ...offerBody.terms, agreement: 'SD-BASE' }, note: 'At my ceiling, and on my first-choice terms.' },
+    {
+      inReplyTo: digest(offer),
+      intent: intentDigest,
+      quantity: 1,
+      price: { amount: '2000.00', currency: 'EUR' },
+      deliverBy: offerBody.deliverBy,
+      terms: { ...offerBody.terms, agreement: 'SD-BASE' },
+      note: 'At my ceiling, and on my first-choice terms.',
+    },
     customer,
     { now: later(120), audience: vendor.did, jti: jti() },
   )
   const counter2 = await signCounter(
-    { inReplyTo: digest(counter), intent: intentDigest, quantity: 1, price: { amount: '2000.00', currency: 'EUR' }, deliverBy: offerBody.deliverBy, terms: { ...offerBody.terms, agreement: 'SD-BASE' } },
+    {
+      inReplyTo: digest(counter),
+      intent: intentDigest,
+      quantity: 1,
+      price: { amount: '2000.00', currency: 'EUR' },
+      deliverBy: offerBody.deliverBy,
+      terms: { ...offerBody.terms, agreement: 'SD-BASE' },
+    },
     vendor,
     { now: later(180), audience: customer.did, jti: jti() },
   )
   const c2 = decodePayload(counter2)
   const acceptance = await signAcceptance(
-    { inReplyTo: digest(counter2), intent: intentDigest, quantity: c2.quantity, price: c2.price, deliverBy: c2.deliverBy, terms: c2.terms },
+    {
+      inReplyTo: digest(counter2),
+      intent: intentDigest,
+      quantity: c2.quantity,
+      price: c2.price,
+      deliverBy: c2.deliverBy,
+      terms: c2.terms,
+    },
     customer,
     { now: later(240), audience: vendor.did, jti: jti() },
   )
   const thread = new Thread(await verify(intent, { now }))
-  for (const [m, at] of [[offer, 60], [counter, 120], [counter2, 180], [acceptance, 240]] as const) thread.add(await verify(m, { now: later(at) }))
+  for (const [m, at] of [
+    [offer, 60],
+    [counter, 120],
+    [counter2, 180],
+    [acceptance, 240],
+  ] as const)
+    thread.add(await verify(m, { now: later(at) }))
   const partial = await signAgreement(thread.agreementBody(), customer, { now: later(300), jti: jti() })
   const agreement = await countersign(partial, vendor, { now: later(300) })
   const terms = await signTerms(
-    { role: 'vendor', name: 'Lastenrad Berlin', url: 'https://bikes.example', terms: { agreements: ['SD-BASE', 'SD-BASE-A'], conditions: [{ id: 'retention-days', value: '30', unit: 'day' }, { id: 'returns-days', value: '30', unit: 'day' }, { id: 'payment-methods', value: ['card', 'sepa'] }] } },
+    {
+      role: 'vendor',
+      name: 'Lastenrad Berlin',
+      url: 'https://bikes.example',
+      terms: {
+        agreements: ['SD-BASE', 'SD-BASE-A'],
+        conditions: [
+          { id: 'retention-days', value: '30', unit: 'day' },
+          { id: 'returns-days', value: '30', unit: 'day' },
+          { id: 'payment-methods', value: ['card', 'sepa'] },
+        ],
+      },
+    },
     vendor,
     { now, jti: jti() },
   )
-  const withdrawal = await signWithdrawal({ withdraws: intentDigest, reason: 'Bought elsewhere.' }, customer, { now: later(400), jti: jti() })
+  const withdrawal = await signWithdrawal({ withdraws: intentDigest, reason: 'Bought elsewhere.' }, customer, {
+    now: later(400),
+    jti: jti(),
+  })
 
   const valid = [
     ['intent', intent, {}],
@@ -129,48 +177,216 @@ export async function coreVectors() {
     ['terms (vendor r-button declaration)', terms, {}],
     ['withdrawal', withdrawal, {}],
   ] as const
-  const at = (m: string) => (m.startsWith('{') ? JSON.parse(Buffer.from(JSON.parse(m).payload, 'base64url').toString()).iat : decodePayload(m).iat) as number
+  const at = (m: string) =>
+    (m.startsWith('{')
+      ? JSON.parse(Buffer.from(JSON.parse(m).payload, 'base64url').toString()).iat
+      : decodePayload(m).iat) as number
 
   const ip = decodePayload(intent)
   const header = (typ: string, kid = `${customer.did}#${customer.did.slice(8)}`) => ({ alg: 'EdDSA', kid, typ })
   const seed = seedOf(1)
   const [h, p, s] = intent.split('.') as [string, string, string]
   const invalid: Array<{ name: string; message: string; options?: object; code: string }> = [
-    { name: 'tampered signature', message: `${h}.${p}.${(s[0] === 'A' ? 'B' : 'A') + s.slice(1)}`, code: 'ERR_SIGNATURE_INVALID' },
-    { name: 'claim changed, signature kept', message: `${h}.${encodeBase64url(new TextEncoder().encode(JSON.stringify({ ...ip, want: { ...ip.want, quantity: 2 } })))}.${s}`, code: 'ERR_SIGNATURE_INVALID' },
-    { name: 'alg none', message: `${encodeBase64url(new TextEncoder().encode(JSON.stringify({ alg: 'none', typ: 'intentcast-intent+jws', kid: header('').kid })))}.${p}.`, code: 'ERR_UNSUPPORTED_ALG' },
-    { name: 'alg HS256', message: await rawJws({ ...header('intentcast-intent+jws'), alg: 'HS256' }, ip, seed), code: 'ERR_UNSUPPORTED_ALG' },
+    {
+      name: 'tampered signature',
+      message: `${h}.${p}.${(s[0] === 'A' ? 'B' : 'A') + s.slice(1)}`,
+      code: 'ERR_SIGNATURE_INVALID',
+    },
+    {
+      name: 'claim changed, signature kept',
+      message: `${h}.${encodeBase64url(new TextEncoder().encode(JSON.stringify({ ...ip, want: { ...ip.want, quantity: 2 } })))}.${s}`,
+      code: 'ERR_SIGNATURE_INVALID',
+    },
+    {
+      name: 'alg none',
+      message: `${encodeBase64url(new TextEncoder().encode(JSON.stringify({ alg: 'none', typ: 'intentcast-intent+jws', kid: header('').kid })))}.${p}.`,
+      code: 'ERR_UNSUPPORTED_ALG',
+    },
+    {
+      name: 'alg HS256',
+      message: await rawJws({ ...header('intentcast-intent+jws'), alg: 'HS256' }, ip, seed),
+      code: 'ERR_UNSUPPORTED_ALG',
+    },
     { name: 'wrong typ', message: await rawJws(header('JWT'), ip, seed), code: 'ERR_TYPE_MISMATCH' },
-    { name: 'offer where an intent is expected', message: offer, options: { expect: 'intent' }, code: 'ERR_TYPE_MISMATCH' },
-    { name: 'kid names another DID than iss', message: await rawJws(header('intentcast-intent+jws', `${stranger.did}#${stranger.did.slice(8)}`), ip, seedOf(3)), code: 'ERR_ISSUER_MISMATCH' },
-    { name: 'signed by a key other than kid', message: await rawJws(header('intentcast-intent+jws'), ip, seedOf(3)), code: 'ERR_SIGNATURE_INVALID' },
-    { name: 'extra header member jwk', message: await rawJws({ ...header('intentcast-intent+jws'), jwk: customer.publicJwk }, ip, seed), code: 'ERR_MALFORMED' },
-    { name: 'unknown claim smuggled in', message: await rawJws(header('intentcast-intent+jws'), { ...ip, admin: true }, seed), code: 'ERR_SCHEMA' },
-    { name: 'price as a float', message: await rawJws(header('intentcast-intent+jws'), { ...ip, want: { ...ip.want, maxPrice: { amount: 2000.5, currency: 'EUR' } } }, seed), code: 'ERR_SCHEMA' },
-    { name: 'duplicate JSON key', message: await rawJws(header('intentcast-intent+jws'), JSON.stringify(ip).replace('{"v":"0.1",', '{"v":"0.1","v":"0.1",'), seed), code: 'ERR_MALFORMED' },
-    { name: '__proto__ key', message: await rawJws(header('intentcast-intent+jws'), JSON.stringify(ip).replace('{"v":"0.1",', '{"__proto__":{"admin":true},"v":"0.1",'), seed), code: 'ERR_MALFORMED' },
-    { name: 'expired', message: intent, options: { now: new Date((ip.exp + 31) * 1000).toISOString() }, code: 'ERR_EXPIRED' },
-    { name: 'issued in the future', message: intent, options: { now: new Date((ip.iat - 31) * 1000).toISOString() }, code: 'ERR_NOT_YET_VALID' },
+    {
+      name: 'offer where an intent is expected',
+      message: offer,
+      options: { expect: 'intent' },
+      code: 'ERR_TYPE_MISMATCH',
+    },
+    {
+      name: 'kid names another DID than iss',
+      message: await rawJws(header('intentcast-intent+jws', `${stranger.did}#${stranger.did.slice(8)}`), ip, seedOf(3)),
+      code: 'ERR_ISSUER_MISMATCH',
+    },
+    {
+      name: 'signed by a key other than kid',
+      message: await rawJws(header('intentcast-intent+jws'), ip, seedOf(3)),
+      code: 'ERR_SIGNATURE_INVALID',
+    },
+    {
+      name: 'extra header member jwk',
+      message: await rawJws({ ...header('intentcast-intent+jws'), jwk: customer.publicJwk }, ip, seed),
+      code: 'ERR_MALFORMED',
+    },
+    {
+      name: 'unknown claim smuggled in',
+      message: await rawJws(header('intentcast-intent+jws'), { ...ip, admin: true }, seed),
+      code: 'ERR_SCHEMA',
+    },
+    {
+      name: 'price as a float',
+      message: await rawJws(
+        header('intentcast-intent+jws'),
+        { ...ip, want: { ...ip.want, maxPrice: { amount: 2000.5, currency: 'EUR' } } },
+        seed,
+      ),
+      code: 'ERR_SCHEMA',
+    },
+    {
+      name: 'duplicate JSON key',
+      message: await rawJws(
+        header('intentcast-intent+jws'),
+        JSON.stringify(ip).replace('{"v":"0.1",', '{"v":"0.1","v":"0.1",'),
+        seed,
+      ),
+      code: 'ERR_MALFORMED',
+    },
+    {
+      name: '__proto__ key',
+      message: await rawJws(
+        header('intentcast-intent+jws'),
+        JSON.stringify(ip).replace('{"v":"0.1",', '{"__proto__":{"admin":true},"v":"0.1",'),
+        seed,
+      ),
+      code: 'ERR_MALFORMED',
+    },
+    {
+      name: 'expired',
+      message: intent,
+      options: { now: new Date((ip.exp + 31) * 1000).toISOString() },
+      code: 'ERR_EXPIRED',
+    },
+    {
+      name: 'issued in the future',
+      message: intent,
+      options: { now: new Date((ip.iat - 31) * 1000).toISOString() },
+      code: 'ERR_NOT_YET_VALID',
+    },
     { name: 'wrong audience', message: offer, options: { audience: stranger.did }, code: 'ERR_AUDIENCE' },
     { name: 'oversized', message: intent, options: { maxBytes: 256 }, code: 'ERR_TOO_LARGE' },
     { name: 'agreement with one signature', message: partial, code: 'ERR_SIGNATURE_INVALID' },
-    { name: 'agreement signatures in the wrong order', message: (() => { const j = JSON.parse(agreement); return JSON.stringify({ payload: j.payload, signatures: [j.signatures[1], j.signatures[0]] }) })(), code: 'ERR_ISSUER_MISMATCH' },
+    {
+      name: 'agreement signatures in the wrong order',
+      message: (() => {
+        const j = JSON.parse(agreement)
+        return JSON.stringify({ payload: j.payload, signatures: [j.signatures[1], j.signatures[0]] })
+      })(),
+      code: 'ERR_ISSUER_MISMATCH',
+    },
     { name: 'not a JWS', message: 'hello', code: 'ERR_MALFORMED' },
   ]
 
   const threads = [
-    { name: 'intent, offer, two counters, acceptance, agreement', messages: [intent, offer, counter, counter2, acceptance, agreement], state: 'agreed', status: DPV_STATUS.accepted },
-    { name: 'intent withdrawn', messages: [intent, offer, withdrawal], state: 'withdrawn', status: DPV_STATUS.terminated },
-    { name: 'offer answers another intent', messages: [intent, await signOffer({ ...offerBody, inReplyTo: digest(offer) }, vendor, { now: later(60), audience: customer.did, jti: jti() })], code: 'ERR_BROKEN_LINK' },
-    { name: 'acceptance of a withdrawn offer', messages: [intent, offer, await signWithdrawal({ withdraws: digest(offer) }, vendor, { now: later(70), jti: jti() }), await signAcceptance({ inReplyTo: digest(offer), intent: intentDigest, quantity: 1, price: offerBody.price, deliverBy: offerBody.deliverBy, terms: offerBody.terms }, customer, { now: later(80), audience: vendor.did, jti: jti() })], code: 'ERR_ILLEGAL_MOVE' },
-    { name: 'counter after the agreement', messages: [intent, offer, counter, counter2, acceptance, agreement, await signCounter({ inReplyTo: digest(counter2), intent: intentDigest, quantity: 1, price: { amount: '1900.00', currency: 'EUR' }, terms: offerBody.terms }, customer, { now: later(500), audience: vendor.did, jti: jti() })], code: 'ERR_ILLEGAL_MOVE' },
-    { name: 'acceptance that changes the price', messages: [intent, offer, await signAcceptance({ inReplyTo: digest(offer), intent: intentDigest, quantity: 1, price: { amount: '1.00', currency: 'EUR' }, deliverBy: offerBody.deliverBy, terms: offerBody.terms }, customer, { now: later(90), audience: vendor.did, jti: jti() })], code: 'ERR_BROKEN_LINK' },
+    {
+      name: 'intent, offer, two counters, acceptance, agreement',
+      messages: [intent, offer, counter, counter2, acceptance, agreement],
+      state: 'agreed',
+      status: DPV_STATUS.accepted,
+    },
+    {
+      name: 'intent withdrawn',
+      messages: [intent, offer, withdrawal],
+      state: 'withdrawn',
+      status: DPV_STATUS.terminated,
+    },
+    {
+      name: 'offer answers another intent',
+      messages: [
+        intent,
+        await signOffer({ ...offerBody, inReplyTo: digest(offer) }, vendor, {
+          now: later(60),
+          audience: customer.did,
+          jti: jti(),
+        }),
+      ],
+      code: 'ERR_BROKEN_LINK',
+    },
+    {
+      name: 'acceptance of a withdrawn offer',
+      messages: [
+        intent,
+        offer,
+        await signWithdrawal({ withdraws: digest(offer) }, vendor, { now: later(70), jti: jti() }),
+        await signAcceptance(
+          {
+            inReplyTo: digest(offer),
+            intent: intentDigest,
+            quantity: 1,
+            price: offerBody.price,
+            deliverBy: offerBody.deliverBy,
+            terms: offerBody.terms,
+          },
+          customer,
+          { now: later(80), audience: vendor.did, jti: jti() },
+        ),
+      ],
+      code: 'ERR_ILLEGAL_MOVE',
+    },
+    {
+      name: 'counter after the agreement',
+      messages: [
+        intent,
+        offer,
+        counter,
+        counter2,
+        acceptance,
+        agreement,
+        await signCounter(
+          {
+            inReplyTo: digest(counter2),
+            intent: intentDigest,
+            quantity: 1,
+            price: { amount: '1900.00', currency: 'EUR' },
+            terms: offerBody.terms,
+          },
+          customer,
+          { now: later(500), audience: vendor.did, jti: jti() },
+        ),
+      ],
+      code: 'ERR_ILLEGAL_MOVE',
+    },
+    {
+      name: 'acceptance that changes the price',
+      messages: [
+        intent,
+        offer,
+        await signAcceptance(
+          {
+            inReplyTo: digest(offer),
+            intent: intentDigest,
+            quantity: 1,
+            price: { amount: '1.00', currency: 'EUR' },
+            deliverBy: offerBody.deliverBy,
+            terms: offerBody.terms,
+          },
+          customer,
+          { now: later(90), audience: vendor.did, jti: jti() },
+        ),
+      ],
+      code: 'ERR_BROKEN_LINK',
+    },
   ]
 
   return {
     keys: {
       time: VECTOR_TIME,
-      keys: Object.fromEntries(Object.entries(k).map(([name, { seed, pair }]) => [name, { seed, did: pair.did, publicJwk: pair.publicJwk, privateJwk: pair.privateJwk }])),
+      keys: Object.fromEntries(
+        Object.entries(k).map(([name, { seed, pair }]) => [
+          name,
+          { seed, did: pair.did, publicJwk: pair.publicJwk, privateJwk: pair.privateJwk },
+        ]),
+      ),
     },
     messages: {
       valid: valid.map(([name, message, options]) => ({

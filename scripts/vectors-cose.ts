@@ -44,7 +44,12 @@ type Header = Map<CborMapKey, CborValue>
  * A tagged COSE_Sign1 from any protected header (as a map, or as the exact bytes), unprotected
  * header and payload bytes, signed with `seed` over the Sig_structure: for messages the SDK refuses to sign.
  */
-async function rawSign1(protectedHeader: Header | Uint8Array, payload: Uint8Array, seed: Uint8Array, unprotected: Header = new Map()): Promise<Uint8Array> {
+async function rawSign1(
+  protectedHeader: Header | Uint8Array,
+  payload: Uint8Array,
+  seed: Uint8Array,
+  unprotected: Header = new Map(),
+): Promise<Uint8Array> {
   const protectedBytes = protectedHeader instanceof Uint8Array ? protectedHeader : encodeCbor(protectedHeader)
   const signature = await signEd25519(seed, encodeCbor(['Signature1', protectedBytes, new Uint8Array(0), payload]))
   return encodeCbor(new CborTag(18, [protectedBytes, unprotected, payload, signature]))
@@ -59,13 +64,23 @@ const headerOf = (k: KeyPair, typ = 'intentcast-intent+cose', alg: CborValue = -
 
 /** A valid COSE_Sign1's fields, taken apart with the SDK's strict decoder to be put together differently. */
 function sign1Parts(message: Uint8Array) {
-  const [protectedBytes, , payload, signature] = decodeCoseMessage(message, 'COSE_Sign1', {}) as [Uint8Array, Header, Uint8Array, Uint8Array]
+  const [protectedBytes, , payload, signature] = decodeCoseMessage(message, 'COSE_Sign1', {}) as [
+    Uint8Array,
+    Header,
+    Uint8Array,
+    Uint8Array,
+  ]
   return { protectedBytes, payload, signature }
 }
 
 /** A valid COSE_Sign's fields. */
 function signParts(message: Uint8Array) {
-  const [protectedBytes, unprotected, payload, signatures] = decodeCoseMessage(message, 'COSE_Sign', {}) as [Uint8Array, Header, Uint8Array, CborValue[]]
+  const [protectedBytes, unprotected, payload, signatures] = decodeCoseMessage(message, 'COSE_Sign', {}) as [
+    Uint8Array,
+    Header,
+    Uint8Array,
+    CborValue[],
+  ]
   return { protectedBytes, unprotected, payload, signatures }
 }
 
@@ -107,20 +122,60 @@ export async function coseVectors() {
     terms: dealTerms,
   }
   const offer = await signOffer(offerBody, vendor, { ...cose, now: later(60), audience: customer.did, jti: jti() })
-  const deal = { quantity: 1, price: { amount: '2000.00', currency: 'EUR' }, deliverBy: offerBody.deliverBy, terms: { ...dealTerms, agreement: 'SD-BASE' } }
-  const counter = await signCounter({ inReplyTo: digest(offer), intent: intentDigest, ...deal, note: 'At my ceiling.' }, customer, { ...cose, now: later(120), audience: vendor.did, jti: jti() })
-  const counter2 = await signCounter({ inReplyTo: digest(counter), intent: intentDigest, ...deal }, vendor, { ...cose, now: later(180), audience: customer.did, jti: jti() })
-  const acceptance = await signAcceptance({ inReplyTo: digest(counter2), intent: intentDigest, ...deal }, customer, { ...cose, now: later(240), audience: vendor.did, jti: jti() })
+  const deal = {
+    quantity: 1,
+    price: { amount: '2000.00', currency: 'EUR' },
+    deliverBy: offerBody.deliverBy,
+    terms: { ...dealTerms, agreement: 'SD-BASE' },
+  }
+  const counter = await signCounter(
+    { inReplyTo: digest(offer), intent: intentDigest, ...deal, note: 'At my ceiling.' },
+    customer,
+    { ...cose, now: later(120), audience: vendor.did, jti: jti() },
+  )
+  const counter2 = await signCounter({ inReplyTo: digest(counter), intent: intentDigest, ...deal }, vendor, {
+    ...cose,
+    now: later(180),
+    audience: customer.did,
+    jti: jti(),
+  })
+  const acceptance = await signAcceptance({ inReplyTo: digest(counter2), intent: intentDigest, ...deal }, customer, {
+    ...cose,
+    now: later(240),
+    audience: vendor.did,
+    jti: jti(),
+  })
   const thread = new Thread(await verify(intent, { now }))
-  for (const [m, at] of [[offer, 60], [counter, 120], [counter2, 180], [acceptance, 240]] as const) thread.add(await verify(m, { now: later(at) }))
+  for (const [m, at] of [
+    [offer, 60],
+    [counter, 120],
+    [counter2, 180],
+    [acceptance, 240],
+  ] as const)
+    thread.add(await verify(m, { now: later(at) }))
   const partial = await signAgreement(thread.agreementBody(), customer, { ...cose, now: later(300), jti: jti() })
   const agreement = await countersign(partial, vendor, { now: later(300) })
   const terms = await signTerms(
-    { role: 'vendor', name: 'Lastenrad Berlin', url: 'https://bikes.example', terms: { agreements: ['SD-BASE', 'SD-BASE-A'], conditions: [{ id: 'retention-days', value: '30', unit: 'day' }, { id: 'returns-days', value: '30', unit: 'day' }] } },
+    {
+      role: 'vendor',
+      name: 'Lastenrad Berlin',
+      url: 'https://bikes.example',
+      terms: {
+        agreements: ['SD-BASE', 'SD-BASE-A'],
+        conditions: [
+          { id: 'retention-days', value: '30', unit: 'day' },
+          { id: 'returns-days', value: '30', unit: 'day' },
+        ],
+      },
+    },
     vendor,
     { ...cose, now, jti: jti() },
   )
-  const withdrawal = await signWithdrawal({ withdraws: intentDigest, reason: 'Bought elsewhere.' }, customer, { ...cose, now: later(400), jti: jti() })
+  const withdrawal = await signWithdrawal({ withdraws: intentDigest, reason: 'Bought elsewhere.' }, customer, {
+    ...cose,
+    now: later(400),
+    jti: jti(),
+  })
 
   const valid = [
     ['intent', intent, 0, {}],
@@ -158,44 +213,171 @@ export async function coseVectors() {
 
   const invalid: Array<{ name: string; message: Uint8Array; options?: Record<string, unknown>; code: string }> = [
     // CBOR that is not in deterministic form, or outside the data model.
-    { name: 'duplicate map key in the payload (iss twice)', message: await signed(Uint8Array.from([payload[0]! + 1, ...iss, ...payload.subarray(1)])), code: 'ERR_MALFORMED' },
-    { name: 'duplicate map key in the protected header (alg twice)', message: await rawSign1(Uint8Array.from([0xa4, 0x01, 0x27, ...protectedBytes.subarray(1)]), payload, seedOf(1)), code: 'ERR_MALFORMED' },
-    { name: 'indefinite-length payload map', message: await signed(Uint8Array.from([0xbf, ...payload.subarray(1), 0xff])), code: 'ERR_MALFORMED' },
-    { name: 'indefinite-length COSE_Sign1 array', message: Uint8Array.from([0xd2, 0x9f, ...intent.subarray(2), 0xff]), code: 'ERR_MALFORMED' },
-    { name: 'non-minimal integer in the payload (iat in 8 bytes)', message: await signed(splice(payload, Uint8Array.from([0x06, 0x1a, ...u32(iat)]), Uint8Array.from([0x06, 0x1b, 0, 0, 0, 0, ...u32(iat)]))), code: 'ERR_MALFORMED' },
-    { name: 'non-minimal length head of the payload byte string', message: splice(intent, Uint8Array.from([...lengthHead, ...payload.subarray(0, 4)]), Uint8Array.from([0x5a, 0, 0, ...lengthHead.subarray(1), ...payload.subarray(0, 4)])), code: 'ERR_MALFORMED' },
-    { name: 'unsorted map keys in the payload (iss last)', message: await signed(Uint8Array.from([payload[0]!, ...payload.subarray(1 + iss.length), ...iss])), code: 'ERR_MALFORMED' },
-    { name: 'unknown tag in the payload (tag 1, an epoch date, around iat)', message: await signed(withClaims((m) => m.set(6, new CborTag(1, iat)))), code: 'ERR_MALFORMED' },
-    { name: 'unknown tag around the message (self-described CBOR, 55799)', message: Uint8Array.from([0xd9, 0xd9, 0xf7, ...intent]), code: 'ERR_MALFORMED' },
+    {
+      name: 'duplicate map key in the payload (iss twice)',
+      message: await signed(Uint8Array.from([payload[0]! + 1, ...iss, ...payload.subarray(1)])),
+      code: 'ERR_MALFORMED',
+    },
+    {
+      name: 'duplicate map key in the protected header (alg twice)',
+      message: await rawSign1(Uint8Array.from([0xa4, 0x01, 0x27, ...protectedBytes.subarray(1)]), payload, seedOf(1)),
+      code: 'ERR_MALFORMED',
+    },
+    {
+      name: 'indefinite-length payload map',
+      message: await signed(Uint8Array.from([0xbf, ...payload.subarray(1), 0xff])),
+      code: 'ERR_MALFORMED',
+    },
+    {
+      name: 'indefinite-length COSE_Sign1 array',
+      message: Uint8Array.from([0xd2, 0x9f, ...intent.subarray(2), 0xff]),
+      code: 'ERR_MALFORMED',
+    },
+    {
+      name: 'non-minimal integer in the payload (iat in 8 bytes)',
+      message: await signed(
+        splice(
+          payload,
+          Uint8Array.from([0x06, 0x1a, ...u32(iat)]),
+          Uint8Array.from([0x06, 0x1b, 0, 0, 0, 0, ...u32(iat)]),
+        ),
+      ),
+      code: 'ERR_MALFORMED',
+    },
+    {
+      name: 'non-minimal length head of the payload byte string',
+      message: splice(
+        intent,
+        Uint8Array.from([...lengthHead, ...payload.subarray(0, 4)]),
+        Uint8Array.from([0x5a, 0, 0, ...lengthHead.subarray(1), ...payload.subarray(0, 4)]),
+      ),
+      code: 'ERR_MALFORMED',
+    },
+    {
+      name: 'unsorted map keys in the payload (iss last)',
+      message: await signed(Uint8Array.from([payload[0]!, ...payload.subarray(1 + iss.length), ...iss])),
+      code: 'ERR_MALFORMED',
+    },
+    {
+      name: 'unknown tag in the payload (tag 1, an epoch date, around iat)',
+      message: await signed(withClaims((m) => m.set(6, new CborTag(1, iat)))),
+      code: 'ERR_MALFORMED',
+    },
+    {
+      name: 'unknown tag around the message (self-described CBOR, 55799)',
+      message: Uint8Array.from([0xd9, 0xd9, 0xf7, ...intent]),
+      code: 'ERR_MALFORMED',
+    },
     { name: 'untagged COSE_Sign1', message: intent.subarray(1), code: 'ERR_MALFORMED' },
-    { name: 'a float in the payload (quantity 1.5, half precision)', message: await signed(splice(marked, marker, Uint8Array.from([0x0a, 0xf9, 0x3e, 0x00]))), code: 'ERR_MALFORMED' },
+    {
+      name: 'a float in the payload (quantity 1.5, half precision)',
+      message: await signed(splice(marked, marker, Uint8Array.from([0x0a, 0xf9, 0x3e, 0x00]))),
+      code: 'ERR_MALFORMED',
+    },
     { name: 'trailing byte after the message', message: Uint8Array.from([...intent, 0x00]), code: 'ERR_MALFORMED' },
     // Size.
     { name: 'oversized (maxBytes 256)', message: intent, options: { maxBytes: 256 }, code: 'ERR_TOO_LARGE' },
     // Signature.
     { name: 'tampered signature', message: tampered, code: 'ERR_SIGNATURE_INVALID' },
-    { name: 'claim changed, signature kept', message: encodeCbor(new CborTag(18, [protectedBytes, new Map(), withClaims((m) => m.set(7, 'cose-vector-jti-9999')), signature])), code: 'ERR_SIGNATURE_INVALID' },
-    { name: 'signed by a key other than kid', message: await signed(payload, headerOf(customer), seedOf(3)), code: 'ERR_SIGNATURE_INVALID' },
+    {
+      name: 'claim changed, signature kept',
+      message: encodeCbor(
+        new CborTag(18, [protectedBytes, new Map(), withClaims((m) => m.set(7, 'cose-vector-jti-9999')), signature]),
+      ),
+      code: 'ERR_SIGNATURE_INVALID',
+    },
+    {
+      name: 'signed by a key other than kid',
+      message: await signed(payload, headerOf(customer), seedOf(3)),
+      code: 'ERR_SIGNATURE_INVALID',
+    },
     // Headers.
-    { name: 'wrong alg (ES256, -7)', message: await signed(payload, headerOf(customer, 'intentcast-intent+cose', -7)), code: 'ERR_UNSUPPORTED_ALG' },
-    { name: 'alg in the unprotected header', message: await rawSign1(new Map([...headerOf(customer)].filter(([k]) => k !== 1)), payload, seedOf(1), new Map([[1, -8]])), code: 'ERR_UNSUPPORTED_ALG' },
-    { name: 'wrong typ (the JWS typ)', message: await signed(payload, headerOf(customer, 'intentcast-intent+jws')), code: 'ERR_TYPE_MISMATCH' },
-    { name: 'offer where an intent is expected', message: offer, options: { now: later(60).toISOString(), expect: 'intent' }, code: 'ERR_TYPE_MISMATCH' },
-    { name: 'extra header parameter (content type)', message: await signed(payload, new Map([...headerOf(customer), [3, 'application/cbor']])), code: 'ERR_MALFORMED' },
-    { name: 'kid names another DID than iss', message: await signed(payload, headerOf(stranger), seedOf(3)), code: 'ERR_ISSUER_MISMATCH' },
+    {
+      name: 'wrong alg (ES256, -7)',
+      message: await signed(payload, headerOf(customer, 'intentcast-intent+cose', -7)),
+      code: 'ERR_UNSUPPORTED_ALG',
+    },
+    {
+      name: 'alg in the unprotected header',
+      message: await rawSign1(
+        new Map([...headerOf(customer)].filter(([k]) => k !== 1)),
+        payload,
+        seedOf(1),
+        new Map([[1, -8]]),
+      ),
+      code: 'ERR_UNSUPPORTED_ALG',
+    },
+    {
+      name: 'wrong typ (the JWS typ)',
+      message: await signed(payload, headerOf(customer, 'intentcast-intent+jws')),
+      code: 'ERR_TYPE_MISMATCH',
+    },
+    {
+      name: 'offer where an intent is expected',
+      message: offer,
+      options: { now: later(60).toISOString(), expect: 'intent' },
+      code: 'ERR_TYPE_MISMATCH',
+    },
+    {
+      name: 'extra header parameter (content type)',
+      message: await signed(payload, new Map([...headerOf(customer), [3, 'application/cbor']])),
+      code: 'ERR_MALFORMED',
+    },
+    {
+      name: 'kid names another DID than iss',
+      message: await signed(payload, headerOf(stranger), seedOf(3)),
+      code: 'ERR_ISSUER_MISMATCH',
+    },
     // Claims.
     { name: 'unknown claim key (99)', message: await signed(withClaims((m) => m.set(99, true))), code: 'ERR_SCHEMA' },
-    { name: 'unknown text claim ("admin")', message: await signed(withClaims((m) => m.set('admin', true))), code: 'ERR_SCHEMA' },
-    { name: 'text key for an integer-keyed claim ("iss")', message: await signed(withClaims((m) => (m.delete(1), m.set('iss', claims.iss as string)))), code: 'ERR_MALFORMED' },
-    { name: 'price amount as an integer, not a decimal string', message: await signed(withClaims((m) => (want(m).get(18) as Map<CborMapKey, CborValue>).set(22, 2000))), code: 'ERR_SCHEMA' },
+    {
+      name: 'unknown text claim ("admin")',
+      message: await signed(withClaims((m) => m.set('admin', true))),
+      code: 'ERR_SCHEMA',
+    },
+    {
+      name: 'text key for an integer-keyed claim ("iss")',
+      message: await signed(withClaims((m) => (m.delete(1), m.set('iss', claims.iss as string)))),
+      code: 'ERR_MALFORMED',
+    },
+    {
+      name: 'price amount as an integer, not a decimal string',
+      message: await signed(withClaims((m) => (want(m).get(18) as Map<CborMapKey, CborValue>).set(22, 2000))),
+      code: 'ERR_SCHEMA',
+    },
     { name: 'payload is not a map', message: await signed(encodeCbor([1, 2, 3])), code: 'ERR_MALFORMED' },
     // Time, audience.
-    { name: 'expired', message: intent, options: { now: new Date(((claims.exp as number) + 31) * 1000).toISOString() }, code: 'ERR_EXPIRED' },
-    { name: 'wrong audience', message: offer, options: { now: later(60).toISOString(), audience: stranger.did }, code: 'ERR_AUDIENCE' },
+    {
+      name: 'expired',
+      message: intent,
+      options: { now: new Date(((claims.exp as number) + 31) * 1000).toISOString() },
+      code: 'ERR_EXPIRED',
+    },
+    {
+      name: 'wrong audience',
+      message: offer,
+      options: { now: later(60).toISOString(), audience: stranger.did },
+      code: 'ERR_AUDIENCE',
+    },
     // Agreements.
-    { name: 'agreement with one signature', message: partial, options: { now: later(300).toISOString() }, code: 'ERR_SIGNATURE_INVALID' },
-    { name: 'agreement signatures in the wrong order', message: withSignatures(agreement, [...signatures].reverse()), options: { now: later(300).toISOString() }, code: 'ERR_ISSUER_MISMATCH' },
-    { name: 'agreement as a COSE_Sign1', message: await rawSign1(headerOf(customer, 'intentcast-agreement+cose'), signParts(agreement).payload, seedOf(1)), options: { now: later(300).toISOString() }, code: 'ERR_MALFORMED' },
+    {
+      name: 'agreement with one signature',
+      message: partial,
+      options: { now: later(300).toISOString() },
+      code: 'ERR_SIGNATURE_INVALID',
+    },
+    {
+      name: 'agreement signatures in the wrong order',
+      message: withSignatures(agreement, [...signatures].reverse()),
+      options: { now: later(300).toISOString() },
+      code: 'ERR_ISSUER_MISMATCH',
+    },
+    {
+      name: 'agreement as a COSE_Sign1',
+      message: await rawSign1(headerOf(customer, 'intentcast-agreement+cose'), signParts(agreement).payload, seedOf(1)),
+      options: { now: later(300).toISOString() },
+      code: 'ERR_MALFORMED',
+    },
   ]
 
   const uriIntent = toIntentcastUri(intent)
@@ -218,10 +400,23 @@ export async function coseVectors() {
       { name: 'a base45 group over 65535', uri: 'INTENTCAST:GGW', code: 'ERR_MALFORMED' },
       { name: 'not an array', uri: link(encodeCbor(new Map([[1, intent]]))), code: 'ERR_MALFORMED' },
       { name: 'three parts', uri: link(encodeCbor([intent, terms, terms])), code: 'ERR_MALFORMED' },
-      { name: 'an indefinite-length array', uri: link(Uint8Array.from([0x9f, ...encodeCbor(intent), 0xff])), code: 'ERR_MALFORMED' },
-      { name: 'a message that is not COSE', uri: link(encodeCbor([utf8('eyJhbGciOiJFZERTQSJ9')])), code: 'ERR_MALFORMED' },
+      {
+        name: 'an indefinite-length array',
+        uri: link(Uint8Array.from([0x9f, ...encodeCbor(intent), 0xff])),
+        code: 'ERR_MALFORMED',
+      },
+      {
+        name: 'a message that is not COSE',
+        uri: link(encodeCbor([utf8('eyJhbGciOiJFZERTQSJ9')])),
+        code: 'ERR_MALFORMED',
+      },
       { name: 'terms that are an offer', uri: link(encodeCbor([intent, offer])), code: 'ERR_TYPE_MISMATCH' },
-      { name: 'over the link limit (maxBytes 512)', uri: uriWithTerms, options: { maxBytes: 512 }, code: 'ERR_TOO_LARGE' },
+      {
+        name: 'over the link limit (maxBytes 512)',
+        uri: uriWithTerms,
+        options: { maxBytes: 512 },
+        code: 'ERR_TOO_LARGE',
+      },
     ],
   }
 
@@ -239,7 +434,12 @@ export async function coseVectors() {
         }
       }),
     ),
-    invalid: invalid.map(({ name, message, options, code }) => ({ name, message: hex(message), options: { now: VECTOR_TIME, ...options }, code })),
+    invalid: invalid.map(({ name, message, options, code }) => ({
+      name,
+      message: hex(message),
+      options: { now: VECTOR_TIME, ...options },
+      code,
+    })),
     links,
   }
 }

@@ -85,15 +85,26 @@ function bareEquation(a: Uint8Array, m: Uint8Array, sig: Uint8Array): boolean {
   const R = looseDecode(sig.subarray(0, 32))
   const s = le(sig.subarray(32))
   if (A === undefined || R === undefined || s >= L) return false
-  return mul(B, s).subtract(mul(A, challenge(sig.subarray(0, 32), a, m))).equals(R)
+  return mul(B, s)
+    .subtract(mul(A, challenge(sig.subarray(0, 32), a, m)))
+    .equals(R)
 }
 
 const cases: Case[] = []
 function add(name: string, a: Uint8Array, m: Uint8Array, sig: Uint8Array, expected: boolean, why: string): void {
   const reference = referenceRule(a, m, sig)
-  if (reference !== expected) throw new Error(`${name}: constructed as ${expected}, the reference rule says ${reference}`)
+  if (reference !== expected)
+    throw new Error(`${name}: constructed as ${expected}, the reference rule says ${reference}`)
   const bare_equation = sig.length === 64 && bareEquation(a, m, sig)
-  cases.push({ name, public_key: bytesToHex(a), message: bytesToHex(m), signature: bytesToHex(sig), expected, bare_equation, why })
+  cases.push({
+    name,
+    public_key: bytesToHex(a),
+    message: bytesToHex(m),
+    signature: bytesToHex(sig),
+    expected,
+    bare_equation,
+    why,
+  })
 }
 
 /** Searches counters until `found(message)` holds. */
@@ -135,8 +146,14 @@ for (let j = 0n; j < 8n; j++) {
   const t = mulSmall(T8, j)
   const smallA = t.toBytes()
   const m = search(`small-order A ${j}`, (msg) => mulSmall(t, challenge(R, smallA, msg)).is0())
-  add(`small-order A: ${bytesToHex(smallA)} (order ${order(t)})`, smallA, m, forged, false,
-    'rule 4: [S]B - [k]A = R holds, a forgery under any key of small order')
+  add(
+    `small-order A: ${bytesToHex(smallA)} (order ${order(t)})`,
+    smallA,
+    m,
+    forged,
+    false,
+    'rule 4: [S]B - [k]A = R holds, a forgery under any key of small order',
+  )
 }
 for (const [label, hex] of [
   ['identity', '0100000000000000000000000000000000000000000000000000000000000080'],
@@ -145,21 +162,37 @@ for (const [label, hex] of [
   const bytes = hexToBytes(hex)
   const t = looseDecode(bytes)!
   const m = search(`x = 0 A ${label}`, (msg) => mulSmall(t, challenge(R, bytes, msg)).is0())
-  add(`non-canonical A: ${label} with the sign bit set (${hex})`, bytes, m, forged, false,
-    'rules 3 and 4: x = 0 with sign bit 1; [S]B - [k]A = R holds on the bytes as given')
+  add(
+    `non-canonical A: ${label} with the sign bit set (${hex})`,
+    bytes,
+    m,
+    forged,
+    false,
+    'rules 3 and 4: x = 0 with sign bit 1; [S]B - [k]A = R holds on the bytes as given',
+  )
 }
 
 // A mixed-order key A' = [a]B + T8, whose owner knows a. With S = r + k·a the bare equation
 // reads [r]B - [k]T8 = R: it holds exactly when k ≡ 0 (mod 8).
 const mixedA = B.multiply(a).add(T8).toBytes()
 const mMixedGood = search('mixed A, k = 0 mod 8', (msg) => challenge(R, mixedA, msg) % 8n === 0n)
-add('mixed-order A, large-order R, cofactorless equation holds', mixedA, mMixedGood,
-  concat(R, toLE(mod(r + challenge(R, mixedA, mMixedGood) * a, L))), true,
-  'mixed-order keys are not refused by themselves; the equation decides')
+add(
+  'mixed-order A, large-order R, cofactorless equation holds',
+  mixedA,
+  mMixedGood,
+  concat(R, toLE(mod(r + challenge(R, mixedA, mMixedGood) * a, L))),
+  true,
+  'mixed-order keys are not refused by themselves; the equation decides',
+)
 const mMixedBad = search('mixed A, k != 0 mod 8', (msg) => challenge(R, mixedA, msg) % 8n !== 0n)
-add('mixed-order A, large-order R, only the cofactored equation holds', mixedA, mMixedBad,
-  concat(R, toLE(mod(r + challenge(R, mixedA, mMixedBad) * a, L))), false,
-  'rule 6: [S]B - [k]A = R - [k]T8 differs from R; [8]([S]B - [k]A) = [8]R does hold')
+add(
+  'mixed-order A, large-order R, only the cofactored equation holds',
+  mixedA,
+  mMixedBad,
+  concat(R, toLE(mod(r + challenge(R, mixedA, mMixedBad) * a, L))),
+  false,
+  'rule 6: [S]B - [k]A = R - [k]T8 differs from R; [8]([S]B - [k]A) = [8]R does hold',
+)
 
 // Small-order R under the mixed key: S = k·a leaves [S]B - [k]A' = -[k]T8, a small-order point.
 // Pick messages until it is the chosen R: the bare equation holds.
@@ -167,16 +200,26 @@ for (let j = 0n; j < 8n; j++) {
   const t = mulSmall(T8, j)
   const smallR = t.toBytes()
   const m = search(`small-order R ${j}`, (msg) => mod(-challenge(smallR, mixedA, msg), 8n) === j)
-  add(`small-order R: ${bytesToHex(smallR)} (order ${order(t)})`, mixedA, m,
-    concat(smallR, toLE(mod(challenge(smallR, mixedA, m) * a, L))), false,
-    'rule 4: [S]B - [k]A = R holds')
+  add(
+    `small-order R: ${bytesToHex(smallR)} (order ${order(t)})`,
+    mixedA,
+    m,
+    concat(smallR, toLE(mod(challenge(smallR, mixedA, m) * a, L))),
+    false,
+    'rule 4: [S]B - [k]A = R holds',
+  )
 }
 // The identity once more, under the prime-order key: S = k·a gives [S]B - [k]A = identity.
 {
   const identity = I.toBytes()
-  add('small-order R: identity, under a prime-order key', A, message,
-    concat(identity, toLE(mod(challenge(identity, A, message) * a, L))), false,
-    'rule 4: [S]B - [k]A = R holds')
+  add(
+    'small-order R: identity, under a prime-order key',
+    A,
+    message,
+    concat(identity, toLE(mod(challenge(identity, A, message) * a, L))),
+    false,
+    'rule 4: [S]B - [k]A = R holds',
+  )
 }
 
 // Non-canonical A: every encoding with y >= p (y = p + t, t = 0..18, both sign bits).
@@ -208,10 +251,21 @@ for (const [label, hex] of [
 ] as const) {
   const bytes = hexToBytes(hex)
   const point = looseDecode(bytes)
-  const j = point?.isSmallOrder() ? BigInt([0, 1, 2, 3, 4, 5, 6, 7].find((i) => mulSmall(T8, BigInt(i)).equals(point))!) : undefined
-  const m = j === undefined ? message : search(`non-canonical R ${label}`, (msg) => mod(-challenge(bytes, mixedA, msg), 8n) === j)
-  add(`non-canonical R: ${label}`, mixedA, m, concat(bytes, toLE(mod(challenge(bytes, mixedA, m) * a, L))), false,
-    j === undefined ? 'rule 3' : 'rule 3: [S]B - [k]A is the point R names, but encoded canonically')
+  const j = point?.isSmallOrder()
+    ? BigInt([0, 1, 2, 3, 4, 5, 6, 7].find((i) => mulSmall(T8, BigInt(i)).equals(point))!)
+    : undefined
+  const m =
+    j === undefined
+      ? message
+      : search(`non-canonical R ${label}`, (msg) => mod(-challenge(bytes, mixedA, msg), 8n) === j)
+  add(
+    `non-canonical R: ${label}`,
+    mixedA,
+    m,
+    concat(bytes, toLE(mod(challenge(bytes, mixedA, m) * a, L))),
+    false,
+    j === undefined ? 'rule 3' : 'rule 3: [S]B - [k]A is the point R names, but encoded canonically',
+  )
 }
 
 // Not on the curve: canonical y for which (y² - 1) / (dy² + 1) has no square root.
@@ -223,8 +277,14 @@ for (const bytes of offCurve) {
   signed[31] = signed[31]! | 0x80
   add(`A not on the curve: y = ${le(bytes)}, sign 1`, signed, message, valid, false, 'rule 5')
 }
-add(`R not on the curve: y = ${le(offCurve[0]!)}`, A, message, concat(offCurve[0]!, toLE(s)), false,
-  'rule 6: the left side is a curve point, R is not')
+add(
+  `R not on the curve: y = ${le(offCurve[0]!)}`,
+  A,
+  message,
+  concat(offCurve[0]!, toLE(s)),
+  false,
+  'rule 6: the left side is a curve point, R is not',
+)
 
 add('signature of 0 bytes', A, message, new Uint8Array(0), false, 'rule 1')
 add('signature of 63 bytes', A, message, valid.subarray(0, 63), false, 'rule 1')

@@ -44,19 +44,76 @@ const vendor = (agreements: string[], ...replace: Term[]) =>
   set({ agreements, conditions: [...VENDOR_CONDITIONS.filter((t) => !replace.some((r) => r.id === t.id)), ...replace] })
 
 const MATCH: ReadonlyArray<{ name: string; customer: TermSet; vendor: TermSet }> = [
-  { name: 'lit: the proffered agreement taken, every term met, a set narrowed to both lists', customer: CUSTOMER_TERMS, vendor: vendor(['SD-BASE', 'SD-BASE-ATP']) },
+  {
+    name: 'lit: the proffered agreement taken, every term met, a set narrowed to both lists',
+    customer: CUSTOMER_TERMS,
+    vendor: vendor(['SD-BASE', 'SD-BASE-ATP']),
+  },
   { name: 'partial: an alternative the customer lists', customer: CUSTOMER_TERMS, vendor: vendor(['SD-BASE-A']) },
-  { name: 'partial: one alternative outside a non-strict list, the least permissive SD the vendor takes', customer: set({ agreements: ['SD-BASE'] }), vendor: set({ agreements: ['SD-BASE-ATP-S3P', 'SD-BASE-AT', 'PDC'] }) },
-  { name: 'partial: an alternative no more permissive than a listed agreement', customer: set({ agreements: ['SD-BASE-A'] }), vendor: set({ agreements: ['SD-BASE-DP'] }) },
-  { name: 'dark: a strict list the vendor takes none of', customer: set({ agreements: ['SD-BASE', 'SD-BASE-A'], strict: true }), vendor: set({ agreements: ['SD-BASE-ATP'] }) },
-  { name: 'dark: a required bound not met', customer: CUSTOMER_TERMS, vendor: vendor(['SD-BASE'], { id: 'retention-days', value: '90', unit: 'day' }) },
-  { name: 'dark: a required obligation the vendor does not state', customer: CUSTOMER_TERMS, vendor: set({ agreements: ['SD-BASE'], conditions: VENDOR_CONDITIONS.filter((t) => t.id !== 'deletion-on-request') }) },
-  { name: 'partial: only a negotiable term falls short; the customer position is proposed', customer: CUSTOMER_TERMS, vendor: vendor(['SD-BASE'], { id: 'warranty-months', value: '12', unit: 'month' }) },
-  { name: 'partial: a required vendor value stands against a negotiable bound', customer: CUSTOMER_TERMS, vendor: vendor(['SD-BASE'], { id: 'warranty-months', value: '12', unit: 'month', required: true }) },
-  { name: 'partial: sets that do not overlap on a negotiable term', customer: CUSTOMER_TERMS, vendor: vendor(['SD-BASE'], { id: 'payment-methods', value: ['paypal'] }) },
-  { name: 'dark: an extension term the customer requires and the vendor does not declare', customer: set({ agreements: ['SD-BASE'], conditions: [{ id: GIFT_WRAP, type: 'obligation', value: true, required: true }] }), vendor: set({ agreements: ['SD-BASE'] }) },
-  { name: 'dark: an extension term the vendor requires and the customer does not declare', customer: set({ agreements: ['SD-BASE'] }), vendor: set({ agreements: ['SD-BASE'], conditions: [{ id: ARBITRATION, type: 'obligation', value: true, required: true }] }) },
-  { name: 'lit: an extension term the vendor states without requiring it is carried', customer: set({ agreements: ['SD-BASE'] }), vendor: set({ agreements: ['SD-BASE'], conditions: [{ id: GIFT_WRAP, type: 'obligation', value: true }] }) },
+  {
+    name: 'partial: one alternative outside a non-strict list, the least permissive SD the vendor takes',
+    customer: set({ agreements: ['SD-BASE'] }),
+    vendor: set({ agreements: ['SD-BASE-ATP-S3P', 'SD-BASE-AT', 'PDC'] }),
+  },
+  {
+    name: 'partial: an alternative no more permissive than a listed agreement',
+    customer: set({ agreements: ['SD-BASE-A'] }),
+    vendor: set({ agreements: ['SD-BASE-DP'] }),
+  },
+  {
+    name: 'dark: a strict list the vendor takes none of',
+    customer: set({ agreements: ['SD-BASE', 'SD-BASE-A'], strict: true }),
+    vendor: set({ agreements: ['SD-BASE-ATP'] }),
+  },
+  {
+    name: 'dark: a required bound not met',
+    customer: CUSTOMER_TERMS,
+    vendor: vendor(['SD-BASE'], { id: 'retention-days', value: '90', unit: 'day' }),
+  },
+  {
+    name: 'dark: a required obligation the vendor does not state',
+    customer: CUSTOMER_TERMS,
+    vendor: set({
+      agreements: ['SD-BASE'],
+      conditions: VENDOR_CONDITIONS.filter((t) => t.id !== 'deletion-on-request'),
+    }),
+  },
+  {
+    name: 'partial: only a negotiable term falls short; the customer position is proposed',
+    customer: CUSTOMER_TERMS,
+    vendor: vendor(['SD-BASE'], { id: 'warranty-months', value: '12', unit: 'month' }),
+  },
+  {
+    name: 'partial: a required vendor value stands against a negotiable bound',
+    customer: CUSTOMER_TERMS,
+    vendor: vendor(['SD-BASE'], { id: 'warranty-months', value: '12', unit: 'month', required: true }),
+  },
+  {
+    name: 'partial: sets that do not overlap on a negotiable term',
+    customer: CUSTOMER_TERMS,
+    vendor: vendor(['SD-BASE'], { id: 'payment-methods', value: ['paypal'] }),
+  },
+  {
+    name: 'dark: an extension term the customer requires and the vendor does not declare',
+    customer: set({
+      agreements: ['SD-BASE'],
+      conditions: [{ id: GIFT_WRAP, type: 'obligation', value: true, required: true }],
+    }),
+    vendor: set({ agreements: ['SD-BASE'] }),
+  },
+  {
+    name: 'dark: an extension term the vendor requires and the customer does not declare',
+    customer: set({ agreements: ['SD-BASE'] }),
+    vendor: set({
+      agreements: ['SD-BASE'],
+      conditions: [{ id: ARBITRATION, type: 'obligation', value: true, required: true }],
+    }),
+  },
+  {
+    name: 'lit: an extension term the vendor states without requiring it is carried',
+    customer: set({ agreements: ['SD-BASE'] }),
+    vendor: set({ agreements: ['SD-BASE'], conditions: [{ id: GIFT_WRAP, type: 'obligation', value: true }] }),
+  },
   {
     name: 'partial: different units are a conflict, not a pass',
     customer: set({ agreements: ['PDC'], conditions: [{ id: 'price', value: '100', unit: 'EUR' }] }),
@@ -74,16 +131,33 @@ const MATCH: ReadonlyArray<{ name: string; customer: TermSet; vendor: TermSet }>
   },
   {
     name: 'lit: dates compare as instants across offsets',
-    customer: set({ agreements: ['PDC'], conditions: [{ id: 'deliver-by', value: '2030-01-09T18:00:00Z', required: true }] }),
+    customer: set({
+      agreements: ['PDC'],
+      conditions: [{ id: 'deliver-by', value: '2030-01-09T18:00:00Z', required: true }],
+    }),
     vendor: set({ agreements: ['PDC'], conditions: [{ id: 'deliver-by', value: '2030-01-09T12:30:00-05:30' }] }),
   },
   {
     name: 'dark: dates compare below the millisecond',
-    customer: set({ agreements: ['PDC'], conditions: [{ id: 'deliver-by', value: '2030-01-09T18:00:00Z', required: true }] }),
-    vendor: set({ agreements: ['PDC'], conditions: [{ id: 'deliver-by', value: '2030-01-09T19:00:00.000000001+01:00' }] }),
+    customer: set({
+      agreements: ['PDC'],
+      conditions: [{ id: 'deliver-by', value: '2030-01-09T18:00:00Z', required: true }],
+    }),
+    vendor: set({
+      agreements: ['PDC'],
+      conditions: [{ id: 'deliver-by', value: '2030-01-09T19:00:00.000000001+01:00' }],
+    }),
   },
-  { name: 'lit: an agreement IRI and its short ID are one agreement', customer: set({ agreements: ['https://w3id.org/dpv/standards/p7012#SD-BASE'] }), vendor: set({ agreements: ['SD-BASE'] }) },
-  { name: 'lit: an obligation set to false asks nothing', customer: set({ agreements: ['PDC'], conditions: [{ id: 'no-resale', value: false, required: true }] }), vendor: set({ agreements: ['PDC'] }) },
+  {
+    name: 'lit: an agreement IRI and its short ID are one agreement',
+    customer: set({ agreements: ['https://w3id.org/dpv/standards/p7012#SD-BASE'] }),
+    vendor: set({ agreements: ['SD-BASE'] }),
+  },
+  {
+    name: 'lit: an obligation set to false asks nothing',
+    customer: set({ agreements: ['PDC'], conditions: [{ id: 'no-resale', value: false, required: true }] }),
+    vendor: set({ agreements: ['PDC'] }),
+  },
 ]
 
 // ---------------------------------------------------------------------------------------------
@@ -94,7 +168,12 @@ const INTENT = IntentPayload.parse({
   iat: T,
   exp: T + 86_400,
   jti: 'vector-terms-intent',
-  want: { item: { name: 'cargo bike' }, quantity: 1, maxPrice: { amount: '2000.00', currency: 'EUR' }, deliverBy: '2026-01-09T17:00:00Z' },
+  want: {
+    item: { name: 'cargo bike' },
+    quantity: 1,
+    maxPrice: { amount: '2000.00', currency: 'EUR' },
+    deliverBy: '2026-01-09T17:00:00Z',
+  },
   terms: {
     agreements: ['SD-BASE', 'SD-BASE-A'],
     conditions: [
@@ -105,7 +184,11 @@ const INTENT = IntentPayload.parse({
     ],
   },
 })
-const STRICT_INTENT = IntentPayload.parse({ ...INTENT, jti: 'vector-terms-intent-strict', terms: { ...INTENT.terms, strict: true } })
+const STRICT_INTENT = IntentPayload.parse({
+  ...INTENT,
+  jti: 'vector-terms-intent-strict',
+  terms: { ...INTENT.terms, strict: true },
+})
 
 const GOOD: Term[] = [
   { id: 'retention-days', value: '14', unit: 'day' },
@@ -116,7 +199,10 @@ const GOOD: Term[] = [
 const with_ = (...replace: Term[]) => [...GOOD.filter((t) => !replace.some((r) => r.id === t.id)), ...replace]
 
 let offers = 0
-function offer(terms: DealTerms, parts: { price?: string; currency?: string; deliverBy?: string | null; quantity?: number } = {}): OfferPayload {
+function offer(
+  terms: DealTerms,
+  parts: { price?: string; currency?: string; deliverBy?: string | null; quantity?: number } = {},
+): OfferPayload {
   offers++
   return OfferPayload.parse({
     v: '0.1',
@@ -137,39 +223,77 @@ function offer(terms: DealTerms, parts: { price?: string; currency?: string; del
 function negotiationCases(): Array<{ name: string; intent: IntentPayload; proposal: OfferPayload | CounterPayload }> {
   offers = 0
   return [
-    { name: 'agreed: every term met; the terms are the offer\'s own', intent: INTENT, proposal: offer({ agreement: 'SD-BASE', conditions: GOOD }) },
-    { name: 'agreed: an SD agreement no more permissive than one listed', intent: INTENT, proposal: offer({ agreement: 'SD-BASE-DP', conditions: GOOD }) },
+    {
+      name: "agreed: every term met; the terms are the offer's own",
+      intent: INTENT,
+      proposal: offer({ agreement: 'SD-BASE', conditions: GOOD }),
+    },
+    {
+      name: 'agreed: an SD agreement no more permissive than one listed',
+      intent: INTENT,
+      proposal: offer({ agreement: 'SD-BASE-DP', conditions: GOOD }),
+    },
     {
       name: 'agreed: a negotiable term yielded to a required vendor value',
       intent: INTENT,
-      proposal: offer({ agreement: 'SD-BASE-A', conditions: with_({ id: 'returns-days', value: '7', unit: 'day', required: true }) }),
+      proposal: offer({
+        agreement: 'SD-BASE-A',
+        conditions: with_({ id: 'returns-days', value: '7', unit: 'day', required: true }),
+      }),
     },
     {
       name: 'counter: price, delivery, retention, payment methods and agreement moved to the customer position',
       intent: INTENT,
       proposal: offer(
-        { agreement: 'SD-BASE-ATP', conditions: with_({ id: 'retention-days', value: '90', unit: 'day' }, { id: 'payment-methods', value: ['paypal'] }) },
+        {
+          agreement: 'SD-BASE-ATP',
+          conditions: with_(
+            { id: 'retention-days', value: '90', unit: 'day' },
+            { id: 'payment-methods', value: ['paypal'] },
+          ),
+        },
         { price: '2100.00', deliverBy: '2026-01-12T12:00:00Z' },
       ),
     },
     {
       name: 'counter: a term the offer leaves out is added, and the delivery date the customer needs',
       intent: INTENT,
-      proposal: offer({ agreement: 'SD-BASE', conditions: GOOD.filter((t) => t.id !== 'deletion-on-request') }, { deliverBy: null }),
+      proposal: offer(
+        { agreement: 'SD-BASE', conditions: GOOD.filter((t) => t.id !== 'deletion-on-request') },
+        { deliverBy: null },
+      ),
     },
-    { name: 'counter: a price in another currency is countered with the ceiling', intent: INTENT, proposal: offer({ agreement: 'SD-BASE', conditions: GOOD }, { price: '10.00', currency: 'USD' }) },
+    {
+      name: 'counter: a price in another currency is countered with the ceiling',
+      intent: INTENT,
+      proposal: offer({ agreement: 'SD-BASE', conditions: GOOD }, { price: '10.00', currency: 'USD' }),
+    },
     {
       name: 'rejected: a hard limit against a term the vendor requires',
       intent: INTENT,
-      proposal: offer({ agreement: 'SD-BASE', conditions: with_({ id: 'retention-days', value: '90', unit: 'day', required: true }) }),
+      proposal: offer({
+        agreement: 'SD-BASE',
+        conditions: with_({ id: 'retention-days', value: '90', unit: 'day', required: true }),
+      }),
     },
-    { name: 'rejected: an agreement outside a strict list', intent: STRICT_INTENT, proposal: offer({ agreement: 'SD-BASE-DP', conditions: GOOD }) },
+    {
+      name: 'rejected: an agreement outside a strict list',
+      intent: STRICT_INTENT,
+      proposal: offer({ agreement: 'SD-BASE-DP', conditions: GOOD }),
+    },
     {
       name: 'rejected: a required vendor term the customer does not declare',
       intent: INTENT,
-      proposal: offer({ agreement: 'SD-BASE', conditions: [...GOOD, { id: ARBITRATION, type: 'obligation', value: true, required: true }] }),
+      proposal: offer({
+        agreement: 'SD-BASE',
+        conditions: [...GOOD, { id: ARBITRATION, type: 'obligation', value: true, required: true }],
+      }),
     },
-    { name: 'rejected: another quantity than the one wanted', intent: INTENT, proposal: offer({ agreement: 'SD-BASE', conditions: GOOD }, { quantity: 2 }) },
+    {
+      name: 'rejected: another quantity than the one wanted',
+      intent: INTENT,
+      proposal: offer({ agreement: 'SD-BASE', conditions: GOOD }, { quantity: 2 }),
+    },
     {
       name: 'counter: answering a vendor counter as an offer',
       intent: INTENT,
@@ -198,9 +322,15 @@ export function termsVectors(): object {
   const negotiations = negotiationCases()
   const ranking = [
     offer({ agreement: 'SD-BASE', conditions: GOOD }, { price: '2000.01' }),
-    offer({ agreement: 'SD-BASE', conditions: with_({ id: 'retention-days', value: '365', unit: 'day' }) }, { price: '900.00' }),
+    offer(
+      { agreement: 'SD-BASE', conditions: with_({ id: 'retention-days', value: '365', unit: 'day' }) },
+      { price: '900.00' },
+    ),
     offer({ agreement: 'SD-BASE-A', conditions: GOOD }, { price: '1500.00' }),
-    offer({ agreement: 'SD-BASE', conditions: with_({ id: 'returns-days', value: '7', unit: 'day' }) }, { price: '1400.00' }),
+    offer(
+      { agreement: 'SD-BASE', conditions: with_({ id: 'returns-days', value: '7', unit: 'day' }) },
+      { price: '1400.00' },
+    ),
     offer({ agreement: 'SD-BASE', conditions: GOOD }, { price: '1899.00' }),
     offer({ agreement: 'SD-BASE', conditions: GOOD }, { price: '1899.00', deliverBy: '2026-01-07T12:00:00Z' }),
   ]
@@ -208,8 +338,18 @@ export function termsVectors(): object {
   return json({
     description:
       'Terms-layer vectors (spec §Terms and negotiation). match: matchTerms(customer, vendor) with bare TermSets. negotiate: negotiate(intent, proposal) with payloads; the intent is not verified, so no digest link is checked. rank: rankOffers(intent, offers), results given by input index. Compare outputs as JSON values (member order is not significant).',
-    match: MATCH.map((m) => ({ name: m.name, customer: m.customer, vendor: m.vendor, expected: matchTerms(m.customer, m.vendor) })),
-    negotiate: negotiations.map((n) => ({ name: n.name, intent: n.intent, proposal: n.proposal, expected: negotiate(n.intent, n.proposal) })),
+    match: MATCH.map((m) => ({
+      name: m.name,
+      customer: m.customer,
+      vendor: m.vendor,
+      expected: matchTerms(m.customer, m.vendor),
+    })),
+    negotiate: negotiations.map((n) => ({
+      name: n.name,
+      intent: n.intent,
+      proposal: n.proposal,
+      expected: negotiate(n.intent, n.proposal),
+    })),
     rank: [
       {
         name: 'excluded for a hard limit; ranked by terms met, then price, then delivery',

@@ -63,10 +63,31 @@ export { TermsPayload } from './model/terms.js'
 export { AcceptancePayload } from './model/acceptance.js'
 export { AgreementPayload } from './model/agreement.js'
 export { WithdrawalPayload } from './model/withdrawal.js'
-export { ROSTER, P7012_NAMESPACE, getAgreement, normalizeAgreementId, type AgreementFamily, type RosterAgreement } from './model/roster.js'
-export { CATALOG, EXTENSION_ID, getTermDefinition, type Better, type TermCategory, type TermDefinition, type TermType } from './model/catalog.js'
+export {
+  ROSTER,
+  P7012_NAMESPACE,
+  getAgreement,
+  normalizeAgreementId,
+  type AgreementFamily,
+  type RosterAgreement,
+} from './model/roster.js'
+export {
+  CATALOG,
+  EXTENSION_ID,
+  getTermDefinition,
+  type Better,
+  type TermCategory,
+  type TermDefinition,
+  type TermType,
+} from './model/catalog.js'
 export { DPV_STATUS } from './model/status.js'
-export { MEDIA_TYPE_COSE, MEDIA_TYPE_JSON, MEDIA_TYPE_JWS, MEDIA_TYPE_PROBLEM, WELL_KNOWN_PATH } from './model/media-types.js'
+export {
+  MEDIA_TYPE_COSE,
+  MEDIA_TYPE_JSON,
+  MEDIA_TYPE_JWS,
+  MEDIA_TYPE_PROBLEM,
+  WELL_KNOWN_PATH,
+} from './model/media-types.js'
 export type { VendorDocument, VendorKey } from './model/vendor-document.js'
 export { GPC_CONDITION, GPC_PATH, MYTERMS_PATH, type GpcDocument, type MyTermsDocument } from './model/well-known.js'
 

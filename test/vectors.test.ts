@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { MemoryReplayStore, verify, verifyThread, isIntentcastError, type VerifyOptions } from '../src/index.js'
 import { allVectors } from '../scripts/vectors-all.js'
 
-const load = (name: string) => JSON.parse(readFileSync(new URL(`../spec/vectors/${name}.json`, import.meta.url), 'utf8'))
+const load = (name: string) =>
+  JSON.parse(readFileSync(new URL(`../spec/vectors/${name}.json`, import.meta.url), 'utf8'))
 
 function options(o: Record<string, unknown> = {}): VerifyOptions {
   return { ...o, ...(typeof o.now === 'string' && { now: new Date(o.now) }) }
@@ -12,7 +13,9 @@ function options(o: Record<string, unknown> = {}): VerifyOptions {
 describe('spec/vectors are what the code produces', () => {
   it('regenerating gives the committed files byte for byte (run `npm run vectors` after a wire change)', async () => {
     for (const [name, data] of Object.entries(await allVectors())) {
-      expect(JSON.stringify(data, null, 2) + '\n', `spec/vectors/${name}.json is stale`).toBe(readFileSync(new URL(`../spec/vectors/${name}.json`, import.meta.url), 'utf8'))
+      expect(JSON.stringify(data, null, 2) + '\n', `spec/vectors/${name}.json is stale`).toBe(
+        readFileSync(new URL(`../spec/vectors/${name}.json`, import.meta.url), 'utf8'),
+      )
     }
   })
 })
@@ -37,7 +40,10 @@ describe('valid message vectors verify', () => {
 describe('invalid message vectors fail with their code', () => {
   for (const v of load('messages').invalid) {
     it(`${v.name} → ${v.code}`, async () => {
-      const err = await verify(v.message, options(v.options)).then(() => undefined, (e: unknown) => e)
+      const err = await verify(v.message, options(v.options)).then(
+        () => undefined,
+        (e: unknown) => e,
+      )
       expect(isIntentcastError(err), String(err)).toBe(true)
       expect((err as { code: string }).code).toBe(v.code)
     })

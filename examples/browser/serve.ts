@@ -59,7 +59,10 @@ export async function startExampleServer(options: ExampleServerOptions = {}): Pr
   const server: Server = createServer()
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve))
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  const declaration = await signTerms({ role: 'vendor', name: 'Glasgow Prams', url: origin, terms: VENDOR_TERMS }, vendor)
+  const declaration = await signTerms(
+    { role: 'vendor', name: 'Glasgow Prams', url: origin, terms: VENDOR_TERMS },
+    vendor,
+  )
   const routes: Record<string, readonly [string, string | Buffer]> = {
     '/': ['text/html; charset=utf-8', page],
     '/r-button.browser.js': ['text/javascript; charset=utf-8', bundle],

@@ -40,7 +40,8 @@ export function readMessages(path: string): string[] {
   const text = readText(path).trim()
   if (text.startsWith('[')) {
     const list = readJson(path)
-    if (!Array.isArray(list) || !list.every((m) => typeof m === 'string')) throw new IntentcastError('ERR_INVALID_ARGUMENT', `${path} must be an array of messages`)
+    if (!Array.isArray(list) || !list.every((m) => typeof m === 'string'))
+      throw new IntentcastError('ERR_INVALID_ARGUMENT', `${path} must be an array of messages`)
     return list
   }
   return text.split(/\r?\n/).filter((l) => l.trim() !== '')

@@ -26,10 +26,19 @@ function usage(): string {
 }
 
 function commandHelp(c: Command): string {
-  return [`usage: intentcast ${c.name} ${c.usage}`, '', c.summary, ...(c.help.length ? ['', ...c.help.map((h) => (h ? `  ${h}` : ''))] : [])].join('\n')
+  return [
+    `usage: intentcast ${c.name} ${c.usage}`,
+    '',
+    c.summary,
+    ...(c.help.length ? ['', ...c.help.map((h) => (h ? `  ${h}` : ''))] : []),
+  ].join('\n')
 }
 
-export async function main(argv: string[], write: (s: string) => void = (s) => process.stdout.write(s), writeErr: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+export async function main(
+  argv: string[],
+  write: (s: string) => void = (s) => process.stdout.write(s),
+  writeErr: (s: string) => void = (s) => process.stderr.write(s),
+): Promise<number> {
   const name = argv[0]
   // `terms match` is a two-word command.
   const command = COMMANDS.find((c) => c.name === name || c.name === `${name} ${argv[1]}`)
@@ -44,7 +53,12 @@ export async function main(argv: string[], write: (s: string) => void = (s) => p
     return 2
   }
   try {
-    const { values, positionals } = parseArgs({ args: rest, options: { ...GLOBAL, ...command.options }, allowPositionals: true, strict: true })
+    const { values, positionals } = parseArgs({
+      args: rest,
+      options: { ...GLOBAL, ...command.options },
+      allowPositionals: true,
+      strict: true,
+    })
     if (values.help) {
       write(commandHelp(command) + '\n')
       return 0

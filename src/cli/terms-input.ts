@@ -36,14 +36,31 @@ export async function readTermsArg(arg: string, role: 'customer' | 'vendor'): Pr
   }
   if (json === undefined || (isObject(json) && 'signatures' in json)) {
     const v = await verify(text, { expect: 'terms' })
-    if (v.payload.role !== role) throw new IntentcastError('ERR_INVALID_ARGUMENT', `${arg} is a ${v.payload.role}'s terms declaration, not a ${role}'s`)
-    return { terms: v.payload.terms, ...(v.payload.name !== undefined && { name: v.payload.name }), signer: v.issuer, source: 'signed declaration' }
+    if (v.payload.role !== role)
+      throw new IntentcastError(
+        'ERR_INVALID_ARGUMENT',
+        `${arg} is a ${v.payload.role}'s terms declaration, not a ${role}'s`,
+      )
+    return {
+      terms: v.payload.terms,
+      ...(v.payload.name !== undefined && { name: v.payload.name }),
+      signer: v.issuer,
+      source: 'signed declaration',
+    }
   }
   if (!isObject(json)) throw new IntentcastError('ERR_INVALID_ARGUMENT', `${arg} holds no terms`)
   if ('agreements' in json) return { terms: checkTermSet(json, arg), source: 'term set' }
   const payload = isObject(json.payload) && !('terms' in json) ? json.payload : json
-  if (!('terms' in payload)) throw new IntentcastError('ERR_INVALID_ARGUMENT', `${arg} holds no terms: expected a signed declaration, a TermSet or a declaration payload`)
-  if (payload.role !== undefined && payload.role !== role) throw new IntentcastError('ERR_INVALID_ARGUMENT', `${arg} is a ${typeof payload.role === 'string' ? payload.role.slice(0, 32) : typeof payload.role}'s terms declaration, not a ${role}'s`)
+  if (!('terms' in payload))
+    throw new IntentcastError(
+      'ERR_INVALID_ARGUMENT',
+      `${arg} holds no terms: expected a signed declaration, a TermSet or a declaration payload`,
+    )
+  if (payload.role !== undefined && payload.role !== role)
+    throw new IntentcastError(
+      'ERR_INVALID_ARGUMENT',
+      `${arg} is a ${typeof payload.role === 'string' ? payload.role.slice(0, 32) : typeof payload.role}'s terms declaration, not a ${role}'s`,
+    )
   return {
     terms: checkTermSet(payload.terms, `${arg} terms`),
     ...(typeof payload.name === 'string' && { name: payload.name }),

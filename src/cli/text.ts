@@ -9,8 +9,11 @@ import type { RButtonState } from '../terms/match.js'
 import { getTermDefinition } from '../model/catalog.js'
 
 /** The r-button as text: ⊂⊃ joined (lit), half apart (partial), apart (dark). */
-export const R_BUTTON: Readonly<Record<RButtonState, string>> = Object.freeze({ lit: '⊂⊃  ', partial: '⊂ ⊃ ', dark: '⊂  ⊃' })
-
+export const R_BUTTON: Readonly<Record<RButtonState, string>> = Object.freeze({
+  lit: '⊂⊃  ',
+  partial: '⊂ ⊃ ',
+  dark: '⊂  ⊃',
+})
 
 export function money(m: Money): string {
   return `${m.amount} ${m.currency}`
@@ -30,15 +33,18 @@ export function termText(t: Term, bound = false): string {
   let text: string
   if (typeof t.value === 'boolean') text = t.value ? label : `no ${label}`
   else if (Array.isArray(t.value)) text = `${label}: ${t.value.join(', ')}`
-  else if ((def?.type ?? t.type) === 'date') text = `${label} ${bound ? (better === 'lower' ? 'by ' : 'from ') : ''}${t.value}`
-  else if (t.unit && def?.unit !== 'currency' && !/^[A-Z]{3}$/.test(t.unit)) text = `${label} ${limit}${t.value} ${plural(t.unit, t.value)}`
+  else if ((def?.type ?? t.type) === 'date')
+    text = `${label} ${bound ? (better === 'lower' ? 'by ' : 'from ') : ''}${t.value}`
+  else if (t.unit && def?.unit !== 'currency' && !/^[A-Z]{3}$/.test(t.unit))
+    text = `${label} ${limit}${t.value} ${plural(t.unit, t.value)}`
   else text = `${label} ${limit}${t.value}${t.unit ? ` ${t.unit}` : ''}`
   return bound && t.required ? `${text} (required)` : text
 }
 
 /** A party's standing terms in words: the agreements, then each condition. */
 export function termSetText(ts: TermSet, side: 'customer' | 'vendor'): string {
-  const agreements = side === 'customer' && ts.strict ? `${ts.agreements.join(' or ')} (no others)` : ts.agreements.join(' or ')
+  const agreements =
+    side === 'customer' && ts.strict ? `${ts.agreements.join(' or ')} (no others)` : ts.agreements.join(' or ')
   return [agreements, ...(ts.conditions ?? []).map((t) => termText(t, side === 'customer'))].join('; ')
 }
 

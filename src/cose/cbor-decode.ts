@@ -64,7 +64,12 @@ export function decodeCbor(bytes: Uint8Array, options: DecodeCborOptions = {}): 
   scanCbor(bytes, {
     maxDepth: limit(options.maxDepth, 'maxDepth', CBOR_DECODE_DEFAULTS.maxDepth, MAX_NESTING),
     maxItems: limit(options.maxItems, 'maxItems', CBOR_DECODE_DEFAULTS.maxItems, Number.MAX_SAFE_INTEGER),
-    maxTotalItems: limit(options.maxTotalItems, 'maxTotalItems', CBOR_DECODE_DEFAULTS.maxTotalItems, Number.MAX_SAFE_INTEGER),
+    maxTotalItems: limit(
+      options.maxTotalItems,
+      'maxTotalItems',
+      CBOR_DECODE_DEFAULTS.maxTotalItems,
+      Number.MAX_SAFE_INTEGER,
+    ),
     allowedTags: tagSet(options.allowedTags),
   })
 
@@ -78,7 +83,10 @@ export function decodeCbor(bytes: Uint8Array, options: DecodeCborOptions = {}): 
     throw new IntentcastError('ERR_MALFORMED', 'CBOR: decoder refused the input', { cause })
   }
   if (!equalBytes(encodeCbor(value), bytes)) {
-    throw new IntentcastError('ERR_MALFORMED', 'CBOR: decoded value does not re-encode to the input (a tag cbor-x interprets?)')
+    throw new IntentcastError(
+      'ERR_MALFORMED',
+      'CBOR: decoded value does not re-encode to the input (a tag cbor-x interprets?)',
+    )
   }
   return value
 }

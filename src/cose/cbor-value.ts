@@ -5,14 +5,7 @@
  * in JavaScript), and map keys limited to integers and text strings.
  */
 export type CborValue =
-  | number
-  | string
-  | Uint8Array
-  | boolean
-  | null
-  | CborValue[]
-  | Map<CborMapKey, CborValue>
-  | CborTag
+  number | string | Uint8Array | boolean | null | CborValue[] | Map<CborMapKey, CborValue> | CborTag
 
 export type CborMapKey = number | string
 

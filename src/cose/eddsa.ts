@@ -19,7 +19,10 @@ export async function signEdDSA(privateKey: unknown, toBeSigned: Uint8Array): Pr
   if (typeof privateKey === 'function') {
     const signature: unknown = await (privateKey as (bytes: Uint8Array) => Promise<unknown>)(toBeSigned)
     if (!(signature instanceof Uint8Array) || signature.length !== 64) {
-      throw new IntentcastError('ERR_INVALID_ARGUMENT', 'COSE: a signing function must return a 64-byte Ed25519 signature')
+      throw new IntentcastError(
+        'ERR_INVALID_ARGUMENT',
+        'COSE: a signing function must return a 64-byte Ed25519 signature',
+      )
     }
     return signature
   }

@@ -63,7 +63,10 @@ export function checkHeaders(
   if (unprotectedHeader.has(COSE_HEADER.alg)) fail('ERR_UNSUPPORTED_ALG', 'alg must be in the protected header')
   const value = protectedHeader.get(COSE_HEADER.alg)
   if (value !== COSE_ALG_EDDSA) {
-    fail('ERR_UNSUPPORTED_ALG', value === undefined ? 'alg is missing' : `alg ${describe(value)} is not supported; only EdDSA (-8) is`)
+    fail(
+      'ERR_UNSUPPORTED_ALG',
+      value === undefined ? 'alg is missing' : `alg ${describe(value)} is not supported; only EdDSA (-8) is`,
+    )
   }
 }
 
@@ -85,7 +88,8 @@ export function decodeProtected(bytes: Uint8Array, where: string): CoseHeaderMap
     malformed(`${where} protected header: ${(cause as Error).message}`, cause)
   }
   if (!(header instanceof Map)) malformed(`${where} protected header is not a map`)
-  if (header.size === 0) malformed(`${where} protected header is an encoded empty map; it must be a zero-length byte string`)
+  if (header.size === 0)
+    malformed(`${where} protected header is an encoded empty map; it must be a zero-length byte string`)
   return header
 }
 
@@ -111,5 +115,9 @@ export function requireHeaderMap(header: unknown, name: string): asserts header 
 }
 
 function describe(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : typeof value === 'number' ? String(value) : `of type ${typeof value}`
+  return typeof value === 'string'
+    ? JSON.stringify(value)
+    : typeof value === 'number'
+      ? String(value)
+      : `of type ${typeof value}`
 }

@@ -41,16 +41,15 @@ export function coseStructureOf(bytes: Uint8Array): CoseStructure | undefined {
  * byte prefix and the rest is decoded with no tags allowed at all, so no tag can hide inside
  * a header.
  */
-export function decodeCoseMessage(
-  bytes: Uint8Array,
-  kind: CoseStructure,
-  options: VerifyCoseOptions,
-): CborValue[] {
+export function decodeCoseMessage(bytes: Uint8Array, kind: CoseStructure, options: VerifyCoseOptions): CborValue[] {
   if (!(bytes instanceof Uint8Array)) invalid(`${kind} must be given as a Uint8Array`)
   const maxBytes = options.maxBytes ?? CBOR_DECODE_DEFAULTS.maxBytes
   if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) invalid('maxBytes must be a positive integer')
   if (bytes.length > maxBytes) {
-    throw new IntentcastError('ERR_TOO_LARGE', `COSE: message of ${bytes.length} bytes exceeds the limit of ${maxBytes}`)
+    throw new IntentcastError(
+      'ERR_TOO_LARGE',
+      `COSE: message of ${bytes.length} bytes exceeds the limit of ${maxBytes}`,
+    )
   }
   const { tag, head } = TAG_HEADS[kind]
   if (bytes.length < head.length || head.some((b, i) => bytes[i] !== b)) {

@@ -81,7 +81,8 @@ export async function signCoseSign(
   const protectedBytes = encodeProtected(protectedHeader)
   const signatures: CborValue[] = []
   // Array.isArray above widened the type to any[]: the elements are still the caller's CoseSigners.
-  for (const signer of signers as readonly CoseSigner[]) signatures.push(await coseSignature(protectedBytes, payload, signer))
+  for (const signer of signers as readonly CoseSigner[])
+    signatures.push(await coseSignature(protectedBytes, payload, signer))
   return encodeCbor(new CborTag(COSE_TAG.sign, [protectedBytes, unprotectedHeader, payload, signatures]))
 }
 
@@ -132,12 +133,19 @@ export async function verifyCoseSign(
     payload: message.payload,
     protectedHeader: message.protectedHeader,
     unprotectedHeader: message.unprotectedHeader,
-    signers: message.signatures.map(({ protectedHeader, unprotectedHeader }) => ({ protectedHeader, unprotectedHeader })),
+    signers: message.signatures.map(({ protectedHeader, unprotectedHeader }) => ({
+      protectedHeader,
+      unprotectedHeader,
+    })),
   }
 }
 
 function parseCoseSign(bytes: Uint8Array, options: VerifyCoseOptions) {
-  const [protectedField, unprotectedField, payloadField, signaturesField] = decodeCoseMessage(bytes, 'COSE_Sign', options)
+  const [protectedField, unprotectedField, payloadField, signaturesField] = decodeCoseMessage(
+    bytes,
+    'COSE_Sign',
+    options,
+  )
   const protectedBytes = readBytes(protectedField, 'COSE_Sign protected header')
   const protectedHeader = decodeProtected(protectedBytes, 'COSE_Sign')
   const unprotectedHeader = readHeaderMap(unprotectedField, 'COSE_Sign')

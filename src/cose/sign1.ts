@@ -59,7 +59,11 @@ export async function verifyCoseSign1(
   options: VerifyCoseOptions = {},
 ): Promise<VerifiedCoseSign1> {
   if (typeof publicKey !== 'function') requireKey(publicKey, 'publicKey')
-  const [protectedField, unprotectedField, payloadField, signatureField] = decodeCoseMessage(bytes, 'COSE_Sign1', options)
+  const [protectedField, unprotectedField, payloadField, signatureField] = decodeCoseMessage(
+    bytes,
+    'COSE_Sign1',
+    options,
+  )
   const protectedBytes = readBytes(protectedField, 'COSE_Sign1 protected header')
   const protectedHeader = decodeProtected(protectedBytes, 'COSE_Sign1')
   const unprotectedHeader = readHeaderMap(unprotectedField, 'COSE_Sign1')

@@ -13,10 +13,7 @@ import { IntentcastError } from '../errors.js'
  * is accepted too.
  */
 function isBytes(value: unknown): value is Uint8Array {
-  return (
-    value instanceof Uint8Array ||
-    (ArrayBuffer.isView(value) && value.constructor.name === 'Uint8Array')
-  )
+  return value instanceof Uint8Array || (ArrayBuffer.isView(value) && value.constructor.name === 'Uint8Array')
 }
 
 /**
@@ -25,7 +22,8 @@ function isBytes(value: unknown): value is Uint8Array {
  *   `length` is given and differs.
  */
 export function abytes(value: unknown, name: string, length?: number): asserts value is Uint8Array {
-  if (!isBytes(value)) throw new IntentcastError('ERR_INVALID_ARGUMENT', `"${name}" expected Uint8Array, got ${typeof value}`)
+  if (!isBytes(value))
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', `"${name}" expected Uint8Array, got ${typeof value}`)
   if (length !== undefined && value.length !== length) {
     throw new IntentcastError('ERR_INVALID_ARGUMENT', `"${name}" expected ${length} bytes, got ${value.length}`)
   }

@@ -118,7 +118,8 @@ const PROBE_KEY = Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 0x58 : 0x
 
 async function loadWebCrypto(): Promise<Engine> {
   const subtle = globalThis.crypto?.subtle
-  if (subtle === undefined) throw new IntentcastError('ERR_INTERNAL', 'WebCrypto is not available (crypto.subtle is missing)')
+  if (subtle === undefined)
+    throw new IntentcastError('ERR_INTERNAL', 'WebCrypto is not available (crypto.subtle is missing)')
   const engine = webCryptoEngine(subtle)
   await engine.importPublicKey(PROBE_KEY) // rejects where Ed25519 is not supported
   return engine

@@ -46,7 +46,11 @@ let defaultBackend: Promise<Ed25519Backend> | undefined
  */
 export function resolveBackend(backend?: Ed25519Backend): Promise<Ed25519Backend> {
   if (backend === 'native' || backend === 'noble') return Promise.resolve(backend)
-  if (backend !== undefined) throw new IntentcastError('ERR_INVALID_ARGUMENT', `unknown Ed25519 backend: ${String(backend).slice(0, 32)}; use native or noble`)
+  if (backend !== undefined)
+    throw new IntentcastError(
+      'ERR_INVALID_ARGUMENT',
+      `unknown Ed25519 backend: ${String(backend).slice(0, 32)}; use native or noble`,
+    )
   defaultBackend ??= loadNative().then(
     () => 'native' as const,
     () => 'noble' as const,
@@ -111,7 +115,8 @@ export async function verifyPrepared(
   inline: boolean,
 ): Promise<boolean> {
   const verify = (key as Partial<PublicKeyHandle>)[VERIFY]
-  if (verify === undefined) throw new IntentcastError('ERR_INVALID_ARGUMENT', '"key" expected a PreparedPublicKey from preparePublicKey()')
+  if (verify === undefined)
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', '"key" expected a PreparedPublicKey from preparePublicKey()')
   abytes(message, 'message')
   abytes(signature, 'signature')
   return checkSignatureBytes(signature) && verify(message, signature, inline)
@@ -123,7 +128,8 @@ export async function verifyPrepared(
  */
 export async function signPrepared(key: PreparedPrivateKey, message: Uint8Array): Promise<Uint8Array> {
   const sign = (key as Partial<PrivateKeyHandle>)[SIGN]
-  if (sign === undefined) throw new IntentcastError('ERR_INVALID_ARGUMENT', '"key" expected a PreparedPrivateKey from preparePrivateKey()')
+  if (sign === undefined)
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', '"key" expected a PreparedPrivateKey from preparePrivateKey()')
   abytes(message, 'message')
   return sign(message)
 }

@@ -55,8 +55,7 @@ export const SMALL_ORDER_ENCODINGS: readonly string[] = Object.freeze([
   'c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa',
 ])
 
-const fromHex = (hex: string): Uint8Array =>
-  Uint8Array.from(hex.match(/../g) ?? [], (byte) => parseInt(byte, 16))
+const fromHex = (hex: string): Uint8Array => Uint8Array.from(hex.match(/../g) ?? [], (byte) => parseInt(byte, 16))
 
 /**
  * The encodings above with the sign bit cleared, i.e. their y coordinates. Comparing y rather

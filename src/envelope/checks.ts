@@ -79,14 +79,18 @@ const REPLAY_WINDOW_NO_EXP = 86_400
 /** The size limit, after checking the option itself: a NaN or negative limit would switch the check off. */
 export function maxBytesOf(options: VerifyOptions<Kind>): number {
   const max = options.maxBytes ?? DEFAULT_MAX_BYTES
-  if (!Number.isSafeInteger(max) || max < 1) throw new IntentcastError('ERR_INVALID_ARGUMENT', 'maxBytes must be a positive whole number')
+  if (!Number.isSafeInteger(max) || max < 1)
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', 'maxBytes must be a positive whole number')
   return max
 }
 
 export function expectKind(kind: Kind, expect: Kind | readonly Kind[] | undefined): void {
   if (expect === undefined) return
   if (typeof expect === 'string' ? expect !== kind : !expect.includes(kind)) {
-    throw new IntentcastError('ERR_TYPE_MISMATCH', `expected ${typeof expect === 'string' ? expect : expect.join(' or ')}, got ${kind}`)
+    throw new IntentcastError(
+      'ERR_TYPE_MISMATCH',
+      `expected ${typeof expect === 'string' ? expect : expect.join(' or ')}, got ${kind}`,
+    )
   }
 }
 
@@ -96,8 +100,10 @@ export function expectKind(kind: Kind, expect: Kind | readonly Kind[] | undefine
  */
 export function checkKid(kid: string, signer: unknown): void {
   const did = didOfKid(kid)
-  if (typeof signer !== 'string' || did !== signer) throw new IntentcastError('ERR_ISSUER_MISMATCH', 'kid does not name the issuer')
-  if (did.startsWith('did:key:') && kid !== kidForDid(did)) throw new IntentcastError('ERR_ISSUER_MISMATCH', 'a did:key kid is the DID, "#", and the key part of the DID')
+  if (typeof signer !== 'string' || did !== signer)
+    throw new IntentcastError('ERR_ISSUER_MISMATCH', 'kid does not name the issuer')
+  if (did.startsWith('did:key:') && kid !== kidForDid(did))
+    throw new IntentcastError('ERR_ISSUER_MISMATCH', 'a did:key kid is the DID, "#", and the key part of the DID')
 }
 
 export function checkSchema<K extends Kind>(kind: K, payload: unknown): PayloadOf<K> {
@@ -114,16 +120,25 @@ export function clockOf(options: VerifyOptions<Kind>): { nowMs: number; toleranc
   const nowMs = options.now === undefined ? Date.now() : options.now instanceof Date ? options.now.getTime() : NaN
   const tolerance = options.clockTolerance ?? DEFAULT_TOLERANCE
   if (!Number.isFinite(nowMs)) throw new IntentcastError('ERR_INVALID_ARGUMENT', 'now must be a valid Date')
-  if (!Number.isFinite(tolerance) || tolerance < 0) throw new IntentcastError('ERR_INVALID_ARGUMENT', 'clockTolerance must be a finite number of seconds, 0 or more')
+  if (!Number.isFinite(tolerance) || tolerance < 0)
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', 'clockTolerance must be a finite number of seconds, 0 or more')
   return { nowMs, tolerance }
 }
 
-export function checkTime(payload: { iat: number; exp?: number | undefined }, options: InternalVerifyOptions<Kind>): void {
+export function checkTime(
+  payload: { iat: number; exp?: number | undefined },
+  options: InternalVerifyOptions<Kind>,
+): void {
   if (options.timeless) return
   const { nowMs, tolerance } = clockOf(options)
   const now = Math.floor(nowMs / 1000)
-  if (payload.exp !== undefined && payload.exp + tolerance <= now) throw new IntentcastError('ERR_EXPIRED', `expired at ${new Date(payload.exp * 1000).toISOString()}`)
-  if (payload.iat - tolerance > now) throw new IntentcastError('ERR_NOT_YET_VALID', `issued in the future (${new Date(payload.iat * 1000).toISOString()})`)
+  if (payload.exp !== undefined && payload.exp + tolerance <= now)
+    throw new IntentcastError('ERR_EXPIRED', `expired at ${new Date(payload.exp * 1000).toISOString()}`)
+  if (payload.iat - tolerance > now)
+    throw new IntentcastError(
+      'ERR_NOT_YET_VALID',
+      `issued in the future (${new Date(payload.iat * 1000).toISOString()})`,
+    )
 }
 
 /**
@@ -136,11 +151,13 @@ export function checkAudience(kind: Kind, payload: object, options: VerifyOption
   if (options.audience === undefined) return
   if (kind === 'agreement') {
     const { customer, vendor } = (payload as PayloadOf<'agreement'>).parties
-    if (options.audience !== customer && options.audience !== vendor) throw new IntentcastError('ERR_AUDIENCE', 'we are not a party to this agreement')
+    if (options.audience !== customer && options.audience !== vendor)
+      throw new IntentcastError('ERR_AUDIENCE', 'we are not a party to this agreement')
     return
   }
   const aud = (payload as { aud?: string }).aud
-  if (aud !== undefined && aud !== options.audience) throw new IntentcastError('ERR_AUDIENCE', `addressed to ${aud.slice(0, 80)}, not to us`)
+  if (aud !== undefined && aud !== options.audience)
+    throw new IntentcastError('ERR_AUDIENCE', `addressed to ${aud.slice(0, 80)}, not to us`)
 }
 
 export function verified(
@@ -163,7 +180,11 @@ export function verified(
   }) as unknown as VerifiedOf<Kind>
 }
 
-export async function checkReplay(v: VerifiedOf<Kind>, store: ReplayStore, options: VerifyOptions<Kind>): Promise<void> {
+export async function checkReplay(
+  v: VerifiedOf<Kind>,
+  store: ReplayStore,
+  options: VerifyOptions<Kind>,
+): Promise<void> {
   const p = v.payload as { jti: string; exp?: number }
   const { nowMs, tolerance } = clockOf(options)
   const until = p.exp !== undefined ? (p.exp + tolerance) * 1000 : nowMs + REPLAY_WINDOW_NO_EXP * 1000

@@ -8,13 +8,50 @@ import { IntentcastError } from '../errors.js'
  * Map keys inside `attributes` are the customer's own names and stay text.
  */
 export const CBOR_KEYS: Readonly<Record<string, number>> = Object.freeze({
-  iss: 1, v: 2, aud: 3, exp: 4, want: 5, iat: 6, jti: 7, terms: 8, item: 9, quantity: 10,
-  price: 11, deliverBy: 12, inReplyTo: 13, intent: 14, note: 15, replyTo: 16, region: 17,
-  maxPrice: 18, name: 19, category: 20, attributes: 21, amount: 22, currency: 23,
-  agreements: -1, strict: -2, conditions: -3, id: -4, value: -5, unit: -6, type: -7,
-  better: -8, required: -9, agreement: -10, party: -11, parties: -12, customer: -13,
-  vendor: -14, refs: -15, offer: -16, acceptance: -17, withdraws: -18, reason: -19,
-  role: -20, url: -21,
+  iss: 1,
+  v: 2,
+  aud: 3,
+  exp: 4,
+  want: 5,
+  iat: 6,
+  jti: 7,
+  terms: 8,
+  item: 9,
+  quantity: 10,
+  price: 11,
+  deliverBy: 12,
+  inReplyTo: 13,
+  intent: 14,
+  note: 15,
+  replyTo: 16,
+  region: 17,
+  maxPrice: 18,
+  name: 19,
+  category: 20,
+  attributes: 21,
+  amount: 22,
+  currency: 23,
+  agreements: -1,
+  strict: -2,
+  conditions: -3,
+  id: -4,
+  value: -5,
+  unit: -6,
+  type: -7,
+  better: -8,
+  required: -9,
+  agreement: -10,
+  party: -11,
+  parties: -12,
+  customer: -13,
+  vendor: -14,
+  refs: -15,
+  offer: -16,
+  acceptance: -17,
+  withdraws: -18,
+  reason: -19,
+  role: -20,
+  url: -21,
 })
 
 const NAMES: ReadonlyMap<number, string> = new Map(Object.entries(CBOR_KEYS).map(([name, key]) => [key, name]))
@@ -53,8 +90,10 @@ export function claimsFromCbor(value: CborValue, freeKeys = false): unknown {
       if (known === undefined) throw new IntentcastError('ERR_SCHEMA', `COSE payload: unknown claim key ${key}`)
       name = known
     } else {
-      if (!freeKeys && key in CBOR_KEYS) throw new IntentcastError('ERR_MALFORMED', `COSE payload: "${key}" must use its integer key ${CBOR_KEYS[key]}`)
-      if (key === '__proto__' || key === 'constructor' || key === 'prototype') throw new IntentcastError('ERR_MALFORMED', `COSE payload has a "${key}" key`)
+      if (!freeKeys && key in CBOR_KEYS)
+        throw new IntentcastError('ERR_MALFORMED', `COSE payload: "${key}" must use its integer key ${CBOR_KEYS[key]}`)
+      if (key === '__proto__' || key === 'constructor' || key === 'prototype')
+        throw new IntentcastError('ERR_MALFORMED', `COSE payload has a "${key}" key`)
       name = key
     }
     out[name] = claimsFromCbor(v, name === 'attributes')

@@ -13,14 +13,21 @@ const signWith = (signer: Signer) => (toBeSigned: Uint8Array) => signPrepared(si
 const payloadBytes = (payload: object): Uint8Array => encodeCbor(claimsToCbor(payload))
 
 /** A COSE_Sign1 of any kind but the agreement (spec §COSE binding). */
-export function signCoseMessage(kind: Exclude<Kind, 'agreement'>, payload: object, signer: Signer): Promise<Uint8Array> {
+export function signCoseMessage(
+  kind: Exclude<Kind, 'agreement'>,
+  payload: object,
+  signer: Signer,
+): Promise<Uint8Array> {
   return signCoseSign1(payloadBytes(payload), signWith(signer), { protectedHeader: signerHeader(signer.kid, kind) })
 }
 
 /** An agreement as a COSE_Sign with its first signature; the typ is in the body header. */
 export function signCoseAgreement(payload: PayloadOf<'agreement'>, signer: Signer): Promise<Uint8Array> {
-  return signCoseSign(payloadBytes(payload), [{ privateKey: signWith(signer), protectedHeader: signerHeader(signer.kid) }], {
-    protectedHeader: new Map([[COSE_HEADER.typ, COSE_TYP.agreement]]),
-  })
+  return signCoseSign(
+    payloadBytes(payload),
+    [{ privateKey: signWith(signer), protectedHeader: signerHeader(signer.kid) }],
+    {
+      protectedHeader: new Map([[COSE_HEADER.typ, COSE_TYP.agreement]]),
+    },
+  )
 }
-

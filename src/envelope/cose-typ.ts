@@ -6,7 +6,9 @@ import { fromUtf8, utf8 } from '../lib/utf8.js'
 import { KINDS, type Kind } from '../model/kinds.js'
 
 /** The COSE `typ` (RFC 9596) of each kind: `intentcast-<kind>+cose`. */
-export const COSE_TYP: Readonly<Record<Kind, string>> = Object.freeze(Object.fromEntries(KINDS.map((k) => [k, `intentcast-${k}+cose`])) as Record<Kind, string>)
+export const COSE_TYP: Readonly<Record<Kind, string>> = Object.freeze(
+  Object.fromEntries(KINDS.map((k) => [k, `intentcast-${k}+cose`])) as Record<Kind, string>,
+)
 
 const KIND_BY_COSE_TYP: ReadonlyMap<string, Kind> = new Map(KINDS.map((k) => [COSE_TYP[k], k]))
 
@@ -35,17 +37,24 @@ export function readHeaders(
   if (labels.includes(COSE_HEADER.typ)) {
     const typ = protectedHeader.get(COSE_HEADER.typ)
     const kind = typeof typ === 'string' ? KIND_BY_COSE_TYP.get(typ) : undefined
-    if (kind === undefined) throw new IntentcastError('ERR_TYPE_MISMATCH', `COSE typ ${JSON.stringify(typ)?.slice(0, 64)} is not an intentcast message type`)
+    if (kind === undefined)
+      throw new IntentcastError(
+        'ERR_TYPE_MISMATCH',
+        `COSE typ ${JSON.stringify(typ)?.slice(0, 64)} is not an intentcast message type`,
+      )
     out.kind = kind
     out.typ = typ as string
   }
-  if (unprotectedHeader.size > 0) throw new IntentcastError('ERR_MALFORMED', 'COSE: intentcast messages carry no unprotected header parameters')
+  if (unprotectedHeader.size > 0)
+    throw new IntentcastError('ERR_MALFORMED', 'COSE: intentcast messages carry no unprotected header parameters')
   for (const label of protectedHeader.keys()) {
-    if (!labels.includes(label as number)) throw new IntentcastError('ERR_MALFORMED', `COSE: header parameter ${String(label)} is not allowed here`)
+    if (!labels.includes(label as number))
+      throw new IntentcastError('ERR_MALFORMED', `COSE: header parameter ${String(label)} is not allowed here`)
   }
   if (labels.includes(COSE_HEADER.kid)) {
     const kid = protectedHeader.get(COSE_HEADER.kid)
-    if (!(kid instanceof Uint8Array) || kid.length === 0 || kid.length > 600) throw new IntentcastError('ERR_MALFORMED', 'COSE: kid must hold a DID URL')
+    if (!(kid instanceof Uint8Array) || kid.length === 0 || kid.length > 600)
+      throw new IntentcastError('ERR_MALFORMED', 'COSE: kid must hold a DID URL')
     out.kid = fromUtf8(kid, 'COSE kid')
   }
   return out

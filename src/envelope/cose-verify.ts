@@ -76,7 +76,13 @@ async function checkSign1(bytes: Uint8Array, options: InternalVerifyOptions): Pr
 export async function verifyCoseAgreementSignatures(
   bytes: Uint8Array,
   options: InternalVerifyOptions,
-): Promise<{ payload: PayloadOf<'agreement'>; signers: string[]; kids: string[]; typ: string; cose: VerifiedCoseSign }> {
+): Promise<{
+  payload: PayloadOf<'agreement'>
+  signers: string[]
+  kids: string[]
+  typ: string
+  cose: VerifiedCoseSign
+}> {
   const kids: string[] = []
   let typ = ''
   const cose = await verifyCoseSign(
@@ -85,7 +91,8 @@ export async function verifyCoseAgreementSignatures(
       if (index === 0) {
         // The body says what the message is; check that before any key is looked up.
         const { kind, typ: t } = readHeaders(body!.protectedHeader, body!.unprotectedHeader, BODY_LABELS)
-        if (kind !== 'agreement') throw new IntentcastError('ERR_TYPE_MISMATCH', `a COSE_Sign carries an agreement, not a ${kind}`)
+        if (kind !== 'agreement')
+          throw new IntentcastError('ERR_TYPE_MISMATCH', `a COSE_Sign carries an agreement, not a ${kind}`)
         expectKind('agreement', options.expect)
         typ = t!
       }
@@ -105,7 +112,18 @@ export async function verifyCoseAgreementSignatures(
 
 async function checkCoseAgreement(bytes: Uint8Array, options: InternalVerifyOptions): Promise<VerifiedOf<Kind>> {
   const { payload, signers, kids, typ, cose } = await verifyCoseAgreementSignatures(bytes, options)
-  if (signers.length !== 2) throw new IntentcastError('ERR_SIGNATURE_INVALID', "an agreement needs both parties' signatures; this one has one (see countersign)")
+  if (signers.length !== 2)
+    throw new IntentcastError(
+      'ERR_SIGNATURE_INVALID',
+      "an agreement needs both parties' signatures; this one has one (see countersign)",
+    )
   checkAudience('agreement', payload, options)
-  return verified('agreement', payload, signers, coseSignDigest(cose.payload), { alg: 'EdDSA', typ, kid: kids[0]! }, bytes)
+  return verified(
+    'agreement',
+    payload,
+    signers,
+    coseSignDigest(cose.payload),
+    { alg: 'EdDSA', typ, kid: kids[0]! },
+    bytes,
+  )
 }

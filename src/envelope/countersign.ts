@@ -40,11 +40,20 @@ export async function signAgreement<F extends Format = 'jws'>(
   if (options.format === 'cose') return (await signCoseAgreement(payload, signer)) as Signed<F>
   const payload64 = encodePayload(payload)
   const header = encodeProtectedHeader(JWS_TYP.agreement, signer.kid)
-  return serializeGeneralJws({ payload: payload64, signatures: [{ protected: header, signature: await signSegments(signer, header, payload64) }] }) as Signed<F>
+  return serializeGeneralJws({
+    payload: payload64,
+    signatures: [{ protected: header, signature: await signSegments(signer, header, payload64) }],
+  }) as Signed<F>
 }
 
 /** The verify options that make sense for the one agreement countersign checks. */
-const COUNTERSIGN_OPTIONS: ReadonlySet<string> = new Set(['now', 'clockTolerance', 'audience', 'resolveKey', 'maxBytes'] satisfies (keyof VerifyOptions)[])
+const COUNTERSIGN_OPTIONS: ReadonlySet<string> = new Set([
+  'now',
+  'clockTolerance',
+  'audience',
+  'resolveKey',
+  'maxBytes',
+] satisfies (keyof VerifyOptions)[])
 
 /**
  * Adds the second party's signature to an agreement signed by the first, after verifying that
@@ -72,7 +81,13 @@ export type FirstSigned = {
   readonly signer: string
 } & (
   | { readonly format: 'jws'; readonly jws: GeneralJws; readonly header: ProtectedHeader }
-  | { readonly format: 'cose'; readonly bytes: Uint8Array; readonly payloadBytes: Uint8Array; readonly typ: string; readonly kid: string }
+  | {
+      readonly format: 'cose'
+      readonly bytes: Uint8Array
+      readonly payloadBytes: Uint8Array
+      readonly typ: string
+      readonly kid: string
+    }
 )
 
 /**
@@ -80,12 +95,27 @@ export type FirstSigned = {
  * its signer against its parties, its payload and its time. Internal to the SDK: `countersign`
  * and the vendor handler, which reads the result before it decides to countersign.
  */
-export async function verifyFirstSignature(agreement: string | Uint8Array, options: InternalVerifyOptions): Promise<FirstSigned> {
-  const one = () => new IntentcastError('ERR_MALFORMED', 'the agreement to countersign carries exactly one signature, its first party’s')
+export async function verifyFirstSignature(
+  agreement: string | Uint8Array,
+  options: InternalVerifyOptions,
+): Promise<FirstSigned> {
+  const one = () =>
+    new IntentcastError(
+      'ERR_MALFORMED',
+      'the agreement to countersign carries exactly one signature, its first party’s',
+    )
   if (agreement instanceof Uint8Array) {
     const { payload, signers, kids, typ, cose } = await verifyCoseAgreementSignatures(agreement, options)
     if (signers.length !== 1) throw one()
-    return { format: 'cose', payload, signer: signers[0]!, bytes: agreement, payloadBytes: cose.payload, typ, kid: kids[0]! }
+    return {
+      format: 'cose',
+      payload,
+      signer: signers[0]!,
+      bytes: agreement,
+      payloadBytes: cose.payload,
+      typ,
+      kid: kids[0]!,
+    }
   }
   const jws = parseGeneralJws(agreement)
   if (jws.signatures.length !== 1) throw one()
@@ -109,10 +139,20 @@ export async function countersignVerified(first: FirstSigned, keyPair: KeyPair):
   const mineFirst = countersignerIsCustomer(first.payload, [first.signer], signer)
   const signers = mineFirst ? [signer.did, first.signer] : [first.signer, signer.did]
   if (first.format === 'cose') {
-    const mine = { privateKey: (toBeSigned: Uint8Array) => signPrepared(signer.key, toBeSigned), protectedHeader: signerHeader(signer.kid) }
+    const mine = {
+      privateKey: (toBeSigned: Uint8Array) => signPrepared(signer.key, toBeSigned),
+      protectedHeader: signerHeader(signer.kid),
+    }
     const bytes = await addCoseSignature(first.bytes, mine, { position: mineFirst ? 'first' : 'last' })
     const header = { alg: 'EdDSA' as const, typ: first.typ, kid: mineFirst ? signer.kid : first.kid }
-    return verified('agreement', first.payload, signers, coseSignDigest(first.payloadBytes), header, bytes) as Verified<'agreement'>
+    return verified(
+      'agreement',
+      first.payload,
+      signers,
+      coseSignDigest(first.payloadBytes),
+      header,
+      bytes,
+    ) as Verified<'agreement'>
   }
   const { payload } = first.jws
   const protectedHeader = encodeProtectedHeader(JWS_TYP.agreement, signer.kid)

@@ -38,13 +38,22 @@ export function parseProtectedHeader(segment: string): ParsedHeader {
   }
   const { alg, typ, kid, ...rest } = h as Record<string, unknown>
   if (alg !== 'EdDSA') {
-    throw new IntentcastError('ERR_UNSUPPORTED_ALG', `alg ${JSON.stringify(alg)?.slice(0, 32)} is not allowed; intentcast signs with EdDSA (Ed25519) only`)
+    throw new IntentcastError(
+      'ERR_UNSUPPORTED_ALG',
+      `alg ${JSON.stringify(alg)?.slice(0, 32)} is not allowed; intentcast signs with EdDSA (Ed25519) only`,
+    )
   }
   const kind = typeof typ === 'string' ? kindOfJwsTyp(typ) : undefined
-  if (kind === undefined) throw new IntentcastError('ERR_TYPE_MISMATCH', `typ ${JSON.stringify(typ)?.slice(0, 64)} is not an intentcast message type`)
-  if (typeof kid !== 'string' || kid.length === 0 || kid.length > 600) throw new IntentcastError('ERR_MALFORMED', 'JWS header needs a kid (a DID URL)')
+  if (kind === undefined)
+    throw new IntentcastError(
+      'ERR_TYPE_MISMATCH',
+      `typ ${JSON.stringify(typ)?.slice(0, 64)} is not an intentcast message type`,
+    )
+  if (typeof kid !== 'string' || kid.length === 0 || kid.length > 600)
+    throw new IntentcastError('ERR_MALFORMED', 'JWS header needs a kid (a DID URL)')
   const extra = Object.keys(rest)
-  if (extra.length > 0) throw new IntentcastError('ERR_MALFORMED', `JWS header member ${extra[0]!.slice(0, 32)} is not allowed`)
+  if (extra.length > 0)
+    throw new IntentcastError('ERR_MALFORMED', `JWS header member ${extra[0]!.slice(0, 32)} is not allowed`)
   const parsed: ParsedHeader = Object.freeze({ alg, typ: typ as string, kid, kind })
   cache.set(segment, parsed)
   return parsed

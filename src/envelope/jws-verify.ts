@@ -23,11 +23,17 @@ import { load } from './load.js'
 
 function parsePayload(segment: string): Record<string, unknown> {
   const p = parseJsonStrict(fromUtf8(decodeBase64url(segment, 'JWS payload'), 'JWS payload'), 'JWS payload')
-  if (typeof p !== 'object' || p === null || Array.isArray(p)) throw new IntentcastError('ERR_MALFORMED', 'JWS payload is not a JSON object')
+  if (typeof p !== 'object' || p === null || Array.isArray(p))
+    throw new IntentcastError('ERR_MALFORMED', 'JWS payload is not a JSON object')
   return p as Record<string, unknown>
 }
 
-async function checkSignature(header: ParsedHeader, signingInput: Uint8Array, signature: string, options: InternalVerifyOptions): Promise<void> {
+async function checkSignature(
+  header: ParsedHeader,
+  signingInput: Uint8Array,
+  signature: string,
+  options: InternalVerifyOptions,
+): Promise<void> {
   const key = await resolvePublicKey(header.kid, didOfKid(header.kid), options.resolveKey)
   const sig = decodeBase64url(signature, 'JWS signature')
   if (!(await verifyPrepared(key, signingInput, sig, load.pending <= 1))) {
@@ -39,10 +45,12 @@ async function checkSignature(header: ParsedHeader, signingInput: Uint8Array, si
 export async function checkCompact(message: string, options: InternalVerifyOptions): Promise<VerifiedOf<Kind>> {
   const dot1 = message.indexOf('.')
   const dot2 = message.indexOf('.', dot1 + 1)
-  if (dot1 < 0 || dot2 < 0 || message.indexOf('.', dot2 + 1) >= 0) throw new IntentcastError('ERR_MALFORMED', 'not a compact JWS (three dot-separated parts)')
+  if (dot1 < 0 || dot2 < 0 || message.indexOf('.', dot2 + 1) >= 0)
+    throw new IntentcastError('ERR_MALFORMED', 'not a compact JWS (three dot-separated parts)')
   const header = parseProtectedHeader(message.slice(0, dot1))
   expectKind(header.kind, options.expect)
-  if (header.kind === 'agreement') throw new IntentcastError('ERR_MALFORMED', 'an agreement uses the JWS JSON serialization')
+  if (header.kind === 'agreement')
+    throw new IntentcastError('ERR_MALFORMED', 'an agreement uses the JWS JSON serialization')
   const raw = parsePayload(message.slice(dot1 + 1, dot2))
   checkKid(header.kid, raw.iss)
   const signingInput = utf8(message.slice(0, dot2))
@@ -50,7 +58,14 @@ export async function checkCompact(message: string, options: InternalVerifyOptio
   const payload = checkSchema(header.kind, raw) as PayloadOf<Exclude<Kind, 'agreement'>>
   checkTime(payload, options)
   checkAudience(header.kind, payload, options)
-  return verified(header.kind, payload, [payload.iss], encodeBase64url(await sha256Async(signingInput)), header, message)
+  return verified(
+    header.kind,
+    payload,
+    [payload.iss],
+    encodeBase64url(await sha256Async(signingInput)),
+    header,
+    message,
+  )
 }
 
 /**
@@ -64,13 +79,25 @@ export async function verifyAgreementSignatures(
   const headers = jws.signatures.map((s) => parseProtectedHeader(s.protected))
   // The JSON serialization is for agreements only: every header must say so, whatever the caller expects.
   for (const h of headers) {
-    if (h.kind !== 'agreement') throw new IntentcastError('ERR_TYPE_MISMATCH', `an agreement's signatures carry typ ${JWS_TYP.agreement}, not ${h.typ.slice(0, 64)}`)
+    if (h.kind !== 'agreement')
+      throw new IntentcastError(
+        'ERR_TYPE_MISMATCH',
+        `an agreement's signatures carry typ ${JWS_TYP.agreement}, not ${h.typ.slice(0, 64)}`,
+      )
   }
   expectKind('agreement', options.expect)
   const raw = parsePayload(jws.payload)
-  const signers = checkSigners(headers.map((h) => h.kid), raw.parties)
+  const signers = checkSigners(
+    headers.map((h) => h.kid),
+    raw.parties,
+  )
   for (let i = 0; i < headers.length; i++) {
-    await checkSignature(headers[i]!, utf8(`${jws.signatures[i]!.protected}.${jws.payload}`), jws.signatures[i]!.signature, options)
+    await checkSignature(
+      headers[i]!,
+      utf8(`${jws.signatures[i]!.protected}.${jws.payload}`),
+      jws.signatures[i]!.signature,
+      options,
+    )
   }
   const payload = checkSchema('agreement', raw)
   checkTime(payload, options)
@@ -99,7 +126,11 @@ export function checkSigners(kids: readonly string[], parties: unknown): string[
 export async function checkAgreementJson(message: string, options: InternalVerifyOptions): Promise<VerifiedOf<Kind>> {
   const jws = parseGeneralJws(message)
   const { payload, signers, header } = await verifyAgreementSignatures(jws, options)
-  if (signers.length !== 2) throw new IntentcastError('ERR_SIGNATURE_INVALID', "an agreement needs both parties' signatures; this one has one (see countersign)")
+  if (signers.length !== 2)
+    throw new IntentcastError(
+      'ERR_SIGNATURE_INVALID',
+      "an agreement needs both parties' signatures; this one has one (see countersign)",
+    )
   checkAudience('agreement', payload, options)
   return verified('agreement', payload, signers, encodeBase64url(await sha256Async(utf8(jws.payload))), header, message)
 }

@@ -39,12 +39,22 @@ export type WithdrawalBody = Omit<PayloadOf<'withdrawal'>, SetBySigner>
 const SET_BY_SIGNER: readonly SetBySigner[] = ['v', 'iss', 'iat', 'jti', 'exp', 'aud']
 
 /** Builds a kind's full payload and checks it against the schema, so nothing invalid is ever signed. */
-export function buildPayload<K extends Kind>(kind: K, base: Record<string, unknown>, body: object, options: SignOptions): PayloadOf<K> {
-  if (typeof body !== 'object' || body === null) throw new IntentcastError('ERR_INVALID_ARGUMENT', `the ${kind} body must be an object`)
+export function buildPayload<K extends Kind>(
+  kind: K,
+  base: Record<string, unknown>,
+  body: object,
+  options: SignOptions,
+): PayloadOf<K> {
+  if (typeof body !== 'object' || body === null)
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', `the ${kind} body must be an object`)
   // The body comes last in the payload, so a claim in it would silently override the key pair
   // and the options (an `iss` that is not the signer, an `exp` that is not `expiresIn`).
   const claim = SET_BY_SIGNER.find((c) => Object.hasOwn(body, c))
-  if (claim !== undefined) throw new IntentcastError('ERR_INVALID_ARGUMENT', `the ${kind} body must not set ${claim}: it comes from the key pair and the options`)
+  if (claim !== undefined)
+    throw new IntentcastError(
+      'ERR_INVALID_ARGUMENT',
+      `the ${kind} body must not set ${claim}: it comes from the key pair and the options`,
+    )
   const iat = epochSeconds(options.now)
   const lifetime = options.expiresIn !== undefined ? parseDuration(options.expiresIn) : DEFAULT_LIFETIME[kind]
   if (ADDRESSED.has(kind) && options.audience === undefined) {
@@ -60,7 +70,8 @@ export function buildPayload<K extends Kind>(kind: K, base: Record<string, unkno
     ...body,
   }
   parseWith(SCHEMAS[kind], payload, `invalid ${kind}`, 'ERR_INVALID_ARGUMENT')
-  if (hasOwnProtoKey(payload, 0)) throw new IntentcastError('ERR_INVALID_ARGUMENT', `invalid ${kind}: a "__proto__" member is never signed`)
+  if (hasOwnProtoKey(payload, 0))
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', `invalid ${kind}: a "__proto__" member is never signed`)
   return payload as PayloadOf<K>
 }
 
@@ -87,11 +98,17 @@ export function encodePayload(payload: object): string {
 /** What signing produces in each format: a JWS string, or COSE bytes. */
 export type Signed<F extends Format> = F extends 'cose' ? Uint8Array : string
 
-async function sign<K extends Exclude<Kind, 'agreement'>, F extends Format>(kind: K, body: object, keyPair: KeyPair, options: SignOptions<F> = {}): Promise<Signed<F>> {
+async function sign<K extends Exclude<Kind, 'agreement'>, F extends Format>(
+  kind: K,
+  body: object,
+  keyPair: KeyPair,
+  options: SignOptions<F> = {},
+): Promise<Signed<F>> {
   const signer = await signerFor(keyPair)
   const payload = buildPayload(kind, { iss: signer.did }, body, options)
   if (options.format === 'cose') return signCoseMessage(kind, payload, signer) as Promise<Signed<F>>
-  if (options.format !== undefined && options.format !== 'jws') throw new IntentcastError('ERR_INVALID_ARGUMENT', "format is 'jws' or 'cose'")
+  if (options.format !== undefined && options.format !== 'jws')
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', "format is 'jws' or 'cose'")
   return (await signJws(kind, payload, signer)) as Signed<F>
 }
 
@@ -102,20 +119,38 @@ async function signJws(kind: Kind, payload: object, signer: Signer): Promise<str
 }
 
 /** Signs a customer's intent. */
-export const signIntent = <F extends Format = 'jws'>(body: IntentBody, keyPair: KeyPair, options?: SignOptions<F>): Promise<Signed<F>> =>
-  sign('intent', body, keyPair, options)
+export const signIntent = <F extends Format = 'jws'>(
+  body: IntentBody,
+  keyPair: KeyPair,
+  options?: SignOptions<F>,
+): Promise<Signed<F>> => sign('intent', body, keyPair, options)
 /** Signs a vendor's offer; `options.audience` is the intent's issuer. */
-export const signOffer = <F extends Format = 'jws'>(body: OfferBody, keyPair: KeyPair, options?: SignOptions<F>): Promise<Signed<F>> =>
-  sign('offer', body, keyPair, options)
+export const signOffer = <F extends Format = 'jws'>(
+  body: OfferBody,
+  keyPair: KeyPair,
+  options?: SignOptions<F>,
+): Promise<Signed<F>> => sign('offer', body, keyPair, options)
 /** Signs a counter-proposal to an offer or counter; `options.audience` is the other party. */
-export const signCounter = <F extends Format = 'jws'>(body: CounterBody, keyPair: KeyPair, options?: SignOptions<F>): Promise<Signed<F>> =>
-  sign('counter', body, keyPair, options)
+export const signCounter = <F extends Format = 'jws'>(
+  body: CounterBody,
+  keyPair: KeyPair,
+  options?: SignOptions<F>,
+): Promise<Signed<F>> => sign('counter', body, keyPair, options)
 /** Signs an r-button declaration. */
-export const signTerms = <F extends Format = 'jws'>(body: TermsBody, keyPair: KeyPair, options?: SignOptions<F>): Promise<Signed<F>> =>
-  sign('terms', body, keyPair, options)
+export const signTerms = <F extends Format = 'jws'>(
+  body: TermsBody,
+  keyPair: KeyPair,
+  options?: SignOptions<F>,
+): Promise<Signed<F>> => sign('terms', body, keyPair, options)
 /** Signs the customer's acceptance of an offer or counter; `options.audience` is the vendor. */
-export const signAcceptance = <F extends Format = 'jws'>(body: AcceptanceBody, keyPair: KeyPair, options?: SignOptions<F>): Promise<Signed<F>> =>
-  sign('acceptance', body, keyPair, options)
+export const signAcceptance = <F extends Format = 'jws'>(
+  body: AcceptanceBody,
+  keyPair: KeyPair,
+  options?: SignOptions<F>,
+): Promise<Signed<F>> => sign('acceptance', body, keyPair, options)
 /** Signs a withdrawal of an intent, offer, counter or agreement. */
-export const signWithdrawal = <F extends Format = 'jws'>(body: WithdrawalBody, keyPair: KeyPair, options?: SignOptions<F>): Promise<Signed<F>> =>
-  sign('withdrawal', body, keyPair, options)
+export const signWithdrawal = <F extends Format = 'jws'>(
+  body: WithdrawalBody,
+  keyPair: KeyPair,
+  options?: SignOptions<F>,
+): Promise<Signed<F>> => sign('withdrawal', body, keyPair, options)

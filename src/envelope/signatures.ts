@@ -22,7 +22,8 @@ export interface AgreementSignature {
  * ```
  */
 export function agreementSignatures(message: string | Uint8Array): AgreementSignature[] {
-  if (typeof message === 'string') return parseGeneralJws(message).signatures.map((s) => ({ protected: s.protected, signature: s.signature }))
+  if (typeof message === 'string')
+    return parseGeneralJws(message).signatures.map((s) => ({ protected: s.protected, signature: s.signature }))
   // The message passed verify under whatever size limit the caller set, so no default limit
   // applies here: the message's own length is the limit.
   const fields = decodeCoseMessage(message, 'COSE_Sign', { maxBytes: Math.max(1, message.length) })
@@ -31,6 +32,9 @@ export function agreementSignatures(message: string | Uint8Array): AgreementSign
   if (!Array.isArray(signatures)) malformed('COSE_Sign signatures are not an array')
   return signatures.map((s, i) => {
     if (!Array.isArray(s) || s.length !== 3) malformed(`COSE_Signature ${i} is not an array of 3 items`)
-    return { protected: encodeBase64url(readBytes(s[0], `signature ${i} protected header`)), signature: encodeBase64url(readBytes(s[2], `signature ${i}`)) }
+    return {
+      protected: encodeBase64url(readBytes(s[0], `signature ${i} protected header`)),
+      signature: encodeBase64url(readBytes(s[2], `signature ${i}`)),
+    }
   })
 }

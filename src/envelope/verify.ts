@@ -1,6 +1,14 @@
 import { IntentcastError } from '../errors.js'
 import { KINDS, type Kind } from '../model/kinds.js'
-import { checkReplay, clockOf, maxBytesOf, type InternalVerifyOptions, type Verified, type VerifiedOf, type VerifyOptions } from './checks.js'
+import {
+  checkReplay,
+  clockOf,
+  maxBytesOf,
+  type InternalVerifyOptions,
+  type Verified,
+  type VerifiedOf,
+  type VerifyOptions,
+} from './checks.js'
 import { checkAgreementJson, checkCompact } from './jws-verify.js'
 import { load } from './load.js'
 
@@ -14,7 +22,10 @@ export { DEFAULT_MAX_BYTES, type Format, type Proposal, type Verified, type Veri
  * that is the caller's infrastructure, not the message.)
  */
 export function verify<K extends Kind = Kind>(message: string, options?: VerifyOptions<K>): Promise<Verified<K, 'jws'>>
-export function verify<K extends Kind = Kind>(message: Uint8Array, options?: VerifyOptions<K>): Promise<Verified<K, 'cose'>>
+export function verify<K extends Kind = Kind>(
+  message: Uint8Array,
+  options?: VerifyOptions<K>,
+): Promise<Verified<K, 'cose'>>
 export function verify<K extends Kind = Kind>(message: unknown, options?: VerifyOptions<K>): Promise<Verified<K>>
 export function verify<K extends Kind = Kind>(message: unknown, options?: VerifyOptions<K>): Promise<Verified<K>> {
   let prepared: InternalVerifyOptions<K>
@@ -27,7 +38,15 @@ export function verify<K extends Kind = Kind>(message: unknown, options?: Verify
 }
 
 /** Every option `verify` takes, and no other: VerifyOptions, key by key. */
-const OPTION_KEYS: ReadonlySet<string> = new Set(['expect', 'now', 'clockTolerance', 'audience', 'replay', 'resolveKey', 'maxBytes'] satisfies (keyof VerifyOptions)[])
+const OPTION_KEYS: ReadonlySet<string> = new Set([
+  'expect',
+  'now',
+  'clockTolerance',
+  'audience',
+  'replay',
+  'resolveKey',
+  'maxBytes',
+] satisfies (keyof VerifyOptions)[])
 
 /**
  * A copy of the caller's options holding the documented ones only (jose's `prepareVerify`).
@@ -49,12 +68,18 @@ export function prepareVerifyOptions<K extends Kind>(
     if (value !== undefined) copy[key] = value
   }
   const { expect, audience, replay, resolveKey } = copy as VerifyOptions<K>
-  if (expect !== undefined && !(typeof expect === 'string' ? isKind(expect) : Array.isArray(expect) && expect.length > 0 && expect.every(isKind))) {
+  if (
+    expect !== undefined &&
+    !(typeof expect === 'string' ? isKind(expect) : Array.isArray(expect) && expect.length > 0 && expect.every(isKind))
+  ) {
     throw invalid(`expect is a kind or a non-empty list of kinds: ${KINDS.join(', ')}`)
   }
-  if (audience !== undefined && typeof audience !== 'string') throw invalid("audience is the verifying party's DID, a string")
-  if (replay !== undefined && typeof replay?.add !== 'function') throw invalid('replay is a ReplayStore: an object with add(key, expiresAt)')
-  if (resolveKey !== undefined && typeof resolveKey !== 'function') throw invalid('resolveKey is a function from a kid to a key')
+  if (audience !== undefined && typeof audience !== 'string')
+    throw invalid("audience is the verifying party's DID, a string")
+  if (replay !== undefined && typeof replay?.add !== 'function')
+    throw invalid('replay is a ReplayStore: an object with add(key, expiresAt)')
+  if (resolveKey !== undefined && typeof resolveKey !== 'function')
+    throw invalid('resolveKey is a function from a kid to a key')
   return copy
 }
 
@@ -68,7 +93,10 @@ function invalid(message: string): IntentcastError {
  * Verification with options already prepared, for the SDK's own callers: `verifyThread` passes
  * `timeless` here, which the public `verify` refuses.
  */
-export async function verifyInternal<K extends Kind = Kind>(message: unknown, options: InternalVerifyOptions<K>): Promise<Verified<K>> {
+export async function verifyInternal<K extends Kind = Kind>(
+  message: unknown,
+  options: InternalVerifyOptions<K>,
+): Promise<Verified<K>> {
   // The caller's own options are checked first: their mistakes are not the message's.
   maxBytesOf(options)
   if (!options.timeless) clockOf(options)
@@ -79,7 +107,9 @@ export async function verifyInternal<K extends Kind = Kind>(message: unknown, op
   } catch (e) {
     if (e instanceof IntentcastError) throw e
     // A bug in the SDK, not the sender's fault: never blamed on the message, never a TypeError.
-    throw new IntentcastError('ERR_INTERNAL', 'verify failed on an internal error; the message was not judged', { cause: e })
+    throw new IntentcastError('ERR_INTERNAL', 'verify failed on an internal error; the message was not judged', {
+      cause: e,
+    })
   } finally {
     load.pending--
   }
@@ -94,11 +124,14 @@ const coseVerifier = () => (cose ??= import('./cose-verify.js').then((m) => m.ch
 function check(message: unknown, options: InternalVerifyOptions): Promise<VerifiedOf<Kind>> {
   const maxBytes = maxBytesOf(options)
   if (message instanceof Uint8Array) {
-    if (message.length > maxBytes) throw new IntentcastError('ERR_TOO_LARGE', `message is ${message.length} bytes; the limit is ${maxBytes}`)
+    if (message.length > maxBytes)
+      throw new IntentcastError('ERR_TOO_LARGE', `message is ${message.length} bytes; the limit is ${maxBytes}`)
     return coseVerifier().then((checkCose) => checkCose(message, options))
   }
-  if (typeof message !== 'string') throw new IntentcastError('ERR_MALFORMED', 'a message is a string (JWS) or bytes (COSE)')
+  if (typeof message !== 'string')
+    throw new IntentcastError('ERR_MALFORMED', 'a message is a string (JWS) or bytes (COSE)')
   // JWS in either serialization is ASCII, so its length is its size in bytes; anything else fails later anyway.
-  if (message.length > maxBytes) throw new IntentcastError('ERR_TOO_LARGE', `message is ${message.length} bytes; the limit is ${maxBytes}`)
+  if (message.length > maxBytes)
+    throw new IntentcastError('ERR_TOO_LARGE', `message is ${message.length} bytes; the limit is ${maxBytes}`)
   return message.charCodeAt(0) === 123 /* { */ ? checkAgreementJson(message, options) : checkCompact(message, options)
 }

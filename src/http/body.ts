@@ -25,7 +25,10 @@ export async function readBody(message: HasBody, options: ReadBodyOptions): Prom
   const declared = message.headers.get('content-length')
   if (declared !== null && Number(declared) > maxBytes) {
     message.body?.cancel().catch(() => {})
-    throw new IntentcastError('ERR_TOO_LARGE', `the ${what} declares ${declared.slice(0, 20)} bytes; the limit is ${maxBytes}`)
+    throw new IntentcastError(
+      'ERR_TOO_LARGE',
+      `the ${what} declares ${declared.slice(0, 20)} bytes; the limit is ${maxBytes}`,
+    )
   }
   if (message.body === null) return new Uint8Array(0)
   const reader = message.body.getReader()
@@ -36,14 +39,19 @@ export async function readBody(message: HasBody, options: ReadBodyOptions): Prom
     options.timeoutMs === undefined
       ? undefined
       : new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new IntentcastError('ERR_TIMEOUT', `the ${what} did not arrive within ${options.timeoutMs} ms`)), options.timeoutMs)
+          timer = setTimeout(
+            () =>
+              reject(new IntentcastError('ERR_TIMEOUT', `the ${what} did not arrive within ${options.timeoutMs} ms`)),
+            options.timeoutMs,
+          )
         })
   try {
     for (;;) {
       const { done, value } = await (late ? Promise.race([reader.read(), late]) : reader.read())
       if (done) break
       size += value.byteLength
-      if (size > maxBytes) throw new IntentcastError('ERR_TOO_LARGE', `the ${what} exceeds the limit of ${maxBytes} bytes`)
+      if (size > maxBytes)
+        throw new IntentcastError('ERR_TOO_LARGE', `the ${what} exceeds the limit of ${maxBytes} bytes`)
       chunks.push(value)
     }
   } catch (e) {

@@ -43,17 +43,29 @@ export async function exchange(url: string, init: RequestInit, options: Exchange
     let response: Response
     try {
       // No cookies or other credentials: they would link the customer across casts.
-      response = await (options.fetch ?? fetch)(url, { ...init, redirect: 'error', credentials: 'omit', signal: controller.signal })
+      response = await (options.fetch ?? fetch)(url, {
+        ...init,
+        redirect: 'error',
+        credentials: 'omit',
+        signal: controller.signal,
+      })
     } catch (e) {
       if (options.signal?.aborted || timedOut) throw e
-      throw retryable(new IntentcastError('ERR_UNREACHABLE', `could not reach ${originOf(url)}: ${describe(e)}`, { cause: e }))
+      throw retryable(
+        new IntentcastError('ERR_UNREACHABLE', `could not reach ${originOf(url)}: ${describe(e)}`, { cause: e }),
+      )
     }
-    const body = await readBody(response, { maxBytes: options.maxBytes, failure: 'ERR_UNREACHABLE', what: options.what })
+    const body = await readBody(response, {
+      maxBytes: options.maxBytes,
+      failure: 'ERR_UNREACHABLE',
+      what: options.what,
+    })
     const contentType = response.headers.get('content-type')
     return { status: response.status, mediaType: essence(contentType), contentType, body }
   } catch (e) {
     options.signal?.throwIfAborted()
-    if (timedOut) throw new IntentcastError('ERR_TIMEOUT', `no ${options.what} within ${options.timeoutMs} ms`, { cause: e })
+    if (timedOut)
+      throw new IntentcastError('ERR_TIMEOUT', `no ${options.what} within ${options.timeoutMs} ms`, { cause: e })
     if (isIntentcastError(e)) throw e
     throw new IntentcastError('ERR_UNREACHABLE', `could not fetch the ${options.what}: ${describe(e)}`, { cause: e })
   } finally {
@@ -80,7 +92,12 @@ export function isRetryable(e: unknown): boolean {
 /** The most telling part of a fetch failure: undici hides the system error in `cause`. */
 function describe(e: unknown): string {
   const cause = (e as { cause?: { code?: unknown; message?: unknown } })?.cause
-  const text = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : (e as Error)?.message
+  const text =
+    typeof cause?.code === 'string'
+      ? cause.code
+      : typeof cause?.message === 'string'
+        ? cause.message
+        : (e as Error)?.message
   return String(text ?? e).slice(0, 200)
 }
 

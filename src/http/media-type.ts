@@ -23,7 +23,10 @@ function decodeJws(body: Uint8Array): string[] {
   const parts = text.split(SEPARATOR)
   // Exactly one message, or an acceptance and its agreement: nothing around them, not even a trailing newline.
   if (parts.length > 2 || parts.some((p) => p.length === 0)) {
-    throw new IntentcastError('ERR_MALFORMED', 'the body is one message, or an acceptance, one newline and its agreement')
+    throw new IntentcastError(
+      'ERR_MALFORMED',
+      'the body is one message, or an acceptance, one newline and its agreement',
+    )
   }
   return parts
 }
@@ -35,16 +38,26 @@ function decodeJws(body: Uint8Array): string[] {
 function decodeCose(body: Uint8Array): Uint8Array[] {
   if (coseStructureOf(body) !== undefined) return [body]
   if (body[0] !== 0x82) {
-    throw new IntentcastError('ERR_MALFORMED', 'a COSE body is one COSE message (tag 18 or 98), or a CBOR array of an acceptance and its agreement')
+    throw new IntentcastError(
+      'ERR_MALFORMED',
+      'a COSE body is one COSE message (tag 18 or 98), or a CBOR array of an acceptance and its agreement',
+    )
   }
   let parts: CborValue
   try {
     parts = decodeCbor(body, { maxBytes: body.length, maxDepth: 1, maxItems: 2, maxTotalItems: 3 })
   } catch (cause) {
-    throw new IntentcastError('ERR_MALFORMED', `a COSE body array must be two byte strings in deterministic CBOR (${(cause as Error).message})`, { cause })
+    throw new IntentcastError(
+      'ERR_MALFORMED',
+      `a COSE body array must be two byte strings in deterministic CBOR (${(cause as Error).message})`,
+      { cause },
+    )
   }
   if (!Array.isArray(parts) || parts.length !== 2 || !parts.every((p) => p instanceof Uint8Array)) {
-    throw new IntentcastError('ERR_MALFORMED', 'a COSE body array holds exactly two byte strings: the acceptance, then its agreement')
+    throw new IntentcastError(
+      'ERR_MALFORMED',
+      'a COSE body array holds exactly two byte strings: the acceptance, then its agreement',
+    )
   }
   return parts
 }
@@ -66,5 +79,8 @@ export function joinMessages(acceptance: string | Uint8Array, agreement: string 
 export function joinMessages(acceptance: string | Uint8Array, agreement: string | Uint8Array): string | Uint8Array {
   if (typeof acceptance === 'string' && typeof agreement === 'string') return acceptance + SEPARATOR + agreement
   if (acceptance instanceof Uint8Array && agreement instanceof Uint8Array) return encodeCbor([acceptance, agreement])
-  throw new IntentcastError('ERR_INVALID_ARGUMENT', 'an acceptance and its agreement travel in one envelope: both JWS or both COSE')
+  throw new IntentcastError(
+    'ERR_INVALID_ARGUMENT',
+    'an acceptance and its agreement travel in one envelope: both JWS or both COSE',
+  )
 }

@@ -1,7 +1,6 @@
 import { IntentcastError, isIntentcastError, type IntentcastErrorCode } from '../errors.js'
 import { MEDIA_TYPE_PROBLEM } from '../model/media-types.js'
 
-
 /** Where each code's problem `type` points (spec §HTTP binding, Problems). */
 export const PROBLEM_TYPE_BASE = 'https://intentcast.dev/errors#'
 
@@ -84,7 +83,13 @@ export function problemFor(error: unknown, status?: number): Problem {
     return problemFor(new IntentcastError('ERR_INTERNAL', 'the vendor could not process the message'))
   }
   const code = error.code
-  return { type: PROBLEM_TYPE_BASE + code, title: TITLE[code], status: status ?? STATUS[code], detail: error.message, code }
+  return {
+    type: PROBLEM_TYPE_BASE + code,
+    title: TITLE[code],
+    status: status ?? STATUS[code],
+    detail: error.message,
+    code,
+  }
 }
 
 /**
@@ -120,7 +125,9 @@ export function parseProblem(status: number, contentType: string | null, text: s
   }
   if (typeof p !== 'object' || p === null || typeof p.code !== 'string' || !CODES.has(p.code)) {
     // Unknown codes and ERR_INVALID_ARGUMENT (absent from STATUS) are not a peer's to send.
-    return problemFor(new IntentcastError('ERR_UNREACHABLE', `the peer answered HTTP ${status} without an intentcast problem`))
+    return problemFor(
+      new IntentcastError('ERR_UNREACHABLE', `the peer answered HTTP ${status} without an intentcast problem`),
+    )
   }
   const code = p.code
   const detail = typeof p.detail === 'string' ? p.detail.slice(0, 500) : TITLE[code]

@@ -30,7 +30,11 @@ async function prepare(id: string, raw: () => Uint8Array): Promise<PreparedPubli
 /** The prepared public key that `kid` names. Throws ERR_KEY_UNRESOLVED if there is none. */
 export async function resolvePublicKey(kid: string, did: string, resolveKey?: KeyResolver): Promise<PreparedPublicKey> {
   if (did.startsWith('did:key:')) return prepare(kid, () => publicKeyFromDid(did))
-  if (!resolveKey) throw new IntentcastError('ERR_KEY_UNRESOLVED', `no resolver for ${did.slice(0, 64)}; only did:key resolves locally`)
+  if (!resolveKey)
+    throw new IntentcastError(
+      'ERR_KEY_UNRESOLVED',
+      `no resolver for ${did.slice(0, 64)}; only did:key resolves locally`,
+    )
   let found: ResolvedKey | undefined
   try {
     found = await resolveKey(kid, did)

@@ -18,7 +18,9 @@ const signers = new WeakMap<object, Promise<Signer>>()
 export function signerFor(keyPair: KeyPair): Promise<Signer> {
   const jwk = keyPair?.privateJwk
   if (typeof jwk !== 'object' || jwk === null || typeof jwk.d !== 'string') {
-    return Promise.reject(new IntentcastError('ERR_INVALID_ARGUMENT', 'a key pair from generateKeyPair() is needed to sign'))
+    return Promise.reject(
+      new IntentcastError('ERR_INVALID_ARGUMENT', 'a key pair from generateKeyPair() is needed to sign'),
+    )
   }
   let signer = signers.get(jwk)
   if (!signer) {
@@ -32,7 +34,10 @@ async function prepare(keyPair: KeyPair): Promise<Signer> {
   const key = await preparePrivateKey(seedFromJwk(keyPair.privateJwk.d))
   const did = didFromPublicKey(key.publicKey)
   if (did !== keyPair.did || encodeBase64url(key.publicKey) !== keyPair.privateJwk.x) {
-    throw new IntentcastError('ERR_INVALID_ARGUMENT', 'the key pair is inconsistent: did, x and d do not belong together')
+    throw new IntentcastError(
+      'ERR_INVALID_ARGUMENT',
+      'the key pair is inconsistent: did, x and d do not belong together',
+    )
   }
   return { did, kid: kidForDid(did), key }
 }

@@ -54,11 +54,13 @@ function scan(text: string, what: string): void {
     } else if (c === 123 /* { */) {
       stack.push(new Set())
       expectKey = true
-      if (stack.length > MAX_JSON_DEPTH) throw new IntentcastError('ERR_MALFORMED', `${what} nests deeper than ${MAX_JSON_DEPTH}`)
+      if (stack.length > MAX_JSON_DEPTH)
+        throw new IntentcastError('ERR_MALFORMED', `${what} nests deeper than ${MAX_JSON_DEPTH}`)
     } else if (c === 91 /* [ */) {
       stack.push(null)
       expectKey = false // `{["x"]}` is invalid JSON, but its string must not be read as a key of a Set that is not there
-      if (stack.length > MAX_JSON_DEPTH) throw new IntentcastError('ERR_MALFORMED', `${what} nests deeper than ${MAX_JSON_DEPTH}`)
+      if (stack.length > MAX_JSON_DEPTH)
+        throw new IntentcastError('ERR_MALFORMED', `${what} nests deeper than ${MAX_JSON_DEPTH}`)
     } else if (c === 125 /* } */ || c === 93 /* ] */) {
       stack.pop()
       // What follows a closed value is never a key (`{}"x"` is invalid JSON, left to JSON.parse).

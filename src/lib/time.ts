@@ -16,5 +16,8 @@ export function parseDuration(span: number | string, what = 'expiresIn'): number
     const m = SPAN.exec(span)
     if (m) return Number(m[1]) * UNITS[m[2]!]!
   }
-  throw new IntentcastError('ERR_INVALID_ARGUMENT', `${what} must be a positive whole number of seconds or a span like '2h'`)
+  throw new IntentcastError(
+    'ERR_INVALID_ARGUMENT',
+    `${what} must be a positive whole number of seconds or a span like '2h'`,
+  )
 }

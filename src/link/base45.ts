@@ -13,7 +13,8 @@ for (let i = 0; i < BASE45_ALPHABET.length; i++) VALUE[BASE45_ALPHABET.charCodeA
 
 /** Encodes bytes as base45 (RFC 9285 §4). */
 export function encodeBase45(bytes: Uint8Array): string {
-  if (!(bytes instanceof Uint8Array)) throw new IntentcastError('ERR_INVALID_ARGUMENT', 'encodeBase45 takes a Uint8Array')
+  if (!(bytes instanceof Uint8Array))
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', 'encodeBase45 takes a Uint8Array')
   let out = ''
   const pairs = bytes.length - (bytes.length % 2)
   for (let i = 0; i < pairs; i += 2) {
@@ -34,7 +35,8 @@ export function encodeBase45(bytes: Uint8Array): string {
  */
 export function decodeBase45(text: string): Uint8Array {
   if (typeof text !== 'string') throw new IntentcastError('ERR_INVALID_ARGUMENT', 'decodeBase45 takes a string')
-  if (text.length % 3 === 1) throw malformed(`a length of ${text.length} characters is not base45 (3 per 2 bytes, 2 for a last byte)`)
+  if (text.length % 3 === 1)
+    throw malformed(`a length of ${text.length} characters is not base45 (3 per 2 bytes, 2 for a last byte)`)
   const out = new Uint8Array(Math.floor(text.length / 3) * 2 + (text.length % 3 === 2 ? 1 : 0))
   let o = 0
   for (let i = 0; i < text.length; i += 3) {

@@ -62,7 +62,8 @@ export function toIntentcastUri(message: Uint8Array, options: IntentcastUriOptio
   const items: Uint8Array[] = [asArgument(() => checkMessage(message, maxBytes), 'message')]
   if (options.terms !== undefined) items.push(asArgument(() => checkTerms(options.terms, maxBytes), 'terms'))
   const payload = encodeCbor(items)
-  if (payload.length > maxBytes) throw new IntentcastError('ERR_TOO_LARGE', `the link would carry ${payload.length} bytes; the limit is ${maxBytes}`)
+  if (payload.length > maxBytes)
+    throw new IntentcastError('ERR_TOO_LARGE', `the link would carry ${payload.length} bytes; the limit is ${maxBytes}`)
   return PREFIX + encodeBase45(payload).replace(/%/g, '%25').replace(/ /g, '%20')
 }
 
@@ -80,11 +81,15 @@ export function parseIntentcastUri(uri: string, options: ParseIntentcastUriOptio
   // base45 needs at most 3 characters for 2 bytes, and each may take 3 when percent-encoded.
   const maxText = Math.ceil(maxBytes / 2) * 3
   if (uri.length > PREFIX.length + 3 * maxText) {
-    throw new IntentcastError('ERR_TOO_LARGE', `the link is ${uri.length} characters; at most ${PREFIX.length + 3 * maxText} carry ${maxBytes} bytes`)
+    throw new IntentcastError(
+      'ERR_TOO_LARGE',
+      `the link is ${uri.length} characters; at most ${PREFIX.length + 3 * maxText} carry ${maxBytes} bytes`,
+    )
   }
   if (!SCHEME.test(uri)) throw malformed(`it does not start with ${PREFIX}`)
   const body = uri.slice(PREFIX.length)
-  if (!BODY.test(body)) throw malformed('only base45 characters may follow the scheme, with space and % written %20 and %25')
+  if (!BODY.test(body))
+    throw malformed('only base45 characters may follow the scheme, with space and % written %20 and %25')
   const text = body.replace(/%2[05]/g, (escape) => (escape === '%20' ? ' ' : '%'))
   if (text.length > maxText) throw new IntentcastError('ERR_TOO_LARGE', `the link carries more than ${maxBytes} bytes`)
   const bytes = decodeBase45(text)
@@ -93,7 +98,10 @@ export function parseIntentcastUri(uri: string, options: ParseIntentcastUriOptio
     items = decodeCbor(bytes, { maxBytes, maxDepth: 1, maxItems: 2, maxTotalItems: 3 })
   } catch (cause) {
     if (cause instanceof IntentcastError && cause.code === 'ERR_TOO_LARGE') throw cause
-    throw malformed(`its content is not a deterministic CBOR array of one or two byte strings (${(cause as Error).message})`, cause)
+    throw malformed(
+      `its content is not a deterministic CBOR array of one or two byte strings (${(cause as Error).message})`,
+      cause,
+    )
   }
   if (!Array.isArray(items) || items.length < 1 || items.length > 2 || !items.every((i) => i instanceof Uint8Array)) {
     throw malformed('its content must be a CBOR array of one or two byte strings: the message, then the terms')
@@ -107,7 +115,8 @@ export function parseIntentcastUri(uri: string, options: ParseIntentcastUriOptio
 
 /** A tagged COSE_Sign1 or COSE_Sign, well-formed (its signature is verify's business). */
 function checkMessage(message: unknown, maxBytes: number): Uint8Array {
-  if (!(message instanceof Uint8Array)) throw new IntentcastError('ERR_MALFORMED', 'a link carries COSE messages as bytes (sign with format: \'cose\')')
+  if (!(message instanceof Uint8Array))
+    throw new IntentcastError('ERR_MALFORMED', "a link carries COSE messages as bytes (sign with format: 'cose')")
   const structure = coseStructureOf(message)
   if (structure === undefined) throw malformed('its message is not a COSE message (tag 18 or 98)')
   decodeCoseMessage(message, structure, { maxBytes })
@@ -120,7 +129,10 @@ function checkTerms(terms: unknown, maxBytes: number): Uint8Array {
   const [protectedField] = decodeCoseMessage(terms, 'COSE_Sign1', { maxBytes })
   const typ = decodeProtected(readBytes(protectedField, 'terms protected header'), 'terms').get(COSE_HEADER.typ)
   if (typ !== COSE_TYP.terms) {
-    throw new IntentcastError('ERR_TYPE_MISMATCH', `the second part of a link is a terms declaration (${COSE_TYP.terms}), not ${JSON.stringify(typ)?.slice(0, 64) ?? 'untyped'}`)
+    throw new IntentcastError(
+      'ERR_TYPE_MISMATCH',
+      `the second part of a link is a terms declaration (${COSE_TYP.terms}), not ${JSON.stringify(typ)?.slice(0, 64) ?? 'untyped'}`,
+    )
   }
   return terms
 }
@@ -131,14 +143,20 @@ function asArgument(check: () => Uint8Array, what: string): Uint8Array {
     return check()
   } catch (cause) {
     if (cause instanceof IntentcastError && cause.code === 'ERR_TOO_LARGE') throw cause
-    throw new IntentcastError('ERR_INVALID_ARGUMENT', `toIntentcastUri: the ${what} is not a COSE ${what === 'terms' ? 'terms declaration' : 'message'}: ${(cause as Error).message}`, { cause })
+    throw new IntentcastError(
+      'ERR_INVALID_ARGUMENT',
+      `toIntentcastUri: the ${what} is not a COSE ${what === 'terms' ? 'terms declaration' : 'message'}: ${(cause as Error).message}`,
+      { cause },
+    )
   }
 }
 
 function maxBytesOf(options: ParseIntentcastUriOptions): number {
-  if (typeof options !== 'object' || options === null) throw new IntentcastError('ERR_INVALID_ARGUMENT', 'options must be an object')
+  if (typeof options !== 'object' || options === null)
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', 'options must be an object')
   const max = options.maxBytes ?? LINK_DEFAULT_MAX_BYTES
-  if (!Number.isSafeInteger(max) || max < 1) throw new IntentcastError('ERR_INVALID_ARGUMENT', 'maxBytes must be a positive integer')
+  if (!Number.isSafeInteger(max) || max < 1)
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', 'maxBytes must be a positive integer')
   return max
 }
 

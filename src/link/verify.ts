@@ -20,8 +20,12 @@ export interface VerifiedLink<K extends Kind = Kind> {
  * the same clock, tolerance and key resolver; no audience, no replay store) whose `role` must be
  * `vendor` (ERR_TYPE_MISMATCH). The terms are checked first, so a failure names the part that failed.
  */
-export async function verifyIntentcastUri<K extends Kind = Kind>(uri: string, options: VerifyIntentcastUriOptions<K> = {}): Promise<VerifiedLink<K>> {
-  if (typeof options !== 'object' || options === null) throw new IntentcastError('ERR_INVALID_ARGUMENT', 'options must be an object')
+export async function verifyIntentcastUri<K extends Kind = Kind>(
+  uri: string,
+  options: VerifyIntentcastUriOptions<K> = {},
+): Promise<VerifiedLink<K>> {
+  if (typeof options !== 'object' || options === null)
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', 'options must be an object')
   const { maxLinkBytes, ...verifyOptions } = options
   const link = parseIntentcastUri(uri, maxLinkBytes === undefined ? {} : { maxBytes: maxLinkBytes })
   let terms: Verified<'terms', 'cose'> | undefined
@@ -34,7 +38,8 @@ export async function verifyIntentcastUri<K extends Kind = Kind>(uri: string, op
       ...(resolveKey !== undefined && { resolveKey }),
       ...(maxBytes !== undefined && { maxBytes }),
     })
-    if (terms.payload.role !== 'vendor') throw new IntentcastError('ERR_TYPE_MISMATCH', "a link carries the vendor's terms, not a customer's")
+    if (terms.payload.role !== 'vendor')
+      throw new IntentcastError('ERR_TYPE_MISMATCH', "a link carries the vendor's terms, not a customer's")
   }
   const message = await verify(link.message, verifyOptions)
   return { message, ...(terms !== undefined && { terms }) }

@@ -36,15 +36,48 @@ const DPV = 'https://w3id.org/dpv#'
 export const CATALOG: ReadonlyArray<TermDefinition> = Object.freeze(
   (
     [
-      { id: 'retention-days', type: 'number', better: 'lower', unit: 'day', category: 'privacy', label: 'data retention', dpv: `${DPV}StorageDuration` },
-      { id: 'deletion-on-request', type: 'obligation', category: 'privacy', label: 'deletion on request', dpv: `${DPV}DataDeletionOnRequest` },
-      { id: 'contact-via-agent', type: 'obligation', category: 'privacy', label: "contact only through the customer's agent or reply channel" },
+      {
+        id: 'retention-days',
+        type: 'number',
+        better: 'lower',
+        unit: 'day',
+        category: 'privacy',
+        label: 'data retention',
+        dpv: `${DPV}StorageDuration`,
+      },
+      {
+        id: 'deletion-on-request',
+        type: 'obligation',
+        category: 'privacy',
+        label: 'deletion on request',
+        dpv: `${DPV}DataDeletionOnRequest`,
+      },
+      {
+        id: 'contact-via-agent',
+        type: 'obligation',
+        category: 'privacy',
+        label: "contact only through the customer's agent or reply channel",
+      },
       { id: 'no-resale', type: 'obligation', category: 'privacy', label: 'no resale of contact data' },
       { id: 'jurisdiction', type: 'set', category: 'privacy', label: 'jurisdiction', dpv: `${DPV}Jurisdiction` },
       { id: 'price', type: 'number', better: 'lower', unit: 'currency', category: 'commercial', label: 'price' },
       { id: 'deliver-by', type: 'date', better: 'lower', category: 'commercial', label: 'delivery date' },
-      { id: 'returns-days', type: 'number', better: 'higher', unit: 'day', category: 'commercial', label: 'returns window' },
-      { id: 'warranty-months', type: 'number', better: 'higher', unit: 'month', category: 'commercial', label: 'warranty' },
+      {
+        id: 'returns-days',
+        type: 'number',
+        better: 'higher',
+        unit: 'day',
+        category: 'commercial',
+        label: 'returns window',
+      },
+      {
+        id: 'warranty-months',
+        type: 'number',
+        better: 'higher',
+        unit: 'month',
+        category: 'commercial',
+        label: 'warranty',
+      },
       { id: 'payment-methods', type: 'set', category: 'commercial', label: 'payment methods' },
     ] satisfies TermDefinition[]
   ).map((d) => Object.freeze(d)),

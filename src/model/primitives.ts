@@ -28,7 +28,8 @@ export const Currency = z.string().check(z.regex(CURRENCY))
 export const Money = strictObject({ amount: Decimal, currency: Currency })
 export type Money = z.infer<typeof Money>
 
-const RFC3339 = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/
+const RFC3339 =
+  /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/
 
 /**
  * The day exists in its month. Checked by arithmetic, not `Date.parse`, whose answer for
@@ -60,12 +61,17 @@ export const Region = z.string().check(z.regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/))
 // Control characters, or a surrogate that is not half of a pair (an escaped `\ud800`): not
 // text, and other languages' JSON and CBOR libraries refuse or mangle them. Searching for one
 // bad character is much faster than matching every character of a long string.
-// eslint-disable-next-line no-control-regex
-const NOT_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+const NOT_TEXT =
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what it looks for
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
 
 /** Free text a person wrote: bounded, no control characters, well-formed UTF-16. */
 export function text(max: number) {
-  return z.string().check(z.minLength(1), z.maxLength(max), z.refine((s) => !NOT_TEXT.test(s), 'control characters or unpaired surrogates'))
+  return z.string().check(
+    z.minLength(1),
+    z.maxLength(max),
+    z.refine((s) => !NOT_TEXT.test(s), 'control characters or unpaired surrogates'),
+  )
 }
 
 /** An absolute http(s) URL (http for loopback and local development). */
@@ -106,7 +112,12 @@ function isAttributes(r: unknown): boolean {
 export const Item = strictObject({
   name: text(200),
   category: z.optional(text(200)),
-  attributes: z.optional(z.custom<Record<string, string | boolean | number>>(isAttributes, 'attributes: at most 32, each named like a-z…, valued Text(200), true/false or an integer')),
+  attributes: z.optional(
+    z.custom<Record<string, string | boolean | number>>(
+      isAttributes,
+      'attributes: at most 32, each named like a-z…, valued Text(200), true/false or an integer',
+    ),
+  ),
 })
 export type Item = z.infer<typeof Item>
 

@@ -24,20 +24,52 @@ export interface RosterAgreement {
 }
 
 const SD_LEVELS = [
-  ['SD-BASE', 'Service delivery only', 'Data may be used only to deliver the service. Analytics, tracking and profiling by the vendor or a third party are prohibited, and so is sharing with third parties.'],
+  [
+    'SD-BASE',
+    'Service delivery only',
+    'Data may be used only to deliver the service. Analytics, tracking and profiling by the vendor or a third party are prohibited, and so is sharing with third parties.',
+  ],
   ['SD-BASE-A', 'Service delivery and analytics', 'As SD-BASE, but the vendor may perform analytics.'],
   ['SD-BASE-AT', 'Service delivery, analytics and tracking', 'As SD-BASE-A, plus tracking by the vendor.'],
-  ['SD-BASE-ATP', 'Service delivery, analytics, tracking and profiling', 'As SD-BASE-AT, plus profiling by the vendor.'],
-  ['SD-BASE-ATP-S3P', 'As SD-BASE-ATP, plus anonymised sharing', 'As SD-BASE-ATP, plus sharing of fully anonymised data with third parties.'],
+  [
+    'SD-BASE-ATP',
+    'Service delivery, analytics, tracking and profiling',
+    'As SD-BASE-AT, plus profiling by the vendor.',
+  ],
+  [
+    'SD-BASE-ATP-S3P',
+    'As SD-BASE-ATP, plus anonymised sharing',
+    'As SD-BASE-ATP, plus sharing of fully anonymised data with third parties.',
+  ],
 ] as const
 
 const OTHERS: ReadonlyArray<readonly [string, AgreementFamily, string, string]> = [
   ['PDC', 'PDC', 'Personal data contribution', 'The person contributes personal data for a stated purpose.'],
-  ['PDC-INTENT', 'PDC', 'Personal data contribution for intent casting', 'The person contributes personal data so that vendors can answer their intent.'],
-  ['PDC-GOOD', 'PDC', 'Personal data contribution for the public good', 'The person contributes personal data for a public-good purpose.'],
-  ['PDC-AI', 'PDC', 'Personal data contribution for AI training', 'The person contributes personal data for training AI systems.'],
+  [
+    'PDC-INTENT',
+    'PDC',
+    'Personal data contribution for intent casting',
+    'The person contributes personal data so that vendors can answer their intent.',
+  ],
+  [
+    'PDC-GOOD',
+    'PDC',
+    'Personal data contribution for the public good',
+    'The person contributes personal data for a public-good purpose.',
+  ],
+  [
+    'PDC-AI',
+    'PDC',
+    'Personal data contribution for AI training',
+    'The person contributes personal data for training AI systems.',
+  ],
   ['TPR', 'TPR', 'Person-to-person relationship', 'Terms for a relationship between two persons.'],
-  ['TPR-IDENTITY-REF', 'TPR', 'Person-to-person relationship with identity reference', 'A person-to-person relationship that refers to a verified identity.'],
+  [
+    'TPR-IDENTITY-REF',
+    'TPR',
+    'Person-to-person relationship with identity reference',
+    'A person-to-person relationship that refers to a verified identity.',
+  ],
 ]
 
 function build(): ReadonlyArray<RosterAgreement> {
@@ -64,7 +96,9 @@ function build(): ReadonlyArray<RosterAgreement> {
 /** Every agreement in the roster: the SD chain in permissiveness order, then PDC and TPR. */
 export const ROSTER: ReadonlyArray<RosterAgreement> = build()
 
-const BY_ID: ReadonlyMap<string, RosterAgreement> = new Map(ROSTER.flatMap((a) => [[a.id, a] as const, [a.iri, a] as const]))
+const BY_ID: ReadonlyMap<string, RosterAgreement> = new Map(
+  ROSTER.flatMap((a) => [[a.id, a] as const, [a.iri, a] as const]),
+)
 
 /** Looks up an agreement by short ID or full IRI. */
 export function getAgreement(idOrIri: string): RosterAgreement | undefined {

@@ -21,5 +21,8 @@ const ZodMiniObjectJIT: core.$constructor<z.ZodMiniObject> = core.$constructor('
 })
 
 export function strictObject<T extends core.$ZodLooseShape>(shape: T): z.ZodMiniObject<T, core.$strict> {
-  return new ZodMiniObjectJIT({ type: 'object', shape, catchall: z.never() }) as unknown as z.ZodMiniObject<T, core.$strict>
+  return new ZodMiniObjectJIT({ type: 'object', shape, catchall: z.never() }) as unknown as z.ZodMiniObject<
+    T,
+    core.$strict
+  >
 }

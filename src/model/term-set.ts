@@ -38,10 +38,12 @@ export const Term = z
     better: z.optional(z.enum(['lower', 'higher'])),
     required: z.optional(z.boolean()),
   })
-  .check(z.superRefine((t, ctx) => {
-    const problem = termProblem(t)
-    if (problem) ctx.issues.push({ code: 'custom', message: `term ${t.id.slice(0, 64)}: ${problem}`, input: t })
-  }))
+  .check(
+    z.superRefine((t, ctx) => {
+      const problem = termProblem(t)
+      if (problem) ctx.issues.push({ code: 'custom', message: `term ${t.id.slice(0, 64)}: ${problem}`, input: t })
+    }),
+  )
 export type Term = z.infer<typeof Term>
 
 function termProblem(t: Term): string | undefined {
@@ -55,10 +57,12 @@ function termProblem(t: Term): string | undefined {
       if (!t.unit || !CURRENCY.test(t.unit)) return 'unit must be an ISO 4217 currency'
     } else if (def.unit !== undefined && t.unit !== def.unit) return `unit must be ${def.unit}`
   } else {
-    if (!EXTENSION_ID.test(t.id)) return 'unknown term; extension terms are IRIs such as https://example.com/terms#gift-wrap'
+    if (!EXTENSION_ID.test(t.id))
+      return 'unknown term; extension terms are IRIs such as https://example.com/terms#gift-wrap'
     if (!t.type) return 'an extension term needs a type'
     type = t.type
-    if ((type === 'number' || type === 'date') !== (t.better !== undefined)) return 'better is required for number and date terms, and only for them'
+    if ((type === 'number' || type === 'date') !== (t.better !== undefined))
+      return 'better is required for number and date terms, and only for them'
     if ((type === 'number') !== (t.unit !== undefined)) return 'unit is required for number terms, and only for them'
   }
   if (type !== 'number' && t.unit !== undefined) return 'only number terms have a unit'
@@ -70,7 +74,9 @@ function termProblem(t: Term): string | undefined {
     case 'date':
       return typeof t.value === 'string' && isDateTime(t.value) ? undefined : 'value must be an RFC 3339 date-time'
     case 'set':
-      return Array.isArray(t.value) && new Set(t.value).size === t.value.length ? undefined : 'value must be a list of distinct tokens'
+      return Array.isArray(t.value) && new Set(t.value).size === t.value.length
+        ? undefined
+        : 'value must be a list of distinct tokens'
   }
 }
 

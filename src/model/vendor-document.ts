@@ -71,9 +71,19 @@ const Document = z.object({
 export function parseVendorDocument(json: unknown): VendorDocument {
   const document = parseWith(Document, json, 'vendor document', 'ERR_SCHEMA')
   const keys = document.keys.keys.map((k): VendorKey => {
-    if (k.status === 'retired' && k.exp === undefined) throw new IntentcastError('ERR_SCHEMA', 'vendor document: a retired key needs an exp')
-    const key: VendorKey = { kty: k.kty, crv: k.crv, x: k.x, kid: k.kid, use: 'sig', status: k.status, ...(k.exp !== undefined && { exp: k.exp }) }
-    if (kidForDid(didOfVendorKey(key)) !== key.kid) throw new IntentcastError('ERR_KEY_UNRESOLVED', 'vendor document: a key\'s kid is not the DID URL of its x')
+    if (k.status === 'retired' && k.exp === undefined)
+      throw new IntentcastError('ERR_SCHEMA', 'vendor document: a retired key needs an exp')
+    const key: VendorKey = {
+      kty: k.kty,
+      crv: k.crv,
+      x: k.x,
+      kid: k.kid,
+      use: 'sig',
+      status: k.status,
+      ...(k.exp !== undefined && { exp: k.exp }),
+    }
+    if (kidForDid(didOfVendorKey(key)) !== key.kid)
+      throw new IntentcastError('ERR_KEY_UNRESOLVED', "vendor document: a key's kid is not the DID URL of its x")
     return key
   })
   return { ...document, keys: { keys } }

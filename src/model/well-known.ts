@@ -22,7 +22,9 @@ export const GPC_PATH = '/.well-known/gpc.json'
 // Both are read leniently (unknown members ignored) but bounded: they come from any website.
 const MyTerms = z.object({
   effective_date: z.optional(z.string().check(z.maxLength(64))),
-  agreements: z.array(z.object({ id: z.string().check(z.maxLength(256)), url: z.optional(z.string().check(z.maxLength(2048))) })).check(z.maxLength(64)),
+  agreements: z
+    .array(z.object({ id: z.string().check(z.maxLength(256)), url: z.optional(z.string().check(z.maxLength(2048))) }))
+    .check(z.maxLength(64)),
   tos_url: z.optional(z.string().check(z.maxLength(2048))),
 })
 
@@ -55,7 +57,10 @@ export const GPC_CONDITION = Object.freeze({ id: 'no-resale', value: true })
  * entries outside the roster are skipped. GPC adds the `no-resale` obligation. Without a
  * roster agreement there is no term set: GPC alone accepts no 7012 agreement.
  */
-export function termSetFromSignals(myterms: MyTermsDocument | undefined, gpc: GpcDocument | undefined): TermSet | undefined {
+export function termSetFromSignals(
+  myterms: MyTermsDocument | undefined,
+  gpc: GpcDocument | undefined,
+): TermSet | undefined {
   const ids: string[] = []
   for (const a of myterms?.agreements ?? []) {
     const id = normalizeAgreementId(a.id) ?? (a.url !== undefined ? normalizeAgreementId(a.url) : undefined)

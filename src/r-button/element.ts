@@ -171,7 +171,11 @@ export class RButtonElement extends Base {
   #customerInput(): TermSet {
     if (this.#customer) return readTermSet(this.#customer, 'customerTerms')
     const json = this.getAttribute('customer-terms')
-    if (json === null) throw new IntentcastError('ERR_INVALID_ARGUMENT', 'none given (the customer-terms attribute or the customerTerms property)')
+    if (json === null)
+      throw new IntentcastError(
+        'ERR_INVALID_ARGUMENT',
+        'none given (the customer-terms attribute or the customerTerms property)',
+      )
     return readTermSet(json, 'customer-terms')
   }
 
@@ -182,7 +186,8 @@ export class RButtonElement extends Base {
     const declaration = this.getAttribute('vendor-declaration')
     if (declaration !== null) return this.#load(`declaration ${declaration}`, () => vendorFromDeclaration(declaration))
     const discover = this.getAttribute('discover')
-    if (discover === null) throw new IntentcastError('ERR_INVALID_ARGUMENT', 'none given (vendor-terms, vendor-declaration or discover)')
+    if (discover === null)
+      throw new IntentcastError('ERR_INVALID_ARGUMENT', 'none given (vendor-terms, vendor-declaration or discover)')
     const origin = discover || location.origin
     return this.#load(`discover ${origin}`, (signal) => discoverVendor(origin, signal))
   }
@@ -218,7 +223,10 @@ export class RButtonElement extends Base {
     this.#panel.hidden = false
     // Opens to the right of the button, or to its left where the page has no room on the right.
     this.#panel.classList.remove('end')
-    this.#panel.classList.toggle('end', this.#panel.getBoundingClientRect().right > document.documentElement.clientWidth)
+    this.#panel.classList.toggle(
+      'end',
+      this.#panel.getBoundingClientRect().right > document.documentElement.clientWidth,
+    )
     this.#button.setAttribute('aria-expanded', 'true')
     // Focus moves into the panel so a screen reader reads it and Tab reaches its close button.
     this.#panel.focus()
@@ -244,7 +252,8 @@ export class RButtonElement extends Base {
  * `customElements` (Node, SSR), so a library can call it unconditionally.
  */
 export function defineRButton(): void {
-  if (typeof customElements !== 'undefined' && !customElements.get('r-button')) customElements.define('r-button', RButtonElement)
+  if (typeof customElements !== 'undefined' && !customElements.get('r-button'))
+    customElements.define('r-button', RButtonElement)
 }
 
 declare global {

@@ -8,7 +8,6 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, text: string, classNa
   return node
 }
 
-
 /**
  * Fills the panel from a reading. Every string goes in as text: conflict messages quote the
  * vendor's values, and a vendor's name is whatever it signed.
@@ -34,7 +33,12 @@ export function renderPanel(title: HTMLElement, body: HTMLElement, r: Reading): 
   const v = r.vendor
   if (v) {
     const from = v.url ? ` for ${v.url}` : ''
-    parts.push(el('small', v.signer ? `Declaration${from} signed by ${shortDid(v.signer)}` : 'Vendor terms given by the page, unsigned'))
+    parts.push(
+      el(
+        'small',
+        v.signer ? `Declaration${from} signed by ${shortDid(v.signer)}` : 'Vendor terms given by the page, unsigned',
+      ),
+    )
   }
   body.replaceChildren(...parts)
 }

@@ -57,7 +57,8 @@ const capital = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1)
 function agreedLines(result: MatchResult): string[] {
   const disputed = new Set(result.conflicts.map((c) => c.term))
   const lines: string[] = []
-  const agreement = result.agreement !== undefined && !disputed.has('agreement') ? getAgreement(result.agreement) : undefined
+  const agreement =
+    result.agreement !== undefined && !disputed.has('agreement') ? getAgreement(result.agreement) : undefined
   if (agreement) lines.push(`${agreement.label} (${agreement.id})`)
   for (const t of result.terms.conditions ?? []) {
     if (!disputed.has(t.id)) lines.push(`${capital(labelOf(t.id))}: ${valueOf(t)}`)
@@ -80,7 +81,13 @@ export function readMatch(customer: TermSet, vendor: Vendor): Reading {
 }
 
 /** The reading before anything has been compared. */
-export const UNKNOWN: Reading = { state: 'unknown', label: LABELS.unknown, summary: 'Nothing to compare yet.', agreed: [], conflicts: [] }
+export const UNKNOWN: Reading = {
+  state: 'unknown',
+  label: LABELS.unknown,
+  summary: 'Nothing to compare yet.',
+  agreed: [],
+  conflicts: [],
+}
 
 /** The unknown reading for input that could not be read, verified or fetched; `what` names it. */
 export function readFailure(what: string, e: unknown): Reading {

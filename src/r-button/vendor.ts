@@ -20,7 +20,8 @@ export const DISCOVERY_TIMEOUT_MS = 10_000
 /** Verifies a signed `terms` declaration and checks that a vendor, not a customer, made it. */
 export async function vendorFromDeclaration(jws: string): Promise<Vendor> {
   const { payload, issuer } = await verify(jws.trim(), { expect: 'terms' })
-  if (payload.role !== 'vendor') throw new IntentcastError('ERR_TYPE_MISMATCH', "the declaration is a customer's terms, not a vendor's")
+  if (payload.role !== 'vendor')
+    throw new IntentcastError('ERR_TYPE_MISMATCH', "the declaration is a customer's terms, not a vendor's")
   return {
     terms: payload.terms,
     signer: issuer,
@@ -50,7 +51,11 @@ export async function discoverVendor(origin: string, signal: AbortSignal): Promi
     })
   } catch (cause) {
     // A network failure is a TypeError whose wording differs per browser; say what it means.
-    throw new IntentcastError('ERR_UNREACHABLE', `${url} could not be reached or did not answer within ${DISCOVERY_TIMEOUT_MS / 1000} s`, { cause })
+    throw new IntentcastError(
+      'ERR_UNREACHABLE',
+      `${url} could not be reached or did not answer within ${DISCOVERY_TIMEOUT_MS / 1000} s`,
+      { cause },
+    )
   }
   if (!response.ok) throw new IntentcastError('ERR_UNREACHABLE', `${url} answered ${response.status}`)
   if (!/^application\/([\w.-]+\+)?json\b/i.test(response.headers.get('content-type') ?? '')) {
@@ -59,8 +64,10 @@ export async function discoverVendor(origin: string, signal: AbortSignal): Promi
   // Content-Length refuses an oversized document before reading it; the text length catches
   // one sent without it (chunked), after reading.
   const text = Number(response.headers.get('content-length')) > MAX_DOCUMENT_BYTES ? '' : await response.text()
-  if (text.length === 0 || text.length > MAX_DOCUMENT_BYTES) throw new IntentcastError('ERR_TOO_LARGE', `${url} is empty or larger than ${MAX_DOCUMENT_BYTES} bytes`)
+  if (text.length === 0 || text.length > MAX_DOCUMENT_BYTES)
+    throw new IntentcastError('ERR_TOO_LARGE', `${url} is empty or larger than ${MAX_DOCUMENT_BYTES} bytes`)
   const doc = parseJsonStrict(text, url) as { terms?: unknown } | null
-  if (typeof doc?.terms !== 'string') throw new IntentcastError('ERR_SCHEMA', `${url} holds no signed terms declaration`)
+  if (typeof doc?.terms !== 'string')
+    throw new IntentcastError('ERR_SCHEMA', `${url} holds no signed terms declaration`)
   return vendorFromDeclaration(doc.terms)
 }

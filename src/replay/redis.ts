@@ -29,7 +29,8 @@ export class RedisReplayStore implements ReplayStore {
   readonly #now: () => number
 
   constructor(client: RedisSetNx, options: RedisReplayStoreOptions = {}) {
-    if (typeof client?.set !== 'function') throw new IntentcastError('ERR_INVALID_ARGUMENT', 'RedisReplayStore needs a Redis client (with set)')
+    if (typeof client?.set !== 'function')
+      throw new IntentcastError('ERR_INVALID_ARGUMENT', 'RedisReplayStore needs a Redis client (with set)')
     this.#client = client
     this.#prefix = options.prefix ?? 'intentcast:replay:'
     this.#now = options.now ?? Date.now

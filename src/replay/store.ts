@@ -57,5 +57,4 @@ export class MemoryReplayStore implements ReplayStore {
       this.#entries.delete(key)
     }
   }
-
 }

@@ -19,5 +19,11 @@ export function allowancesOf(id: string): Allowances | undefined {
   const portability = id.endsWith('-DP')
   const level = CHAIN.indexOf((portability ? id.slice(0, -3) : id) as (typeof CHAIN)[number])
   if (level < 0) return undefined
-  return { analytics: level >= 1, tracking: level >= 2, profiling: level >= 3, anonymisedSharing: level >= 4, portability }
+  return {
+    analytics: level >= 1,
+    tracking: level >= 2,
+    profiling: level >= 3,
+    anonymisedSharing: level >= 4,
+    portability,
+  }
 }

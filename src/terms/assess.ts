@@ -50,11 +50,23 @@ export function assess(customer: CustomerSide, p: OfferPayload | CounterPayload)
   else if (agreement.fit === 'outside' || agreement.fit === 'refused') {
     const fate: Fate = agreement.fit === 'refused' ? 'block' : 'move'
     fates.set(AGREEMENT, fate)
-    conflicts.push({ term: AGREEMENT, customer: customer.agreements, vendor: [offered], required: fate === 'block', message: explainAgreement(customer, agreement, [offered], true) })
+    conflicts.push({
+      term: AGREEMENT,
+      customer: customer.agreements,
+      vendor: [offered],
+      required: fate === 'block',
+      message: explainAgreement(customer, agreement, [offered], true),
+    })
   }
   if (customer.quantity !== undefined && customer.quantity !== p.quantity) {
     fates.set(QUANTITY, 'block')
-    conflicts.push({ term: QUANTITY, customer: customer.quantity, vendor: p.quantity, required: true, message: `The vendor offers a quantity of ${p.quantity}; you want ${customer.quantity}. A counter keeps the quantity the vendor priced.` })
+    conflicts.push({
+      term: QUANTITY,
+      customer: customer.quantity,
+      vendor: p.quantity,
+      required: true,
+      message: `The vendor offers a quantity of ${p.quantity}; you want ${customer.quantity}. A counter keeps the quantity the vendor priced.`,
+    })
   }
   forEachTerm(customer.terms, vendor.terms, (id, c, v) => {
     const isAsk = c !== undefined && asks(c)
@@ -69,7 +81,13 @@ export function assess(customer: CustomerSide, p: OfferPayload | CounterPayload)
     const fate: Fate = gap === 'unknown' || (customerHard && vendorFirm) ? 'block' : vendorFirm ? 'yield' : 'move'
     fates.set(id, fate)
     const message = explainGap(id, gap, c, v) + (fate === 'move' || gap === 'unknown' ? '' : SUFFIX[fate])
-    conflicts.push({ term: id, customer: positionOf(c), vendor: positionOf(v), required: gap === 'unknown' || customerHard, message })
+    conflicts.push({
+      term: id,
+      customer: positionOf(c),
+      vendor: positionOf(v),
+      required: gap === 'unknown' || customerHard,
+      message,
+    })
   })
   let blocked = false
   let movable = false
@@ -86,7 +104,7 @@ export function assess(customer: CustomerSide, p: OfferPayload | CounterPayload)
  * reference it.
  */
 export function brokenLink(intent: Read<IntentPayload>, p: OfferPayload | CounterPayload): string | undefined {
-  if (p.aud !== intent.payload.iss) return 'the proposal is not addressed to the intent\'s issuer'
+  if (p.aud !== intent.payload.iss) return "the proposal is not addressed to the intent's issuer"
   const ref = 'intent' in p ? p.intent : p.inReplyTo
   if (intent.digest !== undefined && ref !== intent.digest) return 'the proposal answers a different intent'
   return undefined

@@ -27,10 +27,13 @@ const permissiveness = (id: string): number | undefined => getAgreement(id)?.per
 /** True when `x` is an SD agreement permitting the vendor no more than some SD agreement in `list`. */
 function covered(x: string, list: readonly string[]): boolean {
   const px = permissiveness(x)
-  return px !== undefined && list.some((c) => {
-    const pc = permissiveness(c)
-    return pc !== undefined && px <= pc
-  })
+  return (
+    px !== undefined &&
+    list.some((c) => {
+      const pc = permissiveness(c)
+      return pc !== undefined && px <= pc
+    })
+  )
 }
 
 function outsideFit(customer: CustomerAgreements, x: string): AgreementFit {
@@ -76,7 +79,12 @@ function named(id: string): string {
  * The sentence for a verdict other than `first`. `vendorTakes` is what a vendor's declaration
  * takes or, when `offered`, the one agreement its proposal names.
  */
-export function explainAgreement(customer: CustomerAgreements, verdict: AgreementVerdict, vendorTakes: readonly string[], offered: boolean): string {
+export function explainAgreement(
+  customer: CustomerAgreements,
+  verdict: AgreementVerdict,
+  vendorTakes: readonly string[],
+  offered: boolean,
+): string {
   const first = customer.agreements[0]!
   const yours = customer.agreements.join(', ')
   const x = verdict.agreement

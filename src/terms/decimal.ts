@@ -29,5 +29,7 @@ export function compareDecimal(a: string, b: string): -1 | 0 | 1 {
  */
 export function decimalKey(d: string): string {
   const dot = d.indexOf('.')
-  return dot < 0 ? d.padStart(18, '0') + '00000000' : d.slice(0, dot).padStart(18, '0') + d.slice(dot + 1).padEnd(8, '0')
+  return dot < 0
+    ? d.padStart(18, '0') + '00000000'
+    : d.slice(0, dot).padStart(18, '0') + d.slice(dot + 1).padEnd(8, '0')
 }

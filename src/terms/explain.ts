@@ -63,7 +63,9 @@ export function explainGap(id: string, gap: Gap, c: Term | undefined, v: Term | 
   if (gap === 'unknown' || !c) return `The vendor requires ${label} (${id}), which your terms do not cover.`
   const type = typeOf(c).type
   if (gap === 'unstated' || !v) {
-    return type === 'obligation' ? `The vendor does not commit to ${label}; you ask for it.` : `The vendor states no ${label}; ${bound(c)}.`
+    return type === 'obligation'
+      ? `The vendor does not commit to ${label}; you ask for it.`
+      : `The vendor states no ${label}; ${bound(c)}.`
   }
   if (gap === 'mismatch') {
     return `The vendor states ${label} as ${kind(v)} and you as ${kind(c)}, so the two cannot be compared.`

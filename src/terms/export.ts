@@ -17,7 +17,11 @@ export interface AgreementExports {
 
 export type ExportFormat = keyof AgreementExports
 
-const BUILD: { readonly [F in ExportFormat]: (f: ReturnType<typeof factsOf>) => AgreementExports[F] } = { json: toRecord, odrl: toOdrl, receipt: toReceipt }
+const BUILD: { readonly [F in ExportFormat]: (f: ReturnType<typeof factsOf>) => AgreementExports[F] } = {
+  json: toRecord,
+  odrl: toOdrl,
+  receipt: toReceipt,
+}
 
 /**
  * Exports an agreement (spec §Records) as a plain JSON value: `json` an AgreementRecord, `odrl`
@@ -39,8 +43,14 @@ const BUILD: { readonly [F in ExportFormat]: (f: ReturnType<typeof factsOf>) => 
 export function exportAgreement(agreement: Input<AgreementPayload>, format: 'json'): AgreementRecord
 export function exportAgreement(agreement: Input<AgreementPayload>, format: 'odrl'): OdrlAgreement
 export function exportAgreement(agreement: Input<AgreementPayload>, format: 'receipt'): ConsentReceipt
-export function exportAgreement<F extends ExportFormat>(agreement: Input<AgreementPayload>, format: F): AgreementExports[F]
-export function exportAgreement(agreement: Input<AgreementPayload>, format: ExportFormat): AgreementExports[ExportFormat] {
+export function exportAgreement<F extends ExportFormat>(
+  agreement: Input<AgreementPayload>,
+  format: F,
+): AgreementExports[F]
+export function exportAgreement(
+  agreement: Input<AgreementPayload>,
+  format: ExportFormat,
+): AgreementExports[ExportFormat] {
   const build = typeof format === 'string' && Object.hasOwn(BUILD, format) ? BUILD[format] : undefined
   if (!build) throw invalidArgument('exportAgreement: format must be json, odrl or receipt')
   // A deep copy: the builders reuse the payload's own arrays and objects (its conditions, item,

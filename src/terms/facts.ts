@@ -48,9 +48,17 @@ function signaturesOf(message: string | Uint8Array, signers: readonly string[]):
     raw = agreementSignatures(message)
   } catch (cause) {
     // verify parsed this very message, so only an object made up to look verified gets here.
-    throw invalidArgument('exportAgreement: agreement is not as verify returned it: its message is not an agreement envelope', cause)
+    throw invalidArgument(
+      'exportAgreement: agreement is not as verify returned it: its message is not an agreement envelope',
+      cause,
+    )
   }
-  return raw.map((s, i) => ({ party: PARTIES[i]!, signer: signers[i]!, protected: s.protected, signature: s.signature }))
+  return raw.map((s, i) => ({
+    party: PARTIES[i]!,
+    signer: signers[i]!,
+    protected: s.protected,
+    signature: s.signature,
+  }))
 }
 
 /**
@@ -67,14 +75,21 @@ export function factsOf({ payload, verified }: Read<AgreementPayload>): Agreemen
     conditions: new Map((payload.terms.conditions ?? []).map((t) => [t.id, t])),
     ...(verified !== undefined && {
       digest: verified.digest,
-      envelope: typeof verified.message === 'string' ? { format: 'jws', message: verified.message } : { format: 'cose', message: encodeBase64url(verified.message) },
+      envelope:
+        typeof verified.message === 'string'
+          ? { format: 'jws', message: verified.message }
+          : { format: 'cose', message: encodeBase64url(verified.message) },
     }),
     signatures: verified !== undefined ? signaturesOf(verified.message, verified.signers) : [],
   }
 }
 
 /** The agreement as every export names it: short ID, IRI and label. */
-export function namedAgreement(f: AgreementFacts): { readonly id: string; readonly iri: string; readonly label: string } {
+export function namedAgreement(f: AgreementFacts): {
+  readonly id: string
+  readonly iri: string
+  readonly label: string
+} {
   return { id: f.agreement.id, iri: f.agreement.iri, label: f.agreement.label }
 }
 

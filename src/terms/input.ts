@@ -40,8 +40,13 @@ export function invalidArgument(message: string, cause?: unknown): IntentcastErr
  * A plain-JavaScript caller may pass anything: refuse it with a code, not a TypeError. `expected`
  * says what to pass instead.
  */
-export function requireObject(x: unknown, what: string, expected = 'a message verify returned, or its payload'): asserts x is object {
-  if (typeof x !== 'object' || x === null) throw invalidArgument(`${what} is ${x === null ? 'null' : typeof x}; pass ${expected}`)
+export function requireObject(
+  x: unknown,
+  what: string,
+  expected = 'a message verify returned, or its payload',
+): asserts x is object {
+  if (typeof x !== 'object' || x === null)
+    throw invalidArgument(`${what} is ${x === null ? 'null' : typeof x}; pass ${expected}`)
 }
 
 /**
@@ -67,7 +72,13 @@ function fromVerify(x: object): x is Verified {
   )
 }
 
-const NOUN: Readonly<Partial<Record<Kind, string>>> = { intent: 'an intent', offer: 'an offer', counter: 'a counter', terms: 'a terms declaration', agreement: 'an agreement' }
+const NOUN: Readonly<Partial<Record<Kind, string>>> = {
+  intent: 'an intent',
+  offer: 'an offer',
+  counter: 'a counter',
+  terms: 'a terms declaration',
+  agreement: 'an agreement',
+}
 const noun = (k: Kind): string => NOUN[k] ?? `a ${k}`
 
 /**
@@ -75,10 +86,18 @@ const noun = (k: Kind): string => NOUN[k] ?? `a ${k}`
  * verified message of one of `kinds` or a payload of one; `bareKind` says which schema a bare
  * payload answers to when there are two kinds.
  */
-export function readArg<K extends Kind>(x: unknown, kinds: readonly K[], what: string, bareKind: (payload: object) => K = () => kinds[0]!): Read<PayloadOf<K>> {
+export function readArg<K extends Kind>(
+  x: unknown,
+  kinds: readonly K[],
+  what: string,
+  bareKind: (payload: object) => K = () => kinds[0]!,
+): Read<PayloadOf<K>> {
   requireObject(x, what)
   if (fromVerify(x)) {
-    if (!(kinds as readonly Kind[]).includes(x.kind)) throw invalidArgument(`${what} is a verified ${x.kind}; pass ${kinds.map(noun).join(' or ')}, as verify returned it or its payload`)
+    if (!(kinds as readonly Kind[]).includes(x.kind))
+      throw invalidArgument(
+        `${what} is a verified ${x.kind}; pass ${kinds.map(noun).join(' or ')}, as verify returned it or its payload`,
+      )
     return { payload: x.payload as PayloadOf<K>, digest: x.digest, verified: x }
   }
   const wrapped = 'payload' in x
@@ -86,7 +105,12 @@ export function readArg<K extends Kind>(x: unknown, kinds: readonly K[], what: s
   const kind = typeof bare === 'object' && bare !== null ? bareKind(bare) : kinds[0]!
   // The parsed copy, not the caller's object, is read from here on: it cannot change under us
   // (a getter, a proxy) once checked.
-  const payload = parseWith(SCHEMAS[kind], bare, `${what} is not ${noun(kind)} payload`, 'ERR_INVALID_ARGUMENT') as PayloadOf<K>
+  const payload = parseWith(
+    SCHEMAS[kind],
+    bare,
+    `${what} is not ${noun(kind)} payload`,
+    'ERR_INVALID_ARGUMENT',
+  ) as PayloadOf<K>
   const claimed = wrapped ? (x as { digest?: unknown }).digest : undefined
   if (claimed === undefined) return { payload }
   return { payload, digest: parseWith(Digest, claimed, `${what}: digest`, 'ERR_INVALID_ARGUMENT') }

@@ -28,14 +28,21 @@ function digits(s: string, at: number, n: number): number {
  * ranking.
  */
 function split(s: string): [number, string] {
-  let seconds = daysFromCivil(digits(s, 0, 4), digits(s, 5, 2), digits(s, 8, 2)) * 86_400 + digits(s, 11, 2) * 3600 + digits(s, 14, 2) * 60 + digits(s, 17, 2)
+  let seconds =
+    daysFromCivil(digits(s, 0, 4), digits(s, 5, 2), digits(s, 8, 2)) * 86_400 +
+    digits(s, 11, 2) * 3600 +
+    digits(s, 14, 2) * 60 +
+    digits(s, 17, 2)
   // After the seconds: an optional fraction, then `Z` or the offset.
   let zone = 19
-  if (s.charCodeAt(zone) === 46 /* . */) do zone++; while (s.charCodeAt(zone) >= 48 && s.charCodeAt(zone) <= 57)
+  if (s.charCodeAt(zone) === 46 /* . */)
+    do zone++
+    while (s.charCodeAt(zone) >= 48 && s.charCodeAt(zone) <= 57)
   let end = zone
   while (end > 20 && s.charCodeAt(end - 1) === 48 /* trailing 0 */) end--
   const sign = s.charCodeAt(zone)
-  if (sign !== 90 /* Z */) seconds -= (sign === 45 /* - */ ? -1 : 1) * (digits(s, zone + 1, 2) * 3600 + digits(s, zone + 4, 2) * 60)
+  if (sign !== 90 /* Z */)
+    seconds -= (sign === 45 /* - */ ? -1 : 1) * (digits(s, zone + 1, 2) * 3600 + digits(s, zone + 4, 2) * 60)
   return [seconds, end > 20 ? s.slice(20, end) : '']
 }
 

@@ -33,7 +33,8 @@ function meets(type: TermType, better: Better | undefined, c: Term, v: Term): bo
       return vv === true
     case 'number':
     case 'date': {
-      const cmp = type === 'number' ? compareDecimal(vv as string, cv as string) : compareInstant(vv as string, cv as string)
+      const cmp =
+        type === 'number' ? compareDecimal(vv as string, cv as string) : compareInstant(vv as string, cv as string)
       return better === 'lower' ? cmp <= 0 : cmp >= 0
     }
     case 'set':
@@ -47,10 +48,20 @@ export function gapOf(id: string, customer: Term | undefined, vendor: Term | und
   if (!customer || !asks(customer)) return !customer && vendor?.required === true && !def ? 'unknown' : undefined
   if (!vendor) return 'unstated'
   // Catalog terms share one type; only a currency can differ. Extension terms carry their own.
-  if (def ? def.unit === 'currency' && customer.unit !== vendor.unit : customer.type !== vendor.type || customer.better !== vendor.better || customer.unit !== vendor.unit) {
+  if (
+    def
+      ? def.unit === 'currency' && customer.unit !== vendor.unit
+      : customer.type !== vendor.type || customer.better !== vendor.better || customer.unit !== vendor.unit
+  ) {
     return 'mismatch'
   }
-  return def ? (meets(def.type, def.better, customer, vendor) ? undefined : 'short') : meets(customer.type!, customer.better, customer, vendor) ? undefined : 'short'
+  return def
+    ? meets(def.type, def.better, customer, vendor)
+      ? undefined
+      : 'short'
+    : meets(customer.type!, customer.better, customer, vendor)
+      ? undefined
+      : 'short'
 }
 
 /**
@@ -67,7 +78,11 @@ export function settle(customer: Term | undefined, vendor: Term | undefined): Te
  * Calls `f` once for every term either side states. The order is unspecified: callers sort
  * what they output. A callback, not a list, so the hot path allocates nothing per term.
  */
-export function forEachTerm(customer: ReadonlyMap<string, Term>, vendor: readonly Term[], f: (id: string, c: Term | undefined, v: Term | undefined) => void): void {
+export function forEachTerm(
+  customer: ReadonlyMap<string, Term>,
+  vendor: readonly Term[],
+  f: (id: string, c: Term | undefined, v: Term | undefined) => void,
+): void {
   let matched = 0
   for (const v of vendor) {
     const c = customer.get(v.id)

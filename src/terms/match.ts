@@ -87,7 +87,13 @@ export function matchTerms(customer: TermsInput, vendor: TermsInput): MatchResul
   const conflicts: Conflict[] = []
   const verdict = chooseAgreement(c, v.agreements)
   if (verdict.fit !== 'first') {
-    conflicts.push({ term: AGREEMENT, customer: c.agreements, vendor: v.agreements, required: verdict.fit === 'refused', message: explainAgreement(c, verdict, v.agreements, false) })
+    conflicts.push({
+      term: AGREEMENT,
+      customer: c.agreements,
+      vendor: v.agreements,
+      required: verdict.fit === 'refused',
+      message: explainAgreement(c, verdict, v.agreements, false),
+    })
   }
   const conditions: Term[] = []
   forEachTerm(c.terms, v.terms, (id, ct, vt) => {
@@ -98,14 +104,23 @@ export function matchTerms(customer: TermsInput, vendor: TermsInput): MatchResul
       return
     }
     const hard = gap === 'unknown' || ct!.required === true
-    conflicts.push({ term: id, customer: positionOf(ct), vendor: positionOf(vt), required: hard, message: explainGap(id, gap, ct, vt) })
+    conflicts.push({
+      term: id,
+      customer: positionOf(ct),
+      vendor: positionOf(vt),
+      required: hard,
+      message: explainGap(id, gap, ct, vt),
+    })
     // A firm vendor value wins over a negotiable customer bound; otherwise the customer's stands.
     const vendorWins = gap === 'unknown' || (!hard && vt?.required === true)
     conditions.push(canonicalTerm(vendorWins ? vt! : ct!, false))
   })
   sortTerms(conditions)
   const state: RButtonState = conflicts.some((x) => x.required) ? 'dark' : conflicts.length > 0 ? 'partial' : 'lit'
-  const terms: DealTerms = { agreement: verdict.agreement ?? c.agreements[0]!, ...(conditions.length > 0 && { conditions }) }
+  const terms: DealTerms = {
+    agreement: verdict.agreement ?? c.agreements[0]!,
+    ...(conditions.length > 0 && { conditions }),
+  }
   return {
     state,
     ...(verdict.agreement !== undefined && { agreement: verdict.agreement }),

@@ -93,7 +93,8 @@ function counterOf(customer: CustomerSide, a: Assessment): Deal {
   const price = moved(PRICE) ? customer.terms.get(PRICE)! : statement(a.vendor, PRICE)!
   // The vendor's statement of delivery, not just the offer's field: without a `deliverBy` field, a
   // `deliver-by` condition is the statement (side.ts).
-  const date = (moved(DELIVER_BY) ? customer.terms.get(DELIVER_BY) : statement(a.vendor, DELIVER_BY))?.value as string | undefined
+  const date = (moved(DELIVER_BY) ? customer.terms.get(DELIVER_BY) : statement(a.vendor, DELIVER_BY))?.value as
+    string | undefined
   const terms: DealTerms = {
     agreement: moved(AGREEMENT) ? customer.agreements[0]! : a.vendor.agreements[0]!,
     ...(conditions.length > 0 && { conditions }),

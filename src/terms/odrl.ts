@@ -2,7 +2,18 @@ import type { Term } from '../model/term-set.js'
 import { allowancesOf } from './allowances.js'
 import { getTermDefinition } from '../model/catalog.js'
 import type { AgreementFacts } from './facts.js'
-import { COMMUNICATION, JURISDICTION_PROPERTY, ODRL_CONTEXT, PORTABILITY, PROCESSING, QUDT_CURRENCY, QUDT_UNIT, TERM_URN, UNIT_URN, XSD } from './vocab.js'
+import {
+  COMMUNICATION,
+  JURISDICTION_PROPERTY,
+  ODRL_CONTEXT,
+  PORTABILITY,
+  PROCESSING,
+  QUDT_CURRENCY,
+  QUDT_UNIT,
+  TERM_URN,
+  UNIT_URN,
+  XSD,
+} from './vocab.js'
 
 /** The ODRL 2.2 constraint operators; an export uses these and no others. */
 export const ODRL_OPERATORS = ['eq', 'neq', 'gt', 'gteq', 'lt', 'lteq', 'isAnyOf', 'isAllOf', 'isNoneOf'] as const
@@ -64,19 +75,42 @@ export function toOdrl(f: AgreementFacts): OdrlAgreement {
   // The 7012 agreement: what the vendor may do with the customer's data.
   const allows = allowancesOf(f.agreement.id)
   if (allows) {
-    permission.push({ ...onData, action: 'use', constraint: [{ leftOperand: 'purpose', operator: 'eq', rightOperand: ref(PROCESSING.serviceDelivery.iri) }] })
-    for (const k of ['analytics', 'tracking', 'profiling'] as const) (allows[k] ? permission : prohibition).push({ ...onData, action: PROCESSING[k].iri })
-    if (allows.anonymisedSharing) permission.push({ ...onData, action: PROCESSING.sharing.iri, duty: [{ action: 'anonymize' }] })
+    permission.push({
+      ...onData,
+      action: 'use',
+      constraint: [{ leftOperand: 'purpose', operator: 'eq', rightOperand: ref(PROCESSING.serviceDelivery.iri) }],
+    })
+    for (const k of ['analytics', 'tracking', 'profiling'] as const)
+      (allows[k] ? permission : prohibition).push({ ...onData, action: PROCESSING[k].iri })
+    if (allows.anonymisedSharing)
+      permission.push({ ...onData, action: PROCESSING.sharing.iri, duty: [{ action: 'anonymize' }] })
     else prohibition.push({ ...onData, action: PROCESSING.sharing.iri })
     if (allows.portability) obligation.push({ ...onData, action: PORTABILITY })
   } else {
     // PDC and TPR agreements define their purpose themselves: the agreement's IRI names it.
-    permission.push({ ...onData, action: 'use', constraint: [{ leftOperand: 'purpose', operator: 'eq', rightOperand: ref(f.agreement.iri) }] })
+    permission.push({
+      ...onData,
+      action: 'use',
+      constraint: [{ leftOperand: 'purpose', operator: 'eq', rightOperand: ref(f.agreement.iri) }],
+    })
   }
 
   // The deal: the vendor transfers the item, by the delivery date; the customer pays.
-  obligation.push({ ...onItem, action: 'transfer', ...(p.deliverBy !== undefined && { constraint: [{ leftOperand: 'dateTime', operator: 'lteq', rightOperand: typed(p.deliverBy, 'dateTime') }] }) })
-  const pay: OdrlConstraint[] = [{ leftOperand: 'payAmount', operator: 'eq', rightOperand: typed(p.price.amount, 'decimal'), unit: QUDT_CURRENCY + p.price.currency }]
+  obligation.push({
+    ...onItem,
+    action: 'transfer',
+    ...(p.deliverBy !== undefined && {
+      constraint: [{ leftOperand: 'dateTime', operator: 'lteq', rightOperand: typed(p.deliverBy, 'dateTime') }],
+    }),
+  })
+  const pay: OdrlConstraint[] = [
+    {
+      leftOperand: 'payAmount',
+      operator: 'eq',
+      rightOperand: typed(p.price.amount, 'decimal'),
+      unit: QUDT_CURRENCY + p.price.currency,
+    },
+  ]
   const methods = f.conditions.get('payment-methods')
   if (methods) pay.push({ leftOperand: 'deliveryChannel', operator: 'isAnyOf', rightOperand: methods.value })
   obligation.push({ target: item, assigner: vendor, assignee: customer, action: 'compensate', constraint: pay })
@@ -85,20 +119,33 @@ export function toOdrl(f: AgreementFacts): OdrlAgreement {
   for (const t of f.conditions.values()) {
     switch (t.id) {
       case 'retention-days':
-        obligation.push({ ...onData, action: 'delete', constraint: [{ leftOperand: 'elapsedTime', operator: 'lteq', ...period(t.value as string, 'day') }] })
+        obligation.push({
+          ...onData,
+          action: 'delete',
+          constraint: [{ leftOperand: 'elapsedTime', operator: 'lteq', ...period(t.value as string, 'day') }],
+        })
         break
       case 'deletion-on-request':
-        if (t.value === true) obligation.push({ ...onData, action: 'delete', constraint: [{ leftOperand: 'event', operator: 'eq', rightOperand: ref(getTermDefinition(t.id)!.dpv!) }] })
+        if (t.value === true)
+          obligation.push({
+            ...onData,
+            action: 'delete',
+            constraint: [{ leftOperand: 'event', operator: 'eq', rightOperand: ref(getTermDefinition(t.id)!.dpv!) }],
+          })
         break
       case 'no-resale':
         if (t.value === true) prohibition.push({ ...onData, action: 'sell' })
         break
       case 'contact-via-agent':
         if (t.value === true) {
-          prohibition.push({ ...onData, action: 'use', constraint: [
-            { leftOperand: 'purpose', operator: 'eq', rightOperand: ref(COMMUNICATION) },
-            { leftOperand: 'deliveryChannel', operator: 'neq', rightOperand: ref(customer) },
-          ] })
+          prohibition.push({
+            ...onData,
+            action: 'use',
+            constraint: [
+              { leftOperand: 'purpose', operator: 'eq', rightOperand: ref(COMMUNICATION) },
+              { leftOperand: 'deliveryChannel', operator: 'neq', rightOperand: ref(customer) },
+            ],
+          })
         }
         break
       case 'jurisdiction':
@@ -106,13 +153,23 @@ export function toOdrl(f: AgreementFacts): OdrlAgreement {
         break
       case 'returns-days':
         // The customer may give the item back to the vendor within the window.
-        permission.push({ target: item, assigner: vendor, assignee: customer, action: 'transfer', constraint: [
-          { leftOperand: 'elapsedTime', operator: 'lteq', ...period(t.value as string, 'day') },
-          { leftOperand: 'recipient', operator: 'eq', rightOperand: ref(vendor) },
-        ] })
+        permission.push({
+          target: item,
+          assigner: vendor,
+          assignee: customer,
+          action: 'transfer',
+          constraint: [
+            { leftOperand: 'elapsedTime', operator: 'lteq', ...period(t.value as string, 'day') },
+            { leftOperand: 'recipient', operator: 'eq', rightOperand: ref(vendor) },
+          ],
+        })
         break
       case 'warranty-months':
-        obligation.push({ ...onItem, action: TERM_URN + t.id, constraint: [{ leftOperand: 'elapsedTime', operator: 'lteq', ...period(t.value as string, 'month') }] })
+        obligation.push({
+          ...onItem,
+          action: TERM_URN + t.id,
+          constraint: [{ leftOperand: 'elapsedTime', operator: 'lteq', ...period(t.value as string, 'month') }],
+        })
         break
       case 'price':
       case 'deliver-by':
@@ -143,12 +200,31 @@ function extension(t: Term, parties: Omit<OdrlRule, 'action'>, obligation: OdrlR
       if (t.value === true) obligation.push({ ...parties, action: t.id })
       return
     case 'set':
-      obligation.push({ ...parties, action: t.id, constraint: [{ leftOperand: t.id, operator: 'isAnyOf', rightOperand: t.value }] })
+      obligation.push({
+        ...parties,
+        action: t.id,
+        constraint: [{ leftOperand: t.id, operator: 'isAnyOf', rightOperand: t.value }],
+      })
       return
     case 'date':
-      obligation.push({ ...parties, action: t.id, constraint: [{ leftOperand: t.id, operator: 'eq', rightOperand: typed(t.value as string, 'dateTime') }] })
+      obligation.push({
+        ...parties,
+        action: t.id,
+        constraint: [{ leftOperand: t.id, operator: 'eq', rightOperand: typed(t.value as string, 'dateTime') }],
+      })
       return
     default:
-      obligation.push({ ...parties, action: t.id, constraint: [{ leftOperand: t.id, operator: 'eq', rightOperand: typed(t.value as string, 'decimal'), unit: UNIT_URN + t.unit! }] })
+      obligation.push({
+        ...parties,
+        action: t.id,
+        constraint: [
+          {
+            leftOperand: t.id,
+            operator: 'eq',
+            rightOperand: typed(t.value as string, 'decimal'),
+            unit: UNIT_URN + t.unit!,
+          },
+        ],
+      })
   }
 }

@@ -3,7 +3,8 @@ import { parseWith } from '../model/parse.js'
 import { TermSet } from '../model/term-set.js'
 
 /** What `safeParseTermSet` returns: the term set, or the error `parseTermSet` would throw. */
-export type TermSetParseResult = { readonly success: true; readonly data: TermSet } | { readonly success: false; readonly error: IntentcastError }
+export type TermSetParseResult =
+  { readonly success: true; readonly data: TermSet } | { readonly success: false; readonly error: IntentcastError }
 
 /** A term set the calling program passed as `what`, checked: its mistakes are ERR_INVALID_ARGUMENT. */
 export function checkTermSet(x: unknown, what: string): TermSet {

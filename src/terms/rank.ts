@@ -65,8 +65,12 @@ function reasonsFor(customer: CustomerSide, a: Assessment): string[] {
   const p = a.offer
   const reasons = [`Meets ${a.met} of ${a.asked} of your asks.`, `Price ${p.price.amount} ${p.price.currency}.`]
   const offered = a.vendor.agreements[0]!
-  if (a.agreement.fit === 'listed') reasons.push(`Takes ${offered}, your choice ${customer.agreements.indexOf(offered) + 1} of ${customer.agreements.length}.`)
-  if (a.agreement.fit === 'covered') reasons.push(`Takes ${offered}, which permits the vendor no more than an agreement you accept.`)
+  if (a.agreement.fit === 'listed')
+    reasons.push(
+      `Takes ${offered}, your choice ${customer.agreements.indexOf(offered) + 1} of ${customer.agreements.length}.`,
+    )
+  if (a.agreement.fit === 'covered')
+    reasons.push(`Takes ${offered}, which permits the vendor no more than an agreement you accept.`)
   for (const c of a.conflicts) reasons.push(c.message)
   return reasons
 }

@@ -43,11 +43,16 @@ export function toReceipt(f: AgreementFacts): ConsentReceipt {
   const p = f.payload
   const allows = allowancesOf(f.agreement.id)
   const purposes: Labelled[] = allows
-    ? [PROCESSING.serviceDelivery, ...(['analytics', 'tracking', 'profiling'] as const).filter((k) => allows[k]).map((k) => PROCESSING[k])]
+    ? [
+        PROCESSING.serviceDelivery,
+        ...(['analytics', 'tracking', 'profiling'] as const).filter((k) => allows[k]).map((k) => PROCESSING[k]),
+      ]
     : [{ label: f.agreement.label, iri: f.agreement.iri }]
   const retention = f.conditions.get('retention-days')
   const jurisdiction = f.conditions.get('jurisdiction')
-  const withdrawal = [`Send the vendor a signed intentcast withdrawal of this agreement${f.digest !== undefined ? ` (digest ${f.digest})` : ''}.`]
+  const withdrawal = [
+    `Send the vendor a signed intentcast withdrawal of this agreement${f.digest !== undefined ? ` (digest ${f.digest})` : ''}.`,
+  ]
   if (committed(f, 'deletion-on-request')) withdrawal.push('The vendor deletes your data on request.')
   return {
     recordId: f.uid,
@@ -58,7 +63,9 @@ export function toReceipt(f: AgreementFacts): ConsentReceipt {
     purposes: purposes.map((x) => ({ label: x.label, ...(x.iri !== undefined && { iri: x.iri }) })),
     dataCategories: DATA_CATEGORIES.map((x) => ({ ...x })),
     retention: retention ? `P${retention.value as string}D` : null,
-    thirdParties: allows?.anonymisedSharing ? [{ label: 'third parties, fully anonymised data only', iri: PROCESSING.sharing.iri }] : [],
+    thirdParties: allows?.anonymisedSharing
+      ? [{ label: 'third parties, fully anonymised data only', iri: PROCESSING.sharing.iri }]
+      : [],
     jurisdiction: jurisdiction ? [...(jurisdiction.value as string[])] : [],
     withdrawalMethod: withdrawal.join(' '),
     eventTime: f.time,

@@ -102,7 +102,11 @@ export class Thread {
       case 'accepted':
         return DPV_STATUS.confirmationRequired
       case 'open':
-        return this.#last.kind === 'counter' ? DPV_STATUS.counterOfferMade : this.#last.kind === 'offer' ? DPV_STATUS.pendingResponse : DPV_STATUS.initiated
+        return this.#last.kind === 'counter'
+          ? DPV_STATUS.counterOfferMade
+          : this.#last.kind === 'offer'
+            ? DPV_STATUS.pendingResponse
+            : DPV_STATUS.initiated
     }
   }
 
@@ -135,7 +139,8 @@ export class Thread {
     if (typeof message !== 'object' || message === null || typeof message.digest !== 'string') {
       throw new IntentcastError('ERR_INVALID_ARGUMENT', 'Thread.add takes a message from verify()')
     }
-    if (this.#messages.length >= MAX_MESSAGES) fail('ERR_ILLEGAL_MOVE', `a thread holds at most ${MAX_MESSAGES} messages`)
+    if (this.#messages.length >= MAX_MESSAGES)
+      fail('ERR_ILLEGAL_MOVE', `a thread holds at most ${MAX_MESSAGES} messages`)
     if (this.#byDigest.has(message.digest)) fail('ERR_ILLEGAL_MOVE', `this ${message.kind} is already in the thread`)
     switch (message.kind) {
       case 'offer':
@@ -176,7 +181,8 @@ export class Thread {
   /** The open proposal `digest` names; `answered` must have been live when `at` happened. */
   #proposal(digest: string, at: number, move: string): Proposal {
     const p = this.#byDigest.get(digest)
-    if (!p || (p.kind !== 'offer' && p.kind !== 'counter')) fail('ERR_BROKEN_LINK', `${move} answers ${digest}, which is no offer or counter in this thread`)
+    if (!p || (p.kind !== 'offer' && p.kind !== 'counter'))
+      fail('ERR_BROKEN_LINK', `${move} answers ${digest}, which is no offer or counter in this thread`)
     if (this.#withdrawn.has(p.digest)) fail('ERR_ILLEGAL_MOVE', `${move} answers a withdrawn ${p.kind}`)
     if (at > p.payload.exp + this.#tolerance) fail('ERR_ILLEGAL_MOVE', `${move} answers an expired ${p.kind}`)
     if (at + this.#tolerance < p.payload.iat) fail('ERR_BROKEN_LINK', `${move} predates the ${p.kind} it answers`)
@@ -185,10 +191,12 @@ export class Thread {
 
   #offer(m: Verified<'offer'>): void {
     if (m.payload.inReplyTo !== this.intent.digest) fail('ERR_BROKEN_LINK', 'the offer does not answer this intent')
-    if (m.payload.aud !== this.intent.issuer) fail('ERR_BROKEN_LINK', "the offer is not addressed to the intent's issuer")
+    if (m.payload.aud !== this.intent.issuer)
+      fail('ERR_BROKEN_LINK', "the offer is not addressed to the intent's issuer")
     const only = this.intent.payload.aud
     if (only !== undefined && m.issuer !== only) fail('ERR_BROKEN_LINK', 'the intent was cast to another vendor')
-    if (m.payload.iat + this.#tolerance < this.intent.payload.iat) fail('ERR_BROKEN_LINK', 'the offer predates the intent')
+    if (m.payload.iat + this.#tolerance < this.intent.payload.iat)
+      fail('ERR_BROKEN_LINK', 'the offer predates the intent')
     this.#requireOpen('an offer', m.payload.iat)
   }
 
@@ -210,7 +218,8 @@ export class Thread {
       fail('ERR_BROKEN_LINK', "only the intent's issuer accepts, and only a proposal addressed to it")
     }
     if (m.payload.aud !== p.issuer) fail('ERR_BROKEN_LINK', 'the acceptance is not addressed to the proposer')
-    if (!sameDeal(p.payload, m.payload)) fail('ERR_BROKEN_LINK', 'the acceptance does not repeat the proposal it accepts')
+    if (!sameDeal(p.payload, m.payload))
+      fail('ERR_BROKEN_LINK', 'the acceptance does not repeat the proposal it accepts')
     this.#acceptance = m
   }
 
@@ -234,8 +243,11 @@ export class Thread {
     if (parties.customer !== (a.payload.party ?? a.issuer) || parties.vendor !== a.payload.aud) {
       fail('ERR_BROKEN_LINK', 'the agreement is not between the parties of the acceptance')
     }
-    if (a.payload.exp !== undefined && payload.iat > a.payload.exp + this.#tolerance) fail('ERR_ILLEGAL_MOVE', 'the agreement comes after the acceptance expired')
-    for (const d of [this.intent.digest, refs.offer]) if (this.#withdrawn.has(d)) fail('ERR_ILLEGAL_MOVE', 'the agreement comes after a withdrawal of what was accepted')
+    if (a.payload.exp !== undefined && payload.iat > a.payload.exp + this.#tolerance)
+      fail('ERR_ILLEGAL_MOVE', 'the agreement comes after the acceptance expired')
+    for (const d of [this.intent.digest, refs.offer])
+      if (this.#withdrawn.has(d))
+        fail('ERR_ILLEGAL_MOVE', 'the agreement comes after a withdrawal of what was accepted')
     const offer = this.#firstOffer(this.#byDigest.get(refs.offer) as Proposal)
     if (!sameJson(offer.payload.item, payload.item) || !sameDeal(a.payload, payload)) {
       fail('ERR_BROKEN_LINK', 'the agreement does not carry the accepted terms exactly')
@@ -275,15 +287,24 @@ export class Thread {
     if (this.#withdrawn.has(target.digest)) fail('ERR_ILLEGAL_MOVE', `the ${target.kind} is already withdrawn`)
     // An agreement ends by either party; an intent, offer or counter only by whoever made it.
     const parties = target.kind === 'agreement' ? target.signers : [target.issuer]
-    if (!parties.includes(m.issuer)) fail('ERR_BROKEN_LINK', `only ${target.kind === 'agreement' ? 'a party to' : 'the issuer of'} the ${target.kind} may withdraw it`)
+    if (!parties.includes(m.issuer))
+      fail(
+        'ERR_BROKEN_LINK',
+        `only ${target.kind === 'agreement' ? 'a party to' : 'the issuer of'} the ${target.kind} may withdraw it`,
+      )
     const aud = m.payload.aud
-    const audiences = target.kind === 'agreement' ? target.signers : [target.issuer, ...('aud' in target.payload && target.payload.aud ? [target.payload.aud] : [])]
-    if (aud !== undefined && !audiences.includes(aud)) fail('ERR_BROKEN_LINK', `the withdrawal is addressed to someone outside the ${target.kind}`)
+    const audiences =
+      target.kind === 'agreement'
+        ? target.signers
+        : [target.issuer, ...('aud' in target.payload && target.payload.aud ? [target.payload.aud] : [])]
+    if (aud !== undefined && !audiences.includes(aud))
+      fail('ERR_BROKEN_LINK', `the withdrawal is addressed to someone outside the ${target.kind}`)
     if (target.kind === 'agreement') {
       this.#withdrawn.add(target.digest)
       return
     }
-    if (target.kind !== 'intent' && target.kind !== 'offer' && target.kind !== 'counter') fail('ERR_ILLEGAL_MOVE', `a ${target.kind} cannot be withdrawn`)
+    if (target.kind !== 'intent' && target.kind !== 'offer' && target.kind !== 'counter')
+      fail('ERR_ILLEGAL_MOVE', `a ${target.kind} cannot be withdrawn`)
     if (this.#agreement) fail('ERR_ILLEGAL_MOVE', `the ${target.kind} cannot be withdrawn after the agreement`)
     this.#withdrawn.add(target.digest)
   }

@@ -10,17 +10,29 @@ export type VerifyThreadOptions = Pick<VerifyOptions, 'resolveKey' | 'maxBytes' 
  * Time is checked move by move (nothing answers an expired message), not against the clock,
  * so a thread kept for years still verifies. Returns the Thread; ask it for `state()`.
  */
-export async function verifyThread(messages: ReadonlyArray<string | Uint8Array | Verified>, options: VerifyThreadOptions = {}): Promise<Thread> {
-  if (!Array.isArray(messages) || messages.length === 0) throw new IntentcastError('ERR_BROKEN_LINK', 'a thread needs at least its intent')
+export async function verifyThread(
+  messages: ReadonlyArray<string | Uint8Array | Verified>,
+  options: VerifyThreadOptions = {},
+): Promise<Thread> {
+  if (!Array.isArray(messages) || messages.length === 0)
+    throw new IntentcastError('ERR_BROKEN_LINK', 'a thread needs at least its intent')
   const verified: Verified[] = []
   // Already-verified messages are verified again from their bytes: a plain-JavaScript caller
   // could otherwise pass any object off as one.
   for (const m of messages) {
-    verified.push(await verifyInternal(typeof m === 'string' || m instanceof Uint8Array ? m : (m as Verified | undefined)?.message, { ...options, timeless: true }))
+    verified.push(
+      await verifyInternal(
+        typeof m === 'string' || m instanceof Uint8Array ? m : (m as Verified | undefined)?.message,
+        { ...options, timeless: true },
+      ),
+    )
   }
   const [intent, ...moves] = verified
   if (intent!.kind !== 'intent') throw new IntentcastError('ERR_BROKEN_LINK', 'a thread starts with an intent')
-  const thread = new Thread(intent!, options.clockTolerance === undefined ? {} : { clockTolerance: options.clockTolerance })
+  const thread = new Thread(
+    intent!,
+    options.clockTolerance === undefined ? {} : { clockTolerance: options.clockTolerance },
+  )
   for (const m of moves) thread.add(m)
   return thread
 }

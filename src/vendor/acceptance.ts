@@ -18,7 +18,12 @@ import { message } from './answers.js'
 import { asVendor, callVendor } from './callbacks.js'
 import { requireAnswerable, type Vendor } from './state.js'
 
-export async function takeAcceptance(acceptance: Verified<'acceptance'>, agreement: string | Uint8Array, request: Request, vendor: Vendor): Promise<Response> {
+export async function takeAcceptance(
+  acceptance: Verified<'acceptance'>,
+  agreement: string | Uint8Array,
+  request: Request,
+  vendor: Vendor,
+): Promise<Response> {
   const { options } = vendor
   const key = vendor.keys.requiredKey(acceptance)
   return vendor.withThread(acceptance.payload.intent, async (stored) => {
@@ -31,7 +36,8 @@ export async function takeAcceptance(acceptance: Verified<'acceptance'>, agreeme
       thread.add(countersigned)
       return countersigned
     })
-    if (options.on.acceptance) await callVendor(() => options.on.acceptance!(acceptance, { request, thread, agreement: full }))
+    if (options.on.acceptance)
+      await callVendor(() => options.on.acceptance!(acceptance, { request, thread, agreement: full }))
     await options.threads.set(thread)
     return message(full.message)
   })
@@ -45,9 +51,13 @@ export async function takeAcceptance(acceptance: Verified<'acceptance'>, agreeme
 function requireThreadsAgreement(thread: Thread, agreement: FirstSigned): void {
   const expected = thread.agreementBody()
   if (agreement.signer !== expected.parties.customer) {
-    throw new IntentcastError('ERR_ISSUER_MISMATCH', 'the agreement must be signed by the customer party the acceptance names')
+    throw new IntentcastError(
+      'ERR_ISSUER_MISMATCH',
+      'the agreement must be signed by the customer party the acceptance names',
+    )
   }
   const { v: _v, iat: _iat, jti: _jti, ...body } = agreement.payload
-  if (!sameJson(body, expected)) throw new IntentcastError('ERR_BROKEN_LINK', 'the agreement is not the one this thread arrived at')
+  if (!sameJson(body, expected))
+    throw new IntentcastError('ERR_BROKEN_LINK', 'the agreement is not the one this thread arrived at')
   thread.agreementAllowed(agreement.payload)
 }

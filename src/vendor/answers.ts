@@ -14,7 +14,10 @@ export const ACCEPTED_TYPES = [...BODY_DECODERS.keys()].join(', ')
 
 /** A message answer, typed by its envelope: JWS text or COSE bytes. */
 export function message(m: string | Uint8Array): Response {
-  return new Response(typeof m === 'string' ? m : new Uint8Array(m), { status: 200, headers: { 'content-type': mediaTypeOf(m), ...NO_STORE } })
+  return new Response(typeof m === 'string' ? m : new Uint8Array(m), {
+    status: 200,
+    headers: { 'content-type': mediaTypeOf(m), ...NO_STORE },
+  })
 }
 
 /** 202: taken, and no answer now. */
@@ -29,7 +32,10 @@ export function noContent(): Response {
 
 /** A public document: the same for everyone, so caches may keep it for five minutes. */
 export function json(value: unknown): Response {
-  return new Response(JSON.stringify(value), { status: 200, headers: { 'content-type': MEDIA_TYPE_JSON, 'cache-control': 'max-age=300' } })
+  return new Response(JSON.stringify(value), {
+    status: 200,
+    headers: { 'content-type': MEDIA_TYPE_JSON, 'cache-control': 'max-age=300' },
+  })
 }
 
 /** A problem, with what its status calls for: Accept-Post on 415, the scheme on 401, Allow on 405. */
@@ -37,13 +43,20 @@ export function problemAnswer(problem: Problem | HttpProblem, request: Request, 
   const headers: Record<string, string> = {}
   if (problem.status === 415) headers['accept-post'] = ACCEPTED_TYPES
   // RFC 9110 §15.5.2: a 401 names its scheme; here, the message's own signature, in its envelope.
-  if (problem.status === 401) headers['www-authenticate'] = essence(request.headers.get('content-type')) === MEDIA_TYPE_COSE ? 'IntentcastCOSE' : 'IntentcastJWS'
+  if (problem.status === 401)
+    headers['www-authenticate'] =
+      essence(request.headers.get('content-type')) === MEDIA_TYPE_COSE ? 'IntentcastCOSE' : 'IntentcastJWS'
   if (problem.status === 405 && allow !== undefined) headers['allow'] = allow
   return problemResponse(problem, headers)
 }
 
 /** Adds CORS headers for an allowed origin; `methods` answers a preflight. */
-export function withCors(response: Response, request: Request, cors: readonly string[] | '*' | undefined, methods: string | undefined): Response {
+export function withCors(
+  response: Response,
+  request: Request,
+  cors: readonly string[] | '*' | undefined,
+  methods: string | undefined,
+): Response {
   const origin = request.headers.get('origin')
   if (cors === undefined || origin === null || (cors !== '*' && !cors.includes(origin))) return response
   const h = response.headers

@@ -19,7 +19,9 @@ export async function takeCounter(counter: Verified<'counter'>, request: Request
   return vendor.withThread(counter.payload.intent, async (stored) => {
     const thread = stored.with(counter)
     requireAnswerable(thread, 'proposal')
-    const decision = options.on.counter ? await callVendor(() => options.on.counter!(counter, { request, thread })) : null
+    const decision = options.on.counter
+      ? await callVendor(() => options.on.counter!(counter, { request, thread }))
+      : null
     if (decision === null) {
       await options.threads.set(thread)
       return accepted()
@@ -28,7 +30,11 @@ export async function takeCounter(counter: Verified<'counter'>, request: Request
     const reply: CounterReply = decision === 'agree' ? dealOf(counter.payload) : decision
     const answer = await asVendor(async () => {
       const body = { ...reply, inReplyTo: counter.digest, intent: thread.intent.digest }
-      const signed = await signCounter(body, key, { audience: counter.issuer, format: counter.format, ...options.lifetime })
+      const signed = await signCounter(body, key, {
+        audience: counter.issuer,
+        format: counter.format,
+        ...options.lifetime,
+      })
       thread.add(await verify(signed, { expect: 'counter' }))
       return signed
     })

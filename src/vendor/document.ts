@@ -17,7 +17,8 @@ import type { Vendor } from './state.js'
 
 /** Signs or checks the vendor's terms: a vendor declaration, signed by the current key. */
 export async function prepareTerms(terms: TermsBody | string, keyPair: KeyPair): Promise<Verified<'terms', 'jws'>> {
-  const invalid = (message: string, cause?: unknown) => new IntentcastError('ERR_INVALID_ARGUMENT', `createVendorHandler: ${message}`, { cause })
+  const invalid = (message: string, cause?: unknown) =>
+    new IntentcastError('ERR_INVALID_ARGUMENT', `createVendorHandler: ${message}`, { cause })
   let signed: string
   try {
     signed = typeof terms === 'string' ? terms : await signTerms(terms, keyPair)

@@ -25,7 +25,11 @@ export async function takeIntent(intent: Verified<'intent'>, request: Request, v
   requireAnswerable(thread, 'proposal')
   const offer = await asVendor(async () => {
     // Answered in the envelope it was sent in: a COSE intent gets a COSE offer.
-    const signed = await signOffer({ ...reply, inReplyTo: intent.digest }, key, { audience: intent.issuer, format: intent.format, ...options.lifetime })
+    const signed = await signOffer({ ...reply, inReplyTo: intent.digest }, key, {
+      audience: intent.issuer,
+      format: intent.format,
+      ...options.lifetime,
+    })
     thread.add(await verify(signed, { expect: 'offer' }))
     return signed
   })

@@ -22,14 +22,21 @@ export async function takeMessage(request: Request, vendor: Vendor): Promise<Res
   const type = essence(request.headers.get('content-type'))
   const decode = BODY_DECODERS.get(type)
   if (!decode) return unsupported(request, `media type ${type.slice(0, 64) || '(none)'}`)
-  if (encoding !== null && encoding.toLowerCase() !== 'identity') return unsupported(request, `content coding ${encoding.slice(0, 32)}`)
-  const body = await readBody(request, { maxBytes: options.maxBodyBytes, timeoutMs: options.bodyTimeoutMs, failure: 'ERR_MALFORMED', what: 'request body' })
+  if (encoding !== null && encoding.toLowerCase() !== 'identity')
+    return unsupported(request, `content coding ${encoding.slice(0, 32)}`)
+  const body = await readBody(request, {
+    maxBytes: options.maxBodyBytes,
+    timeoutMs: options.bodyTimeoutMs,
+    failure: 'ERR_MALFORMED',
+    what: 'request body',
+  })
   const [first, second] = decode(body) as readonly (string | Uint8Array)[]
   // A vendor whose terms failed answers nothing (500), before a message can take up its replay entry.
   await asVendor(() => vendor.terms)
   const checks = { replay: options.replay, maxBytes: options.maxBodyBytes }
   // Two parts are an acceptance and the agreement the customer signed (spec §HTTP binding, Bodies).
-  if (second !== undefined) return takeAcceptance(await verify(first, { ...checks, expect: 'acceptance' }), second, request, vendor)
+  if (second !== undefined)
+    return takeAcceptance(await verify(first, { ...checks, expect: 'acceptance' }), second, request, vendor)
   const m = await verify(first, { ...checks, expect: ['intent', 'counter', 'withdrawal'] })
   switch (m.kind) {
     case 'intent':
@@ -44,5 +51,12 @@ export async function takeMessage(request: Request, vendor: Vendor): Promise<Res
 /** 415, with Accept-Post; the body is not read, so whoever feeds it is told to stop. */
 function unsupported(request: Request, what: string): Response {
   request.body?.cancel().catch(() => {})
-  return problemAnswer(problemFor(new IntentcastError('ERR_MALFORMED', `${what} is not accepted; send ${ACCEPTED_TYPES}, uncompressed`), 415), request, undefined)
+  return problemAnswer(
+    problemFor(
+      new IntentcastError('ERR_MALFORMED', `${what} is not accepted; send ${ACCEPTED_TYPES}, uncompressed`),
+      415,
+    ),
+    request,
+    undefined,
+  )
 }

@@ -37,7 +37,10 @@ type NodeListener = (req: IncomingMessage, res: ServerResponse) => void
  * createServer(toNodeListener(createVendorHandler(options))).listen(8080)
  * ```
  */
-export function toNodeListener(handler: (request: Request) => Promise<Response>, options: NodeListenerOptions = {}): NodeListener {
+export function toNodeListener(
+  handler: (request: Request) => Promise<Response>,
+  options: NodeListenerOptions = {},
+): NodeListener {
   const drainBytes = options.drainBytes ?? 1_048_576
   const drainMs = options.drainMs ?? 2_000
   return (req, res) => {
@@ -51,12 +54,22 @@ export function toNodeListener(handler: (request: Request) => Promise<Response>,
   }
 }
 
-async function serve(handler: (request: Request) => Promise<Response>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function serve(
+  handler: (request: Request) => Promise<Response>,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   let request: Request
   try {
     request = toRequest(req)
   } catch (cause) {
-    await write(res, problemResponse(problemFor(new IntentcastError('ERR_MALFORMED', 'the request line or headers are not valid HTTP', { cause }))), req)
+    await write(
+      res,
+      problemResponse(
+        problemFor(new IntentcastError('ERR_MALFORMED', 'the request line or headers are not valid HTTP', { cause })),
+      ),
+      req,
+    )
     return
   }
   let response: Response
@@ -128,7 +141,9 @@ async function write(res: ServerResponse, response: Response, req: IncomingMessa
   // 'finish' when the answer is handed to the OS; a client that went away first gives 'close'
   // without 'finish', which must settle this too or the request would hang here for ever.
   await new Promise<void>((resolve, reject) => {
-    res.once('close', () => (res.writableFinished ? resolve() : reject(new Error('the client went away before the answer was written'))))
+    res.once('close', () =>
+      res.writableFinished ? resolve() : reject(new Error('the client went away before the answer was written')),
+    )
     res.end(req.method === 'HEAD' ? undefined : body)
   })
 }

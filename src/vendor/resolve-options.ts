@@ -12,7 +12,14 @@ import { parseDuration } from '../lib/time.js'
 import { parseGpc, parseMyTerms } from '../model/well-known.js'
 import { MemoryReplayStore, type ReplayStore } from '../replay/store.js'
 import type { VendorCallbacks } from './callbacks.js'
-import type { PreviousKey, VendorDocuments, VendorHandlerOptions, VendorHttp, VendorLimits, VendorStores } from './options.js'
+import type {
+  PreviousKey,
+  VendorDocuments,
+  VendorHandlerOptions,
+  VendorHttp,
+  VendorLimits,
+  VendorStores,
+} from './options.js'
 import { MemoryThreadStore, type ThreadStore } from './thread-store.js'
 
 /** The options as the handler uses them: checked, copied, defaults applied. */
@@ -36,8 +43,23 @@ export interface ResolvedOptions {
 }
 
 // Records, not lists, so the compiler checks each is exactly its interface's keys.
-const TOP: Record<keyof VendorHandlerOptions, true> = { keyPair: true, previousKeys: true, terms: true, on: true, stores: true, limits: true, http: true, documents: true }
-const ON: Record<keyof VendorCallbacks, true> = { intent: true, counter: true, acceptance: true, withdrawal: true, error: true }
+const TOP: Record<keyof VendorHandlerOptions, true> = {
+  keyPair: true,
+  previousKeys: true,
+  terms: true,
+  on: true,
+  stores: true,
+  limits: true,
+  http: true,
+  documents: true,
+}
+const ON: Record<keyof VendorCallbacks, true> = {
+  intent: true,
+  counter: true,
+  acceptance: true,
+  withdrawal: true,
+  error: true,
+}
 const STORES: Record<keyof VendorStores, true> = { replay: true, threads: true }
 const LIMITS: Record<keyof VendorLimits, true> = { maxBodyBytes: true, bodyTimeoutMs: true, proposalExpiresIn: true }
 const HTTP: Record<keyof VendorHttp, true> = { origin: true, basePath: true, cors: true }
@@ -49,20 +71,28 @@ export function resolveOptions(options: VendorHandlerOptions): ResolvedOptions {
   const o = pick<VendorHandlerOptions>(options, TOP, '')
   if (!isKeyPair(o.keyPair)) throw invalid('keyPair is required: a key pair from generateKeyPair()')
   const previousKeys = previous(o.previousKeys)
-  if (typeof o.terms !== 'string' && (typeof o.terms !== 'object' || o.terms === null)) throw invalid('terms is required: a terms body, or a signed declaration')
+  if (typeof o.terms !== 'string' && (typeof o.terms !== 'object' || o.terms === null))
+    throw invalid('terms is required: a terms body, or a signed declaration')
   const { moves, onError } = callbacks(o.on)
   const stores = group<VendorStores>(o.stores, STORES, 'stores')
-  if (stores.replay !== undefined && typeof stores.replay?.add !== 'function') throw invalid('stores.replay is a ReplayStore: an object with add(key, expiresAt)')
-  if (stores.threads !== undefined && (typeof stores.threads?.get !== 'function' || typeof stores.threads.set !== 'function')) {
+  if (stores.replay !== undefined && typeof stores.replay?.add !== 'function')
+    throw invalid('stores.replay is a ReplayStore: an object with add(key, expiresAt)')
+  if (
+    stores.threads !== undefined &&
+    (typeof stores.threads?.get !== 'function' || typeof stores.threads.set !== 'function')
+  ) {
     throw invalid('stores.threads is a ThreadStore: an object with get(digest) and set(thread)')
   }
   const limits = group<VendorLimits>(o.limits, LIMITS, 'limits')
   const http = group<VendorHttp>(o.http, HTTP, 'http')
   const basePath = http.basePath === undefined ? '/intentcast' : http.basePath
-  if (typeof basePath !== 'string' || (basePath !== '' && !/^(\/[A-Za-z0-9._~-]+)+$/.test(basePath))) throw invalid('http.basePath is empty or a path like /intentcast')
-  if (http.origin !== undefined && !isOrigin(http.origin)) throw invalid('http.origin must be an origin (scheme://host[:port])')
+  if (typeof basePath !== 'string' || (basePath !== '' && !/^(\/[A-Za-z0-9._~-]+)+$/.test(basePath)))
+    throw invalid('http.basePath is empty or a path like /intentcast')
+  if (http.origin !== undefined && !isOrigin(http.origin))
+    throw invalid('http.origin must be an origin (scheme://host[:port])')
   const cors = http.cors
-  if (cors !== undefined && cors !== '*' && !(Array.isArray(cors) && cors.every(isOrigin))) throw invalid("http.cors is '*' or a list of origins (scheme://host[:port])")
+  if (cors !== undefined && cors !== '*' && !(Array.isArray(cors) && cors.every(isOrigin)))
+    throw invalid("http.cors is '*' or a list of origins (scheme://host[:port])")
   return {
     keyPair: o.keyPair,
     previousKeys,
@@ -73,7 +103,10 @@ export function resolveOptions(options: VendorHandlerOptions): ResolvedOptions {
     threads: stores.threads ?? new MemoryThreadStore(),
     maxBodyBytes: positive(limits.maxBodyBytes, 'limits.maxBodyBytes', 65_536),
     bodyTimeoutMs: positive(limits.bodyTimeoutMs, 'limits.bodyTimeoutMs', 10_000),
-    lifetime: limits.proposalExpiresIn === undefined ? {} : { expiresIn: parseDuration(limits.proposalExpiresIn, 'createVendorHandler: limits.proposalExpiresIn') },
+    lifetime:
+      limits.proposalExpiresIn === undefined
+        ? {}
+        : { expiresIn: parseDuration(limits.proposalExpiresIn, 'createVendorHandler: limits.proposalExpiresIn') },
     origin: http.origin,
     endpointPath: `${basePath}/messages`,
     cors: cors === undefined || cors === '*' ? cors : Object.freeze([...cors]),
@@ -82,7 +115,11 @@ export function resolveOptions(options: VendorHandlerOptions): ResolvedOptions {
 }
 
 function invalid(message: string, cause?: unknown): IntentcastError {
-  return new IntentcastError('ERR_INVALID_ARGUMENT', `createVendorHandler: ${message}`, cause === undefined ? undefined : { cause })
+  return new IntentcastError(
+    'ERR_INVALID_ARGUMENT',
+    `createVendorHandler: ${message}`,
+    cause === undefined ? undefined : { cause },
+  )
 }
 
 /**
@@ -94,7 +131,10 @@ function pick<T extends object>(value: unknown, known: Record<keyof T, true>, wh
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(`${name} must be an object`)
   const keys = Object.keys(known)
   for (const key of Object.keys(value)) {
-    if (!Object.hasOwn(known, key)) throw invalid(`unknown option "${where === '' ? '' : `${where}.`}${key.slice(0, 32)}"; ${name} takes ${keys.join(', ')}`)
+    if (!Object.hasOwn(known, key))
+      throw invalid(
+        `unknown option "${where === '' ? '' : `${where}.`}${key.slice(0, 32)}"; ${name} takes ${keys.join(', ')}`,
+      )
   }
   const copy: Record<string, unknown> = {}
   for (const key of keys) {
@@ -161,7 +201,8 @@ function wellKnown<T>(doc: T | undefined, parse: (json: unknown) => unknown, nam
 
 function positive(v: unknown, name: string, fallback: number): number {
   if (v === undefined) return fallback
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0) throw invalid(`${name} must be a positive whole number`)
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0)
+    throw invalid(`${name} must be a positive whole number`)
   return v
 }
 

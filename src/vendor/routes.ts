@@ -42,10 +42,20 @@ export function routeTable(vendor: Vendor): ReadonlyMap<string, Route> {
  */
 export function answerByRoute(route: Route | undefined, request: Request, endpointPath: string): Promise<Response> {
   const path = new URL(request.url).pathname
-  if (!route) return Promise.resolve(problemAnswer(httpProblem(404, `nothing at ${path.slice(0, 128)}; messages go to ${endpointPath}`), request, undefined))
-  if (request.method === 'OPTIONS') return Promise.resolve(new Response(null, { status: 204, headers: { allow: route.allow } }))
+  if (!route)
+    return Promise.resolve(
+      problemAnswer(
+        httpProblem(404, `nothing at ${path.slice(0, 128)}; messages go to ${endpointPath}`),
+        request,
+        undefined,
+      ),
+    )
+  if (request.method === 'OPTIONS')
+    return Promise.resolve(new Response(null, { status: 204, headers: { allow: route.allow } }))
   // Own keys only: `constructor` is not a method.
   const answer = Object.hasOwn(route.methods, request.method) ? route.methods[request.method as Method] : undefined
   if (answer) return answer(request)
-  return Promise.resolve(problemAnswer(httpProblem(405, `${request.method.slice(0, 16)} is not allowed here`), request, route.allow))
+  return Promise.resolve(
+    problemAnswer(httpProblem(405, `${request.method.slice(0, 16)} is not allowed here`), request, route.allow),
+  )
 }

@@ -20,7 +20,11 @@ export interface Vendor {
   withThread(digest: string, move: (stored: Thread) => Promise<Response>): Promise<Response>
 }
 
-export function createVendorState(options: ResolvedOptions, keys: VendorKeys, terms: Promise<Verified<'terms', 'jws'>>): Vendor {
+export function createVendorState(
+  options: ResolvedOptions,
+  keys: VendorKeys,
+  terms: Promise<Verified<'terms', 'jws'>>,
+): Vendor {
   const queue = new KeyedQueue()
   const { threads } = options
   return {
@@ -45,8 +49,15 @@ export function createVendorState(options: ResolvedOptions, keys: VendorKeys, te
  * the vendor's code had already decided on it).
  */
 export function requireAnswerable(thread: Thread, answer: 'proposal' | 'agreement', now = new Date()): void {
-  if (thread.messages.length >= MAX_MESSAGES) throw new IntentcastError('ERR_ILLEGAL_MOVE', `the thread is full (${MAX_MESSAGES} messages): nothing can answer this move`)
+  if (thread.messages.length >= MAX_MESSAGES)
+    throw new IntentcastError(
+      'ERR_ILLEGAL_MOVE',
+      `the thread is full (${MAX_MESSAGES} messages): nothing can answer this move`,
+    )
   if (answer === 'proposal' && thread.state(now) !== 'open') {
-    throw new IntentcastError('ERR_ILLEGAL_MOVE', `the negotiation is ${thread.state(now)}: the vendor can no longer answer it`)
+    throw new IntentcastError(
+      'ERR_ILLEGAL_MOVE',
+      `the negotiation is ${thread.state(now)}: the vendor can no longer answer it`,
+    )
   }
 }

@@ -7,7 +7,11 @@ import { noContent } from './answers.js'
 import { callVendor } from './callbacks.js'
 import type { Vendor } from './state.js'
 
-export async function takeWithdrawal(withdrawal: Verified<'withdrawal'>, request: Request, vendor: Vendor): Promise<Response> {
+export async function takeWithdrawal(
+  withdrawal: Verified<'withdrawal'>,
+  request: Request,
+  vendor: Vendor,
+): Promise<Response> {
   const { options } = vendor
   // Addressing is optional (a withdrawal is announced to whoever holds the message); if it names someone, that is us.
   vendor.keys.addressedKey(withdrawal, false)

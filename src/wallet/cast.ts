@@ -131,7 +131,11 @@ export type CastTarget = string | VendorTarget | DiscoveredVendor
  * for (const o of result.offers) console.log(o.vendor.origin, o.proposal.payload.price.amount, o.score)
  * ```
  */
-export async function castIntent(signedIntent: string | Uint8Array, vendors: readonly CastTarget[], options: CastOptions = {}): Promise<CastResult> {
+export async function castIntent(
+  signedIntent: string | Uint8Array,
+  vendors: readonly CastTarget[],
+  options: CastOptions = {},
+): Promise<CastResult> {
   checkCast(vendors, options)
   const intent = await verify(signedIntent, { expect: 'intent', ...(options.now && { now: options.now }) })
   const offers: VendorReply[] = []
@@ -172,11 +176,19 @@ export async function castIntent(signedIntent: string | Uint8Array, vendors: rea
   })
   await Promise.all(workers)
 
-  const ranking = rankOffers(intent, offers.map((o) => o.proposal as Verified<'offer'>))
+  const ranking = rankOffers(
+    intent,
+    offers.map((o) => o.proposal as Verified<'offer'>),
+  )
   const byOffer = new Map(offers.map((o) => [o.proposal, o]))
   return {
     intent,
-    offers: ranking.ranked.map((r) => ({ ...byOffer.get(r.offer)!, proposal: r.offer, score: r.score, reasons: r.reasons })),
+    offers: ranking.ranked.map((r) => ({
+      ...byOffer.get(r.offer)!,
+      proposal: r.offer,
+      score: r.score,
+      reasons: r.reasons,
+    })),
     excluded: ranking.excluded.map((x) => ({ ...byOffer.get(x.offer)!, proposal: x.offer, reasons: x.reasons })),
     pending,
     failures,
@@ -204,7 +216,10 @@ async function sendTo(
   const vendor = toTarget(discovered ?? (target as VendorTarget))
   const mediaType = mediaTypeOf(signedIntent)
   if (discovered !== undefined && !discovered.mediaTypes.includes(mediaType)) {
-    throw new IntentcastError('ERR_MALFORMED', `${origin} does not take ${mediaType} (it lists ${discovered.mediaTypes.join(', ').slice(0, 128) || 'none'})`)
+    throw new IntentcastError(
+      'ERR_MALFORMED',
+      `${origin} does not take ${mediaType} (it lists ${discovered.mediaTypes.join(', ').slice(0, 128) || 'none'})`,
+    )
   }
   report({ type: 'sending', vendor: origin, attempt: 1 })
   const answer = await send(vendor.endpoint, signedIntent, {
@@ -213,8 +228,16 @@ async function sendTo(
     onRetry: (attempt) => report({ type: 'sending', vendor: origin, attempt: attempt + 1 }),
   })
   if (answer === null) return null
-  const checks = { ...(options.maxBytes !== undefined && { maxBytes: options.maxBytes }), ...(options.now && { now: options.now }) }
-  const offer = await verifyReply(answer, 'offer', { customer: intent.issuer, inReplyTo: intent.digest, vendor }, checks)
+  const checks = {
+    ...(options.maxBytes !== undefined && { maxBytes: options.maxBytes }),
+    ...(options.now && { now: options.now }),
+  }
+  const offer = await verifyReply(
+    answer,
+    'offer',
+    { customer: intent.issuer, inReplyTo: intent.digest, vendor },
+    checks,
+  )
   return { vendor, proposal: offer, thread: new Thread(intent).add(offer) }
 }
 
@@ -229,6 +252,7 @@ function discoverOptions(options: CastOptions, timeoutMs: number): DiscoverOptio
 }
 
 function toTarget(vendor: VendorTarget | DiscoveredVendor): VendorTarget {
-  if (vendor.endpoint === undefined) throw new IntentcastError('ERR_UNREACHABLE', `${vendor.origin} publishes terms but takes no intents`)
+  if (vendor.endpoint === undefined)
+    throw new IntentcastError('ERR_UNREACHABLE', `${vendor.origin} publishes terms but takes no intents`)
   return { origin: vendor.origin, endpoint: vendor.endpoint, ...(vendor.keys && { keys: vendor.keys }) }
 }

@@ -16,12 +16,16 @@ const invalid = (message: string): IntentcastError => new IntentcastError('ERR_I
  * A cast's targets and options. Typed by their shape rather than by cast.ts's CastTarget and
  * CastOptions, which would make a cycle (cast.ts calls this).
  */
-export function checkCast(vendors: readonly unknown[], options: SendOptions & { readonly concurrency?: number; readonly onProgress?: unknown; readonly now?: Date }): void {
+export function checkCast(
+  vendors: readonly unknown[],
+  options: SendOptions & { readonly concurrency?: number; readonly onProgress?: unknown; readonly now?: Date },
+): void {
   if (!Array.isArray(vendors)) throw invalid('vendors is an array of origins, vendor targets or discovered vendors')
   checkSendOptions(options)
   const concurrency = options.concurrency ?? 8
   if (!Number.isSafeInteger(concurrency) || concurrency < 1) throw invalid('concurrency is a positive integer')
-  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw invalid('onProgress must be a function')
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function')
+    throw invalid('onProgress must be a function')
   for (const target of vendors) checkTarget(target, false)
 }
 
@@ -44,7 +48,8 @@ function checkTarget(target: unknown, needsEndpoint: boolean): void {
   } catch {
     // Not a URL: refused just below, with the other non-URLs.
   }
-  if (url?.protocol !== 'https:' && url?.protocol !== 'http:') throw invalid(`the endpoint for ${origin.slice(0, 64)} is not an http(s) URL`)
+  if (url?.protocol !== 'https:' && url?.protocol !== 'http:')
+    throw invalid(`the endpoint for ${origin.slice(0, 64)} is not an http(s) URL`)
 }
 
 /**
@@ -54,13 +59,22 @@ function checkTarget(target: unknown, needsEndpoint: boolean): void {
  */
 export function checkNegotiation(negotiation: Negotiation): void {
   const n = negotiation as Partial<Negotiation> | null
-  if (typeof n !== 'object' || n === null || typeof n.thread?.with !== 'function' || typeof n.thread.intent?.issuer !== 'string') {
-    throw invalid('a negotiation is what wallet.cast or wallet.counter returned: { vendor, proposal, thread, castIndex }')
+  if (
+    typeof n !== 'object' ||
+    n === null ||
+    typeof n.thread?.with !== 'function' ||
+    typeof n.thread.intent?.issuer !== 'string'
+  ) {
+    throw invalid(
+      'a negotiation is what wallet.cast or wallet.counter returned: { vendor, proposal, thread, castIndex }',
+    )
   }
-  if (!Number.isSafeInteger(n.castIndex) || n.castIndex! < 0) throw invalid('castIndex is the index of the cast key: a whole number, 0 or more')
+  if (!Number.isSafeInteger(n.castIndex) || n.castIndex! < 0)
+    throw invalid('castIndex is the index of the cast key: a whole number, 0 or more')
   checkTarget(n.vendor, true)
   const digest = n.proposal?.digest
-  if (typeof digest !== 'string' || !n.thread.proposals.some((p) => p.digest === digest)) throw invalid('the proposal is not a move of the negotiation\'s thread')
+  if (typeof digest !== 'string' || !n.thread.proposals.some((p) => p.digest === digest))
+    throw invalid("the proposal is not a move of the negotiation's thread")
 }
 
 /** A counter's deal: the four claims exactly (`dealOf(payload)` makes one from any message). */

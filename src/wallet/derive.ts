@@ -35,6 +35,7 @@ export function canonicalOrigin(origin: string): string {
   } catch (cause) {
     throw new IntentcastError('ERR_INVALID_ARGUMENT', `${String(origin).slice(0, 64)} is not a URL`, { cause })
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new IntentcastError('ERR_INVALID_ARGUMENT', 'a vendor origin is http(s)')
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', 'a vendor origin is http(s)')
   return url.origin
 }

@@ -7,7 +7,15 @@ import type { TermSet } from '../model/term-set.js'
 import { exchange } from '../http/client.js'
 import { MEDIA_TYPE_JSON, WELL_KNOWN_PATH } from '../model/media-types.js'
 import { liveKeys, parseVendorDocument, type VendorKey } from '../model/vendor-document.js'
-import { GPC_PATH, MYTERMS_PATH, parseGpc, parseMyTerms, termSetFromSignals, type GpcDocument, type MyTermsDocument } from '../model/well-known.js'
+import {
+  GPC_PATH,
+  MYTERMS_PATH,
+  parseGpc,
+  parseMyTerms,
+  termSetFromSignals,
+  type GpcDocument,
+  type MyTermsDocument,
+} from '../model/well-known.js'
 import { checkSendOptions, type FetchLike } from './send.js'
 
 /**
@@ -101,24 +109,33 @@ export async function discover(origin: string, options: DiscoverOptions = {}): P
     get(path)
       .then((json) => (json === undefined ? undefined : parse(json)))
       .catch(() => undefined)
-  const [document, myterms, gpc] = await Promise.all([get(WELL_KNOWN_PATH), hint(MYTERMS_PATH, parseMyTerms), hint(GPC_PATH, parseGpc)])
+  const [document, myterms, gpc] = await Promise.all([
+    get(WELL_KNOWN_PATH),
+    hint(MYTERMS_PATH, parseMyTerms),
+    hint(GPC_PATH, parseGpc),
+  ])
   options.signal?.throwIfAborted()
   const signals = { ...(myterms && { myterms }), ...(gpc && { gpc }) }
   if (document === undefined) {
     const termSet = termSetFromSignals(myterms, gpc)
-    if (!myterms && !gpc) throw new IntentcastError('ERR_UNREACHABLE', `${base} publishes no intentcast document, myterms.json or gpc.json`)
+    if (!myterms && !gpc)
+      throw new IntentcastError('ERR_UNREACHABLE', `${base} publishes no intentcast document, myterms.json or gpc.json`)
     return { origin: base, keys: [], mediaTypes: [], ...(termSet && { termSet }), ...signals }
   }
   const doc = parseVendorDocument(document)
   const now = options.now ?? new Date()
   if (originOf(doc.endpoint) !== base) {
-    throw new IntentcastError('ERR_BROKEN_LINK', `the endpoint ${doc.endpoint.slice(0, 128)} is not on ${base}: intents go only to the origin the customer chose`)
+    throw new IntentcastError(
+      'ERR_BROKEN_LINK',
+      `the endpoint ${doc.endpoint.slice(0, 128)} is not on ${base}: intents go only to the origin the customer chose`,
+    )
   }
   const terms = await verify(doc.terms, { expect: 'terms', now })
-  if (terms.payload.role !== 'vendor') throw new IntentcastError('ERR_TYPE_MISMATCH', 'the vendor document holds a customer\'s terms')
+  if (terms.payload.role !== 'vendor')
+    throw new IntentcastError('ERR_TYPE_MISMATCH', "the vendor document holds a customer's terms")
   const current = doc.keys.keys.filter((k) => k.status === 'current')
   if (!current.some((k) => k.kid === kidForDid(terms.issuer))) {
-    throw new IntentcastError('ERR_KEY_UNRESOLVED', 'the terms are not signed by one of the vendor\'s current keys')
+    throw new IntentcastError('ERR_KEY_UNRESOLVED', "the terms are not signed by one of the vendor's current keys")
   }
   return {
     origin: base,
@@ -159,28 +176,40 @@ function originOf(endpoint: string): string {
   try {
     return new URL(endpoint).origin
   } catch (cause) {
-    throw new IntentcastError('ERR_SCHEMA', `the vendor document's endpoint ${endpoint.slice(0, 128)} is not a URL`, { cause })
+    throw new IntentcastError('ERR_SCHEMA', `the vendor document's endpoint ${endpoint.slice(0, 128)} is not a URL`, {
+      cause,
+    })
   }
 }
 
 /** A JSON document, or undefined when there is none (404 or 410). */
 async function getJson(base: string, path: string, options: DiscoverOptions): Promise<unknown> {
   const url = base + path
-  const answer = await exchange(url, { method: 'GET', headers: { accept: MEDIA_TYPE_JSON } }, {
-    fetch: options.fetch,
-    timeoutMs: options.timeoutMs ?? 5_000,
-    signal: options.signal,
-    maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
-    what: path,
-  })
+  const answer = await exchange(
+    url,
+    { method: 'GET', headers: { accept: MEDIA_TYPE_JSON } },
+    {
+      fetch: options.fetch,
+      timeoutMs: options.timeoutMs ?? 5_000,
+      signal: options.signal,
+      maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
+      what: path,
+    },
+  )
   if (answer.status === 404 || answer.status === 410) return undefined
-  if (answer.status !== 200) throw new IntentcastError('ERR_UNREACHABLE', `${url.slice(0, 128)} answered HTTP ${answer.status}`)
+  if (answer.status !== 200)
+    throw new IntentcastError('ERR_UNREACHABLE', `${url.slice(0, 128)} answered HTTP ${answer.status}`)
   if (answer.mediaType !== MEDIA_TYPE_JSON) {
-    throw new IntentcastError('ERR_MALFORMED', `${url.slice(0, 128)} is ${answer.mediaType.slice(0, 64) || 'untyped'}, not ${MEDIA_TYPE_JSON}`)
+    throw new IntentcastError(
+      'ERR_MALFORMED',
+      `${url.slice(0, 128)} is ${answer.mediaType.slice(0, 64) || 'untyped'}, not ${MEDIA_TYPE_JSON}`,
+    )
   }
   try {
     return parseJsonStrict(fromUtf8(answer.body, url), url.slice(0, 128))
   } catch (e) {
-    throw isIntentcastError(e) ? e : new IntentcastError('ERR_MALFORMED', `${url.slice(0, 128)} is not JSON`, { cause: e })
+    throw isIntentcastError(e)
+      ? e
+      : new IntentcastError('ERR_MALFORMED', `${url.slice(0, 128)} is not JSON`, { cause: e })
   }
 }

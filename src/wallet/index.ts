@@ -8,7 +8,15 @@
  */
 export { Wallet, type WalletCast, type WalletCastOptions, type WalletState } from './wallet.js'
 export { discover, type DiscoveredVendor, type DiscoverOptions, type VendorTarget } from './discover.js'
-export { castIntent, type CastFailure, type CastOptions, type CastProgress, type CastResult, type CastTarget, type RankedOffer } from './cast.js'
+export {
+  castIntent,
+  type CastFailure,
+  type CastOptions,
+  type CastProgress,
+  type CastResult,
+  type CastTarget,
+  type RankedOffer,
+} from './cast.js'
 export type { Negotiation, VendorReply } from './reply.js'
 export type { Accepted, Countered, CounterOptions, RespondOptions } from './respond.js'
 export type { FetchLike } from './send.js'

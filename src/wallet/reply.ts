@@ -57,9 +57,13 @@ export async function verifyReply<K extends 'offer' | 'counter'>(
   checks: ReplyChecks,
 ): Promise<Verified<K>> {
   const reply = (await verify(message, { expect: kind, audience: expected.customer, ...checks })) as Proposal
-  if (reply.payload.inReplyTo !== expected.inReplyTo) throw new IntentcastError('ERR_BROKEN_LINK', `the ${kind} does not answer the message it was sent for`)
+  if (reply.payload.inReplyTo !== expected.inReplyTo)
+    throw new IntentcastError('ERR_BROKEN_LINK', `the ${kind} does not answer the message it was sent for`)
   if (expected.signer !== undefined && reply.issuer !== expected.signer) {
-    throw new IntentcastError('ERR_KEY_UNRESOLVED', `the ${kind} is signed by another key than the vendor's in this thread`)
+    throw new IntentcastError(
+      'ERR_KEY_UNRESOLVED',
+      `the ${kind} is signed by another key than the vendor's in this thread`,
+    )
   }
   const keys = expected.vendor.keys
   if (keys !== undefined && !liveKeys(keys, checks.now).some((k) => k.kid === kidForDid(reply.issuer))) {

@@ -23,7 +23,10 @@ import { send, type SendOptions } from './send.js'
  * const { agreement } = await wallet.accept(offer, { timeoutMs: 5_000, signal: AbortSignal.timeout(10_000) })
  * ```
  */
-export interface RespondOptions extends Pick<SendOptions, 'fetch' | 'timeoutMs' | 'signal' | 'retries' | 'backoffMs' | 'maxBytes'> {
+export interface RespondOptions extends Pick<
+  SendOptions,
+  'fetch' | 'timeoutMs' | 'signal' | 'retries' | 'backoffMs' | 'maxBytes'
+> {
   /** The time answers are checked at, and moves signed at. Default: now. */
   readonly now?: Date
 }
@@ -80,7 +83,8 @@ export interface ThreadKeys {
 }
 
 function requireCaster(castKey: KeyPair, thread: Thread): void {
-  if (castKey?.did !== thread.intent.issuer) throw new IntentcastError('ERR_INVALID_ARGUMENT', 'castKey must be the key that signed the intent')
+  if (castKey?.did !== thread.intent.issuer)
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', 'castKey must be the key that signed the intent')
 }
 
 /**
@@ -108,10 +112,16 @@ export async function acceptWith(offer: VendorReply, keys: ThreadKeys, options: 
   const accepted = offer.thread.with(await verify(acceptance, { expect: 'acceptance', ...at }))
   const mine = await signAgreement(accepted.agreementBody(), vendorKey, { format: proposal.format, ...at })
   const answer = await send(vendor.endpoint, joinMessages(acceptance, mine), options)
-  if (answer === null) throw new IntentcastError('ERR_BROKEN_LINK', 'the vendor took the acceptance without countersigning the agreement')
+  if (answer === null)
+    throw new IntentcastError('ERR_BROKEN_LINK', 'the vendor took the acceptance without countersigning the agreement')
   const agreement = await verify(answer, { expect: 'agreement', audience: vendorKey.did, ...checks(options) })
-  if (!keepsOwnSignature(mine, answer)) throw new IntentcastError('ERR_BROKEN_LINK', 'the countersigned agreement is not the one the wallet signed')
-  if (agreement.signers[1] !== proposal.issuer) throw new IntentcastError('ERR_ISSUER_MISMATCH', 'the agreement is countersigned by another key than the proposal\'s')
+  if (!keepsOwnSignature(mine, answer))
+    throw new IntentcastError('ERR_BROKEN_LINK', 'the countersigned agreement is not the one the wallet signed')
+  if (agreement.signers[1] !== proposal.issuer)
+    throw new IntentcastError(
+      'ERR_ISSUER_MISMATCH',
+      "the agreement is countersigned by another key than the proposal's",
+    )
   return { agreement, thread: accepted.add(agreement) }
 }
 
@@ -131,7 +141,12 @@ export async function counterWith(
   requireCaster(castKey, offer.thread)
   const at = options.now && { now: options.now }
   const signed = await signCounter(
-    { ...dealOf(deal), ...(options.note !== undefined && { note: options.note }), inReplyTo: proposal.digest, intent: offer.thread.intent.digest },
+    {
+      ...dealOf(deal),
+      ...(options.note !== undefined && { note: options.note }),
+      inReplyTo: proposal.digest,
+      intent: offer.thread.intent.digest,
+    },
     castKey,
     { audience: proposal.issuer, format: proposal.format, ...at },
   )
@@ -139,7 +154,12 @@ export async function counterWith(
   const thread = offer.thread.with(mine)
   const answer = await send(vendor.endpoint, signed, options)
   if (answer === null) return { thread }
-  const reply = await verifyReply(answer, 'counter', { customer: castKey.did, inReplyTo: mine.digest, vendor, signer: proposal.issuer }, checks(options))
+  const reply = await verifyReply(
+    answer,
+    'counter',
+    { customer: castKey.did, inReplyTo: mine.digest, vendor, signer: proposal.issuer },
+    checks(options),
+  )
   const next = thread.add(reply)
   return { thread: next, reply: { vendor, proposal: reply, thread: next } }
 }
@@ -154,7 +174,10 @@ function keepsOwnSignature(sent: string | Uint8Array, back: string | Uint8Array)
     const mine = parseGeneralJws(sent)
     const theirs = parseGeneralJws(back)
     const own = mine.signatures[0]!
-    return theirs.payload === mine.payload && theirs.signatures.some((s) => s.protected === own.protected && s.signature === own.signature)
+    return (
+      theirs.payload === mine.payload &&
+      theirs.signatures.some((s) => s.protected === own.protected && s.signature === own.signature)
+    )
   }
   const [sentProtected, , sentPayload, sentSignatures] = decodeCoseMessage(sent, 'COSE_Sign', {})
   const [backProtected, , backPayload, backSignatures] = decodeCoseMessage(back, 'COSE_Sign', {})
@@ -167,5 +190,8 @@ function keepsOwnSignature(sent: string | Uint8Array, back: string | Uint8Array)
 }
 
 function checks(options: RespondOptions): { maxBytes?: number; now?: Date } {
-  return { ...(options.maxBytes !== undefined && { maxBytes: options.maxBytes }), ...(options.now && { now: options.now }) }
+  return {
+    ...(options.maxBytes !== undefined && { maxBytes: options.maxBytes }),
+    ...(options.now && { now: options.now }),
+  }
 }

@@ -43,16 +43,21 @@ export interface SendOptions {
  * fails at once as ERR_INVALID_ARGUMENT, not as a wire code blamed on some vendor.
  */
 export function checkSendOptions(options: SendOptions & { readonly now?: Date }): void {
-  if (typeof options !== 'object' || options === null) throw new IntentcastError('ERR_INVALID_ARGUMENT', 'options must be an object')
+  if (typeof options !== 'object' || options === null)
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', 'options must be an object')
   const positive = (n: number | undefined) => n === undefined || (Number.isFinite(n) && n > 0)
   const whole = (n: number | undefined) => n === undefined || (Number.isSafeInteger(n) && n >= 0)
-  if (options.fetch !== undefined && typeof options.fetch !== 'function') throw new IntentcastError('ERR_INVALID_ARGUMENT', 'fetch must be a function')
-  if (!positive(options.timeoutMs)) throw new IntentcastError('ERR_INVALID_ARGUMENT', 'timeoutMs must be a positive number of milliseconds')
-  if (!whole(options.retries)) throw new IntentcastError('ERR_INVALID_ARGUMENT', 'retries must be a whole number, 0 or more')
+  if (options.fetch !== undefined && typeof options.fetch !== 'function')
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', 'fetch must be a function')
+  if (!positive(options.timeoutMs))
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', 'timeoutMs must be a positive number of milliseconds')
+  if (!whole(options.retries))
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', 'retries must be a whole number, 0 or more')
   if (!(options.backoffMs === undefined || (Number.isFinite(options.backoffMs) && options.backoffMs >= 0))) {
     throw new IntentcastError('ERR_INVALID_ARGUMENT', 'backoffMs must be a number of milliseconds, 0 or more')
   }
-  if (!(whole(options.maxBytes) && options.maxBytes !== 0)) throw new IntentcastError('ERR_INVALID_ARGUMENT', 'maxBytes must be a positive whole number')
+  if (!(whole(options.maxBytes) && options.maxBytes !== 0))
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', 'maxBytes must be a positive whole number')
   if (options.now !== undefined && !(options.now instanceof Date && Number.isFinite(options.now.getTime()))) {
     throw new IntentcastError('ERR_INVALID_ARGUMENT', 'now must be a valid Date')
   }
@@ -68,8 +73,16 @@ export function checkSendOptions(options: SendOptions & { readonly now?: Date })
  */
 export async function send(endpoint: string, body: string, options?: SendOptions): Promise<string | null>
 export async function send(endpoint: string, body: Uint8Array, options?: SendOptions): Promise<Uint8Array | null>
-export async function send(endpoint: string, body: string | Uint8Array, options?: SendOptions): Promise<string | Uint8Array | null>
-export async function send(endpoint: string, body: string | Uint8Array, options: SendOptions = {}): Promise<string | Uint8Array | null> {
+export async function send(
+  endpoint: string,
+  body: string | Uint8Array,
+  options?: SendOptions,
+): Promise<string | Uint8Array | null>
+export async function send(
+  endpoint: string,
+  body: string | Uint8Array,
+  options: SendOptions = {},
+): Promise<string | Uint8Array | null> {
   const deadline = Date.now() + (options.timeoutMs ?? 10_000)
   const retries = options.retries ?? 2
   const mediaType = mediaTypeOf(body)
@@ -80,13 +93,17 @@ export async function send(endpoint: string, body: string | Uint8Array, options:
   let answer: Answer
   for (let attempt = 0; ; attempt++) {
     try {
-      answer = await exchange(endpoint, { method: 'POST', headers, body: payload }, {
-        fetch: options.fetch,
-        timeoutMs: Math.max(1, deadline - Date.now()),
-        signal: options.signal,
-        maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
-        what: 'answer',
-      })
+      answer = await exchange(
+        endpoint,
+        { method: 'POST', headers, body: payload },
+        {
+          fetch: options.fetch,
+          timeoutMs: Math.max(1, deadline - Date.now()),
+          signal: options.signal,
+          maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
+          what: 'answer',
+        },
+      )
       break
     } catch (e) {
       const wait = (options.backoffMs ?? 100) * 2 ** attempt * (0.5 + Math.random() / 2)
@@ -100,7 +117,11 @@ export async function send(endpoint: string, body: string | Uint8Array, options:
     const problem = parseProblem(answer.status, answer.contentType, new TextDecoder().decode(answer.body))
     throw new IntentcastError(problem.code, `the vendor answered ${answer.status}: ${problem.detail}`)
   }
-  if (answer.mediaType !== mediaType) throw new IntentcastError('ERR_MALFORMED', `the answer is ${answer.mediaType.slice(0, 64) || 'untyped'}, not ${mediaType}`)
+  if (answer.mediaType !== mediaType)
+    throw new IntentcastError(
+      'ERR_MALFORMED',
+      `the answer is ${answer.mediaType.slice(0, 64) || 'untyped'}, not ${mediaType}`,
+    )
   return typeof body === 'string' ? fromUtf8(answer.body, 'answer') : answer.body
 }
 

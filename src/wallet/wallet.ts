@@ -7,7 +7,14 @@ import { castIntent, type CastOptions, type CastResult, type CastTarget } from '
 import { checkCast, checkDeal, checkNegotiation } from './check.js'
 import { castSeed, vendorSeed } from './derive.js'
 import type { Negotiation } from './reply.js'
-import { acceptWith, counterWith, type Accepted, type Countered, type CounterOptions, type RespondOptions } from './respond.js'
+import {
+  acceptWith,
+  counterWith,
+  type Accepted,
+  type Countered,
+  type CounterOptions,
+  type RespondOptions,
+} from './respond.js'
 
 /**
  * What to persist beside the master secret: how many cast keys were handed out.
@@ -87,9 +94,11 @@ export class Wallet {
 
   /** Restores a wallet from its master secret (and the cast count it had reached). */
   static fromSecret(secret: Uint8Array, state: WalletState = {}): Wallet {
-    if (!(secret instanceof Uint8Array) || secret.length !== 32) throw new IntentcastError('ERR_INVALID_ARGUMENT', 'a wallet master secret is 32 bytes')
+    if (!(secret instanceof Uint8Array) || secret.length !== 32)
+      throw new IntentcastError('ERR_INVALID_ARGUMENT', 'a wallet master secret is 32 bytes')
     const casts = state.casts ?? 0
-    if (!Number.isSafeInteger(casts) || casts < 0) throw new IntentcastError('ERR_INVALID_ARGUMENT', 'casts is a count: a non-negative integer')
+    if (!Number.isSafeInteger(casts) || casts < 0)
+      throw new IntentcastError('ERR_INVALID_ARGUMENT', 'casts is a count: a non-negative integer')
     return new Wallet(secret.slice(), casts)
   }
 
@@ -145,7 +154,8 @@ export class Wallet {
    */
   async cast(body: IntentBody, vendors: readonly CastTarget[], options: WalletCastOptions = {}): Promise<WalletCast> {
     checkCast(vendors, options)
-    if (options.format !== undefined && options.format !== 'jws' && options.format !== 'cose') throw new IntentcastError('ERR_INVALID_ARGUMENT', "format is 'jws' or 'cose'")
+    if (options.format !== undefined && options.format !== 'jws' && options.format !== 'cose')
+      throw new IntentcastError('ERR_INVALID_ARGUMENT', "format is 'jws' or 'cose'")
     const { index, keyPair } = await this.nextCastKey()
     const signOptions = {
       ...(options.format && { format: options.format }),
@@ -154,7 +164,12 @@ export class Wallet {
     }
     const result = await castIntent(await signIntent(body, keyPair, signOptions), vendors, options)
     const withIndex = <T extends object>(reply: T): T & { castIndex: number } => ({ ...reply, castIndex: index })
-    return { ...result, castIndex: index, offers: result.offers.map(withIndex), excluded: result.excluded.map(withIndex) }
+    return {
+      ...result,
+      castIndex: index,
+      offers: result.offers.map(withIndex),
+      excluded: result.excluded.map(withIndex),
+    }
   }
 
   /**
@@ -202,7 +217,10 @@ export class Wallet {
   async #castKeyOf(negotiation: Negotiation): Promise<KeyPair> {
     const castKey = await this.castKey(negotiation.castIndex)
     if (castKey.did !== negotiation.thread.intent.issuer) {
-      throw new IntentcastError('ERR_INVALID_ARGUMENT', `the intent of this negotiation was not signed by this wallet's cast key ${negotiation.castIndex}`)
+      throw new IntentcastError(
+        'ERR_INVALID_ARGUMENT',
+        `the intent of this negotiation was not signed by this wallet's cast key ${negotiation.castIndex}`,
+      )
     }
     return castKey
   }

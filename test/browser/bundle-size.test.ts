@@ -15,7 +15,9 @@ it('keeps r-button.browser.js under 30 KB min+gzip', async () => {
   const { loaded, inputs } = await buildBrowserBundle(dir)
   const minified = loaded.reduce((n, b) => n + b.length, 0)
   const gzipped = loaded.reduce((n, b) => n + gzipSync(b).length, 0)
-  console.log(`r-button.browser.js and the ${loaded.length - 1} chunk(s) it imports: ${minified} bytes minified, ${gzipped} bytes min+gzip (budget ${BUDGET})`)
+  console.log(
+    `r-button.browser.js and the ${loaded.length - 1} chunk(s) it imports: ${minified} bytes minified, ${gzipped} bytes min+gzip (budget ${BUDGET})`,
+  )
   if (gzipped > BUDGET) {
     const top = inputs.slice(0, 12).map(([path, n]) => `  ${String(n).padStart(6)}  ${path}`)
     console.log(`The largest inputs (minified bytes, before gzip):\n${top.join('\n')}`)

@@ -33,12 +33,24 @@ export interface BrowserBundle {
 }
 
 interface Metafile {
-  outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }>; imports: Array<{ path: string; kind: string }> }>
+  outputs: Record<
+    string,
+    { inputs: Record<string, { bytesInOutput: number }>; imports: Array<{ path: string; kind: string }> }
+  >
 }
 
 /** Builds the bundle into `outDir`. */
 export async function buildBrowserBundle(outDir: string): Promise<BrowserBundle> {
-  await build({ ...browserConfig(), entry: { [NAME]: BROWSER_ENTRY }, outDir, config: false, silent: true, clean: false, sourcemap: false, metafile: true })
+  await build({
+    ...browserConfig(),
+    entry: { [NAME]: BROWSER_ENTRY },
+    outDir,
+    config: false,
+    silent: true,
+    clean: false,
+    sourcemap: false,
+    metafile: true,
+  })
   const file = join(outDir, `${NAME}.js`)
   const meta = JSON.parse(await readFile(join(outDir, 'metafile-esm.json'), 'utf8')) as Metafile
   const [entryPath, output] = Object.entries(meta.outputs).find(([path]) => path.endsWith(`${NAME}.js`))!

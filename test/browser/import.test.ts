@@ -5,6 +5,11 @@ import * as entry from '../../src/r-button/index.js'
 it('imports under Node without a DOM, and defineRButton() is a no-op there', () => {
   expect(typeof globalThis.customElements).toBe('undefined')
   expect(Object.keys(entry).sort()).toEqual(['RButtonElement', 'defineRButton'])
-  expect(entry.RButtonElement.observedAttributes).toEqual(['customer-terms', 'vendor-terms', 'vendor-declaration', 'discover'])
+  expect(entry.RButtonElement.observedAttributes).toEqual([
+    'customer-terms',
+    'vendor-terms',
+    'vendor-declaration',
+    'discover',
+  ])
   expect(() => entry.defineRButton()).not.toThrow()
 })

@@ -16,7 +16,10 @@ import { buildBrowserBundle } from './bundle.js'
 const CHROMIUM = '/usr/bin/chromium'
 const ARTIFACTS = join(import.meta.dirname, '../../test-artifacts')
 const runs = existsSync(CHROMIUM) || Boolean(process.env.CI)
-if (!runs) console.warn(`⚠ ${CHROMIUM} not found: skipping the <r-button> browser tests (under CI they run, and fail without it)`)
+if (!runs)
+  console.warn(
+    `⚠ ${CHROMIUM} not found: skipping the <r-button> browser tests (under CI they run, and fail without it)`,
+  )
 
 describe.skipIf(!runs)('<r-button> in Chromium', () => {
   let dir: string
@@ -33,7 +36,15 @@ describe.skipIf(!runs)('<r-button> in Chromium', () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     })
     page = await browser.newPage({ viewport: { width: 1000, height: 640 } })
     page.on('pageerror', (e) => pageErrors.push(e))
@@ -49,23 +60,30 @@ describe.skipIf(!runs)('<r-button> in Chromium', () => {
 
   const stateOf = (selector: string) => () => page.getAttribute(selector, 'state')
   /** The customer terms the example page gives a customer's r-button. */
-  const customerOf = async (id: string): Promise<TermSet> => JSON.parse((await page.getAttribute(`#${id}`, 'customer-terms'))!) as TermSet
+  const customerOf = async (id: string): Promise<TermSet> =>
+    JSON.parse((await page.getAttribute(`#${id}`, 'customer-terms'))!) as TermSet
   /** Text of the nodes matching `selector` in an r-button's shadow tree. */
   const shadowText = (host: string, selector: string) =>
-    page.evaluate(([h, s]) => [...document.querySelector(h!)!.shadowRoot!.querySelectorAll(s!)].map((n) => n.textContent), [host, selector])
+    page.evaluate(
+      ([h, s]) => [...document.querySelector(h!)!.shadowRoot!.querySelectorAll(s!)].map((n) => n.textContent),
+      [host, selector],
+    )
 
   it('lights for a matching pair, half-lights for a partial one, stays dark for a conflicting one', async () => {
     await expect.poll(stateOf('#ana')).toBe('lit')
     await expect.poll(stateOf('#ben')).toBe('partial')
     await expect.poll(stateOf('#cleo')).toBe('dark')
     // The page agrees with the SDK run here on the same declarations.
-    for (const id of ['ana', 'ben', 'cleo']) expect(await stateOf(`#${id}`)()).toBe(matchTerms(await customerOf(id), VENDOR_TERMS).state)
+    for (const id of ['ana', 'ben', 'cleo'])
+      expect(await stateOf(`#${id}`)()).toBe(matchTerms(await customerOf(id), VENDOR_TERMS).state)
     expect(await shadowText('#cleo', '[part=label]')).toEqual(["Terms don't match"])
   })
 
   it("discovers the vendor's signed declaration from the page's origin", async () => {
     expect(requests).toContain(`${server.origin}/.well-known/intentcast`)
-    expect((await shadowText('#ana', 'small'))[0]).toMatch(/^Declaration for http:\/\/127\.0\.0\.1:\d+ signed by did:key:z6Mk.+…/)
+    expect((await shadowText('#ana', 'small'))[0]).toMatch(
+      /^Declaration for http:\/\/127\.0\.0\.1:\d+ signed by did:key:z6Mk.+…/,
+    )
     // The `customerTerms` property: the page's select stands in for a wallet.
     await expect.poll(stateOf('#site')).toBe('lit')
     await page.selectOption('#visitor', 'cleo')
@@ -78,9 +96,11 @@ describe.skipIf(!runs)('<r-button> in Chromium', () => {
 
   it('opens the panel from the keyboard, lists the conflicts in words, and closes on Escape', async () => {
     await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
-    for (let i = 0; i < 8 && (await page.evaluate(() => document.activeElement?.id)) !== 'cleo'; i++) await page.keyboard.press('Tab')
+    for (let i = 0; i < 8 && (await page.evaluate(() => document.activeElement?.id)) !== 'cleo'; i++)
+      await page.keyboard.press('Tab')
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('cleo')
-    const button = (attr: string) => page.evaluate((a) => document.querySelector('#cleo')!.shadowRoot!.querySelector('button')!.getAttribute(a), attr)
+    const button = (attr: string) =>
+      page.evaluate((a) => document.querySelector('#cleo')!.shadowRoot!.querySelector('button')!.getAttribute(a), attr)
     expect(await button('aria-expanded')).toBe('false')
     expect(await button('aria-controls')).toBe('panel')
 
@@ -100,7 +120,9 @@ describe.skipIf(!runs)('<r-button> in Chromium', () => {
     await page.keyboard.press('Escape')
     expect(await button('aria-expanded')).toBe('false')
     expect(await page.locator('#cleo >> .panel').isVisible()).toBe(false)
-    expect(await page.evaluate(() => document.querySelector('#cleo')!.shadowRoot!.activeElement?.tagName)).toBe('BUTTON')
+    expect(await page.evaluate(() => document.querySelector('#cleo')!.shadowRoot!.activeElement?.tagName)).toBe(
+      'BUTTON',
+    )
 
     // Space opens it too; its close button closes it and gives focus back.
     await page.keyboard.press(' ')
@@ -118,27 +140,56 @@ describe.skipIf(!runs)('<r-button> in Chromium', () => {
     const customer = JSON.stringify({ agreements: ['SD-BASE'] })
     const cases: Array<[string, Record<string, string>, string, RegExp | undefined]> = [
       ['signed', { 'customer-terms': customer, 'vendor-declaration': good }, 'lit', undefined],
-      ['forged', { 'customer-terms': customer, 'vendor-declaration': forged }, 'unknown', /signature does not verify \(ERR_SIGNATURE_INVALID\)/],
-      ['customer-made', { 'customer-terms': customer, 'vendor-declaration': customerOwn }, 'unknown', /a customer's terms, not a vendor's/],
+      [
+        'forged',
+        { 'customer-terms': customer, 'vendor-declaration': forged },
+        'unknown',
+        /signature does not verify \(ERR_SIGNATURE_INVALID\)/,
+      ],
+      [
+        'customer-made',
+        { 'customer-terms': customer, 'vendor-declaration': customerOwn },
+        'unknown',
+        /a customer's terms, not a vendor's/,
+      ],
       ['plain', { 'customer-terms': customer, 'vendor-terms': JSON.stringify(VENDOR_TERMS) }, 'lit', undefined],
-      ['bad-json', { 'customer-terms': '{"agreements":', 'vendor-terms': JSON.stringify(VENDOR_TERMS) }, 'unknown', /^Your terms: customer-terms is not valid JSON/],
-      ['bad-terms', { 'customer-terms': '{"agreements":["NOT-7012"]}', 'vendor-terms': '{}' }, 'unknown', /not an IEEE 7012 agreement/],
+      [
+        'bad-json',
+        { 'customer-terms': '{"agreements":', 'vendor-terms': JSON.stringify(VENDOR_TERMS) },
+        'unknown',
+        /^Your terms: customer-terms is not valid JSON/,
+      ],
+      [
+        'bad-terms',
+        { 'customer-terms': '{"agreements":["NOT-7012"]}', 'vendor-terms': '{}' },
+        'unknown',
+        /not an IEEE 7012 agreement/,
+      ],
       ['no-vendor', { 'customer-terms': customer }, 'unknown', /none given/],
-      ['unreachable', { 'customer-terms': customer, discover: 'http://127.0.0.1:9' }, 'unknown', /could not be reached/],
+      [
+        'unreachable',
+        { 'customer-terms': customer, discover: 'http://127.0.0.1:9' },
+        'unknown',
+        /could not be reached/,
+      ],
     ]
-    await page.evaluate((all) => {
-      const seen: Array<[string, string, string | undefined]> = ((window as unknown as { seen: typeof seen }).seen = [])
-      document.addEventListener('statechange', (e) => {
-        const { state, error } = (e as CustomEvent<{ state: string; error: string | undefined }>).detail
-        seen.push([(e.target as Element).id, state, error])
-      })
-      for (const [id, attrs] of all) {
-        const el = document.createElement('r-button')
-        el.id = id
-        for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v)
-        document.querySelector('main')!.append(el)
-      }
-    }, cases.map(([id, attrs]) => [id, attrs] as const))
+    await page.evaluate(
+      (all) => {
+        const seen: Array<[string, string, string | undefined]> = ((window as unknown as { seen: typeof seen }).seen =
+          [])
+        document.addEventListener('statechange', (e) => {
+          const { state, error } = (e as CustomEvent<{ state: string; error: string | undefined }>).detail
+          seen.push([(e.target as Element).id, state, error])
+        })
+        for (const [id, attrs] of all) {
+          const el = document.createElement('r-button')
+          el.id = id
+          for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v)
+          document.querySelector('main')!.append(el)
+        }
+      },
+      cases.map(([id, attrs]) => [id, attrs] as const),
+    )
     for (const [id, , state, error] of cases) {
       await expect.poll(stateOf(`#${id}`), { message: id }).toBe(state)
       const shown = await shadowText(`#${id}`, '.err')
@@ -146,7 +197,9 @@ describe.skipIf(!runs)('<r-button> in Chromium', () => {
       else expect(shown, id).toEqual([])
     }
     // Each announced its first state once, with the reason when it is unknown.
-    const seen = await page.evaluate(() => (window as unknown as { seen: Array<[string, string, string | undefined]> }).seen)
+    const seen = await page.evaluate(
+      () => (window as unknown as { seen: Array<[string, string, string | undefined]> }).seen,
+    )
     expect(seen.map(([id, state]) => [id, state]).sort()).toEqual(cases.map(([id, , state]) => [id, state]).sort())
     for (const [id, state, error] of seen) expect(error === undefined, id).toBe(state !== 'unknown')
     expect(pageErrors).toEqual([])

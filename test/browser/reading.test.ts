@@ -9,7 +9,10 @@ const vendor = { terms: VENDOR_TERMS, name: 'Glasgow Prams' }
 
 describe('readMatch', () => {
   it('lists the agreement and every condition as agreed when the terms match', () => {
-    const r = readMatch({ agreements: ['SD-BASE'], conditions: [{ id: 'retention-days', value: '90', unit: 'day', required: true }] }, vendor)
+    const r = readMatch(
+      { agreements: ['SD-BASE'], conditions: [{ id: 'retention-days', value: '90', unit: 'day', required: true }] },
+      vendor,
+    )
     expect(r.state).toBe('lit')
     expect(r.label).toBe('Terms match')
     expect(r.summary).toBe('Glasgow Prams takes your terms as they are.')
@@ -24,7 +27,10 @@ describe('readMatch', () => {
   })
 
   it('keeps disputed terms out of the agreed lines', () => {
-    const customer: TermSet = { agreements: ['SD-BASE-DP'], conditions: [{ id: 'returns-days', value: '60', unit: 'day' }] }
+    const customer: TermSet = {
+      agreements: ['SD-BASE-DP'],
+      conditions: [{ id: 'returns-days', value: '60', unit: 'day' }],
+    }
     const r = readMatch(customer, { terms: VENDOR_TERMS })
     expect(r.state).toBe('partial')
     expect(r.summary).toMatch(/^This vendor meets every term you require/)
@@ -33,16 +39,28 @@ describe('readMatch', () => {
   })
 
   it('is dark when a required term is not met', () => {
-    const r = readMatch({ agreements: ['SD-BASE'], conditions: [{ id: 'retention-days', value: '7', unit: 'day', required: true }] }, vendor)
+    const r = readMatch(
+      { agreements: ['SD-BASE'], conditions: [{ id: 'retention-days', value: '7', unit: 'day', required: true }] },
+      vendor,
+    )
     expect(r.state).toBe('dark')
     expect(r.label).toBe("Terms don't match")
-    expect(r.conflicts).toEqual([expect.objectContaining({ term: 'retention-days', required: true, message: 'The vendor states data retention of 30 days; you allow at most 7 days.' })])
+    expect(r.conflicts).toEqual([
+      expect.objectContaining({
+        term: 'retention-days',
+        required: true,
+        message: 'The vendor states data retention of 30 days; you allow at most 7 days.',
+      }),
+    ])
   })
 })
 
 describe('readFailure', () => {
   it('is the unknown state, with the reason and the error code', () => {
-    const r = readFailure("The vendor's terms", new IntentcastError('ERR_SIGNATURE_INVALID', 'signature does not verify'))
+    const r = readFailure(
+      "The vendor's terms",
+      new IntentcastError('ERR_SIGNATURE_INVALID', 'signature does not verify'),
+    )
     expect(r).toMatchObject({ state: 'unknown', label: 'Terms unknown', agreed: [], conflicts: [] })
     expect(r.error).toBe("The vendor's terms: signature does not verify (ERR_SIGNATURE_INVALID)")
     expect(readFailure('Your terms', 'odd').error).toBe('Your terms: odd')
@@ -53,11 +71,18 @@ describe('readFailure', () => {
 describe('readTermSet', () => {
   it('reads JSON text and objects alike, and names the input in its errors', () => {
     expect(readTermSet('{"agreements":["SD-BASE"]}', 'customer-terms')).toEqual({ agreements: ['SD-BASE'] })
-    expect(readTermSet({ agreements: ['SD-BASE'], strict: true }, 'customerTerms')).toEqual({ agreements: ['SD-BASE'], strict: true })
+    expect(readTermSet({ agreements: ['SD-BASE'], strict: true }, 'customerTerms')).toEqual({
+      agreements: ['SD-BASE'],
+      strict: true,
+    })
     expect(() => readTermSet('{"agreements":', 'customer-terms')).toThrow('customer-terms is not valid JSON')
     expect(() => readTermSet('{"agreements":["SD-BASE"],"agreements":["PDC"]}', 'vendor-terms')).toThrow(/vendor-terms/)
-    expect(() => readTermSet({ agreements: [] }, 'vendorTerms')).toThrow(/^vendorTerms is not a valid TermSet: agreements: /)
+    expect(() => readTermSet({ agreements: [] }, 'vendorTerms')).toThrow(
+      /^vendorTerms is not a valid TermSet: agreements: /,
+    )
     expect(() => readTermSet(null, 'vendorTerms')).toThrow(/^vendorTerms is not a valid TermSet: \(root\)/)
-    expect(() => readTermSet(null, 'vendorTerms')).toThrow(expect.objectContaining({ name: 'IntentcastError', code: 'ERR_INVALID_ARGUMENT' }))
+    expect(() => readTermSet(null, 'vendorTerms')).toThrow(
+      expect.objectContaining({ name: 'IntentcastError', code: 'ERR_INVALID_ARGUMENT' }),
+    )
   })
 })

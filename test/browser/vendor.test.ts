@@ -36,13 +36,21 @@ const live = () => new AbortController().signal
 
 describe('vendorFromDeclaration', () => {
   it("returns a vendor's verified terms, name, url and signer", async () => {
-    expect(await vendorFromDeclaration(` ${declaration}\n`)).toEqual({ terms: TERMS, name: 'Shop', url: 'https://shop.example', signer: key.did })
+    expect(await vendorFromDeclaration(` ${declaration}\n`)).toEqual({
+      terms: TERMS,
+      name: 'Shop',
+      url: 'https://shop.example',
+      signer: key.did,
+    })
   })
 
   it("refuses a customer's declaration, garbage and a forged signature", async () => {
     const customer = await signTerms({ role: 'customer', terms: TERMS }, key)
     await expect(vendorFromDeclaration(customer)).rejects.toThrow("a customer's terms, not a vendor's")
-    await expect(vendorFromDeclaration(customer)).rejects.toMatchObject({ name: 'IntentcastError', code: 'ERR_TYPE_MISMATCH' })
+    await expect(vendorFromDeclaration(customer)).rejects.toMatchObject({
+      name: 'IntentcastError',
+      code: 'ERR_TYPE_MISMATCH',
+    })
     await expect(vendorFromDeclaration('a.b.c')).rejects.toMatchObject({ code: 'ERR_MALFORMED' })
     const other = await signTerms({ role: 'vendor', terms: { agreements: ['PDC'] } }, key)
     const forged = declaration.slice(0, declaration.lastIndexOf('.')) + other.slice(other.lastIndexOf('.'))

@@ -7,7 +7,11 @@ import { main } from '../../src/cli/main.js'
 async function run(...argv: string[]) {
   let stdout = ''
   let stderr = ''
-  const code = await main(argv, (s) => (stdout += s), (s) => (stderr += s))
+  const code = await main(
+    argv,
+    (s) => (stdout += s),
+    (s) => (stderr += s),
+  )
   return { code, stdout, stderr }
 }
 
@@ -17,7 +21,10 @@ const file = (name: string, content: unknown) => {
   writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content))
   return path
 }
-const intentBody = { want: { item: { name: 'cargo bike' }, maxPrice: { amount: '2000.00', currency: 'EUR' } }, terms: { agreements: ['SD-BASE'] } }
+const intentBody = {
+  want: { item: { name: 'cargo bike' }, maxPrice: { amount: '2000.00', currency: 'EUR' } },
+  terms: { agreements: ['SD-BASE'] },
+}
 
 describe('intentcast CLI', () => {
   it('keygen writes a private JWK readable by its owner only and prints the DID', async () => {
@@ -40,7 +47,11 @@ describe('intentcast CLI', () => {
     expect(human.stdout).toContain('✓ signature')
     expect(human.stdout).toContain('"cargo bike"')
     const json = await run('verify', file('tok', token), '--json')
-    expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, kind: 'intent', payload: { want: { item: { name: 'cargo bike' } } } })
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      ok: true,
+      kind: 'intent',
+      payload: { want: { item: { name: 'cargo bike' } } },
+    })
   })
 
   it('a failing verify exits 1, names the failed check and its code, and shows no stack trace', async () => {

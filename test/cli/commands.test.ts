@@ -11,12 +11,24 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { startDemoVendor, type DemoVendor, type VendorEvent } from '../../src/cli/commands/serve-vendor.js'
 import { main } from '../../src/cli/main.js'
-import { generateKeyPair, signIntent, signOffer, signTerms, verify, type IntentBody, type TermSet } from '../../src/index.js'
+import {
+  generateKeyPair,
+  signIntent,
+  signOffer,
+  signTerms,
+  verify,
+  type IntentBody,
+  type TermSet,
+} from '../../src/index.js'
 
 async function run(...argv: string[]) {
   let stdout = ''
   let stderr = ''
-  const code = await main(argv, (s) => (stdout += s), (s) => (stderr += s))
+  const code = await main(
+    argv,
+    (s) => (stdout += s),
+    (s) => (stderr += s),
+  )
   return { code, stdout, stderr }
 }
 
@@ -29,11 +41,18 @@ const file = (name: string, content: unknown) => {
 
 const retention = (days: string) => ({ id: 'retention-days', value: days, unit: 'day' })
 const deletion = { id: 'deletion-on-request', value: true }
-const mine: TermSet = { agreements: ['SD-BASE'], strict: true, conditions: [retention('30'), { ...deletion, required: true }] }
+const mine: TermSet = {
+  agreements: ['SD-BASE'],
+  strict: true,
+  conditions: [retention('30'), { ...deletion, required: true }],
+}
 const litTerms: TermSet = { agreements: ['SD-BASE'], conditions: [retention('30'), deletion] }
 const partialTerms: TermSet = { agreements: ['SD-BASE'], conditions: [retention('90'), deletion] }
 const darkTerms: TermSet = { agreements: ['SD-BASE-ATP'] }
-const want: IntentBody = { want: { item: { name: 'cargo bike' }, quantity: 1, maxPrice: { amount: '2000.00', currency: 'EUR' } }, terms: mine }
+const want: IntentBody = {
+  want: { item: { name: 'cargo bike' }, quantity: 1, maxPrice: { amount: '2000.00', currency: 'EUR' } },
+  terms: mine,
+}
 
 describe('intentcast terms match', () => {
   it('lit: a TermSet file against a signed vendor declaration (verified), exit 0', async () => {
@@ -49,10 +68,17 @@ describe('intentcast terms match', () => {
   })
 
   it('partial: a declaration payload file; the conflict sentence; exit 0', async () => {
-    const r = await run('terms', 'match', file('mine2.json', mine), file('partial.json', { role: 'vendor', name: 'Partial Bikes', terms: partialTerms }))
+    const r = await run(
+      'terms',
+      'match',
+      file('mine2.json', mine),
+      file('partial.json', { role: 'vendor', name: 'Partial Bikes', terms: partialTerms }),
+    )
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/^⊂ ⊃ +partial:/)
-    expect(r.stdout).toContain('~ retention-days (negotiable): The vendor states data retention of 90 days; you allow at most 30 days.')
+    expect(r.stdout).toContain(
+      '~ retention-days (negotiable): The vendor states data retention of 90 days; you allow at most 30 days.',
+    )
     expect(r.stdout).toContain('proposed   SD-BASE; deletion on request; data retention 30 days')
   })
 
@@ -68,7 +94,11 @@ describe('intentcast terms match', () => {
     const j = await run('terms', 'match', mineSigned, file('dark2.json', darkTerms), '--json')
     expect(j.code).toBe(1)
     const doc = JSON.parse(j.stdout)
-    expect(doc).toMatchObject({ state: 'dark', customer: { source: 'signed declaration', signer: customer.did }, vendor: { source: 'term set' } })
+    expect(doc).toMatchObject({
+      state: 'dark',
+      customer: { source: 'signed declaration', signer: customer.did },
+      vendor: { source: 'term set' },
+    })
     expect(doc.conflicts.map((c: { term: string; required: boolean }) => [c.term, c.required])).toEqual([
       ['agreement', true],
       ['deletion-on-request', true],
@@ -82,9 +112,13 @@ describe('intentcast terms match', () => {
     const mineSigned = await signTerms({ role: 'customer', terms: mine }, customer)
     const role = await run('terms', 'match', file('m3.json', mine), mineSigned)
     expect(role.code).toBe(1)
-    expect(role.stderr).toMatch(/^intentcast terms match: ERR_INVALID_ARGUMENT: .* is a customer's terms declaration, not a vendor's\n$/)
+    expect(role.stderr).toMatch(
+      /^intentcast terms match: ERR_INVALID_ARGUMENT: .* is a customer's terms declaration, not a vendor's\n$/,
+    )
     const bad = await run('terms', 'match', file('m4.json', mine), file('bad.json', { agreements: ['NOPE'] }))
-    expect(bad.stderr).toMatch(/^intentcast terms match: ERR_SCHEMA: .*agreements\.0: not an IEEE 7012 agreement in the roster\n$/)
+    expect(bad.stderr).toMatch(
+      /^intentcast terms match: ERR_SCHEMA: .*agreements\.0: not an IEEE 7012 agreement in the roster\n$/,
+    )
     const tampered = mineSigned.slice(0, -3) + (mineSigned.endsWith('AAA') ? 'BBB' : 'AAA')
     const t = await run('terms', 'match', tampered, file('lit2.json', litTerms))
     expect(t.code).toBe(1)
@@ -101,7 +135,16 @@ describe('intentcast negotiate', () => {
     const intent = await signIntent(want, customer, { expiresIn: '1h' })
     const v = await verify(intent)
     const offer = await signOffer(
-      { inReplyTo: v.digest, item: want.want.item, quantity: 1, price: { amount: price, currency: 'EUR' }, terms: { agreement: offerTerms.agreements[0]!, ...(offerTerms.conditions && { conditions: offerTerms.conditions }) } },
+      {
+        inReplyTo: v.digest,
+        item: want.want.item,
+        quantity: 1,
+        price: { amount: price, currency: 'EUR' },
+        terms: {
+          agreement: offerTerms.agreements[0]!,
+          ...(offerTerms.conditions && { conditions: offerTerms.conditions }),
+        },
+      },
       vendor,
       { audience: customer.did },
     )
@@ -114,19 +157,34 @@ describe('intentcast negotiate', () => {
     const r = await run('negotiate', file('n-intent.jws', t.intent), t.offer, '--out', counterFile)
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('outcome  counter')
-    expect(r.stdout).toContain('~ retention-days (negotiable): The vendor states data retention of 90 days; you allow at most 30 days.')
-    expect(r.stdout).toContain('counter  1 × cargo bike for 1750.00 EUR; SD-BASE; deletion on request; data retention 30 days')
+    expect(r.stdout).toContain(
+      '~ retention-days (negotiable): The vendor states data retention of 90 days; you allow at most 30 days.',
+    )
+    expect(r.stdout).toContain(
+      'counter  1 × cargo bike for 1750.00 EUR; SD-BASE; deletion on request; data retention 30 days',
+    )
     expect(r.stdout).toContain(`--aud ${t.vendor.did}`)
     const body = JSON.parse(readFileSync(counterFile, 'utf8'))
-    expect(body).toMatchObject({ intent: t.digest, price: { amount: '1750.00' }, terms: { agreement: 'SD-BASE', conditions: expect.arrayContaining([retention('30')]) } })
+    expect(body).toMatchObject({
+      intent: t.digest,
+      price: { amount: '1750.00' },
+      terms: { agreement: 'SD-BASE', conditions: expect.arrayContaining([retention('30')]) },
+    })
     // The body is ready to sign with the intent's key and send to the vendor.
     const key = file('n-customer.jwk', t.customer.privateJwk)
     const signed = await run('sign', 'counter', counterFile, '--key', key, '--aud', t.vendor.did)
     expect(signed.code).toBe(0)
-    expect((await verify(signed.stdout.trim(), { expect: 'counter', audience: t.vendor.did })).payload.inReplyTo).toBe((await verify(t.offer)).digest)
+    expect((await verify(signed.stdout.trim(), { expect: 'counter', audience: t.vendor.did })).payload.inReplyTo).toBe(
+      (await verify(t.offer)).digest,
+    )
 
     const j = await run('negotiate', t.intent, t.offer, '--json')
-    expect(JSON.parse(j.stdout)).toMatchObject({ outcome: 'counter', counter: { price: { amount: '1750.00' } }, counterBody: { intent: t.digest }, conflicts: [{ term: 'retention-days', required: false }] })
+    expect(JSON.parse(j.stdout)).toMatchObject({
+      outcome: 'counter',
+      counter: { price: { amount: '1750.00' } },
+      counterBody: { intent: t.digest },
+      conflicts: [{ term: 'retention-days', required: false }],
+    })
   })
 
   it('agreed exits 0 with no conflicts; rejected exits 1 with the hard limit', async () => {
@@ -178,7 +236,12 @@ describe('intentcast serve-vendor and cast on loopback', () => {
 
   it('casts to demo vendors: a progress line per vendor, then the ranked offers, the excluded and the failures', async () => {
     const events: VendorEvent[] = []
-    const lit = await startDemoVendor({ name: 'Lit Cycles', terms: litTerms, price: '1890.00', onEvent: (e) => events.push(e) })
+    const lit = await startDemoVendor({
+      name: 'Lit Cycles',
+      terms: litTerms,
+      price: '1890.00',
+      onEvent: (e) => events.push(e),
+    })
     const dark = await startDemoVendor({ name: 'Dark Wheels', terms: darkTerms, price: '1500.00' })
     const partial = await startDemoVendor({ name: 'Partial Bikes', terms: partialTerms, price: '1750.00' })
     vendors.push(lit, dark, partial)
@@ -186,28 +249,57 @@ describe('intentcast serve-vendor and cast on loopback', () => {
     const key = file('cast-customer.jwk', customer.privateJwk)
     const nobody = 'http://127.0.0.1:1'
     const save = join(dir, 'cast-out')
-    const r = await run('cast', file('want.json', want), lit.origin, dark.origin, partial.origin, nobody, '--key', key, '--timeout', '3000', '--save', save)
+    const r = await run(
+      'cast',
+      file('want.json', want),
+      lit.origin,
+      dark.origin,
+      partial.origin,
+      nobody,
+      '--key',
+      key,
+      '--timeout',
+      '3000',
+      '--save',
+      save,
+    )
     expect(r.code).toBe(0)
     const lines = r.stdout.split('\n')
-    expect(lines[0]).toMatch(new RegExp(`^casting 1 × cargo bike, at most 2000\\.00 EUR \\(intent .*, signed by ${customer.did.slice(0, 20)}.*\\) to 4 vendors$`))
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^casting 1 × cargo bike, at most 2000\\.00 EUR \\(intent .*, signed by ${customer.did.slice(0, 20)}.*\\) to 4 vendors$`,
+      ),
+    )
     // One progress line per vendor, in whatever order they answer.
     const progress = lines.filter((l) => /^ {2}[✓…✗] /.test(l))
     expect(progress).toHaveLength(4)
-    expect(progress).toContainEqual(expect.stringMatching(new RegExp(`✓ ${lit.origin} +offer 1890\\.00 EUR under SD-BASE`)))
+    expect(progress).toContainEqual(
+      expect.stringMatching(new RegExp(`✓ ${lit.origin} +offer 1890\\.00 EUR under SD-BASE`)),
+    )
     expect(progress).toContainEqual(expect.stringMatching(new RegExp(`✓ ${partial.origin} +offer 1750\\.00 EUR`)))
-    expect(progress).toContainEqual(expect.stringMatching(new RegExp(`✓ ${dark.origin} +offer 1500\\.00 EUR under SD-BASE-ATP`)))
+    expect(progress).toContainEqual(
+      expect.stringMatching(new RegExp(`✓ ${dark.origin} +offer 1500\\.00 EUR under SD-BASE-ATP`)),
+    )
     expect(progress).toContainEqual(expect.stringMatching(/✗ http:\/\/127\.0\.0\.1:1 +ERR_UNREACHABLE: /))
     expect(r.stdout).toMatch(new RegExp(`offers, best first\\n {2}1\\. ${lit.origin} +1890\\.00 EUR +score 1\\.00`))
     expect(r.stdout).toMatch(new RegExp(`\\n {2}2\\. ${partial.origin} +1750\\.00 EUR +score 0\\.75`))
-    expect(r.stdout).toMatch(new RegExp(`excluded \\(breaks a hard limit\\)\\n {2}${dark.origin} +1500\\.00 EUR +The vendor offers SD-BASE-ATP`))
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `excluded \\(breaks a hard limit\\)\\n {2}${dark.origin} +1500\\.00 EUR +The vendor offers SD-BASE-ATP`,
+      ),
+    )
     expect(r.stdout).toMatch(/failures\n {2}http:\/\/127\.0\.0\.1:1 +ERR_UNREACHABLE/)
-    expect(events).toMatchObject([{ event: 'intent', from: customer.did, item: 'cargo bike', offer: { amount: '1890.00', currency: 'EUR' } }])
+    expect(events).toMatchObject([
+      { event: 'intent', from: customer.did, item: 'cargo bike', offer: { amount: '1890.00', currency: 'EUR' } },
+    ])
 
     // The saved files feed `negotiate`: offer-2 (partial) gets a counter.
     const n = await run('negotiate', join(save, 'intent.jws'), join(save, 'offer-2.jws'))
     expect(n.code).toBe(0)
     expect(n.stdout).toContain('outcome  counter')
-    expect((await run('negotiate', join(save, 'intent.jws'), join(save, 'offer-1.jws'))).stdout).toContain('outcome  agreed')
+    expect((await run('negotiate', join(save, 'intent.jws'), join(save, 'offer-1.jws'))).stdout).toContain(
+      'outcome  agreed',
+    )
   })
 
   it('--json gives one document with the ranked offers (and their tokens) and the failures; no offer ranks: exit 1', async () => {
@@ -216,12 +308,30 @@ describe('intentcast serve-vendor and cast on loopback', () => {
     vendors.push(lit, dark)
     const customer = await generateKeyPair()
     const intent = await signIntent(want, customer)
-    const r = await run('cast', intent, lit.origin, 'http://127.0.0.1:1', '--json', '--timeout', '3000', '--concurrency', '1')
+    const r = await run(
+      'cast',
+      intent,
+      lit.origin,
+      'http://127.0.0.1:1',
+      '--json',
+      '--timeout',
+      '3000',
+      '--concurrency',
+      '1',
+    )
     expect(r.code).toBe(0)
     const doc = JSON.parse(r.stdout)
     expect(doc.offers).toHaveLength(1)
-    expect(doc.offers[0]).toMatchObject({ rank: 1, vendor: lit.origin, score: 1, issuer: lit.did, payload: { price: { amount: '2000.00', currency: 'EUR' } } })
-    expect((await verify(doc.offers[0].message, { expect: 'offer', audience: customer.did })).digest).toBe(doc.offers[0].digest)
+    expect(doc.offers[0]).toMatchObject({
+      rank: 1,
+      vendor: lit.origin,
+      score: 1,
+      issuer: lit.did,
+      payload: { price: { amount: '2000.00', currency: 'EUR' } },
+    })
+    expect((await verify(doc.offers[0].message, { expect: 'offer', audience: customer.did })).digest).toBe(
+      doc.offers[0].digest,
+    )
     expect(doc.failures).toEqual([expect.objectContaining({ vendor: 'http://127.0.0.1:1', code: 'ERR_UNREACHABLE' })])
 
     const none = await run('cast', intent, dark.origin, '--json')
@@ -240,15 +350,24 @@ describe('intentcast serve-vendor and cast on loopback', () => {
     const r = await run('cast', intent, lit.origin, '--key', other)
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(/^intentcast cast: ERR_ISSUER_MISMATCH: --key is did:key:/)
-    expect((await run('cast', intent)).stderr).toBe('intentcast cast: ERR_INVALID_ARGUMENT: cast needs an intent and at least one vendor URL\n')
-    expect((await run('cast', intent, lit.origin, '--timeout', 'soon')).stderr).toContain('--timeout must be a positive whole number')
+    expect((await run('cast', intent)).stderr).toBe(
+      'intentcast cast: ERR_INVALID_ARGUMENT: cast needs an intent and at least one vendor URL\n',
+    )
+    expect((await run('cast', intent, lit.origin, '--timeout', 'soon')).stderr).toContain(
+      '--timeout must be a positive whole number',
+    )
   })
 
   it('the demo vendor agrees to a counter at or above its floor, and countersigns', async () => {
     const { Wallet } = await import('../../src/wallet/index.js')
     const { negotiate } = await import('../../src/terms/index.js')
     const events: VendorEvent[] = []
-    const v = await startDemoVendor({ name: 'Partial Bikes', terms: partialTerms, price: '1750.00', onEvent: (e) => events.push(e) })
+    const v = await startDemoVendor({
+      name: 'Partial Bikes',
+      terms: partialTerms,
+      price: '1750.00',
+      onEvent: (e) => events.push(e),
+    })
     vendors.push(v)
     const wallet = Wallet.create()
     const cast = await wallet.cast(want, [v.origin])
@@ -270,7 +389,9 @@ describe('intentcast serve-vendor and cast on loopback', () => {
   })
 
   it('refuses a bad configuration before listening', async () => {
-    expect((await run('serve-vendor', '--price', 'cheap')).stderr).toBe('intentcast serve-vendor: ERR_INVALID_ARGUMENT: price must be a decimal amount such as 1750.00\n')
+    expect((await run('serve-vendor', '--price', 'cheap')).stderr).toBe(
+      'intentcast serve-vendor: ERR_INVALID_ARGUMENT: price must be a decimal amount such as 1750.00\n',
+    )
     expect((await run('serve-vendor', '--port', 'http')).code).toBe(1)
     expect((await run('serve-vendor', '--terms', file('sv-bad.json', { agreements: [] }))).stderr).toMatch(/ERR_SCHEMA/)
     expect((await run('serve-vendor', '--for', 'ever')).stderr).toMatch(/ERR_INVALID_ARGUMENT: --for must be/)
@@ -280,7 +401,10 @@ describe('intentcast serve-vendor and cast on loopback', () => {
   it('`intentcast serve-vendor` as a process: prints its origin, takes a cast, stops on SIGTERM (and by itself with --for)', async () => {
     const root = fileURLToPath(new URL('../../', import.meta.url))
     const spawnCli = (...args: string[]) =>
-      spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+      spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...args], {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
 
     /** Lines of a child's stdout as they come; bounded: the child is killed after `ms`. */
     function watch(child: ChildProcessByStdio<null, Readable, Readable>, ms: number) {
@@ -307,7 +431,8 @@ describe('intentcast serve-vendor and cast on loopback', () => {
       )
       async function line(n: number): Promise<string> {
         while (lines.length <= n) {
-          if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the vendor exited early: ${stderr}`)
+          if (child.exitCode !== null || child.signalCode !== null)
+            throw new Error(`the vendor exited early: ${stderr}`)
           await new Promise<void>((resolve) => waiters.push(resolve))
         }
         return lines[n]!
@@ -317,14 +442,42 @@ describe('intentcast serve-vendor and cast on loopback', () => {
 
     const vendorKey = await generateKeyPair()
     const key = file('sv.jwk', vendorKey.privateJwk)
-    const child = spawnCli('serve-vendor', '--port', '0', '--json', '--key', key, '--terms', file('sv-terms.json', { role: 'vendor', name: 'Child Cycles', terms: litTerms }), '--price', '1800.00', '--for', '60')
+    const child = spawnCli(
+      'serve-vendor',
+      '--port',
+      '0',
+      '--json',
+      '--key',
+      key,
+      '--terms',
+      file('sv-terms.json', { role: 'vendor', name: 'Child Cycles', terms: litTerms }),
+      '--price',
+      '1800.00',
+      '--for',
+      '60',
+    )
     const w = watch(child, 30_000)
     const listening = JSON.parse(await w.line(0))
-    expect(listening).toMatchObject({ event: 'listening', name: 'Child Cycles', did: vendorKey.did, origin: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) })
-    const r = await run('cast', file('want3.json', want), listening.origin, '--key', file('c3.jwk', (await generateKeyPair()).privateJwk))
+    expect(listening).toMatchObject({
+      event: 'listening',
+      name: 'Child Cycles',
+      did: vendorKey.did,
+      origin: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+    })
+    const r = await run(
+      'cast',
+      file('want3.json', want),
+      listening.origin,
+      '--key',
+      file('c3.jwk', (await generateKeyPair()).privateJwk),
+    )
     expect(r.code).toBe(0)
     expect(r.stdout).toContain(`✓ ${listening.origin}  offer 1800.00 EUR under SD-BASE`)
-    expect(JSON.parse(await w.line(1))).toMatchObject({ event: 'intent', item: 'cargo bike', offer: { amount: '1800.00' } })
+    expect(JSON.parse(await w.line(1))).toMatchObject({
+      event: 'intent',
+      item: 'cargo bike',
+      offer: { amount: '1800.00' },
+    })
     child.kill('SIGTERM')
     expect(await w.exited).toEqual({ code: 0, signal: null })
     expect(JSON.parse(await w.line(2))).toEqual({ event: 'stopped', reason: 'SIGTERM' })

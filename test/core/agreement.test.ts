@@ -38,7 +38,9 @@ describe('agreements: either party signs first, both hold identical bytes', () =
   it('the half-signed agreement carries one signature, of the party that signed', async () => {
     const half = JSON.parse(await signAgreement(body, vendor, fixed)) as Jws
     expect(half.signatures).toHaveLength(1)
-    expect(JSON.parse(Buffer.from(half.signatures[0]!.protected, 'base64url').toString())).toEqual(headerFor('agreement', vendor))
+    expect(JSON.parse(Buffer.from(half.signatures[0]!.protected, 'base64url').toString())).toEqual(
+      headerFor('agreement', vendor),
+    )
   })
 
   it('a half-signed agreement does not verify as an agreement', async () => {
@@ -84,26 +86,45 @@ describe('countersign: only the other party, only over a valid first signature',
 
   it('a tampered payload is refused before signing', async () => {
     const half = JSON.parse(await signAgreement(body, customer, fixed)) as Jws
-    const changed = b64uJson({ v: '0.1', iat: T0s, jti: 'agreement-fixed-jti', ...body, price: { amount: '1.00', currency: 'EUR' } })
+    const changed = b64uJson({
+      v: '0.1',
+      iat: T0s,
+      jti: 'agreement-fixed-jti',
+      ...body,
+      price: { amount: '1.00', currency: 'EUR' },
+    })
     await expectCode(countersign(JSON.stringify({ ...half, payload: changed }), vendor), 'ERR_SIGNATURE_INVALID')
   })
 
   it('a first signature from the future is refused', async () => {
-    await expectCode(countersign(await signAgreement(body, customer, { now: at(3600), jti: 'future-agreement' }), vendor, { now: T0 }), 'ERR_NOT_YET_VALID')
+    await expectCode(
+      countersign(await signAgreement(body, customer, { now: at(3600), jti: 'future-agreement' }), vendor, { now: T0 }),
+      'ERR_NOT_YET_VALID',
+    )
   })
 
   it('countersign is given hostile text: codes only', async () => {
-    for (const text of ['', 'x', '{}"x"', '[]', '{"payload":"a"}', `{"payload":"a","signatures":[{"protected":"a","signature":"a"}]}`]) {
+    for (const text of [
+      '',
+      'x',
+      '{}"x"',
+      '[]',
+      '{"payload":"a"}',
+      `{"payload":"a","signatures":[{"protected":"a","signature":"a"}]}`,
+    ]) {
       await expectCode(countersign(text, vendor), 'ERR_MALFORMED')
     }
     await expectCode(countersign(null as unknown as string, vendor), 'ERR_MALFORMED')
   })
 })
 
-describe('verify checks that an agreement\'s signers are its parties, customer first', () => {
+describe("verify checks that an agreement's signers are its parties, customer first", () => {
   const payload64 = b64uJson({ v: '0.1', iat: T0s, jti: 'agreement-jti-p1', ...body })
   const assemble = async (...signers: Array<typeof customer>) =>
-    JSON.stringify({ payload: payload64, signatures: await Promise.all(signers.map((k) => agreementSignature(payload64, k))) })
+    JSON.stringify({
+      payload: payload64,
+      signatures: await Promise.all(signers.map((k) => agreementSignature(payload64, k))),
+    })
 
   it('customer then vendor verifies', async () => {
     expect((await verify(await assemble(customer, vendor), { now: SOON })).signers).toEqual([customer.did, vendor.did])
@@ -123,15 +144,21 @@ describe('verify checks that an agreement\'s signers are its parties, customer f
     await expectCode(verify(await assemble(vendor, vendor), { now: SOON }), 'ERR_ISSUER_MISMATCH')
   })
 
-  it('a signer whose kid names a party but whose key is another party\'s', async () => {
+  it("a signer whose kid names a party but whose key is another party's", async () => {
     const [c] = await Promise.all([agreementSignature(payload64, customer)])
     const fake = await agreementSignature(payload64, stranger, headerFor('agreement', vendor))
-    await expectCode(verify(JSON.stringify({ payload: payload64, signatures: [c, fake] }), { now: SOON }), 'ERR_SIGNATURE_INVALID')
+    await expectCode(
+      verify(JSON.stringify({ payload: payload64, signatures: [c, fake] }), { now: SOON }),
+      'ERR_SIGNATURE_INVALID',
+    )
   })
 
   it('an agreement payload that breaks the schema, signed by both parties', async () => {
     const bad = b64uJson({ v: '0.1', iat: T0s, jti: 'agreement-jti-p2', ...body, iss: customer.did })
-    const token = JSON.stringify({ payload: bad, signatures: [await agreementSignature(bad, customer), await agreementSignature(bad, vendor)] })
+    const token = JSON.stringify({
+      payload: bad,
+      signatures: [await agreementSignature(bad, customer), await agreementSignature(bad, vendor)],
+    })
     await expectCode(verify(token, { now: SOON }), 'ERR_SCHEMA')
   })
 })

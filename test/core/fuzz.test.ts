@@ -95,7 +95,10 @@ function asAgreement(s: string): AgreementJson | undefined {
   if (!s.startsWith('{')) return undefined
   try {
     const j = JSON.parse(s) as AgreementJson
-    return typeof j.payload === 'string' && Array.isArray(j.signatures) && j.signatures.length > 0 && j.signatures.every((x) => typeof x === 'object' && x !== null)
+    return typeof j.payload === 'string' &&
+      Array.isArray(j.signatures) &&
+      j.signatures.length > 0 &&
+      j.signatures.every((x) => typeof x === 'object' && x !== null)
       ? j
       : undefined
   } catch {
@@ -105,102 +108,138 @@ function asAgreement(s: string): AgreementJson | undefined {
 
 const at = (s: string, i: number) => (s.length === 0 ? 0 : i % (s.length + 1))
 
-const flip = (i: number, c: string): Mutation => (s) => {
-  const j = at(s, i) % Math.max(1, s.length)
-  return s.slice(0, j) + c + s.slice(j + 1)
-}
-const insert = (i: number, c: string): Mutation => (s) => {
-  const j = at(s, i)
-  return s.slice(0, j) + c + s.slice(j)
-}
-const remove = (i: number, n: number): Mutation => (s) => {
-  const j = at(s, i)
-  return s.slice(0, j) + s.slice(j + n)
-}
-const truncate = (i: number): Mutation => (s) => s.slice(0, at(s, i))
+const flip =
+  (i: number, c: string): Mutation =>
+  (s) => {
+    const j = at(s, i) % Math.max(1, s.length)
+    return s.slice(0, j) + c + s.slice(j + 1)
+  }
+const insert =
+  (i: number, c: string): Mutation =>
+  (s) => {
+    const j = at(s, i)
+    return s.slice(0, j) + c + s.slice(j)
+  }
+const remove =
+  (i: number, n: number): Mutation =>
+  (s) => {
+    const j = at(s, i)
+    return s.slice(0, j) + s.slice(j + n)
+  }
+const truncate =
+  (i: number): Mutation =>
+  (s) =>
+    s.slice(0, at(s, i))
 
 /** Permutes the three segments of a compact JWS, or the parts of an agreement. */
-const swap = (a: number, b: number): Mutation => (s) => {
-  if (s.startsWith('{')) {
-    const j = asAgreement(s)
-    if (!j) return s
-    const parts = [j.payload, ...j.signatures.flatMap((x) => [x.protected, x.signature])]
+const swap =
+  (a: number, b: number): Mutation =>
+  (s) => {
+    if (s.startsWith('{')) {
+      const j = asAgreement(s)
+      if (!j) return s
+      const parts = [j.payload, ...j.signatures.flatMap((x) => [x.protected, x.signature])]
+      const [x, y] = [a % parts.length, b % parts.length]
+      ;[parts[x], parts[y]] = [parts[y]!, parts[x]!]
+      const [payload, ...rest] = parts
+      const signatures = []
+      for (let k = 0; k + 1 < rest.length; k += 2) signatures.push({ protected: rest[k], signature: rest[k + 1] })
+      return JSON.stringify({ payload, signatures })
+    }
+    const parts = s.split('.')
     const [x, y] = [a % parts.length, b % parts.length]
     ;[parts[x], parts[y]] = [parts[y]!, parts[x]!]
-    const [payload, ...rest] = parts
-    const signatures = []
-    for (let k = 0; k + 1 < rest.length; k += 2) signatures.push({ protected: rest[k], signature: rest[k + 1] })
-    return JSON.stringify({ payload, signatures })
+    return parts.join('.')
   }
-  const parts = s.split('.')
-  const [x, y] = [a % parts.length, b % parts.length]
-  ;[parts[x], parts[y]] = [parts[y]!, parts[x]!]
-  return parts.join('.')
-}
 
 /** Duplicates one segment in place of another. */
-const duplicate = (a: number, b: number): Mutation => (s) => {
-  if (s.startsWith('{')) return s
-  const parts = s.split('.')
-  parts[b % parts.length] = parts[a % parts.length]!
-  return parts.join('.')
-}
+const duplicate =
+  (a: number, b: number): Mutation =>
+  (s) => {
+    if (s.startsWith('{')) return s
+    const parts = s.split('.')
+    parts[b % parts.length] = parts[a % parts.length]!
+    return parts.join('.')
+  }
 
 /** The signature of another token of the pool, or of the same token's other signer. */
-const foreignSignature = (k: number): Mutation => (s) => {
-  const other = POOL[k % POOL.length]!
-  const otherSig = other.startsWith('{') ? asAgreement(other)!.signatures[k % 2]!.signature : other.split('.')[2]!
-  if (s.startsWith('{')) {
-    const j = asAgreement(s)
-    if (!j) return s
-    j.signatures[k % j.signatures.length]!.signature = otherSig
-    return JSON.stringify(j)
+const foreignSignature =
+  (k: number): Mutation =>
+  (s) => {
+    const other = POOL[k % POOL.length]!
+    const otherSig = other.startsWith('{') ? asAgreement(other)!.signatures[k % 2]!.signature : other.split('.')[2]!
+    if (s.startsWith('{')) {
+      const j = asAgreement(s)
+      if (!j) return s
+      j.signatures[k % j.signatures.length]!.signature = otherSig
+      return JSON.stringify(j)
+    }
+    const parts = s.split('.')
+    parts[parts.length - 1] = otherSig
+    return parts.join('.')
   }
-  const parts = s.split('.')
-  parts[parts.length - 1] = otherSig
-  return parts.join('.')
-}
 
 type Json = string | number | boolean | null | Json[] | { [k: string]: Json }
 
 /** Re-encodes the payload (or, for a compact token, the header) with one member set, deleted or renamed. */
-const reencode = (target: 'payload' | 'header', key: string, value: Json | undefined): Mutation => (s) => {
-  const edit = (segment: string): string => {
-    let obj: Record<string, Json>
-    try {
-      obj = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8')) as Record<string, Json>
-    } catch {
-      return segment
+const reencode =
+  (target: 'payload' | 'header', key: string, value: Json | undefined): Mutation =>
+  (s) => {
+    const edit = (segment: string): string => {
+      let obj: Record<string, Json>
+      try {
+        obj = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8')) as Record<string, Json>
+      } catch {
+        return segment
+      }
+      if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return segment
+      const keys = Object.keys(obj)
+      const name = keys.includes(key) || keys.length === 0 ? key : keys[key.length % keys.length]!
+      if (value === undefined) delete obj[name]
+      else obj[name] = value
+      return b64u(JSON.stringify(obj))
     }
-    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return segment
-    const keys = Object.keys(obj)
-    const name = keys.includes(key) || keys.length === 0 ? key : keys[key.length % keys.length]!
-    if (value === undefined) delete obj[name]
-    else obj[name] = value
-    return b64u(JSON.stringify(obj))
+    if (s.startsWith('{')) {
+      const j = asAgreement(s)
+      if (!j) return s
+      if (target === 'payload') j.payload = edit(j.payload)
+      else j.signatures[0]!.protected = edit(j.signatures[0]!.protected)
+      return JSON.stringify(j)
+    }
+    const parts = s.split('.')
+    const i = target === 'payload' ? 1 : 0
+    if (parts[i] !== undefined) parts[i] = edit(parts[i])
+    return parts.join('.')
   }
-  if (s.startsWith('{')) {
-    const j = asAgreement(s)
-    if (!j) return s
-    if (target === 'payload') j.payload = edit(j.payload)
-    else j.signatures[0]!.protected = edit(j.signatures[0]!.protected)
-    return JSON.stringify(j)
-  }
-  const parts = s.split('.')
-  const i = target === 'payload' ? 1 : 0
-  if (parts[i] !== undefined) parts[i] = edit(parts[i])
-  return parts.join('.')
-}
 
 /** JSON-level no-op edits of an agreement: whitespace and escapes, which change no signed byte. */
-const jsonNoise = (i: number): Mutation => (s) => {
-  if (!s.startsWith('{')) return s
-  const spots = [...s.matchAll(/[{}[\],:]/g)].map((m) => m.index)
-  const j = spots[i % spots.length]! + 1
-  return s.slice(0, j) + [' ', '\n', '\t', '\r\n '][i % 4] + s.slice(j)
-}
+const jsonNoise =
+  (i: number): Mutation =>
+  (s) => {
+    if (!s.startsWith('{')) return s
+    const spots = [...s.matchAll(/[{}[\],:]/g)].map((m) => m.index)
+    const j = spots[i % spots.length]! + 1
+    return s.slice(0, j) + [' ', '\n', '\t', '\r\n '][i % 4] + s.slice(j)
+  }
 
-const CLAIMS = ['v', 'iss', 'iat', 'exp', 'jti', 'aud', 'want', 'terms', 'price', 'parties', 'refs', 'withdraws', 'alg', 'typ', 'kid', 'extra']
+const CLAIMS = [
+  'v',
+  'iss',
+  'iat',
+  'exp',
+  'jti',
+  'aud',
+  'want',
+  'terms',
+  'price',
+  'parties',
+  'refs',
+  'withdraws',
+  'alg',
+  'typ',
+  'kid',
+  'extra',
+]
 
 const claimValue: fc.Arbitrary<Json | undefined> = fc.oneof(
   fc.constant(undefined),
@@ -239,7 +278,12 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   { arbitrary: fc.tuple(fc.nat(), fc.nat()).map(([a, b]) => swap(a, b)), weight: 2 },
   { arbitrary: fc.tuple(fc.nat(), fc.nat()).map(([a, b]) => duplicate(a, b)), weight: 1 },
   { arbitrary: fc.nat().map(foreignSignature), weight: 1 },
-  { arbitrary: fc.tuple(fc.constantFrom<'payload' | 'header'>('payload', 'header'), fc.constantFrom(...CLAIMS), claimValue).map(([t, k, v]) => reencode(t, k, v)), weight: 4 },
+  {
+    arbitrary: fc
+      .tuple(fc.constantFrom<'payload' | 'header'>('payload', 'header'), fc.constantFrom(...CLAIMS), claimValue)
+      .map(([t, k, v]) => reencode(t, k, v)),
+    weight: 4,
+  },
   { arbitrary: fc.nat().map(jsonNoise), weight: 1 },
 )
 
@@ -248,8 +292,13 @@ function signedContent(token: string): string {
   if (!token.startsWith('{')) return token
   try {
     // Member order is JSON spelling too: rebuild in one order before comparing.
-    const j = JSON.parse(token) as { payload?: unknown; signatures?: Array<{ protected?: unknown; signature?: unknown }> }
-    const sigs = Array.isArray(j.signatures) ? j.signatures.map((x) => ({ protected: x?.protected, signature: x?.signature })) : j.signatures
+    const j = JSON.parse(token) as {
+      payload?: unknown
+      signatures?: Array<{ protected?: unknown; signature?: unknown }>
+    }
+    const sigs = Array.isArray(j.signatures)
+      ? j.signatures.map((x) => ({ protected: x?.protected, signature: x?.signature }))
+      : j.signatures
     return JSON.stringify({ payload: j.payload, signatures: sigs })
   } catch {
     return `unparseable:${token}`
@@ -285,9 +334,16 @@ describe('fuzz: random input to verify', () => {
     const stats = new Stats()
     const header = fc.record(
       {
-        alg: fc.oneof(fc.constant('EdDSA'), fc.constantFrom('none', 'HS256', 'RS256', 'ES256', 'eddsa'), fc.jsonValue({ maxDepth: 1 })),
+        alg: fc.oneof(
+          fc.constant('EdDSA'),
+          fc.constantFrom('none', 'HS256', 'RS256', 'ES256', 'eddsa'),
+          fc.jsonValue({ maxDepth: 1 }),
+        ),
         typ: fc.oneof(fc.constantFrom(...Object.values(JWS_TYP)), fc.string()),
-        kid: fc.oneof(fc.constantFrom(kidForDid(customer.did), kidForDid(vendor.did), 'did:web:x.example#k', `${customer.did}#x`), fc.string()),
+        kid: fc.oneof(
+          fc.constantFrom(kidForDid(customer.did), kidForDid(vendor.did), 'did:web:x.example#k', `${customer.did}#x`),
+          fc.string(),
+        ),
         jwk: fc.constant(vendor.publicJwk),
       },
       { requiredKeys: [] },
@@ -307,7 +363,9 @@ describe('fuzz: random input to verify', () => {
         { requiredKeys: [] },
       ),
     )
-    const token = fc.tuple(header, payload, fc.uint8Array({ maxLength: 70 })).map(([h, p, s]) => `${b64u(JSON.stringify(h))}.${b64u(JSON.stringify(p) ?? '')}.${b64u(s)}`)
+    const token = fc
+      .tuple(header, payload, fc.uint8Array({ maxLength: 70 }))
+      .map(([h, p, s]) => `${b64u(JSON.stringify(h))}.${b64u(JSON.stringify(p) ?? '')}.${b64u(s)}`)
     await fc.assert(
       fc.asyncProperty(token, async (t) => {
         const o = await probe(() => verify(t, OPTIONS))
@@ -318,7 +376,13 @@ describe('fuzz: random input to verify', () => {
     )
     expect(stats.accepted).toBe(0)
     // The shapes are close enough to real ones to exercise the checks past parsing.
-    for (const code of ['ERR_MALFORMED', 'ERR_UNSUPPORTED_ALG', 'ERR_TYPE_MISMATCH', 'ERR_ISSUER_MISMATCH', 'ERR_SIGNATURE_INVALID'] as const) {
+    for (const code of [
+      'ERR_MALFORMED',
+      'ERR_UNSUPPORTED_ALG',
+      'ERR_TYPE_MISMATCH',
+      'ERR_ISSUER_MISMATCH',
+      'ERR_SIGNATURE_INVALID',
+    ] as const) {
       expect(stats.count(code), code).toBeGreaterThan(0)
     }
   })
@@ -326,7 +390,17 @@ describe('fuzz: random input to verify', () => {
   it(`values that are not strings (${RUNS} cases) are ERR_MALFORMED`, async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.anything({ withBigInt: true, withMap: true, withSet: true, withTypedArray: true, withDate: true, withNullPrototype: true, withBoxedValues: true }).filter((x) => typeof x !== 'string'),
+        fc
+          .anything({
+            withBigInt: true,
+            withMap: true,
+            withSet: true,
+            withTypedArray: true,
+            withDate: true,
+            withNullPrototype: true,
+            withBoxedValues: true,
+          })
+          .filter((x) => typeof x !== 'string'),
         async (x) => {
           const o = await probe(() => verify(x, OPTIONS))
           if (o.ok || o.code !== 'ERR_MALFORMED') throw new Error(`a ${typeof x} gave ${o.ok ? 'success' : o.code}`)
@@ -346,33 +420,44 @@ describe('fuzz: mutated valid tokens', () => {
     const stats = new Stats()
     let noOps = 0
     await fc.assert(
-      fc.asyncProperty(fc.nat({ max: POOL.length - 1 }), fc.array(mutation, { minLength: 1, maxLength: 3 }), async (k, mutations) => {
-        const original = POOL[k]!
-        let mutated: string = original
-        for (const m of mutations) mutated = m(mutated)
-        const o = await probe(() => verify(mutated, OPTIONS))
-        stats.note(o)
-        if (o.ok) {
-          // Only a mutation that changed nothing signed may pass: the same compact token, or the
-          // same agreement JSON spelled differently.
-          if (signedContent(mutated) !== signedContent(original)) throw new Error(`accepted a tampered message: ${mutated}`)
-          if (o.digest !== POOL_DIGESTS[k]) throw new Error('accepted with another digest')
-          noOps++
-        }
-      }),
+      fc.asyncProperty(
+        fc.nat({ max: POOL.length - 1 }),
+        fc.array(mutation, { minLength: 1, maxLength: 3 }),
+        async (k, mutations) => {
+          const original = POOL[k]!
+          let mutated: string = original
+          for (const m of mutations) mutated = m(mutated)
+          const o = await probe(() => verify(mutated, OPTIONS))
+          stats.note(o)
+          if (o.ok) {
+            // Only a mutation that changed nothing signed may pass: the same compact token, or the
+            // same agreement JSON spelled differently.
+            if (signedContent(mutated) !== signedContent(original))
+              throw new Error(`accepted a tampered message: ${mutated}`)
+            if (o.digest !== POOL_DIGESTS[k]) throw new Error('accepted with another digest')
+            noOps++
+          }
+        },
+      ),
       { numRuns: RUNS },
     )
     // The fuzzer must reach the signature and the checks around it, not only the parser.
     expect(stats.count('ERR_SIGNATURE_INVALID')).toBeGreaterThan(RUNS / 20)
     expect(stats.count('ERR_MALFORMED')).toBeGreaterThan(RUNS / 20)
-    expect(stats.count('ERR_ISSUER_MISMATCH') + stats.count('ERR_TYPE_MISMATCH') + stats.count('ERR_UNSUPPORTED_ALG')).toBeGreaterThan(0)
+    expect(
+      stats.count('ERR_ISSUER_MISMATCH') + stats.count('ERR_TYPE_MISMATCH') + stats.count('ERR_UNSUPPORTED_ALG'),
+    ).toBeGreaterThan(0)
     expect(stats.accepted).toBe(noOps)
     expect(stats.maxMs).toBeLessThan(CALL_LIMIT_MS)
   })
 
   it(`countersign (${RUNS} cases) on a mutated half-signed agreement throws only IntentcastErrors`, async () => {
     // countersign parses and verifies hostile input outside verify's catch-all, so it gets its own run.
-    const half = await signAgreement(agreementBodyFor({ intent: SOME_DIGEST, offer: SOME_DIGEST, acceptance: SOME_DIGEST }), customer, { now: T0, jti: 'fuzz-agreement-jti' })
+    const half = await signAgreement(
+      agreementBodyFor({ intent: SOME_DIGEST, offer: SOME_DIGEST, acceptance: SOME_DIGEST }),
+      customer,
+      { now: T0, jti: 'fuzz-agreement-jti' },
+    )
     const halfContent = signedContent(half)
     const stats = new Stats()
     await fc.assert(
@@ -381,7 +466,8 @@ describe('fuzz: mutated valid tokens', () => {
         for (const m of mutations) mutated = m(mutated)
         const o = await probe(async () => ({ digest: digest(await countersign(mutated, vendor, OPTIONS)) }))
         stats.note(o)
-        if (o.ok && signedContent(mutated) !== halfContent) throw new Error(`countersigned a tampered agreement: ${mutated}`)
+        if (o.ok && signedContent(mutated) !== halfContent)
+          throw new Error(`countersigned a tampered agreement: ${mutated}`)
       }),
       { numRuns: RUNS },
     )

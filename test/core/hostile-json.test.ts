@@ -27,7 +27,8 @@ const opts: VerifyOptions = { now: SOON }
 const samples = await signSamples()
 
 /** The JSON text of a valid intent payload with `inject` spliced in as raw members after `{`. */
-const intentJsonWith = (inject: string, jti = 'hostile-jti-0001'): string => `{${inject},${JSON.stringify(intentPayload(customer, jti)).slice(1)}`
+const intentJsonWith = (inject: string, jti = 'hostile-jti-0001'): string =>
+  `{${inject},${JSON.stringify(intentPayload(customer, jti)).slice(1)}`
 /** The same, with raw text spliced into the item object. */
 const itemJsonWith = (inject: string): string => {
   const json = JSON.stringify(intentPayload())
@@ -55,11 +56,20 @@ describe('__proto__ keys are refused: ERR_MALFORMED', () => {
   it.each([
     ['top level', intentJsonWith('"__proto__":{"polluted":"yes"}')],
     ['top level, escaped as \\u005f', intentJsonWith('"\\u005f_proto__":{"polluted":"yes"}')],
-    ['top level, fully escaped', intentJsonWith('"\\u005f\\u005f\\u0070\\u0072\\u006f\\u0074\\u006f\\u005f\\u005f":{"polluted":"yes"}')],
+    [
+      'top level, fully escaped',
+      intentJsonWith('"\\u005f\\u005f\\u0070\\u0072\\u006f\\u0074\\u006f\\u005f\\u005f":{"polluted":"yes"}'),
+    ],
     ['nested in the item', itemJsonWith('"__proto__":{"polluted":"yes"}')],
-    ['nested in attributes', JSON.stringify(intentPayload()).replace('"attributes":{', '"attributes":{"__proto__":{"polluted":"yes"},')],
+    [
+      'nested in attributes',
+      JSON.stringify(intentPayload()).replace('"attributes":{', '"attributes":{"__proto__":{"polluted":"yes"},'),
+    ],
     ['as a null prototype', intentJsonWith('"__proto__":null')],
-    ['inside an array of objects', JSON.stringify(intentPayload()).replace('"conditions":[{', '"conditions":[{"__proto__":{"polluted":"yes"},')],
+    [
+      'inside an array of objects',
+      JSON.stringify(intentPayload()).replace('"conditions":[{', '"conditions":[{"__proto__":{"polluted":"yes"},'),
+    ],
   ])('in the payload: %s', async (_, json) => {
     await expectCode(verify(await signedIntent(json), opts), 'ERR_MALFORMED')
     assertNoPollution()
@@ -75,7 +85,10 @@ describe('__proto__ keys are refused: ERR_MALFORMED', () => {
     const [first, ...rest] = samples.agreement
     expect(first).toBe('{')
     await expectCode(verify(`{"__proto__":{"polluted":"yes"},${rest.join('')}`, opts), 'ERR_MALFORMED')
-    await expectCode(verify(samples.agreement.replace('"signatures":[{', '"signatures":[{"__proto__":{"polluted":"yes"},'), opts), 'ERR_MALFORMED')
+    await expectCode(
+      verify(samples.agreement.replace('"signatures":[{', '"signatures":[{"__proto__":{"polluted":"yes"},'), opts),
+      'ERR_MALFORMED',
+    )
     assertNoPollution()
   })
 
@@ -86,13 +99,22 @@ describe('__proto__ keys are refused: ERR_MALFORMED', () => {
 
 describe('constructor keys are refused', () => {
   it('at the top level of the payload: ERR_SCHEMA (an unknown claim)', async () => {
-    await expectCode(verify(await signedIntent(intentJsonWith('"constructor":{"prototype":{"polluted":"yes"}}')), opts), 'ERR_SCHEMA')
+    await expectCode(
+      verify(await signedIntent(intentJsonWith('"constructor":{"prototype":{"polluted":"yes"}}')), opts),
+      'ERR_SCHEMA',
+    )
     assertNoPollution()
   })
 
   it('nested in the item or the money: ERR_SCHEMA', async () => {
-    await expectCode(verify(await signedIntent(itemJsonWith('"constructor":{"prototype":{"polluted":"yes"}}')), opts), 'ERR_SCHEMA')
-    const json = JSON.stringify(intentPayload()).replace('"maxPrice":{', '"maxPrice":{"constructor":{"prototype":{"polluted":"yes"}},')
+    await expectCode(
+      verify(await signedIntent(itemJsonWith('"constructor":{"prototype":{"polluted":"yes"}}')), opts),
+      'ERR_SCHEMA',
+    )
+    const json = JSON.stringify(intentPayload()).replace(
+      '"maxPrice":{',
+      '"maxPrice":{"constructor":{"prototype":{"polluted":"yes"}},',
+    )
     await expectCode(verify(await signedIntent(json), opts), 'ERR_SCHEMA')
     assertNoPollution()
   })
@@ -104,7 +126,10 @@ describe('constructor keys are refused', () => {
     const json = JSON.stringify(intentPayload()).replace('"attributes":{', `"attributes":{"${key}":"x",`)
     await expectCode(verify(await signedIntent(json), opts), code)
     // and nothing with such a key can be signed either
-    const body = { ...intentBody, want: { ...intentBody.want, item: { name: 'X', attributes: JSON.parse(`{"${key}":"x"}`) } } } as IntentBody
+    const body = {
+      ...intentBody,
+      want: { ...intentBody.want, item: { name: 'X', attributes: JSON.parse(`{"${key}":"x"}`) } },
+    } as IntentBody
     await expectCode(signIntent(body, customer), 'ERR_INVALID_ARGUMENT')
     assertNoPollution()
   })
@@ -112,7 +137,10 @@ describe('constructor keys are refused', () => {
   it('in the header or the agreement envelope: ERR_MALFORMED (no extra members)', async () => {
     const header = { ...headerFor('intent'), constructor: { prototype: { polluted: 'yes' } } }
     await expectCode(verify(await signCompact(header, intentPayload()), opts), 'ERR_MALFORMED')
-    await expectCode(verify(`{"constructor":{"prototype":{"polluted":"yes"}},${samples.agreement.slice(1)}`, opts), 'ERR_MALFORMED')
+    await expectCode(
+      verify(`{"constructor":{"prototype":{"polluted":"yes"}},${samples.agreement.slice(1)}`, opts),
+      'ERR_MALFORMED',
+    )
     assertNoPollution()
   })
 })
@@ -148,16 +176,31 @@ describe('duplicate keys are refused: ERR_MALFORMED', () => {
   it('the same key in sibling objects is fine', async () => {
     // Two conditions: `id` and `value` appear once in each of two sibling objects.
     const p = intentPayload()
-    const terms = { agreements: ['SD-BASE'], conditions: [{ id: 'no-resale', value: true }, { id: 'deletion-on-request', value: true }] }
+    const terms = {
+      agreements: ['SD-BASE'],
+      conditions: [
+        { id: 'no-resale', value: true },
+        { id: 'deletion-on-request', value: true },
+      ],
+    }
     const v = await verify(await signedIntent(JSON.stringify({ ...p, terms })), opts)
     expect(v.kind === 'intent' && v.payload.terms.conditions).toHaveLength(2)
   })
 
   it('in the header: a second alg', async () => {
     const h = headerFor('intent')
-    await expectCode(verify(await signCompact(`{"alg":"none",${JSON.stringify(h).slice(1)}`, intentPayload()), opts), 'ERR_MALFORMED')
-    await expectCode(verify(await signCompact(`${JSON.stringify(h).slice(0, -1)},"alg":"none"}`, intentPayload()), opts), 'ERR_MALFORMED')
-    await expectCode(verify(await signCompact(`${JSON.stringify(h).slice(0, -1)},"kid":"${vendor.did}"}`, intentPayload()), opts), 'ERR_MALFORMED')
+    await expectCode(
+      verify(await signCompact(`{"alg":"none",${JSON.stringify(h).slice(1)}`, intentPayload()), opts),
+      'ERR_MALFORMED',
+    )
+    await expectCode(
+      verify(await signCompact(`${JSON.stringify(h).slice(0, -1)},"alg":"none"}`, intentPayload()), opts),
+      'ERR_MALFORMED',
+    )
+    await expectCode(
+      verify(await signCompact(`${JSON.stringify(h).slice(0, -1)},"kid":"${vendor.did}"}`, intentPayload()), opts),
+      'ERR_MALFORMED',
+    )
   })
 
   it('in the agreement envelope: a second payload or signatures', async () => {
@@ -168,7 +211,12 @@ describe('duplicate keys are refused: ERR_MALFORMED', () => {
   })
 
   it('in an agreement payload', async () => {
-    const body = { v: '0.1', iat: T0s, jti: 'agreement-jti-9', ...agreementBodyFor({ intent: SOME_DIGEST, offer: SOME_DIGEST, acceptance: SOME_DIGEST }) }
+    const body = {
+      v: '0.1',
+      iat: T0s,
+      jti: 'agreement-jti-9',
+      ...agreementBodyFor({ intent: SOME_DIGEST, offer: SOME_DIGEST, acceptance: SOME_DIGEST }),
+    }
     const json = JSON.stringify(body).replace('"parties":{', `"parties":{"vendor":"${customer.did}",`)
     await expectCode(verify(await signAgreementByHand(json, [customer, vendor]), opts), 'ERR_MALFORMED')
   })
@@ -183,7 +231,13 @@ describe('deep nesting is refused quickly: ERR_MALFORMED', () => {
     const big = { ...opts, maxBytes: 1_000_000 } // 10,000 levels of objects take more than the default 64 KiB
     const started = performance.now()
     await expectCode(verify(await signedIntent(intentJsonWith(`"deep":${nest(10_000)}`)), big), 'ERR_MALFORMED')
-    await expectCode(verify(await signCompact(`{"deep":${nest(10_000)},${JSON.stringify(headerFor('intent')).slice(1)}`, intentPayload()), big), 'ERR_MALFORMED')
+    await expectCode(
+      verify(
+        await signCompact(`{"deep":${nest(10_000)},${JSON.stringify(headerFor('intent')).slice(1)}`, intentPayload()),
+        big,
+      ),
+      'ERR_MALFORMED',
+    )
     await expectCode(verify(`{"x":${nest(10_000)},${samples.agreement.slice(1)}`, big), 'ERR_MALFORMED')
     expect(performance.now() - started).toBeLessThan(1000)
   })
@@ -198,7 +252,9 @@ describe('deep nesting is refused quickly: ERR_MALFORMED', () => {
   it(`the limit is ${MAX_JSON_DEPTH} levels, brackets inside strings do not count`, () => {
     const nest = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`
     expect(() => parseJsonStrict(nest(MAX_JSON_DEPTH), 'test')).not.toThrow()
-    expect(() => parseJsonStrict(nest(MAX_JSON_DEPTH + 1), 'test')).toThrow(expect.objectContaining({ code: 'ERR_MALFORMED' }))
+    expect(() => parseJsonStrict(nest(MAX_JSON_DEPTH + 1), 'test')).toThrow(
+      expect.objectContaining({ code: 'ERR_MALFORMED' }),
+    )
     expect(parseJsonStrict(`{"a":"${'['.repeat(1000)}\\"{{{"}`, 'test')).toEqual({ a: `${'['.repeat(1000)}"{{{` })
   })
 })
@@ -214,16 +270,31 @@ describe('very long strings', () => {
     const long = 'a'.repeat(3_000_000)
     const name = { ...p, want: { item: { name: long } } }
     const started = performance.now()
-    await expectCode(verify(await signCompact(headerFor('intent'), name), { ...opts, maxBytes: 5_000_000 }), 'ERR_SCHEMA')
+    await expectCode(
+      verify(await signCompact(headerFor('intent'), name), { ...opts, maxBytes: 5_000_000 }),
+      'ERR_SCHEMA',
+    )
     const key = JSON.stringify(p).replace('"attributes":{', `"attributes":{"${'k'.repeat(1_000_000)}":"v",`)
-    await expectCode(verify(await signCompact(headerFor('intent'), key), { ...opts, maxBytes: 5_000_000 }), 'ERR_SCHEMA')
+    await expectCode(
+      verify(await signCompact(headerFor('intent'), key), { ...opts, maxBytes: 5_000_000 }),
+      'ERR_SCHEMA',
+    )
     const escaped = JSON.stringify(p).replace('"attributes":{', `"attributes":{"${'\\u0061'.repeat(200_000)}":"v",`)
-    await expectCode(verify(await signCompact(headerFor('intent'), escaped), { ...opts, maxBytes: 5_000_000 }), 'ERR_SCHEMA')
+    await expectCode(
+      verify(await signCompact(headerFor('intent'), escaped), { ...opts, maxBytes: 5_000_000 }),
+      'ERR_SCHEMA',
+    )
     expect(performance.now() - started).toBeLessThan(5000)
   })
 
   it('a long kid: ERR_MALFORMED', async () => {
-    await expectCode(verify(await signCompact({ ...headerFor('intent'), kid: `${customer.did}#${'k'.repeat(100_000)}` }, intentPayload()), { ...opts, maxBytes: 1_000_000 }), 'ERR_MALFORMED')
+    await expectCode(
+      verify(
+        await signCompact({ ...headerFor('intent'), kid: `${customer.did}#${'k'.repeat(100_000)}` }, intentPayload()),
+        { ...opts, maxBytes: 1_000_000 },
+      ),
+      'ERR_MALFORMED',
+    )
   })
 })
 
@@ -242,12 +313,17 @@ describe('non-UTF-8 and odd text', () => {
     const latin1 = Uint8Array.from(Buffer.from(text, 'latin1'))
     await expectCode(verify(await signCompact(headerFor('intent'), latin1), opts), 'ERR_MALFORMED')
     // The same text as UTF-8 is fine.
-    expect((await verify(await signCompact(headerFor('intent'), text), opts)).payload).toMatchObject({ want: { item: { name: 'Caf\u00e9' } } })
+    expect((await verify(await signCompact(headerFor('intent'), text), opts)).payload).toMatchObject({
+      want: { item: { name: 'Caf\u00e9' } },
+    })
   })
 
   it('a NUL or other control character in free text: ERR_SCHEMA', async () => {
     for (const name of ['a\u0000b', 'a\u001bb', 'a\u007fb']) {
-      await expectCode(verify(await signCompact(headerFor('intent'), { ...intentPayload(), want: { item: { name } } }), opts), 'ERR_SCHEMA')
+      await expectCode(
+        verify(await signCompact(headerFor('intent'), { ...intentPayload(), want: { item: { name } } }), opts),
+        'ERR_SCHEMA',
+      )
     }
   })
 
@@ -281,7 +357,11 @@ describe('parseJsonStrict: the structural scan in front of JSON.parse', () => {
   })
 
   it('keeps keys that repeat in different objects, and the same text as a value', () => {
-    expect(parseJsonStrict('{"a":{"a":1},"b":[{"a":2},{"a":3}],"c":"a"}', 'test')).toEqual({ a: { a: 1 }, b: [{ a: 2 }, { a: 3 }], c: 'a' })
+    expect(parseJsonStrict('{"a":{"a":1},"b":[{"a":2},{"a":3}],"c":"a"}', 'test')).toEqual({
+      a: { a: 1 },
+      b: [{ a: 2 }, { a: 3 }],
+      c: 'a',
+    })
     expect(parseJsonStrict('{"k":"\\"__proto__\\""}', 'test')).toEqual({ k: '"__proto__"' })
     expect(parseJsonStrict('{"__proto":1,"proto__":2}', 'test')).toEqual({ __proto: 1, proto__: 2 })
   })
@@ -289,7 +369,9 @@ describe('parseJsonStrict: the structural scan in front of JSON.parse', () => {
 
 describe('signIntent never produces hostile JSON', () => {
   it('an own __proto__ member in a body cannot reach the payload', async () => {
-    const body = JSON.parse(`{"want":{"item":{"name":"X"}},"terms":{"agreements":["SD-BASE"]},"__proto__":{"polluted":"yes"}}`) as IntentBody
+    const body = JSON.parse(
+      `{"want":{"item":{"name":"X"}},"terms":{"agreements":["SD-BASE"]},"__proto__":{"polluted":"yes"}}`,
+    ) as IntentBody
     await expectCode(signIntent(body, customer), 'ERR_INVALID_ARGUMENT')
     assertNoPollution()
   })

@@ -18,7 +18,20 @@ import {
   type KeyPair,
   type PrivateJwk,
 } from '../../src/index.js'
-import { ascii, b64u, base58btc, customer, expectCode, expectedDidKey, intentBody, seed, SOON, T0, unb64u, vendor } from '../helpers/fixtures.js'
+import {
+  ascii,
+  b64u,
+  base58btc,
+  customer,
+  expectCode,
+  expectedDidKey,
+  intentBody,
+  seed,
+  SOON,
+  T0,
+  unb64u,
+  vendor,
+} from '../helpers/fixtures.js'
 
 const DID_KEY = /^did:key:z6Mk[1-9A-HJ-NP-Za-km-z]{44}$/
 const B64U_32 = /^[A-Za-z0-9_-]{43}$/
@@ -129,7 +142,7 @@ describe('keyPairFromSeed: deterministic identities', () => {
     expect(a.privateJwk.d).toBe(b64u(seed(9)))
   })
 
-  it('does not keep a reference to the caller\'s seed buffer', async () => {
+  it("does not keep a reference to the caller's seed buffer", async () => {
     const s = seed(11)
     const a = await keyPairFromSeed(s)
     s.fill(0)
@@ -218,9 +231,12 @@ describe('bad DIDs do not resolve: ERR_KEY_UNRESOLVED', () => {
     'did:key:' + 'z'.repeat(100_000),
   ]
 
-  it.each(bad.map((d) => [d.length > 80 ? `${d.slice(0, 40)}… (${d.length} chars)` : d || '(empty)', d]))('%s', async (_, did) => {
-    await expectCode(() => publicKeyFromDid(did), 'ERR_KEY_UNRESOLVED')
-  })
+  it.each(bad.map((d) => [d.length > 80 ? `${d.slice(0, 40)}… (${d.length} chars)` : d || '(empty)', d]))(
+    '%s',
+    async (_, did) => {
+      await expectCode(() => publicKeyFromDid(did), 'ERR_KEY_UNRESOLVED')
+    },
+  )
 
   it('a did:key whose multicodec names another key type', async () => {
     const x25519 = 'did:key:z' + base58btc(new Uint8Array([0xec, 0x01, ...new Uint8Array(32).fill(5)]))
@@ -247,9 +263,12 @@ describe('RFC 8037 §A.4 EdDSA JWS example: jose and intentcast/crypto agree', (
     expect(protectedHeader).toEqual({ alg: 'EdDSA' })
   })
 
-  it.each(['native', 'noble'] as const)('verifies with verifyEd25519 (%s backend) on the same bytes', async (backend) => {
-    expect(await verifyEd25519(unb64u(x), input, unb64u(signature64), { backend })).toBe(true)
-  })
+  it.each(['native', 'noble'] as const)(
+    'verifies with verifyEd25519 (%s backend) on the same bytes',
+    async (backend) => {
+      expect(await verifyEd25519(unb64u(x), input, unb64u(signature64), { backend })).toBe(true)
+    },
+  )
 
   it('signEd25519 with d reproduces the published signature byte for byte', async () => {
     expect(b64u(await signEd25519(unb64u(d), input))).toBe(signature64)

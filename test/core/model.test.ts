@@ -8,7 +8,10 @@ import type { Term } from '../../src/model/term-set.js'
 import { digest, signTerms, verify, type TermsBody } from '../../src/index.js'
 import { claimsFor, expectCode, headerFor, signCompact, SOON, T0, termsBody, vendor } from '../helpers/fixtures.js'
 
-const withConditions = (conditions: unknown[]): TermsBody => ({ ...termsBody, terms: { agreements: ['SD-BASE'], conditions: conditions as Term[] } })
+const withConditions = (conditions: unknown[]): TermsBody => ({
+  ...termsBody,
+  terms: { agreements: ['SD-BASE'], conditions: conditions as Term[] },
+})
 
 /** Signs through the API when it can; either way also signs by hand and checks what verify says. */
 async function expectTerms(conditions: unknown[], valid: boolean): Promise<void> {
@@ -19,7 +22,10 @@ async function expectTerms(conditions: unknown[], valid: boolean): Promise<void>
   } else {
     await expectCode(signTerms(body, vendor, { now: T0 }), 'ERR_INVALID_ARGUMENT')
     const { exp: _, ...claims } = claimsFor(vendor)
-    await expectCode(verify(await signCompact(headerFor('terms', vendor), { ...claims, ...body }, vendor), { now: SOON }), 'ERR_SCHEMA')
+    await expectCode(
+      verify(await signCompact(headerFor('terms', vendor), { ...claims, ...body }, vendor), { now: SOON }),
+      'ERR_SCHEMA',
+    )
   }
 }
 
@@ -32,7 +38,13 @@ describe('typed terms: catalog terms take their type from the catalog', () => {
     ['deliver-by as a date', [{ id: 'deliver-by', value: '2021-04-01T00:00:00Z' }]],
     ['warranty in months', [{ id: 'warranty-months', value: '24', unit: 'month' }]],
     ['payment methods', [{ id: 'payment-methods', value: ['card', 'sepa-debit'] }]],
-    ['several terms', [{ id: 'no-resale', value: true }, { id: 'contact-via-agent', value: false }]],
+    [
+      'several terms',
+      [
+        { id: 'no-resale', value: true },
+        { id: 'contact-via-agent', value: false },
+      ],
+    ],
   ])('valid: %s', async (_, conditions) => {
     await expectTerms(conditions, true)
   })
@@ -51,7 +63,13 @@ describe('typed terms: catalog terms take their type from the catalog', () => {
     ['a set with a repeated token', [{ id: 'jurisdiction', value: ['DE', 'DE'] }]],
     ['a set given as a string', [{ id: 'jurisdiction', value: 'DE' }]],
     ['a unit on a set term', [{ id: 'jurisdiction', value: ['DE'], unit: 'day' }]],
-    ['the same term twice', [{ id: 'no-resale', value: true }, { id: 'no-resale', value: false }]],
+    [
+      'the same term twice',
+      [
+        { id: 'no-resale', value: true },
+        { id: 'no-resale', value: false },
+      ],
+    ],
     ['an unknown short term', [{ id: 'gift-wrap', value: true }]],
   ])('invalid: %s', async (_, conditions) => {
     await expectTerms(conditions, false)
@@ -83,20 +101,28 @@ describe('typed terms: extension terms are IRIs that carry their own type', () =
   ])('invalid: %s', async (_, conditions) => {
     await expectTerms(conditions, false)
   })
-
 })
 
 describe('7012 agreement IDs: short IDs and DPV IRIs name the same roster entry', () => {
   const iri = 'https://w3id.org/dpv/standards/p7012#SD-BASE'
 
   it('accepts the IRI form', async () => {
-    const v = await verify(await signTerms({ ...termsBody, terms: { agreements: [iri, 'PDC-INTENT'] } }, vendor, { now: T0 }), { now: SOON, expect: 'terms' })
+    const v = await verify(
+      await signTerms({ ...termsBody, terms: { agreements: [iri, 'PDC-INTENT'] } }, vendor, { now: T0 }),
+      { now: SOON, expect: 'terms' },
+    )
     expect(v.payload.terms.agreements).toEqual([iri, 'PDC-INTENT'])
   })
 
   it('refuses one agreement named twice in two spellings, and names outside the roster', async () => {
-    await expectCode(signTerms({ ...termsBody, terms: { agreements: [iri, 'SD-BASE'] } }, vendor), 'ERR_INVALID_ARGUMENT')
-    await expectCode(signTerms({ ...termsBody, terms: { agreements: ['https://w3id.org/dpv/standards/p7012#NOPE'] } }, vendor), 'ERR_INVALID_ARGUMENT')
+    await expectCode(
+      signTerms({ ...termsBody, terms: { agreements: [iri, 'SD-BASE'] } }, vendor),
+      'ERR_INVALID_ARGUMENT',
+    )
+    await expectCode(
+      signTerms({ ...termsBody, terms: { agreements: ['https://w3id.org/dpv/standards/p7012#NOPE'] } }, vendor),
+      'ERR_INVALID_ARGUMENT',
+    )
     await expectCode(signTerms({ ...termsBody, terms: { agreements: ['sd-base'] } }, vendor), 'ERR_INVALID_ARGUMENT')
   })
 })
@@ -107,6 +133,7 @@ describe('digest() on raw input', () => {
     await expectCode(() => digest('a.b'), 'ERR_MALFORMED')
     await expectCode(() => digest('.ab'), 'ERR_MALFORMED')
     await expectCode(() => digest('{"payload":1}'), 'ERR_MALFORMED')
-    for (const bad of [null, undefined, 42, {}, { digest: 42 }]) await expectCode(() => digest(bad as string), 'ERR_INVALID_ARGUMENT')
+    for (const bad of [null, undefined, 42, {}, { digest: 42 }])
+      await expectCode(() => digest(bad as string), 'ERR_INVALID_ARGUMENT')
   })
 })

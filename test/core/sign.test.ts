@@ -78,7 +78,7 @@ describe('sign -> verify round trip for every kind', () => {
     expect(narrowed.kind).toBe(kind)
   })
 
-  it('agreement: JWS JSON with both parties\' signatures, customer first', async () => {
+  it("agreement: JWS JSON with both parties' signatures, customer first", async () => {
     const message = samples.agreement
     const json = JSON.parse(message) as { payload: string; signatures: Array<{ protected: string; signature: string }> }
     expect(Object.keys(json)).toEqual(['payload', 'signatures'])
@@ -128,7 +128,10 @@ describe('sign -> verify round trip for every kind', () => {
 
 describe('expiresIn: seconds or a span string', () => {
   const lifetime = async (expiresIn: SignOptions['expiresIn']) => {
-    const v = await verify(await signIntent(intentBody, customer, { now: T0, ...(expiresIn !== undefined && { expiresIn }) }), { now: SOON, expect: 'intent' })
+    const v = await verify(
+      await signIntent(intentBody, customer, { now: T0, ...(expiresIn !== undefined && { expiresIn }) }),
+      { now: SOON, expect: 'intent' },
+    )
     return v.payload.exp - v.payload.iat
   }
 
@@ -145,16 +148,36 @@ describe('expiresIn: seconds or a span string', () => {
   })
 
   it('applies to kinds without a default lifetime', async () => {
-    const v = await verify(await signTerms(termsBody, vendor, { now: T0, expiresIn: '30d' }), { now: SOON, expect: 'terms' })
+    const v = await verify(await signTerms(termsBody, vendor, { now: T0, expiresIn: '30d' }), {
+      now: SOON,
+      expect: 'terms',
+    })
     expect(v.payload.exp).toBe(T0s + 30 * 86_400)
   })
 
-  it.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 60, '', 'h', '2', '2y', '1.5h', '-2h', ' 2h', '2h ', '2 hours', '9999999999s', null, {}, true])(
-    'refuses %o with ERR_INVALID_ARGUMENT',
-    async (bad) => {
-      await expectCode(signIntent(intentBody, customer, { expiresIn: bad as string }), 'ERR_INVALID_ARGUMENT')
-    },
-  )
+  it.each([
+    0,
+    -1,
+    1.5,
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    2 ** 60,
+    '',
+    'h',
+    '2',
+    '2y',
+    '1.5h',
+    '-2h',
+    ' 2h',
+    '2h ',
+    '2 hours',
+    '9999999999s',
+    null,
+    {},
+    true,
+  ])('refuses %o with ERR_INVALID_ARGUMENT', async (bad) => {
+    await expectCode(signIntent(intentBody, customer, { expiresIn: bad as string }), 'ERR_INVALID_ARGUMENT')
+  })
 
   it('refuses a lifetime that overflows NumericDate', async () => {
     await expectCode(signIntent(intentBody, customer, { expiresIn: '999999999w' }), 'ERR_INVALID_ARGUMENT')
@@ -167,13 +190,23 @@ describe('audience: required where a message is addressed to one party', () => {
   it('offer, counter and acceptance refuse to sign without one', async () => {
     await expectCode(signOffer(offerBody(intentDigest), vendor), 'ERR_INVALID_ARGUMENT')
     await expectCode(signCounter(counterBody(intentDigest, SOME_DIGEST, '1.00'), customer), 'ERR_INVALID_ARGUMENT')
-    const acceptance = { inReplyTo: SOME_DIGEST, intent: intentDigest, quantity: 1, price: EUR('1.00'), terms: { agreement: 'SD-BASE' } }
+    const acceptance = {
+      inReplyTo: SOME_DIGEST,
+      intent: intentDigest,
+      quantity: 1,
+      price: EUR('1.00'),
+      terms: { agreement: 'SD-BASE' },
+    }
     await expectCode(signAcceptance(acceptance, customer), 'ERR_INVALID_ARGUMENT')
-    expect((await verify(await signAcceptance(acceptance, customer, { audience: vendor.did }))).payload).toMatchObject({ aud: vendor.did })
+    expect((await verify(await signAcceptance(acceptance, customer, { audience: vendor.did }))).payload).toMatchObject({
+      aud: vendor.did,
+    })
   })
 
   it('an intent may be addressed to one vendor or broadcast', async () => {
-    const addressed = await verify(await signIntent(intentBody, customer, { audience: vendor.did }), { expect: 'intent' })
+    const addressed = await verify(await signIntent(intentBody, customer, { audience: vendor.did }), {
+      expect: 'intent',
+    })
     expect(addressed.payload.aud).toBe(vendor.did)
     const broadcast = await verify(await signIntent(intentBody, customer), { expect: 'intent' })
     expect(broadcast.payload).not.toHaveProperty('aud')
@@ -212,21 +245,36 @@ describe('signing an invalid body: ERR_INVALID_ARGUMENT, nothing is signed', () 
     await expectCode(signIntent(body as IntentBody, customer), 'ERR_INVALID_ARGUMENT')
   })
 
-  it.each(['v', 'iss', 'iat', 'jti', 'exp', 'aud'])('a body that sets the signer\'s claim %s', async (claim) => {
+  it.each(['v', 'iss', 'iat', 'jti', 'exp', 'aud'])("a body that sets the signer's claim %s", async (claim) => {
     const value = { v: '0.2', iss: vendor.did, iat: 1, jti: 'chosen-by-body', exp: 2, aud: vendor.did }[claim]
     await expectCode(signIntent({ ...intentBody, [claim]: value }, customer), 'ERR_INVALID_ARGUMENT')
   })
 
   it('other kinds validate their bodies too', async () => {
-    await expectCode(signOffer({ ...offerBody(SOME_DIGEST), inReplyTo: 'not-a-digest' }, vendor, { audience: customer.did }), 'ERR_INVALID_ARGUMENT')
+    await expectCode(
+      signOffer({ ...offerBody(SOME_DIGEST), inReplyTo: 'not-a-digest' }, vendor, { audience: customer.did }),
+      'ERR_INVALID_ARGUMENT',
+    )
     await expectCode(signTerms({ ...termsBody, role: 'broker' as 'vendor' }, vendor), 'ERR_INVALID_ARGUMENT')
     await expectCode(signWithdrawal({ withdraws: SOME_DIGEST, reason: '' }, customer), 'ERR_INVALID_ARGUMENT')
-    await expectCode(signCounter({ ...counterBody(SOME_DIGEST, SOME_DIGEST, '1'), quantity: -1 }, customer, { audience: vendor.did }), 'ERR_INVALID_ARGUMENT')
+    await expectCode(
+      signCounter({ ...counterBody(SOME_DIGEST, SOME_DIGEST, '1'), quantity: -1 }, customer, { audience: vendor.did }),
+      'ERR_INVALID_ARGUMENT',
+    )
     const body = agreementBodyFor({ intent: SOME_DIGEST, offer: SOME_DIGEST, acceptance: SOME_DIGEST })
-    await expectCode(signAgreement({ ...body, price: { amount: 999, currency: 'EUR' } } as unknown as typeof body, customer), 'ERR_INVALID_ARGUMENT')
-    await expectCode(signAgreement({ ...body, parties: { customer: customer.did } } as unknown as typeof body, customer), 'ERR_INVALID_ARGUMENT')
+    await expectCode(
+      signAgreement({ ...body, price: { amount: 999, currency: 'EUR' } } as unknown as typeof body, customer),
+      'ERR_INVALID_ARGUMENT',
+    )
+    await expectCode(
+      signAgreement({ ...body, parties: { customer: customer.did } } as unknown as typeof body, customer),
+      'ERR_INVALID_ARGUMENT',
+    )
     await expectCode(signAgreement(null as unknown as typeof body, customer), 'ERR_INVALID_ARGUMENT')
-    await expectCode(signAgreement({ ...body, jti: 'chosen-by-body' } as unknown as typeof body, customer), 'ERR_INVALID_ARGUMENT')
+    await expectCode(
+      signAgreement({ ...body, jti: 'chosen-by-body' } as unknown as typeof body, customer),
+      'ERR_INVALID_ARGUMENT',
+    )
   })
 
   it('an acceptance needs a complete proposal', async () => {
@@ -238,7 +286,10 @@ describe('signing an invalid body: ERR_INVALID_ARGUMENT, nothing is signed', () 
 
 describe('withdrawal and countersign round trip', () => {
   it('withdrawal references the digest and carries the reason', async () => {
-    const v = await verify(await signWithdrawal(withdrawalBody(SOME_DIGEST), vendor, { now: T0 }), { now: SOON, expect: 'withdrawal' })
+    const v = await verify(await signWithdrawal(withdrawalBody(SOME_DIGEST), vendor, { now: T0 }), {
+      now: SOON,
+      expect: 'withdrawal',
+    })
     expect(v.payload).toMatchObject({ withdraws: SOME_DIGEST, reason: 'Changed my mind.', iss: vendor.did })
   })
 

@@ -150,15 +150,24 @@ describe('ERR_MALFORMED: structure, base64url and JSON', () => {
     await expectCode(verify(await signCompact(headerFor('intent'), json), opts), 'ERR_MALFORMED')
   })
 
-  it.each(['jwk', 'jku', 'x5u', 'x5c', 'crit', 'b64', 'cty', 'zip', 'enc', 'nonce'])('an extra header member %s (validly signed)', async (member) => {
-    const value = member === 'jwk' ? stranger.publicJwk : member === 'crit' ? ['b64'] : member === 'b64' ? false : 'x'
-    const token = await signCompact({ ...headerFor('intent'), [member]: value }, intentPayload(), customer)
-    await expectCode(verify(token, opts), 'ERR_MALFORMED')
-  })
+  it.each(['jwk', 'jku', 'x5u', 'x5c', 'crit', 'b64', 'cty', 'zip', 'enc', 'nonce'])(
+    'an extra header member %s (validly signed)',
+    async (member) => {
+      const value = member === 'jwk' ? stranger.publicJwk : member === 'crit' ? ['b64'] : member === 'b64' ? false : 'x'
+      const token = await signCompact({ ...headerFor('intent'), [member]: value }, intentPayload(), customer)
+      await expectCode(verify(token, opts), 'ERR_MALFORMED')
+    },
+  )
 
   it('a header whose kid is missing, empty, not a string or absurdly long', async () => {
     const { kid: _, ...noKid } = headerFor('intent')
-    for (const header of [noKid, { ...noKid, kid: '' }, { ...noKid, kid: 42 }, { ...noKid, kid: [customer.did] }, { ...noKid, kid: `${customer.did}#${'k'.repeat(600)}` }]) {
+    for (const header of [
+      noKid,
+      { ...noKid, kid: '' },
+      { ...noKid, kid: 42 },
+      { ...noKid, kid: [customer.did] },
+      { ...noKid, kid: `${customer.did}#${'k'.repeat(600)}` },
+    ]) {
       await expectCode(verify(await signCompact(header, intentPayload()), opts), 'ERR_MALFORMED')
     }
   })
@@ -201,13 +210,25 @@ describe('ERR_MALFORMED: structure, base64url and JSON', () => {
   })
 
   it('an agreement in compact form, or an intent in JSON form', async () => {
-    const { payload, signatures } = JSON.parse(samples.agreement) as { payload: string; signatures: Array<{ protected: string; signature: string }> }
-    await expectCode(verify(`${signatures[0]!.protected}.${payload}.${signatures[0]!.signature}`, opts), 'ERR_MALFORMED')
-    await expectCode(verify(JSON.stringify({ payload: p64, signatures: [{ protected: h64, signature: s64 }] }), opts), 'ERR_TYPE_MISMATCH')
+    const { payload, signatures } = JSON.parse(samples.agreement) as {
+      payload: string
+      signatures: Array<{ protected: string; signature: string }>
+    }
+    await expectCode(
+      verify(`${signatures[0]!.protected}.${payload}.${signatures[0]!.signature}`, opts),
+      'ERR_MALFORMED',
+    )
+    await expectCode(
+      verify(JSON.stringify({ payload: p64, signatures: [{ protected: h64, signature: s64 }] }), opts),
+      'ERR_TYPE_MISMATCH',
+    )
   })
 
   it('agreement JSON with the wrong shape', async () => {
-    const j = JSON.parse(samples.agreement) as { payload: string; signatures: Array<{ protected: string; signature: string }> }
+    const j = JSON.parse(samples.agreement) as {
+      payload: string
+      signatures: Array<{ protected: string; signature: string }>
+    }
     const bad: unknown[] = [
       [],
       { payload: j.payload },
@@ -241,7 +262,9 @@ describe('ERR_UNSUPPORTED_ALG: only EdDSA, whatever else the header claims', () 
 
   it('HS256 keyed with the public key (the classic confusion)', async () => {
     const h = withAlg('HS256')
-    const mac = createHmac('sha256', Buffer.from(customer.publicJwk.x, 'base64url')).update(`${h}.${payload}`).digest('base64url')
+    const mac = createHmac('sha256', Buffer.from(customer.publicJwk.x, 'base64url'))
+      .update(`${h}.${payload}`)
+      .digest('base64url')
     await expectCode(verify(`${h}.${payload}.${mac}`, opts), 'ERR_UNSUPPORTED_ALG')
   })
 
@@ -252,28 +275,58 @@ describe('ERR_UNSUPPORTED_ALG: only EdDSA, whatever else the header claims', () 
     await expectCode(verify(`${hr}.${payload}.${rs}`, opts), 'ERR_UNSUPPORTED_ALG')
     const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' })
     const he = withAlg('ES256')
-    const es = nodeSign('sha256', Buffer.from(`${he}.${payload}`), { key: ec.privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')
+    const es = nodeSign('sha256', Buffer.from(`${he}.${payload}`), {
+      key: ec.privateKey,
+      dsaEncoding: 'ieee-p1363',
+    }).toString('base64url')
     await expectCode(verify(`${he}.${payload}.${es}`, opts), 'ERR_UNSUPPORTED_ALG')
   })
 
-  it.each([undefined, null, '', 'NONE', 'None', 'eddsa', 'EDDSA', 'EdDSA ', 'Ed25519', 'Ed448', 'HS512', 'RS512', 'PS256', 'ES256K', 'dir', ['EdDSA'], { name: 'EdDSA' }, 1])(
-    'alg %o (validly signed with Ed25519)',
-    async (alg) => {
-      const { alg: _, ...rest } = headerFor('intent')
-      const token = await signCompact(alg === undefined ? rest : { alg, ...rest }, intentPayload())
-      await expectCode(verify(token, opts), 'ERR_UNSUPPORTED_ALG')
-    },
-  )
+  it.each([
+    undefined,
+    null,
+    '',
+    'NONE',
+    'None',
+    'eddsa',
+    'EDDSA',
+    'EdDSA ',
+    'Ed25519',
+    'Ed448',
+    'HS512',
+    'RS512',
+    'PS256',
+    'ES256K',
+    'dir',
+    ['EdDSA'],
+    { name: 'EdDSA' },
+    1,
+  ])('alg %o (validly signed with Ed25519)', async (alg) => {
+    const { alg: _, ...rest } = headerFor('intent')
+    const token = await signCompact(alg === undefined ? rest : { alg, ...rest }, intentPayload())
+    await expectCode(verify(token, opts), 'ERR_UNSUPPORTED_ALG')
+  })
 })
 
 describe('ERR_TYPE_MISMATCH: typ against the kind and against expect', () => {
-  it.each([undefined, 'JWT', 'jwt', 'JOSE', 'intentcast-intent+jwt', 'Intentcast-intent+jws', 'intentcast-intent', 'application/intentcast-intent+jws', 'intentcast-unknown+jws', 42])(
-    'typ %o is not an intentcast type',
-    async (typ) => {
-      const { typ: _, ...rest } = headerFor('intent')
-      await expectCode(verify(await signCompact(typ === undefined ? rest : { ...rest, typ }, intentPayload()), opts), 'ERR_TYPE_MISMATCH')
-    },
-  )
+  it.each([
+    undefined,
+    'JWT',
+    'jwt',
+    'JOSE',
+    'intentcast-intent+jwt',
+    'Intentcast-intent+jws',
+    'intentcast-intent',
+    'application/intentcast-intent+jws',
+    'intentcast-unknown+jws',
+    42,
+  ])('typ %o is not an intentcast type', async (typ) => {
+    const { typ: _, ...rest } = headerFor('intent')
+    await expectCode(
+      verify(await signCompact(typ === undefined ? rest : { ...rest, typ }, intentPayload()), opts),
+      'ERR_TYPE_MISMATCH',
+    )
+  })
 
   it('an offer passed where an intent was expected', async () => {
     await expectCode(verify(samples.offer, { ...opts, expect: 'intent' }), 'ERR_TYPE_MISMATCH')
@@ -295,12 +348,20 @@ describe('ERR_TYPE_MISMATCH: typ against the kind and against expect', () => {
     await expectCode(verify(token, { ...opts, expect: 'intent' }), 'ERR_TYPE_MISMATCH')
   })
 
-  it('an agreement whose headers carry another kind\'s typ', async () => {
-    const body = { v: '0.1', iat: T0s, jti: 'agreement-jti-1', ...agreementBodyFor({ intent: SOME_DIGEST, offer: SOME_DIGEST, acceptance: SOME_DIGEST }) }
+  it("an agreement whose headers carry another kind's typ", async () => {
+    const body = {
+      v: '0.1',
+      iat: T0s,
+      jti: 'agreement-jti-1',
+      ...agreementBodyFor({ intent: SOME_DIGEST, offer: SOME_DIGEST, acceptance: SOME_DIGEST }),
+    }
     const payload64 = b64uJson(body)
     const sig = async (k: typeof customer) => {
       const protected64 = b64uJson(headerFor('offer', k))
-      return { protected: protected64, signature: b64u(await signEd25519(seedOf(k), ascii(`${protected64}.${payload64}`))) }
+      return {
+        protected: protected64,
+        signature: b64u(await signEd25519(seedOf(k), ascii(`${protected64}.${payload64}`))),
+      }
     }
     const token = JSON.stringify({ payload: payload64, signatures: [await sig(customer), await sig(vendor)] })
     await expectCode(verify(token, opts), 'ERR_TYPE_MISMATCH')
@@ -310,33 +371,56 @@ describe('ERR_TYPE_MISMATCH: typ against the kind and against expect', () => {
 })
 
 describe('ERR_ISSUER_MISMATCH: the kid names the iss; agreements are signed by their parties', () => {
-  it('a payload whose iss is someone else, signed by the kid\'s key', async () => {
-    await expectCode(verify(await signCompact(headerFor('intent', customer), intentPayload(vendor), customer), opts), 'ERR_ISSUER_MISMATCH')
+  it("a payload whose iss is someone else, signed by the kid's key", async () => {
+    await expectCode(
+      verify(await signCompact(headerFor('intent', customer), intentPayload(vendor), customer), opts),
+      'ERR_ISSUER_MISMATCH',
+    )
   })
 
   it('a kid naming someone else than the iss', async () => {
-    await expectCode(verify(await signCompact(headerFor('intent', vendor), intentPayload(customer), customer), opts), 'ERR_ISSUER_MISMATCH')
+    await expectCode(
+      verify(await signCompact(headerFor('intent', vendor), intentPayload(customer), customer), opts),
+      'ERR_ISSUER_MISMATCH',
+    )
   })
 
   it('a payload without an iss, or with a non-string iss', async () => {
     const { iss: _, ...noIss } = intentPayload()
     await expectCode(verify(await signCompact(headerFor('intent'), noIss), opts), 'ERR_ISSUER_MISMATCH')
-    await expectCode(verify(await signCompact(headerFor('intent'), { ...noIss, iss: [customer.did] }), opts), 'ERR_ISSUER_MISMATCH')
+    await expectCode(
+      verify(await signCompact(headerFor('intent'), { ...noIss, iss: [customer.did] }), opts),
+      'ERR_ISSUER_MISMATCH',
+    )
   })
 
   it('kid and iss agree, but the key that signed is another: that is a bad signature', async () => {
-    await expectCode(verify(await signCompact(headerFor('intent', vendor), intentPayload(vendor), customer), opts), 'ERR_SIGNATURE_INVALID')
+    await expectCode(
+      verify(await signCompact(headerFor('intent', vendor), intentPayload(vendor), customer), opts),
+      'ERR_SIGNATURE_INVALID',
+    )
   })
 
   it('an agreement signed by a non-party, or by the parties in the wrong order', async () => {
-    const body = { v: '0.1', iat: T0s, jti: 'agreement-jti-2', ...agreementBodyFor({ intent: SOME_DIGEST, offer: SOME_DIGEST, acceptance: SOME_DIGEST }) }
-    expect((await verify(await signAgreementByHand(body, [customer, vendor]), opts)).signers).toEqual([customer.did, vendor.did])
+    const body = {
+      v: '0.1',
+      iat: T0s,
+      jti: 'agreement-jti-2',
+      ...agreementBodyFor({ intent: SOME_DIGEST, offer: SOME_DIGEST, acceptance: SOME_DIGEST }),
+    }
+    expect((await verify(await signAgreementByHand(body, [customer, vendor]), opts)).signers).toEqual([
+      customer.did,
+      vendor.did,
+    ])
     await expectCode(verify(await signAgreementByHand(body, [customer, stranger]), opts), 'ERR_ISSUER_MISMATCH')
     await expectCode(verify(await signAgreementByHand(body, [stranger, vendor]), opts), 'ERR_ISSUER_MISMATCH')
     await expectCode(verify(await signAgreementByHand(body, [vendor, customer]), opts), 'ERR_ISSUER_MISMATCH')
     await expectCode(verify(await signAgreementByHand(body, [customer, customer]), opts), 'ERR_ISSUER_MISMATCH')
     await expectCode(verify(await signAgreementByHand(body, [stranger]), opts), 'ERR_ISSUER_MISMATCH')
-    await expectCode(verify(await signAgreementByHand({ ...body, parties: null }, [customer, vendor]), opts), 'ERR_ISSUER_MISMATCH')
+    await expectCode(
+      verify(await signAgreementByHand({ ...body, parties: null }, [customer, vendor]), opts),
+      'ERR_ISSUER_MISMATCH',
+    )
   })
 })
 
@@ -344,7 +428,11 @@ describe('ERR_KEY_UNRESOLVED: keys come from did:key or from resolveKey', () => 
   const web = 'did:web:shop.example'
   const webKid = `${web}#key-1`
   const webToken = () =>
-    signCompact({ alg: 'EdDSA', kid: webKid, typ: JWS_TYP.offer }, { ...claimsFor({ ...vendor, did: web }), aud: customer.did, ...offerBody(SOME_DIGEST) }, vendor)
+    signCompact(
+      { alg: 'EdDSA', kid: webKid, typ: JWS_TYP.offer },
+      { ...claimsFor({ ...vendor, did: web }), aud: customer.did, ...offerBody(SOME_DIGEST) },
+      vendor,
+    )
 
   it('did:web without a resolver', async () => {
     await expectCode(verify(await webToken(), opts), 'ERR_KEY_UNRESOLVED')
@@ -352,15 +440,36 @@ describe('ERR_KEY_UNRESOLVED: keys come from did:key or from resolveKey', () => 
 
   it('a resolver that throws (the cause is kept) or returns nothing', async () => {
     const boom = new Error('network down')
-    const e = await expectCode(verify(await webToken(), { ...opts, resolveKey: () => { throw boom } }), 'ERR_KEY_UNRESOLVED')
+    const e = await expectCode(
+      verify(await webToken(), {
+        ...opts,
+        resolveKey: () => {
+          throw boom
+        },
+      }),
+      'ERR_KEY_UNRESOLVED',
+    )
     expect(e.cause).toBe(boom)
-    await expectCode(verify(await webToken(), { ...opts, resolveKey: async () => Promise.reject(boom) }), 'ERR_KEY_UNRESOLVED')
+    await expectCode(
+      verify(await webToken(), { ...opts, resolveKey: async () => Promise.reject(boom) }),
+      'ERR_KEY_UNRESOLVED',
+    )
     await expectCode(verify(await webToken(), { ...opts, resolveKey: () => undefined }), 'ERR_KEY_UNRESOLVED')
     await expectCode(verify(await webToken(), { ...opts, resolveKey: async () => undefined }), 'ERR_KEY_UNRESOLVED')
   })
 
   it('a resolver that returns something that is not an Ed25519 key', async () => {
-    for (const junk of [null, 'key', 42, {}, { kty: 'RSA' }, { ...vendor.publicJwk, crv: 'X25519' }, { ...vendor.publicJwk, x: 'AA' }, new Uint8Array(31), new Uint8Array(32)]) {
+    for (const junk of [
+      null,
+      'key',
+      42,
+      {},
+      { kty: 'RSA' },
+      { ...vendor.publicJwk, crv: 'X25519' },
+      { ...vendor.publicJwk, x: 'AA' },
+      new Uint8Array(31),
+      new Uint8Array(32),
+    ]) {
       await expectCode(verify(await webToken(), { ...opts, resolveKey: () => junk as never }), 'ERR_KEY_UNRESOLVED')
     }
   })
@@ -382,18 +491,40 @@ describe('ERR_KEY_UNRESOLVED: keys come from did:key or from resolveKey', () => 
   })
 
   it('a resolver that returns another key: the signature fails', async () => {
-    await expectCode(verify(await webToken(), { ...opts, resolveKey: () => stranger.publicJwk }), 'ERR_SIGNATURE_INVALID')
+    await expectCode(
+      verify(await webToken(), { ...opts, resolveKey: () => stranger.publicJwk }),
+      'ERR_SIGNATURE_INVALID',
+    )
   })
 
   it('did:key never consults the resolver', async () => {
     let asked = false
-    await verify(samples.offer, { ...opts, resolveKey: () => { asked = true; return stranger.publicJwk } })
+    await verify(samples.offer, {
+      ...opts,
+      resolveKey: () => {
+        asked = true
+        return stranger.publicJwk
+      },
+    })
     expect(asked).toBe(false)
   })
 
   it('a did:key that is not a valid Ed25519 key', async () => {
-    for (const did of ['did:key:z6MkNOTBASE58OIl0', `did:key:z${'1'.repeat(47)}`, 'did:key:zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme']) {
-      await expectCode(verify(await signCompact({ alg: 'EdDSA', kid: kidForDid(did), typ: JWS_TYP.intent }, { ...intentPayload(), iss: did }), opts), 'ERR_KEY_UNRESOLVED')
+    for (const did of [
+      'did:key:z6MkNOTBASE58OIl0',
+      `did:key:z${'1'.repeat(47)}`,
+      'did:key:zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme',
+    ]) {
+      await expectCode(
+        verify(
+          await signCompact(
+            { alg: 'EdDSA', kid: kidForDid(did), typ: JWS_TYP.intent },
+            { ...intentPayload(), iss: did },
+          ),
+          opts,
+        ),
+        'ERR_KEY_UNRESOLVED',
+      )
     }
   })
 
@@ -401,7 +532,10 @@ describe('ERR_KEY_UNRESOLVED: keys come from did:key or from resolveKey', () => 
     const identity = new Uint8Array(32)
     identity[0] = 1
     const did = didFromPublicKey(identity)
-    const token = await signCompact({ alg: 'EdDSA', kid: kidForDid(did), typ: JWS_TYP.intent }, { ...intentPayload(), iss: did })
+    const token = await signCompact(
+      { alg: 'EdDSA', kid: kidForDid(did), typ: JWS_TYP.intent },
+      { ...intentPayload(), iss: did },
+    )
     await expectCode(verify(token, opts), 'ERR_KEY_UNRESOLVED')
   })
 })
@@ -409,7 +543,11 @@ describe('ERR_KEY_UNRESOLVED: keys come from did:key or from resolveKey', () => 
 describe('ERR_SIGNATURE_INVALID: the bytes are the ones signed', () => {
   it('a payload re-encoded with one claim changed, the old signature kept', async () => {
     const payload = JSON.parse(Buffer.from(p64, 'base64url').toString()) as Record<string, unknown>
-    for (const change of [{ exp: (payload.exp as number) + 1 }, { jti: 'another-jti-000' }, { want: { item: { name: 'Car' } } }]) {
+    for (const change of [
+      { exp: (payload.exp as number) + 1 },
+      { jti: 'another-jti-000' },
+      { want: { item: { name: 'Car' } } },
+    ]) {
       await expectCode(verify(`${h64}.${b64uJson({ ...payload, ...change })}.${s64}`, opts), 'ERR_SIGNATURE_INVALID')
     }
     // Same claims, different JSON spelling: also different bytes.
@@ -444,19 +582,25 @@ describe('ERR_SIGNATURE_INVALID: the bytes are the ones signed', () => {
     await expectCode(verify(`${h64}.${p64}.${b64u(twin)}`, opts), 'ERR_SIGNATURE_INVALID')
   })
 
-  it('an agreement with only one party\'s signature', async () => {
+  it("an agreement with only one party's signature", async () => {
     const j = JSON.parse(samples.agreement) as { payload: string; signatures: unknown[] }
     await expectCode(verify(JSON.stringify({ ...j, signatures: [j.signatures[0]] }), opts), 'ERR_SIGNATURE_INVALID')
     const vendorOnly = await signAgreementByHand(fromPayload(j.payload), [vendor])
     await expectCode(verify(vendorOnly, opts), 'ERR_SIGNATURE_INVALID')
   })
 
-  it('an agreement with a tampered payload or one signature swapped for another\'s', async () => {
-    const j = JSON.parse(samples.agreement) as { payload: string; signatures: Array<{ protected: string; signature: string }> }
+  it("an agreement with a tampered payload or one signature swapped for another's", async () => {
+    const j = JSON.parse(samples.agreement) as {
+      payload: string
+      signatures: Array<{ protected: string; signature: string }>
+    }
     const changed = b64uJson({ ...fromPayload(j.payload), price: { amount: '1.00', currency: 'EUR' } })
     await expectCode(verify(JSON.stringify({ ...j, payload: changed }), opts), 'ERR_SIGNATURE_INVALID')
     const sigs = j.signatures
-    await expectCode(verify(JSON.stringify({ ...j, signatures: [sigs[0], { ...sigs[1]!, signature: sigs[0]!.signature }] }), opts), 'ERR_SIGNATURE_INVALID')
+    await expectCode(
+      verify(JSON.stringify({ ...j, signatures: [sigs[0], { ...sigs[1]!, signature: sigs[0]!.signature }] }), opts),
+      'ERR_SIGNATURE_INVALID',
+    )
   })
 })
 
@@ -466,10 +610,26 @@ function fromPayload(p: string): Record<string, unknown> {
 
 describe('ERR_SCHEMA: validly signed, but not a valid message of its kind', () => {
   const schema = async (payload: Record<string, unknown>, kind: 'intent' | 'offer' = 'intent') =>
-    expectCode(verify(await signCompact(headerFor(kind, kind === 'offer' ? vendor : customer), payload, kind === 'offer' ? vendor : customer), opts), 'ERR_SCHEMA')
+    expectCode(
+      verify(
+        await signCompact(
+          headerFor(kind, kind === 'offer' ? vendor : customer),
+          payload,
+          kind === 'offer' ? vendor : customer,
+        ),
+        opts,
+      ),
+      'ERR_SCHEMA',
+    )
 
   it('a smuggled top-level claim', async () => {
-    for (const extra of [{ admin: true }, { nonce: 'x' }, { sub: vendor.did }, { nbf: T0s }, { constructor: { prototype: { polluted: 1 } } }]) {
+    for (const extra of [
+      { admin: true },
+      { nonce: 'x' },
+      { sub: vendor.did },
+      { nbf: T0s },
+      { constructor: { prototype: { polluted: 1 } } },
+    ]) {
       await schema({ ...intentPayload(), ...extra })
     }
     // The same payload without the extra claim verifies: the claim alone is refused.
@@ -587,7 +747,10 @@ describe('ERR_AUDIENCE: addressed to us, or to no one for broadcasts', () => {
   })
 
   it('a did:key kid must carry the key as its fragment: one key, one kid', async () => {
-    const token = await signCompact({ alg: 'EdDSA', kid: `${customer.did}#key-1`, typ: JWS_TYP.intent }, intentPayload())
+    const token = await signCompact(
+      { alg: 'EdDSA', kid: `${customer.did}#key-1`, typ: JWS_TYP.intent },
+      intentPayload(),
+    )
     await expectCode(verify(token, opts), 'ERR_ISSUER_MISMATCH')
     const bare = await signCompact({ alg: 'EdDSA', kid: customer.did, typ: JWS_TYP.intent }, intentPayload())
     await expectCode(verify(bare, opts), 'ERR_ISSUER_MISMATCH')
@@ -608,14 +771,23 @@ describe('ERR_REPLAY: MemoryReplayStore', () => {
     // Other messages, and the same message in a fresh store, are unaffected.
     expect((await verify(samples.counter, { ...opts, replay })).kind).toBe('counter')
     expect((await verify(samples.offer, { ...opts, replay: new MemoryReplayStore() })).kind).toBe('offer')
-    await expectCode(verify(samples.agreement, { ...opts, replay }).then(() => verify(samples.agreement, { ...opts, replay })), 'ERR_REPLAY')
+    await expectCode(
+      verify(samples.agreement, { ...opts, replay }).then(() => verify(samples.agreement, { ...opts, replay })),
+      'ERR_REPLAY',
+    )
   })
 
   it('a re-signed copy with the same jti from the same issuer is a replay; from another issuer it is not', async () => {
     const replay = new MemoryReplayStore({ now: () => SOON.getTime() })
     await verify(await signIntent(intentBody, customer, { now: T0, jti: 'fixed-jti-0001' }), { ...opts, replay })
-    await expectCode(verify(await signIntent(intentBody, customer, { now: at(1), jti: 'fixed-jti-0001' }), { ...opts, replay }), 'ERR_REPLAY')
-    expect((await verify(await signIntent(intentBody, vendor, { now: T0, jti: 'fixed-jti-0001' }), { ...opts, replay })).issuer).toBe(vendor.did)
+    await expectCode(
+      verify(await signIntent(intentBody, customer, { now: at(1), jti: 'fixed-jti-0001' }), { ...opts, replay }),
+      'ERR_REPLAY',
+    )
+    expect(
+      (await verify(await signIntent(intentBody, vendor, { now: T0, jti: 'fixed-jti-0001' }), { ...opts, replay }))
+        .issuer,
+    ).toBe(vendor.did)
   })
 
   it('a message that failed another check is not recorded', async () => {
@@ -676,7 +848,9 @@ describe('ERR_REPLAY: MemoryReplayStore', () => {
 
   it('of two concurrent verifies of one message, exactly one succeeds', async () => {
     const replay = new MemoryReplayStore({ now: () => SOON.getTime() })
-    const results = await Promise.allSettled(Array.from({ length: 8 }, () => verify(samples.offer, { ...opts, replay })))
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, () => verify(samples.offer, { ...opts, replay })),
+    )
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1)
     for (const r of results) if (r.status === 'rejected') expect((r.reason as { code: string }).code).toBe('ERR_REPLAY')
   })
@@ -690,19 +864,27 @@ describe('check order: the first failing check decides the code', () => {
     const payload = { ...intentPayload(vendor), want: 'bad' } // wrong iss and bad schema: iss wins
     await expectCode(verify(await signCompact(headerFor('intent'), payload), opts), 'ERR_ISSUER_MISMATCH')
     // bad signature and bad schema: the signature wins, so unsigned junk never reaches the schema
-    await expectCode(verify(`${h64}.${b64uJson({ ...intentPayload(), want: 'bad' })}.${s64}`, opts), 'ERR_SIGNATURE_INVALID')
+    await expectCode(
+      verify(`${h64}.${b64uJson({ ...intentPayload(), want: 'bad' })}.${s64}`, opts),
+      'ERR_SIGNATURE_INVALID',
+    )
     // expired and wrong audience: time first
     await expectCode(verify(samples.offer, { now: at(86_400), audience: stranger.did }), 'ERR_EXPIRED')
   })
 })
 
-describe('found in review: the caller\'s own options are checked, never silently ignored', () => {
+describe("found in review: the caller's own options are checked, never silently ignored", () => {
   it('an invalid now or clockTolerance is ERR_INVALID_ARGUMENT, not a switched-off expiry check', async () => {
-    for (const bad of [{ now: new Date(NaN) }, { clockTolerance: Number.POSITIVE_INFINITY }, { clockTolerance: Number.NaN }, { clockTolerance: -1 }]) {
+    for (const bad of [
+      { now: new Date(NaN) },
+      { clockTolerance: Number.POSITIVE_INFINITY },
+      { clockTolerance: Number.NaN },
+      { clockTolerance: -1 },
+    ]) {
       await expectCode(verify(samples.intent, bad), 'ERR_INVALID_ARGUMENT')
     }
   })
-  it('options that are not an object are the caller\'s mistake, not the message\'s', async () => {
+  it("options that are not an object are the caller's mistake, not the message's", async () => {
     await expectCode(verify(samples.intent, null as never), 'ERR_INVALID_ARGUMENT')
     await expectCode(verify(samples.intent, { maxBytes: Number.NaN }), 'ERR_INVALID_ARGUMENT')
   })
@@ -716,15 +898,27 @@ describe('verify takes exactly the documented options (a whitelist, as jose prep
     await expectCode(verify(expired), 'ERR_EXPIRED')
   })
   it('any unknown key is ERR_INVALID_ARGUMENT naming it, so a misspelt check is never silently skipped', async () => {
-    const e = await expectCode(verify(samples.intent, { ...opts, audeince: 'did:key:z6Mk' } as never), 'ERR_INVALID_ARGUMENT')
+    const e = await expectCode(
+      verify(samples.intent, { ...opts, audeince: 'did:key:z6Mk' } as never),
+      'ERR_INVALID_ARGUMENT',
+    )
     expect(e.message).toContain('audeince')
   })
   it('each option is checked for its type before any work', async () => {
-    for (const bad of [{ expect: 'offers' }, { expect: [] }, { expect: ['intent', 7] }, { audience: 42 }, { replay: {} }, { resolveKey: 'x' }]) {
+    for (const bad of [
+      { expect: 'offers' },
+      { expect: [] },
+      { expect: ['intent', 7] },
+      { audience: 42 },
+      { replay: {} },
+      { resolveKey: 'x' },
+    ]) {
       await expectCode(verify(samples.intent, { ...opts, ...bad } as never), 'ERR_INVALID_ARGUMENT')
     }
   })
   it('options set to undefined (as plain JavaScript may pass them) count as absent', async () => {
-    expect((await verify(samples.intent, { ...opts, audience: undefined, expect: undefined } as never)).kind).toBe('intent')
+    expect((await verify(samples.intent, { ...opts, audience: undefined, expect: undefined } as never)).kind).toBe(
+      'intent',
+    )
   })
 })

@@ -83,7 +83,9 @@ describe('decodeCbor fuzz', () => {
   })
 
   it('random byte strings that start like CBOR containers and tags', () => {
-    const prefix = fc.constantFrom(...[[0x82], [0xa1], [0xd2, 0x84], [0xd8, 0x62, 0x84], [0x9f], [0xbf]].map((p) => Uint8Array.from(p)))
+    const prefix = fc.constantFrom(
+      ...[[0x82], [0xa1], [0xd2, 0x84], [0xd8, 0x62, 0x84], [0x9f], [0xbf]].map((p) => Uint8Array.from(p)),
+    )
     fc.assert(
       fc.property(prefix, fc.uint8Array({ maxLength: 64 }), (head, tail) => check(new Uint8Array([...head, ...tail]))),
       { numRuns: 10_000 },
@@ -91,7 +93,11 @@ describe('decodeCbor fuzz', () => {
   })
 
   it('mutations of valid encodings', () => {
-    const mutation = fc.record({ at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }), kind: fc.constantFrom('set', 'insert', 'delete', 'truncate') })
+    const mutation = fc.record({
+      at: fc.nat(),
+      byte: fc.integer({ min: 0, max: 255 }),
+      kind: fc.constantFrom('set', 'insert', 'delete', 'truncate'),
+    })
     fc.assert(
       fc.property(cborValue, fc.array(mutation, { minLength: 1, maxLength: 4 }), (value, mutations) => {
         let bytes = [...encodeCbor(value)]

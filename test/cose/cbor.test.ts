@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { CBOR_DECODE_DEFAULTS, CborTag, decodeCbor, encodeCbor, type CborValue, type DecodeCborOptions } from '../../src/cose/index.js'
+import {
+  CBOR_DECODE_DEFAULTS,
+  CborTag,
+  decodeCbor,
+  encodeCbor,
+  type CborValue,
+  type DecodeCborOptions,
+} from '../../src/cose/index.js'
 import type { IntentcastErrorCode } from '../../src/errors.js'
 import strict from '../vectors/cose/cbor-strict.json' with { type: 'json' }
 import { expectCode, fromHex, hex } from './support.js'
@@ -146,23 +153,50 @@ describe('encodeCbor', () => {
     [[1, 2, 3], '83010203'],
     [[1, [2, 3], [4, 5]], '8301820203820405'],
     [new Map(), 'a0'],
-    [new Map([[1, 2], [3, 4]]), 'a201020304'],
-    [new Map<string, CborValue>([['a', 1], ['b', [2, 3]]]), 'a26161016162820203'],
+    [
+      new Map([
+        [1, 2],
+        [3, 4],
+      ]),
+      'a201020304',
+    ],
+    [
+      new Map<string, CborValue>([
+        ['a', 1],
+        ['b', [2, 3]],
+      ]),
+      'a26161016162820203',
+    ],
     [['a', new Map([['b', 'c']])], '826161a161626163'],
     [new CborTag(1, 1363896240), 'c11a514b67b0'],
     [new CborTag(23, new Uint8Array([1, 2, 3, 4])), 'd74401020304'],
     [new CborTag(32, 'http://www.example.com'), 'd82076687474703a2f2f7777772e6578616d706c652e636f6d'],
   ]
-  it.each(appendixA.map(([value, expected]) => [expected, value] as const))('encodes RFC 8949 Appendix A %s', (expected, value) => {
-    expect(hex(encodeCbor(value))).toBe(expected)
-  })
+  it.each(appendixA.map(([value, expected]) => [expected, value] as const))(
+    'encodes RFC 8949 Appendix A %s',
+    (expected, value) => {
+      expect(hex(encodeCbor(value))).toBe(expected)
+    },
+  )
 
   it('uses the shortest head at every boundary, both signs', () => {
     const cases: Array<[number, string]> = [
-      [23, '17'], [24, '1818'], [255, '18ff'], [256, '190100'], [65535, '19ffff'], [65536, '1a00010000'],
-      [4294967295, '1affffffff'], [4294967296, '1b0000000100000000'], [Number.MAX_SAFE_INTEGER, '1b001fffffffffffff'],
-      [-24, '37'], [-25, '3818'], [-256, '38ff'], [-257, '390100'], [-4294967296, '3affffffff'],
-      [-4294967297, '3b0000000100000000'], [Number.MIN_SAFE_INTEGER, '3b001ffffffffffffe'],
+      [23, '17'],
+      [24, '1818'],
+      [255, '18ff'],
+      [256, '190100'],
+      [65535, '19ffff'],
+      [65536, '1a00010000'],
+      [4294967295, '1affffffff'],
+      [4294967296, '1b0000000100000000'],
+      [Number.MAX_SAFE_INTEGER, '1b001fffffffffffff'],
+      [-24, '37'],
+      [-25, '3818'],
+      [-256, '38ff'],
+      [-257, '390100'],
+      [-4294967296, '3affffffff'],
+      [-4294967297, '3b0000000100000000'],
+      [Number.MIN_SAFE_INTEGER, '3b001ffffffffffffe'],
     ]
     for (const [value, expected] of cases) expect(hex(encodeCbor(value)), String(value)).toBe(expected)
     expect(hex(encodeCbor(-0))).toBe('00')
@@ -171,7 +205,14 @@ describe('encodeCbor', () => {
   })
 
   it('sorts map keys bytewise by encoding, not by length first or by insertion', () => {
-    const map = new Map<number | string, CborValue>([['aa', 0], ['b', 0], [-1, 0], [24, 0], [0, 0], [-25, 0]])
+    const map = new Map<number | string, CborValue>([
+      ['aa', 0],
+      ['b', 0],
+      [-1, 0],
+      [24, 0],
+      [0, 0],
+      [-25, 0],
+    ])
     // 0x00 < 0x1818 < 0x20 < 0x3818 < 0x6162 < 0x626161
     expect(hex(encodeCbor(map))).toBe('a6' + '0000' + '181800' + '2000' + '381800' + '616200' + '62616100')
   })
@@ -180,10 +221,33 @@ describe('encodeCbor', () => {
     const cyclic: unknown[] = []
     cyclic.push(cyclic)
     const bad: unknown[] = [
-      1.5, Number.NaN, Infinity, -Infinity, 2 ** 53, -(2 ** 53), 10n, undefined, Symbol('x'), () => 0,
-      '\ud800', 'a\udc00b', new Date(0), new Uint16Array(2), new Set(), { a: 1 }, new ArrayBuffer(2),
-      [1, undefined], new Map([[1, 0.5]]), new Map([[true, 1]]), new Map([[new Uint8Array(1), 1]]),
-      new Map([[1.5, 1]]), Object.create(null), new CborTag(-1, 0), new CborTag(1.5, 0), new CborTag(2 ** 53, 0), cyclic,
+      1.5,
+      Number.NaN,
+      Infinity,
+      -Infinity,
+      2 ** 53,
+      -(2 ** 53),
+      10n,
+      undefined,
+      Symbol('x'),
+      () => 0,
+      '\ud800',
+      'a\udc00b',
+      new Date(0),
+      new Uint16Array(2),
+      new Set(),
+      { a: 1 },
+      new ArrayBuffer(2),
+      [1, undefined],
+      new Map([[1, 0.5]]),
+      new Map([[true, 1]]),
+      new Map([[new Uint8Array(1), 1]]),
+      new Map([[1.5, 1]]),
+      Object.create(null),
+      new CborTag(-1, 0),
+      new CborTag(1.5, 0),
+      new CborTag(2 ** 53, 0),
+      cyclic,
     ]
     for (const value of bad) {
       await expectCode(() => encodeCbor(value as CborValue), 'ERR_INVALID_ARGUMENT')

@@ -1,7 +1,13 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { getPublicKey } from '../../src/crypto/index.js'
-import { type CoseHeaderMap, signCoseSign, signCoseSign1, verifyCoseSign, verifyCoseSign1 } from '../../src/cose/index.js'
+import {
+  type CoseHeaderMap,
+  signCoseSign,
+  signCoseSign1,
+  verifyCoseSign,
+  verifyCoseSign1,
+} from '../../src/cose/index.js'
 import { IntentcastError } from '../../src/errors.js'
 import { hex, seed, utf8 } from './support.js'
 
@@ -17,11 +23,18 @@ const SIGN1 = await signCoseSign1(PAYLOAD, KEYS[0]!, {
 })
 const SIGN = await signCoseSign(
   PAYLOAD,
-  KEYS.map((privateKey, i) => ({ privateKey, protectedHeader: new Map(), unprotectedHeader: new Map([[4, utf8(`k${i}`)]]) })),
+  KEYS.map((privateKey, i) => ({
+    privateKey,
+    protectedHeader: new Map(),
+    unprotectedHeader: new Map([[4, utf8(`k${i}`)]]),
+  })),
   { protectedHeader: new Map([[16, 'application/agreement+cbor']]) },
 )
 const BARE_SIGN1 = await signCoseSign1(PAYLOAD, KEYS[0]!, { protectedHeader: new Map([[3, 0]]) })
-const BARE_SIGN = await signCoseSign(PAYLOAD, KEYS.map((privateKey) => ({ privateKey, protectedHeader: new Map() })))
+const BARE_SIGN = await signCoseSign(
+  PAYLOAD,
+  KEYS.map((privateKey) => ({ privateKey, protectedHeader: new Map() })),
+)
 
 type Verify = (bytes: Uint8Array) => Promise<{ payload: Uint8Array; protectedHeader: CoseHeaderMap }>
 const verifiers: Array<[string, Uint8Array, Verify]> = [
@@ -45,7 +58,11 @@ async function attempt(verify: Verify, bytes: Uint8Array) {
 const mutation = fc.oneof(
   fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.integer({ min: 0, max: 7 }) }),
   fc.record({ kind: fc.constant('set' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.uint8Array({ minLength: 1, maxLength: 4 }) }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: fc.nat(),
+    bytes: fc.uint8Array({ minLength: 1, maxLength: 4 }),
+  }),
   fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), count: fc.integer({ min: 1, max: 4 }) }),
   fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
   fc.record({ kind: fc.constant('swap' as const), at: fc.nat(), to: fc.nat() }),
@@ -89,7 +106,11 @@ describe('COSE fuzz: only IntentcastError escapes, and nothing signed can be cha
     })
 
     it(`${name}: 10,000 random byte strings, bare and behind the right tag and array heads`, async () => {
-      const prefix = fc.constantFrom(new Uint8Array(0), original.subarray(0, name === 'COSE_Sign' ? 3 : 2), original.subarray(0, 8))
+      const prefix = fc.constantFrom(
+        new Uint8Array(0),
+        original.subarray(0, name === 'COSE_Sign' ? 3 : 2),
+        original.subarray(0, 8),
+      )
       await fc.assert(
         fc.asyncProperty(prefix, fc.uint8Array({ maxLength: 128 }), async (head, tail) => {
           expect(await attempt(verify, new Uint8Array([...head, ...tail]))).toBeUndefined()

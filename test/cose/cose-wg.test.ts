@@ -47,7 +47,10 @@ describe('cose-wg/Examples eddsa-examples', () => {
         protectedHeader: header(s.protected_hex),
         unprotectedHeader: header(s.unprotected_hex),
       }))
-      const options = { protectedHeader: header(example.protected_hex), unprotectedHeader: header(example.unprotected_hex) }
+      const options = {
+        protectedHeader: header(example.protected_hex),
+        unprotectedHeader: header(example.unprotected_hex),
+      }
       expect(hex(await signCoseSign(utf8(example.plaintext), signers, options))).toBe(example.cbor_hex)
       // alg is filled in when absent, to the same bytes.
       const withoutAlg = signers.map((s) => ({ ...s, protectedHeader: new Map() }))
@@ -65,7 +68,10 @@ describe('cose-wg/Examples eddsa-examples', () => {
       expect(new TextDecoder().decode(result.payload)).toBe(example.plaintext)
       expect(result.protectedHeader).toEqual(header(example.protected_hex))
       expect(result.signers).toEqual(
-        example.signers.map((s) => ({ protectedHeader: header(s.protected_hex), unprotectedHeader: header(s.unprotected_hex) })),
+        example.signers.map((s) => ({
+          protectedHeader: header(s.protected_hex),
+          unprotectedHeader: header(s.unprotected_hex),
+        })),
       )
     })
   }

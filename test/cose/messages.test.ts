@@ -45,7 +45,11 @@ const now = T0
 const opts = { now }
 
 /** A COSE_Sign1 built by hand from any header and claims, so later checks can be reached. */
-async function handSign1(claims: Map<number | string, unknown> | object, header = signerHeader(kidForDid(customer.did), 'intent'), key = customer) {
+async function handSign1(
+  claims: Map<number | string, unknown> | object,
+  header = signerHeader(kidForDid(customer.did), 'intent'),
+  key = customer,
+) {
   const payload = encodeCbor((claims instanceof Map ? claims : claimsToCbor(claims)) as never)
   return signCoseSign1(payload, seedOf(key), { protectedHeader: header })
 }
@@ -55,8 +59,14 @@ const intentClaims = () => ({ ...claimsFor(customer), ...intentBody })
 describe('every kind signs and verifies as COSE, with the same payload as JWS', () => {
   it('intent, offer, terms, acceptance, withdrawal and a two-party agreement', async () => {
     for (const [jws, cose] of [
-      [await signIntent(intentBody, customer, { now, jti: 'same-jti-00001' }), await signIntent(intentBody, customer, { now, jti: 'same-jti-00001', format: 'cose' })],
-      [await signTerms(termsBody, vendor, { now, jti: 'same-jti-00002' }), await signTerms(termsBody, vendor, { now, jti: 'same-jti-00002', format: 'cose' })],
+      [
+        await signIntent(intentBody, customer, { now, jti: 'same-jti-00001' }),
+        await signIntent(intentBody, customer, { now, jti: 'same-jti-00001', format: 'cose' }),
+      ],
+      [
+        await signTerms(termsBody, vendor, { now, jti: 'same-jti-00002' }),
+        await signTerms(termsBody, vendor, { now, jti: 'same-jti-00002', format: 'cose' }),
+      ],
     ] as const) {
       const a = await verify(jws, opts)
       const b = await verify(cose, opts)
@@ -67,17 +77,38 @@ describe('every kind signs and verifies as COSE, with the same payload as JWS', 
       expect(b.digest).not.toBe(a.digest)
     }
     const intent = await verify(await signIntent(intentBody, customer, { now, format: 'cose' }), opts)
-    const offer = await verify(await signOffer(offerBody(intent.digest), vendor, { now, audience: customer.did, format: 'cose' }), { ...opts, expect: 'offer' })
-    const acceptance = await verify(await signAcceptance(acceptanceBody(intent.digest, offer), customer, { now, audience: vendor.did, format: 'cose' }), opts)
+    const offer = await verify(
+      await signOffer(offerBody(intent.digest), vendor, { now, audience: customer.did, format: 'cose' }),
+      { ...opts, expect: 'offer' },
+    )
+    const acceptance = await verify(
+      await signAcceptance(acceptanceBody(intent.digest, offer), customer, {
+        now,
+        audience: vendor.did,
+        format: 'cose',
+      }),
+      opts,
+    )
     const body = agreementBodyFor({ intent: intent.digest, offer: offer.digest, acceptance: acceptance.digest })
-    const byCustomerFirst = await countersign(await signAgreement(body, customer, { now, jti: 'agreement-jti-1', format: 'cose' }), vendor, opts)
-    const byVendorFirst = await countersign(await signAgreement(body, vendor, { now, jti: 'agreement-jti-1', format: 'cose' }), customer, opts)
+    const byCustomerFirst = await countersign(
+      await signAgreement(body, customer, { now, jti: 'agreement-jti-1', format: 'cose' }),
+      vendor,
+      opts,
+    )
+    const byVendorFirst = await countersign(
+      await signAgreement(body, vendor, { now, jti: 'agreement-jti-1', format: 'cose' }),
+      customer,
+      opts,
+    )
     expect(Buffer.from(byVendorFirst).equals(Buffer.from(byCustomerFirst))).toBe(true)
     const agreement = await verify(byCustomerFirst, opts)
     expect(agreement.signers).toEqual([customer.did, vendor.did])
     const thread = await verifyThread([intent.message, offer.message, acceptance.message, byCustomerFirst])
     expect(thread.state(now)).toBe('agreed')
-    const withdrawal = await verify(await signWithdrawal(withdrawalBody(agreement.digest), vendor, { now, format: 'cose' }), { ...opts, expect: 'withdrawal' })
+    const withdrawal = await verify(
+      await signWithdrawal(withdrawalBody(agreement.digest), vendor, { now, format: 'cose' }),
+      { ...opts, expect: 'withdrawal' },
+    )
     expect(withdrawal.payload.withdraws).toBe(agreement.digest)
   })
 
@@ -90,15 +121,24 @@ describe('every kind signs and verifies as COSE, with the same payload as JWS', 
   it('a partially signed COSE agreement does not verify as an agreement', async () => {
     const intent = await verify(await signIntent(intentBody, customer, { now, format: 'cose' }), opts)
     const body = agreementBodyFor({ intent: intent.digest, offer: intent.digest, acceptance: intent.digest })
-    await expectCode(verify(await signAgreement(body, customer, { now, format: 'cose' }), opts), 'ERR_SIGNATURE_INVALID')
-    await expectCode(countersign(await signAgreement(body, customer, { now, format: 'cose' }), stranger, opts), 'ERR_INVALID_ARGUMENT')
+    await expectCode(
+      verify(await signAgreement(body, customer, { now, format: 'cose' }), opts),
+      'ERR_SIGNATURE_INVALID',
+    )
+    await expectCode(
+      countersign(await signAgreement(body, customer, { now, format: 'cose' }), stranger, opts),
+      'ERR_INVALID_ARGUMENT',
+    )
   })
 })
 
 describe('the same checks and codes as JWS', () => {
   it('size before parsing', async () => {
     await expectCode(verify(new Uint8Array(70_000), opts), 'ERR_TOO_LARGE')
-    await expectCode(verify(await signIntent(intentBody, customer, { now, format: 'cose' }), { ...opts, maxBytes: 100 }), 'ERR_TOO_LARGE')
+    await expectCode(
+      verify(await signIntent(intentBody, customer, { now, format: 'cose' }), { ...opts, maxBytes: 100 }),
+      'ERR_TOO_LARGE',
+    )
   })
   it('untagged or unknown structures', async () => {
     await expectCode(verify(new Uint8Array([0x84, 0x40, 0xa0, 0x40, 0x40]), opts), 'ERR_MALFORMED')
@@ -117,18 +157,27 @@ describe('the same checks and codes as JWS', () => {
     h.set(16, 'application/jwt')
     await expectCode(verify(await handSign1(intentClaims(), h), opts), 'ERR_TYPE_MISMATCH')
     await expectCode(verify(await handSign1(intentClaims()), { ...opts, expect: 'offer' }), 'ERR_TYPE_MISMATCH')
-    await expectCode(verify(await handSign1(intentClaims(), signerHeader(kidForDid(customer.did), 'agreement')), opts), 'ERR_MALFORMED')
+    await expectCode(
+      verify(await handSign1(intentClaims(), signerHeader(kidForDid(customer.did), 'agreement')), opts),
+      'ERR_MALFORMED',
+    )
   })
   it('extra or unprotected header parameters', async () => {
     const h = signerHeader(kidForDid(customer.did), 'intent')
     h.set(3, 'application/cbor')
     await expectCode(verify(await handSign1(intentClaims(), h), opts), 'ERR_MALFORMED')
     const payload = encodeCbor(claimsToCbor(intentClaims()))
-    const withUnprotected = await signCoseSign1(payload, seedOf(customer), { protectedHeader: signerHeader(kidForDid(customer.did), 'intent'), unprotectedHeader: new Map([[5, new Uint8Array(12)]]) })
+    const withUnprotected = await signCoseSign1(payload, seedOf(customer), {
+      protectedHeader: signerHeader(kidForDid(customer.did), 'intent'),
+      unprotectedHeader: new Map([[5, new Uint8Array(12)]]),
+    })
     await expectCode(verify(withUnprotected, opts), 'ERR_MALFORMED')
   })
   it('kid must name iss, and the signature must be by that key', async () => {
-    await expectCode(verify(await handSign1(intentClaims(), signerHeader(kidForDid(stranger.did), 'intent'), stranger), opts), 'ERR_ISSUER_MISMATCH')
+    await expectCode(
+      verify(await handSign1(intentClaims(), signerHeader(kidForDid(stranger.did), 'intent'), stranger), opts),
+      'ERR_ISSUER_MISMATCH',
+    )
     await expectCode(verify(await handSign1(intentClaims(), undefined, stranger), opts), 'ERR_SIGNATURE_INVALID')
   })
   it('payload: unknown claims, text keys for claims that have integer keys, wrong types', async () => {
@@ -154,22 +203,29 @@ describe('the same checks and codes as JWS', () => {
 
 describe('fuzz: mutated and random COSE never escapes as anything but IntentcastError', () => {
   it('10,000 mutations of valid COSE messages', async () => {
-    const valid = [await signIntent(intentBody, customer, { now, format: 'cose' }), await signTerms(termsBody, vendor, { now, format: 'cose' })]
+    const valid = [
+      await signIntent(intentBody, customer, { now, format: 'cose' }),
+      await signTerms(termsBody, vendor, { now, format: 'cose' }),
+    ]
     await fc.assert(
-      fc.asyncProperty(fc.nat({ max: 1 }), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 4 }), async (which, flips) => {
-        const bytes = Uint8Array.from(valid[which]!)
-        for (const [at, xor] of flips) bytes[at % bytes.length]! ^= xor
-        // Two flips of one byte can cancel out: that is the original message, not a mutation.
-        if (Buffer.from(bytes).equals(Buffer.from(valid[which]!))) return
-        try {
-          await verify(bytes, opts)
-          // Only a mutation that changed nothing signed could verify; none of these can.
-          expect.unreachable('a mutated COSE message verified')
-        } catch (e) {
-          expect(e).toBeInstanceOf(IntentcastError)
-          expect(ERROR_CODES).toContain((e as IntentcastError).code)
-        }
-      }),
+      fc.asyncProperty(
+        fc.nat({ max: 1 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 4 }),
+        async (which, flips) => {
+          const bytes = Uint8Array.from(valid[which]!)
+          for (const [at, xor] of flips) bytes[at % bytes.length]! ^= xor
+          // Two flips of one byte can cancel out: that is the original message, not a mutation.
+          if (Buffer.from(bytes).equals(Buffer.from(valid[which]!))) return
+          try {
+            await verify(bytes, opts)
+            // Only a mutation that changed nothing signed could verify; none of these can.
+            expect.unreachable('a mutated COSE message verified')
+          } catch (e) {
+            expect(e).toBeInstanceOf(IntentcastError)
+            expect(ERROR_CODES).toContain((e as IntentcastError).code)
+          }
+        },
+      ),
       { numRuns: 10_000 },
     )
   })
@@ -178,7 +234,10 @@ describe('fuzz: mutated and random COSE never escapes as anything but Intentcast
     await fc.assert(
       fc.asyncProperty(fc.boolean(), fc.uint8Array({ maxLength: 300 }), async (tagged, tail) => {
         const bytes = tagged ? Uint8Array.from([0xd2, 0x84, ...tail]) : tail
-        const e = await verify(bytes, opts).then(() => undefined, (x: unknown) => x)
+        const e = await verify(bytes, opts).then(
+          () => undefined,
+          (x: unknown) => x,
+        )
         expect(e).toBeInstanceOf(IntentcastError)
       }),
       { numRuns: 10_000 },
@@ -187,13 +246,20 @@ describe('fuzz: mutated and random COSE never escapes as anything but Intentcast
 
   it('JWS and COSE of the same claims verify to the same payload (property)', async () => {
     await fc.assert(
-      // eslint-disable-next-line no-control-regex -- names without control characters or lone surrogates, on purpose
-      fc.asyncProperty(fc.string({ minLength: 1, maxLength: 40 }).filter((s) => /^[^\u0000-\u001f\u007f\ud800-\udfff]+$/.test(s)), fc.integer({ min: 1, max: 1000 }), async (name, quantity) => {
-        const body = { ...intentBody, want: { ...intentBody.want, item: { name }, quantity } }
-        const a = await verify(await signIntent(body, customer, { now, jti: 'property-jti-01' }), opts)
-        const b = await verify(await signIntent(body, customer, { now, jti: 'property-jti-01', format: 'cose' }), opts)
-        expect(b.payload).toEqual(a.payload)
-      }),
+      fc.asyncProperty(
+        // eslint-disable-next-line no-control-regex -- names without control characters or lone surrogates, on purpose
+        fc.string({ minLength: 1, maxLength: 40 }).filter((s) => /^[^\u0000-\u001f\u007f\ud800-\udfff]+$/.test(s)),
+        fc.integer({ min: 1, max: 1000 }),
+        async (name, quantity) => {
+          const body = { ...intentBody, want: { ...intentBody.want, item: { name }, quantity } }
+          const a = await verify(await signIntent(body, customer, { now, jti: 'property-jti-01' }), opts)
+          const b = await verify(
+            await signIntent(body, customer, { now, jti: 'property-jti-01', format: 'cose' }),
+            opts,
+          )
+          expect(b.payload).toEqual(a.payload)
+        },
+      ),
       { numRuns: 200 },
     )
   })

@@ -158,7 +158,10 @@ describe('signCoseSign / addCoseSignature / verifyCoseSign', () => {
     ]
     it.each(cases)('%s: ERR_UNSUPPORTED_ALG before any key is resolved', async (_, signProtected, signUnprotected) => {
       const resolve = vi.fn(byKid)
-      await expectCode(async () => verifyCoseSign(await craft(signProtected, signUnprotected), resolve), 'ERR_UNSUPPORTED_ALG')
+      await expectCode(
+        async () => verifyCoseSign(await craft(signProtected, signUnprotected), resolve),
+        'ERR_UNSUPPORTED_ALG',
+      )
       expect(resolve).not.toHaveBeenCalled()
     })
 
@@ -173,7 +176,10 @@ describe('signCoseSign / addCoseSignature / verifyCoseSign', () => {
 
     it('signing with another alg is the caller’s mistake', async () => {
       await expectCode(() => signCoseSign(PAYLOAD, [signer(ALICE, map([1, -7]))]), 'ERR_INVALID_ARGUMENT')
-      await expectCode(() => signCoseSign(PAYLOAD, [{ ...signer(ALICE), unprotectedHeader: map([1, -8]) }]), 'ERR_INVALID_ARGUMENT')
+      await expectCode(
+        () => signCoseSign(PAYLOAD, [{ ...signer(ALICE), unprotectedHeader: map([1, -8]) }]),
+        'ERR_INVALID_ARGUMENT',
+      )
     })
   })
 
@@ -185,8 +191,14 @@ describe('signCoseSign / addCoseSignature / verifyCoseSign', () => {
       fields[0] = EMPTY
       fields[1] = map([1, -8])
       await expectCode(() => verifyCoseSign(assemble(fields), byKid), 'ERR_MALFORMED')
-      await expectCode(() => signCoseSign(PAYLOAD, [signer(ALICE)], { protectedHeader: map([1, -8]) }), 'ERR_INVALID_ARGUMENT')
-      await expectCode(() => signCoseSign(PAYLOAD, [signer(ALICE)], { unprotectedHeader: map([1, -8]) }), 'ERR_INVALID_ARGUMENT')
+      await expectCode(
+        () => signCoseSign(PAYLOAD, [signer(ALICE)], { protectedHeader: map([1, -8]) }),
+        'ERR_INVALID_ARGUMENT',
+      )
+      await expectCode(
+        () => signCoseSign(PAYLOAD, [signer(ALICE)], { unprotectedHeader: map([1, -8]) }),
+        'ERR_INVALID_ARGUMENT',
+      )
     })
 
     const edits: Array<[string, (fields: CborValue[]) => void]> = [
@@ -194,15 +206,24 @@ describe('signCoseSign / addCoseSignature / verifyCoseSign', () => {
       ['signatures not an array', (f) => void (f[3] = map())],
       ['a signature of 2 fields', (f) => void (f[3] = [[EMPTY, map()]])],
       ['a signature that is not an array', (f) => void (f[3] = [EMPTY])],
-      ['a signer protected header that is an encoded empty map', (f) => void ((f[3] as CborValue[][])[0]![0] = fromHex('a0'))],
-      ['a signer protected header that is not a byte string', (f) => void ((f[3] as CborValue[][])[0]![0] = map([1, -8]))],
+      [
+        'a signer protected header that is an encoded empty map',
+        (f) => void ((f[3] as CborValue[][])[0]![0] = fromHex('a0')),
+      ],
+      [
+        'a signer protected header that is not a byte string',
+        (f) => void ((f[3] as CborValue[][])[0]![0] = map([1, -8])),
+      ],
       ['a signer unprotected header that is not a map', (f) => void ((f[3] as CborValue[][])[0]![1] = [])],
       ['a signature that is not a byte string', (f) => void ((f[3] as CborValue[][])[0]![2] = 'sig')],
       ['a label in both signer buckets', (f) => void ((f[3] as CborValue[][])[0]![1] = map([1, -8]))],
-      ['a label in both body buckets', (f) => {
-        f[0] = encodeCbor(map([3, 0]))
-        f[1] = map([3, 0])
-      }],
+      [
+        'a label in both body buckets',
+        (f) => {
+          f[0] = encodeCbor(map([3, 0]))
+          f[1] = map([3, 0])
+        },
+      ],
       ['body crit naming an unknown label', (f) => void (f[0] = encodeCbor(map([2, [-65537]])))],
       ['detached payload', (f) => void (f[2] = null)],
       ['body protected header not a byte string', (f) => void (f[0] = map())],

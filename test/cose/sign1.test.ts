@@ -19,7 +19,12 @@ const PAYLOAD = utf8('an intent, signed')
 const EMPTY = new Uint8Array(0)
 
 /** A COSE_Sign1 assembled field by field and correctly signed, to reach checks past the signature. */
-async function craft(protectedBytes: Uint8Array, unprotected: CborValue, payload: CborValue = PAYLOAD, tag: number = COSE_TAG.sign1) {
+async function craft(
+  protectedBytes: Uint8Array,
+  unprotected: CborValue,
+  payload: CborValue = PAYLOAD,
+  tag: number = COSE_TAG.sign1,
+) {
   const signed = payload instanceof Uint8Array ? payload : EMPTY
   const signature = await signEd25519(PRIVATE, encodeCbor(['Signature1', protectedBytes, EMPTY, signed]))
   return encodeCbor(new CborTag(tag, [protectedBytes, unprotected, payload, signature]))
@@ -31,7 +36,11 @@ describe('signCoseSign1 / verifyCoseSign1', () => {
   it('round-trips with generated keys and headers of every kind', async () => {
     const privateKey = randomPrivateKey()
     const publicKey = await getPublicKey(privateKey)
-    const protectedHeader = map([COSE_HEADER.typ, 'application/example+cbor'], [COSE_HEADER.contentType, 60], ['private', [1, 'x']])
+    const protectedHeader = map(
+      [COSE_HEADER.typ, 'application/example+cbor'],
+      [COSE_HEADER.contentType, 60],
+      ['private', [1, 'x']],
+    )
     const unprotectedHeader = map([COSE_HEADER.kid, utf8('key-1')], [-70000, true])
     for (const payload of [EMPTY, PAYLOAD, new Uint8Array(40_000).fill(9)]) {
       const bytes = await signCoseSign1(payload, privateKey, { protectedHeader, unprotectedHeader })
@@ -45,7 +54,9 @@ describe('signCoseSign1 / verifyCoseSign1', () => {
   it('is deterministic, sets alg when absent, and leaves the caller’s maps alone', async () => {
     const protectedHeader = map([COSE_HEADER.contentType, 0])
     const a = await signCoseSign1(PAYLOAD, PRIVATE, { protectedHeader })
-    const b = await signCoseSign1(PAYLOAD, PRIVATE, { protectedHeader: map([COSE_HEADER.contentType, 0], [COSE_HEADER.alg, -8]) })
+    const b = await signCoseSign1(PAYLOAD, PRIVATE, {
+      protectedHeader: map([COSE_HEADER.contentType, 0], [COSE_HEADER.alg, -8]),
+    })
     expect(hex(a)).toBe(hex(b))
     expect(hex(a).slice(0, 18)).toBe('d28445a201270300a0') // 18([h'a201270300', {}, ...
     expect(protectedHeader).toEqual(map([COSE_HEADER.contentType, 0]))
@@ -104,13 +115,19 @@ describe('signCoseSign1 / verifyCoseSign1', () => {
       ['-8 but unprotected', map([COSE_HEADER.contentType, 0]), map([1, -8])],
       ['-8 as a 1-byte negative integer is not possible, so 8', map([1, 8]), map()],
     ]
-    it.each(cases)('%s: ERR_UNSUPPORTED_ALG on verify, ERR_INVALID_ARGUMENT on sign', async (_, protectedHeader, unprotectedHeader) => {
-      const bytes = await craft(protectedHeader.size ? encodeCbor(protectedHeader) : EMPTY, unprotectedHeader)
-      await expectCode(() => verifyCoseSign1(bytes, PUBLIC), 'ERR_UNSUPPORTED_ALG')
-      if (protectedHeader.has(1) || unprotectedHeader.has(1)) {
-        await expectCode(() => signCoseSign1(PAYLOAD, PRIVATE, { protectedHeader, unprotectedHeader }), 'ERR_INVALID_ARGUMENT')
-      }
-    })
+    it.each(cases)(
+      '%s: ERR_UNSUPPORTED_ALG on verify, ERR_INVALID_ARGUMENT on sign',
+      async (_, protectedHeader, unprotectedHeader) => {
+        const bytes = await craft(protectedHeader.size ? encodeCbor(protectedHeader) : EMPTY, unprotectedHeader)
+        await expectCode(() => verifyCoseSign1(bytes, PUBLIC), 'ERR_UNSUPPORTED_ALG')
+        if (protectedHeader.has(1) || unprotectedHeader.has(1)) {
+          await expectCode(
+            () => signCoseSign1(PAYLOAD, PRIVATE, { protectedHeader, unprotectedHeader }),
+            'ERR_INVALID_ARGUMENT',
+          )
+        }
+      },
+    )
   })
 
   describe('header rules (ERR_MALFORMED on verify, ERR_INVALID_ARGUMENT on sign)', () => {
@@ -128,7 +145,10 @@ describe('signCoseSign1 / verifyCoseSign1', () => {
     ]
     it.each(cases)('%s', async (_, protectedHeader, unprotectedHeader) => {
       await expectCode(() => verifyCoseSign1(craftSync(protectedHeader, unprotectedHeader), PUBLIC), 'ERR_MALFORMED')
-      await expectCode(() => signCoseSign1(PAYLOAD, PRIVATE, { protectedHeader, unprotectedHeader }), 'ERR_INVALID_ARGUMENT')
+      await expectCode(
+        () => signCoseSign1(PAYLOAD, PRIVATE, { protectedHeader, unprotectedHeader }),
+        'ERR_INVALID_ARGUMENT',
+      )
     })
     // The signature is never reached for these, so a dummy one does.
     function craftSync(protectedHeader: CoseHeaderMap, unprotectedHeader: CoseHeaderMap): Uint8Array {
@@ -145,23 +165,67 @@ describe('signCoseSign1 / verifyCoseSign1', () => {
   describe('structure (ERR_MALFORMED)', () => {
     const protectedBytes = encodeCbor(ALG)
     const cases: Array<[string, () => Promise<Uint8Array> | Uint8Array, string]> = [
-      ['untagged', () => encodeCbor([protectedBytes, map(), PAYLOAD, new Uint8Array(64)]), 'must start with CBOR tag 18'],
-      ['tagged COSE_Sign (98)', () => craft(protectedBytes, map(), PAYLOAD, COSE_TAG.sign), 'must start with CBOR tag 18'],
-      ['tag 18 in a non-minimal head', async () => fromHex('d812' + hex(await craft(protectedBytes, map())).slice(2)), 'must start with CBOR tag 18'],
+      [
+        'untagged',
+        () => encodeCbor([protectedBytes, map(), PAYLOAD, new Uint8Array(64)]),
+        'must start with CBOR tag 18',
+      ],
+      [
+        'tagged COSE_Sign (98)',
+        () => craft(protectedBytes, map(), PAYLOAD, COSE_TAG.sign),
+        'must start with CBOR tag 18',
+      ],
+      [
+        'tag 18 in a non-minimal head',
+        async () => fromHex('d812' + hex(await craft(protectedBytes, map())).slice(2)),
+        'must start with CBOR tag 18',
+      ],
       ['detached payload (nil)', () => craft(protectedBytes, map(), null), 'detached payloads are not supported'],
       ['payload a text string', () => craft(protectedBytes, map(), 'text'), 'payload is not a byte string'],
-      ['empty protected map encoded as h\'a0\'', () => craft(fromHex('a0'), map()), 'it must be a zero-length byte string'],
-      ['protected header not a byte string', () => encodeCbor(new CborTag(18, [ALG, map(), PAYLOAD, new Uint8Array(64)])), 'protected header is not a byte string'],
+      [
+        "empty protected map encoded as h'a0'",
+        () => craft(fromHex('a0'), map()),
+        'it must be a zero-length byte string',
+      ],
+      [
+        'protected header not a byte string',
+        () => encodeCbor(new CborTag(18, [ALG, map(), PAYLOAD, new Uint8Array(64)])),
+        'protected header is not a byte string',
+      ],
       ['protected header not a map', () => craft(encodeCbor([1, -8]), map()), 'protected header is not a map'],
-      ['protected header not canonical', () => craft(fromHex('a2030001 27'.replaceAll(' ', '')), map()), 'map keys not in deterministic order'],
+      [
+        'protected header not canonical',
+        () => craft(fromHex('a2030001 27'.replaceAll(' ', '')), map()),
+        'map keys not in deterministic order',
+      ],
       ['protected header with trailing bytes', () => craft(fromHex('a1012700'), map()), 'trailing byte(s)'],
       ['unprotected header not a map', () => craft(protectedBytes, []), 'unprotected header is not a map'],
-      ['unprotected header not canonical', async () => fromHex(hex(await craft(protectedBytes, map())).replace('43a10127a0', '43a10127b800')), 'not in shortest form'],
-      ['three fields', () => encodeCbor(new CborTag(18, [protectedBytes, map(), PAYLOAD])), 'must be an array of 4 items'],
-      ['five fields', () => encodeCbor(new CborTag(18, [protectedBytes, map(), PAYLOAD, new Uint8Array(64), 0])), 'must be an array of 4 items'],
-      ['signature a text string', () => encodeCbor(new CborTag(18, [protectedBytes, map(), PAYLOAD, 'sig'])), 'signature is not a byte string'],
+      [
+        'unprotected header not canonical',
+        async () => fromHex(hex(await craft(protectedBytes, map())).replace('43a10127a0', '43a10127b800')),
+        'not in shortest form',
+      ],
+      [
+        'three fields',
+        () => encodeCbor(new CborTag(18, [protectedBytes, map(), PAYLOAD])),
+        'must be an array of 4 items',
+      ],
+      [
+        'five fields',
+        () => encodeCbor(new CborTag(18, [protectedBytes, map(), PAYLOAD, new Uint8Array(64), 0])),
+        'must be an array of 4 items',
+      ],
+      [
+        'signature a text string',
+        () => encodeCbor(new CborTag(18, [protectedBytes, map(), PAYLOAD, 'sig'])),
+        'signature is not a byte string',
+      ],
       ['a tag inside a header', () => craft(protectedBytes, map([-1, new CborTag(18, 0)])), 'tag 18 is not allowed'],
-      ['trailing bytes', async () => fromHex(hex(await craft(protectedBytes, map())) + '00'), 'content after the tag: CBOR: 1 trailing byte(s)'],
+      [
+        'trailing bytes',
+        async () => fromHex(hex(await craft(protectedBytes, map())) + '00'),
+        'content after the tag: CBOR: 1 trailing byte(s)',
+      ],
       ['empty input', () => EMPTY, 'must start with CBOR tag 18'],
     ]
     it.each(cases)('%s', async (_, make, message) => {
@@ -185,9 +249,14 @@ describe('signCoseSign1 / verifyCoseSign1', () => {
       () => signCoseSign1(PAYLOAD, new Uint8Array(64), { protectedHeader: map() }),
       () => signCoseSign1(PAYLOAD, PRIVATE, undefined as unknown as { protectedHeader: CoseHeaderMap }),
       () => signCoseSign1(PAYLOAD, PRIVATE, { protectedHeader: { 1: -8 } as unknown as CoseHeaderMap }),
-      () => signCoseSign1(PAYLOAD, PRIVATE, { protectedHeader: map(), unprotectedHeader: [] as unknown as CoseHeaderMap }),
+      () =>
+        signCoseSign1(PAYLOAD, PRIVATE, { protectedHeader: map(), unprotectedHeader: [] as unknown as CoseHeaderMap }),
       () => signCoseSign1(PAYLOAD, PRIVATE, { protectedHeader: map([-1, 1.5]) }),
-      () => signCoseSign1(PAYLOAD, PRIVATE, { protectedHeader: map(), unprotectedHeader: map([-1, undefined as unknown as CborValue]) }),
+      () =>
+        signCoseSign1(PAYLOAD, PRIVATE, {
+          protectedHeader: map(),
+          unprotectedHeader: map([-1, undefined as unknown as CborValue]),
+        }),
       () => verifyCoseSign1(good, new Uint8Array(33)),
       () => verifyCoseSign1(good, 'key' as unknown as Uint8Array),
       () => verifyCoseSign1(hex(good) as unknown as Uint8Array, PUBLIC),

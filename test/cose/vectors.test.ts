@@ -9,7 +9,12 @@ import { isIntentcastError, verify, type VerifyOptions } from '../../src/index.j
 import { parseIntentcastUri } from '../../src/index.js'
 
 interface Vectors {
-  valid: Array<{ name: string; message: string; options: Record<string, unknown>; expected: { kind: string; digest: string; payload: unknown } }>
+  valid: Array<{
+    name: string
+    message: string
+    options: Record<string, unknown>
+    expected: { kind: string; digest: string; payload: unknown }
+  }>
   invalid: Array<{ name: string; message: string; options: Record<string, unknown>; code: string }>
   links: {
     valid: Array<{ name: string; uri: string; message: string; terms?: string }>
@@ -21,7 +26,10 @@ const generated = await coseVectors()
 const vectors = JSON.parse(JSON.stringify(generated)) as Vectors
 const FILE = new URL('../../spec/vectors/cose.json', import.meta.url)
 const fromHex = (h: string) => new Uint8Array(Buffer.from(h, 'hex'))
-const options = (o: Record<string, unknown>): VerifyOptions => ({ ...o, ...(typeof o.now === 'string' && { now: new Date(o.now) }) })
+const options = (o: Record<string, unknown>): VerifyOptions => ({
+  ...o,
+  ...(typeof o.now === 'string' && { now: new Date(o.now) }),
+})
 
 async function codeOf(action: () => unknown): Promise<string> {
   try {
@@ -40,9 +48,23 @@ describe('COSE vectors', () => {
   })
 
   it('cover every kind and each required refusal', () => {
-    expect(new Set(vectors.valid.map((v) => v.expected.kind))).toEqual(new Set(['intent', 'offer', 'counter', 'acceptance', 'agreement', 'terms', 'withdrawal']))
+    expect(new Set(vectors.valid.map((v) => v.expected.kind))).toEqual(
+      new Set(['intent', 'offer', 'counter', 'acceptance', 'agreement', 'terms', 'withdrawal']),
+    )
     const names = vectors.invalid.map((v) => v.name).join('\n')
-    for (const topic of ['duplicate map key', 'indefinite-length', 'non-minimal integer', 'unknown tag', 'oversized', 'tampered signature', 'wrong alg', 'wrong typ', 'kid names another DID', 'unknown claim key', 'text key for an integer-keyed claim']) {
+    for (const topic of [
+      'duplicate map key',
+      'indefinite-length',
+      'non-minimal integer',
+      'unknown tag',
+      'oversized',
+      'tampered signature',
+      'wrong alg',
+      'wrong typ',
+      'kid names another DID',
+      'unknown claim key',
+      'text key for an integer-keyed claim',
+    ]) {
       expect(names).toContain(topic)
     }
   })

@@ -2,12 +2,7 @@ import { runInNewContext } from 'node:vm'
 import { describe, expect, it } from 'vitest'
 import { isIntentcastError } from '../../src/errors.js'
 import * as ed from '../../src/crypto/index.js'
-import {
-  preparePrivateKey,
-  preparePublicKey,
-  signPrepared,
-  verifyPrepared,
-} from '../../src/crypto/prepared.js'
+import { preparePrivateKey, preparePublicKey, signPrepared, verifyPrepared } from '../../src/crypto/prepared.js'
 import { SMALL_ORDER_ENCODINGS } from '../../src/crypto/rule.js'
 import { hex, rfc8032 } from './vectors.js'
 
@@ -38,7 +33,9 @@ describe('verifyEd25519', () => {
   })
 
   it('throws ERR_INVALID_ARGUMENT for an unknown backend', async () => {
-    await expect(verify(v.publicKey, v.message, v.signature, { backend: 'openssl' })).rejects.toMatchObject(INVALID_ARGUMENT)
+    await expect(verify(v.publicKey, v.message, v.signature, { backend: 'openssl' })).rejects.toMatchObject(
+      INVALID_ARGUMENT,
+    )
   })
 
   it.each([0, 63, 65, 128])('returns false for a signature of %i bytes', async (n) => {
@@ -53,7 +50,9 @@ describe('verifyEd25519', () => {
   })
 
   it('accepts Buffers, subarray views and Uint8Arrays from another realm', async () => {
-    expect(await ed.verifyEd25519(Buffer.from(v.publicKey), Buffer.from(v.message), Buffer.from(v.signature))).toBe(true)
+    expect(await ed.verifyEd25519(Buffer.from(v.publicKey), Buffer.from(v.message), Buffer.from(v.signature))).toBe(
+      true,
+    )
     const big = new Uint8Array(200)
     big.set(v.signature, 100)
     expect(await ed.verifyEd25519(v.publicKey, v.message, big.subarray(100, 164))).toBe(true)
@@ -103,9 +102,10 @@ describe.each(['signEd25519', 'getPublicKey'] as const)('%s', (name) => {
 
   it('throws ERR_INVALID_ARGUMENT for an unknown backend', async () => {
     const options = { backend: 'webcrypto' }
-    const promise = name === 'signEd25519'
-      ? loose(ed.signEd25519)(v.secretKey, v.message, options)
-      : loose(ed.getPublicKey)(v.secretKey, options)
+    const promise =
+      name === 'signEd25519'
+        ? loose(ed.signEd25519)(v.secretKey, v.message, options)
+        : loose(ed.getPublicKey)(v.secretKey, options)
     await expect(promise).rejects.toMatchObject(INVALID_ARGUMENT)
   })
 })
@@ -136,7 +136,12 @@ describe('randomPrivateKey', () => {
 
 describe('prepared keys (internal hot path)', () => {
   it('refuse keys that break the rule with ERR_KEY_UNRESOLVED', async () => {
-    for (const bad of [hex(SMALL_ORDER_ENCODINGS[0]!), new Uint8Array(31), new Uint8Array(33), hex('02'.padEnd(64, '0'))]) {
+    for (const bad of [
+      hex(SMALL_ORDER_ENCODINGS[0]!),
+      new Uint8Array(31),
+      new Uint8Array(33),
+      hex('02'.padEnd(64, '0')),
+    ]) {
       for (const backend of ['native', 'noble'] as const) {
         const error = await preparePublicKey(bad, backend).catch((e: unknown) => e)
         expect(isIntentcastError(error, 'ERR_KEY_UNRESOLVED')).toBe(true)
@@ -151,27 +156,32 @@ describe('prepared keys (internal hot path)', () => {
     await expect(preparePrivateKey(new Uint8Array(64))).rejects.toMatchObject(INVALID_ARGUMENT)
     const forged = { raw: v.publicKey, backend: 'native' } as const
     await expect(verifyPrepared(forged, v.message, v.signature, true)).rejects.toMatchObject(INVALID_ARGUMENT)
-    await expect(signPrepared({ publicKey: v.publicKey, backend: 'native' }, v.message)).rejects.toMatchObject(INVALID_ARGUMENT)
+    await expect(signPrepared({ publicKey: v.publicKey, backend: 'native' }, v.message)).rejects.toMatchObject(
+      INVALID_ARGUMENT,
+    )
     const key = await preparePublicKey(v.publicKey)
     await expect(loose(verifyPrepared)(key, 'message', v.signature, true)).rejects.toMatchObject(INVALID_ARGUMENT)
     await expect(loose(verifyPrepared)(key, v.message, null, true)).rejects.toMatchObject(INVALID_ARGUMENT)
   })
 
-  it.each(['native', 'noble'] as const)('on %s: expose the key, default sensibly, and answer false for bad signatures', async (backend) => {
-    const key = await preparePublicKey(v.publicKey, backend)
-    expect(key.backend).toBe(backend)
-    expect(key.raw).toEqual(v.publicKey)
-    expect(Object.isFrozen(key)).toBe(true)
-    expect(JSON.parse(JSON.stringify(key))).toEqual({ raw: expect.any(Object), backend })
-    for (const inline of [true, false]) {
-      expect(await verifyPrepared(key, v.message, v.signature, inline)).toBe(true)
-      expect(await verifyPrepared(key, v.message, v.signature.subarray(0, 63), inline)).toBe(false)
-      expect(await verifyPrepared(key, v.message, new Uint8Array(64), inline)).toBe(false)
-    }
-    const signer = await preparePrivateKey(v.secretKey, backend)
-    expect(signer.publicKey).toEqual(v.publicKey)
-    expect(await signPrepared(signer, v.message)).toEqual(v.signature)
-  })
+  it.each(['native', 'noble'] as const)(
+    'on %s: expose the key, default sensibly, and answer false for bad signatures',
+    async (backend) => {
+      const key = await preparePublicKey(v.publicKey, backend)
+      expect(key.backend).toBe(backend)
+      expect(key.raw).toEqual(v.publicKey)
+      expect(Object.isFrozen(key)).toBe(true)
+      expect(JSON.parse(JSON.stringify(key))).toEqual({ raw: expect.any(Object), backend })
+      for (const inline of [true, false]) {
+        expect(await verifyPrepared(key, v.message, v.signature, inline)).toBe(true)
+        expect(await verifyPrepared(key, v.message, v.signature.subarray(0, 63), inline)).toBe(false)
+        expect(await verifyPrepared(key, v.message, new Uint8Array(64), inline)).toBe(false)
+      }
+      const signer = await preparePrivateKey(v.secretKey, backend)
+      expect(signer.publicKey).toEqual(v.publicKey)
+      expect(await signPrepared(signer, v.message)).toEqual(v.signature)
+    },
+  )
 
   it('default to the native backend under Node', async () => {
     expect((await preparePublicKey(v.publicKey)).backend).toBe('native')
@@ -181,7 +191,9 @@ describe('prepared keys (internal hot path)', () => {
   it('verify many signatures in flight on the thread pool', async () => {
     const key = await preparePublicKey(v.publicKey)
     const results = await Promise.all(
-      Array.from({ length: 1000 }, (_, i) => verifyPrepared(key, v.message, i % 2 ? v.signature : rfc8032[2]!.signature, false)),
+      Array.from({ length: 1000 }, (_, i) =>
+        verifyPrepared(key, v.message, i % 2 ? v.signature : rfc8032[2]!.signature, false),
+      ),
     )
     expect(results.filter(Boolean).length).toBe(500)
   })

@@ -47,7 +47,9 @@ describe('without node:crypto', () => {
   it('falls back to noble when WebCrypto lacks Ed25519', async () => {
     vi.stubGlobal('process', notNode)
     const { subtle } = globalThis.crypto
-    const importKey = vi.spyOn(subtle, 'importKey').mockRejectedValue(new DOMException('unsupported', 'NotSupportedError'))
+    const importKey = vi
+      .spyOn(subtle, 'importKey')
+      .mockRejectedValue(new DOMException('unsupported', 'NotSupportedError'))
     const { prepared, api } = await freshModules()
     expect(await prepared.resolveBackend()).toBe('noble')
     vi.unstubAllGlobals()

@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest'
 const root = fileURLToPath(new URL('../../', import.meta.url))
 
 /** Runs the demo as `npm run demo` does (tsx), as a child process, killed if it outlives `killAfterMs`. */
-function runDemo(killAfterMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; ms: number }> {
+function runDemo(
+  killAfterMs: number,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; ms: number }> {
   return new Promise((resolve, reject) => {
     const started = performance.now()
     const child = spawn(process.execPath, ['--import', 'tsx', 'examples/demo.ts'], {
@@ -42,10 +44,13 @@ describe('npm run demo', () => {
     expect(out).toContain('The vendor states data retention of 90 days; you allow at most 30 days.')
     expect(out).toContain('The vendor takes none of SD-BASE, and you accept no others.')
     // A progress line per vendor, each offer verified.
-    for (const name of ['Lit Cycles', 'Partial Bikes', 'Dark Wheels']) expect(out).toMatch(new RegExp(`→ ${name}\\s+offer \\d+\\.\\d\\d EUR .*✓ verified`))
+    for (const name of ['Lit Cycles', 'Partial Bikes', 'Dark Wheels'])
+      expect(out).toMatch(new RegExp(`→ ${name}\\s+offer \\d+\\.\\d\\d EUR .*✓ verified`))
     // The counter, from negotiate, and the vendor's agreement to it.
     expect(out).toContain('negotiate(Partial Bikes): counter')
-    expect(out).toMatch(/counter \(from negotiate\): 1 × cargo bike for 1750\.00 EUR, SD-BASE; deletion on request; data retention 30 days/)
+    expect(out).toMatch(
+      /counter \(from negotiate\): 1 × cargo bike for 1750\.00 EUR, SD-BASE; deletion on request; data retention 30 days/,
+    )
     expect(out).toContain('negotiate(its reply): agreed')
     // The countersigned agreement.
     expect(out).toMatch(/parties {3}customer did:key:z6Mk\w+/)

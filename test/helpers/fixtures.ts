@@ -41,7 +41,8 @@ export const b64u = (bytes: Uint8Array | string): string =>
   Buffer.from(typeof bytes === 'string' ? ascii(bytes) : bytes).toString('base64url')
 export const unb64u = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'base64url'))
 export const b64uJson = (value: unknown): string => b64u(JSON.stringify(value))
-export const fromB64uJson = <T = Record<string, unknown>>(s: string): T => JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as T
+export const fromB64uJson = <T = Record<string, unknown>>(s: string): T =>
+  JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as T
 
 const BASE58 = '123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz'
 
@@ -97,7 +98,11 @@ export const dealTerms = {
 
 export const intentBody: IntentBody = {
   want: {
-    item: { name: 'Touring bicycle', category: 'bicycles', attributes: { frameSize: '56cm', electric: false, gears: 18 } },
+    item: {
+      name: 'Touring bicycle',
+      category: 'bicycles',
+      attributes: { frameSize: '56cm', electric: false, gears: 18 },
+    },
     quantity: 1,
     maxPrice: EUR('1200.00'),
     deliverBy: '2021-04-01T18:00:00Z',
@@ -130,7 +135,10 @@ export const counterBody = (intentDigest: string, answers: string, price: string
 })
 
 /** An acceptance that repeats `proposal` exactly, as the thread requires. */
-export const acceptanceBody = (intentDigest: string, proposal: Verified<'offer'> | Verified<'counter'>): AcceptanceBody => ({
+export const acceptanceBody = (
+  intentDigest: string,
+  proposal: Verified<'offer'> | Verified<'counter'>,
+): AcceptanceBody => ({
   inReplyTo: proposal.digest,
   intent: intentDigest,
   quantity: proposal.payload.quantity,
@@ -179,9 +187,15 @@ export async function signSamples(now: Date = T0): Promise<Samples> {
   const intentV = await verify(intent, { expect: 'intent', now })
   const offer = await signOffer(offerBody(intentV.digest), vendor, { now, audience: customer.did })
   const offerV = await verify(offer, { expect: 'offer', now })
-  const counter = await signCounter(counterBody(intentV.digest, offerV.digest, '950.00'), customer, { now, audience: vendor.did })
+  const counter = await signCounter(counterBody(intentV.digest, offerV.digest, '950.00'), customer, {
+    now,
+    audience: vendor.did,
+  })
   const terms = await signTerms(termsBody, vendor, { now })
-  const acceptance = await signAcceptance(acceptanceBody(intentV.digest, offerV), customer, { now, audience: vendor.did })
+  const acceptance = await signAcceptance(acceptanceBody(intentV.digest, offerV), customer, {
+    now,
+    audience: vendor.did,
+  })
   const acceptanceV = await verify(acceptance, { expect: 'acceptance', now })
   const body = agreementBodyFor({ intent: intentV.digest, offer: offerV.digest, acceptance: acceptanceV.digest })
   const agreement = await countersign(await signAgreement(body, customer, { now }), vendor, { now })
@@ -193,10 +207,20 @@ export async function signSamples(now: Date = T0): Promise<Samples> {
 // Hand-made tokens.
 
 /** The protected header `sign*` writes for `kind`, as an object. */
-export const headerFor = (kind: Kind, k: KeyPair = customer) => ({ alg: 'EdDSA', kid: kidForDid(k.did), typ: JWS_TYP[kind] })
+export const headerFor = (kind: Kind, k: KeyPair = customer) => ({
+  alg: 'EdDSA',
+  kid: kidForDid(k.did),
+  typ: JWS_TYP[kind],
+})
 
 /** The common claims of a valid payload signed by `k` at T0 with a one-hour lifetime. */
-export const claimsFor = (k: KeyPair = customer, jti = 'hand-made-jti-0001') => ({ v: '0.1', iss: k.did, iat: T0s, exp: T0s + 3600, jti })
+export const claimsFor = (k: KeyPair = customer, jti = 'hand-made-jti-0001') => ({
+  v: '0.1',
+  iss: k.did,
+  iat: T0s,
+  exp: T0s + 3600,
+  jti,
+})
 
 /** A valid intent payload (the fixture body plus claims) as a plain object. */
 export const intentPayload = (k: KeyPair = customer, jti?: string): Record<string, unknown> => ({
@@ -239,7 +263,10 @@ export async function signAgreementByHand(payload: Part, signers: KeyPair[]): Pr
 // Assertions.
 
 /** Asserts that `p` rejects (or `f` throws) with an IntentcastError of `code`, and returns the error. */
-export async function expectCode(p: Promise<unknown> | (() => unknown), code: IntentcastErrorCode): Promise<IntentcastError> {
+export async function expectCode(
+  p: Promise<unknown> | (() => unknown),
+  code: IntentcastErrorCode,
+): Promise<IntentcastError> {
   let error: unknown
   try {
     await (typeof p === 'function' ? p() : p)

@@ -85,17 +85,20 @@ describe('base45 (RFC 9285)', () => {
   it('any string either decodes to bytes that encode back to it, or is ERR_MALFORMED', () => {
     const chars = fc.constantFrom(...BASE45_ALPHABET, 'a', '=', '\u00e9', '\u0000')
     fc.assert(
-      fc.property(fc.array(chars, { maxLength: 40 }).map((a) => a.join('')), (text) => {
-        let bytes: Uint8Array
-        try {
-          bytes = decodeBase45(text)
-        } catch (e) {
-          expect(e).toBeInstanceOf(IntentcastError)
-          expect((e as IntentcastError).code).toBe('ERR_MALFORMED')
-          return
-        }
-        expect(encodeBase45(bytes)).toBe(text)
-      }),
+      fc.property(
+        fc.array(chars, { maxLength: 40 }).map((a) => a.join('')),
+        (text) => {
+          let bytes: Uint8Array
+          try {
+            bytes = decodeBase45(text)
+          } catch (e) {
+            expect(e).toBeInstanceOf(IntentcastError)
+            expect((e as IntentcastError).code).toBe('ERR_MALFORMED')
+            return
+          }
+          expect(encodeBase45(bytes)).toBe(text)
+        },
+      ),
       { numRuns: 5000 },
     )
   })

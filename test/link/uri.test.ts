@@ -11,15 +11,33 @@ import { IntentcastError } from '../../src/errors.js'
 import { countersign, signAgreement, signIntent, signOffer, signTerms, verify } from '../../src/index.js'
 import { BASE45_ALPHABET, decodeBase45, encodeBase45 } from '../../src/link/base45.js'
 import { LINK_DEFAULT_MAX_BYTES, parseIntentcastUri, toIntentcastUri, verifyIntentcastUri } from '../../src/index.js'
-import { SOME_DIGEST, T0, agreementBodyFor, customer, expectCode, intentBody, offerBody, termsBody, vendor } from '../helpers/fixtures.js'
+import {
+  SOME_DIGEST,
+  T0,
+  agreementBodyFor,
+  customer,
+  expectCode,
+  intentBody,
+  offerBody,
+  termsBody,
+  vendor,
+} from '../helpers/fixtures.js'
 
 const now = T0
 const cose = { now, format: 'cose' } as const
 const intent = await signIntent(intentBody, customer, { ...cose, jti: 'link-intent-0001' })
 const terms = await signTerms(termsBody, vendor, { ...cose, jti: 'link-terms-0001' })
-const offer = await signOffer(offerBody(SOME_DIGEST), vendor, { ...cose, audience: customer.did, jti: 'link-offer-0001' })
+const offer = await signOffer(offerBody(SOME_DIGEST), vendor, {
+  ...cose,
+  audience: customer.did,
+  jti: 'link-offer-0001',
+})
 const agreement = await countersign(
-  await signAgreement(agreementBodyFor({ intent: SOME_DIGEST, offer: SOME_DIGEST, acceptance: SOME_DIGEST }), customer, cose),
+  await signAgreement(
+    agreementBodyFor({ intent: SOME_DIGEST, offer: SOME_DIGEST, acceptance: SOME_DIGEST }),
+    customer,
+    cose,
+  ),
   vendor,
   { now },
 )
@@ -27,11 +45,18 @@ const customerTerms = await signTerms({ ...termsBody, role: 'customer' }, custom
 const jwsIntent = await signIntent(intentBody, customer, { now })
 
 /** What a link's payload is made of, built by hand: base45 of `cbor`, percent-encoded, after the scheme. */
-const linkOf = (cbor: Uint8Array, scheme = 'INTENTCAST:') => scheme + encodeBase45(cbor).replace(/%/g, '%25').replace(/ /g, '%20')
+const linkOf = (cbor: Uint8Array, scheme = 'INTENTCAST:') =>
+  scheme + encodeBase45(cbor).replace(/%/g, '%25').replace(/ /g, '%20')
 
 describe('the URI form', () => {
   it('round-trips a message alone, with terms, and an agreement', () => {
-    for (const [message, t] of [[intent, undefined], [intent, terms], [offer, terms], [agreement, undefined], [terms, undefined]] as const) {
+    for (const [message, t] of [
+      [intent, undefined],
+      [intent, terms],
+      [offer, terms],
+      [agreement, undefined],
+      [terms, undefined],
+    ] as const) {
       const uri = toIntentcastUri(message, t === undefined ? {} : { terms: t })
       const back = parseIntentcastUri(uri)
       expect(back.message).toEqual(message)
@@ -62,7 +87,13 @@ describe('the URI form', () => {
 
   it('the first characters are fixed by the array and byte string heads, and never "/"', () => {
     // 0x81/0x82 then 0x58/0x59: none of them starts the text with "/", so the URI never has an authority.
-    for (const head of [[0x81, 0x58], [0x81, 0x59], [0x82, 0x58], [0x82, 0x59]]) expect(encodeBase45(Uint8Array.from(head))[0]).not.toBe('/')
+    for (const head of [
+      [0x81, 0x58],
+      [0x81, 0x59],
+      [0x82, 0x58],
+      [0x82, 0x59],
+    ])
+      expect(encodeBase45(Uint8Array.from(head))[0]).not.toBe('/')
   })
 
   it('reads the scheme in either case, ASCII only', () => {
@@ -124,7 +155,10 @@ describe('strict reading', () => {
 
   it('refuses an oversized link by its length, before decoding anything', async () => {
     // Not base45 at all, but too long: the length is what is reported.
-    await expectCode(() => parseIntentcastUri('INTENTCAST:' + '!'.repeat(3 * 3 * (LINK_DEFAULT_MAX_BYTES / 2) + 1)), 'ERR_TOO_LARGE')
+    await expectCode(
+      () => parseIntentcastUri('INTENTCAST:' + '!'.repeat(3 * 3 * (LINK_DEFAULT_MAX_BYTES / 2) + 1)),
+      'ERR_TOO_LARGE',
+    )
     await expectCode(() => parseIntentcastUri(uri, { maxBytes: 100 }), 'ERR_TOO_LARGE')
     // Within the string bound (it could be percent-encoded), but more than maxBytes once decoded.
     const small = encodeCbor([intent]).length
@@ -147,7 +181,11 @@ describe('strict reading', () => {
 
 describe('verifyIntentcastUri', () => {
   it('verifies the message with the options given, and the terms as a published declaration', async () => {
-    const link = await verifyIntentcastUri(toIntentcastUri(offer, { terms }), { now, expect: 'offer', audience: customer.did })
+    const link = await verifyIntentcastUri(toIntentcastUri(offer, { terms }), {
+      now,
+      expect: 'offer',
+      audience: customer.did,
+    })
     expect(link.message.kind).toBe('offer')
     expect(link.message.digest).toBe((await verify(offer, { now })).digest)
     expect(link.terms?.payload.role).toBe('vendor')
@@ -158,16 +196,31 @@ describe('verifyIntentcastUri', () => {
   })
 
   it('fails with the code of the part that fails', async () => {
-    await expectCode(verifyIntentcastUri(toIntentcastUri(intent, { terms }), { now, expect: 'offer' }), 'ERR_TYPE_MISMATCH')
-    await expectCode(verifyIntentcastUri(toIntentcastUri(intent, { terms: customerTerms }), { now }), 'ERR_TYPE_MISMATCH')
+    await expectCode(
+      verifyIntentcastUri(toIntentcastUri(intent, { terms }), { now, expect: 'offer' }),
+      'ERR_TYPE_MISMATCH',
+    )
+    await expectCode(
+      verifyIntentcastUri(toIntentcastUri(intent, { terms: customerTerms }), { now }),
+      'ERR_TYPE_MISMATCH',
+    )
     const tampered = Uint8Array.from(intent)
     tampered[tampered.length - 1]! ^= 1
     await expectCode(verifyIntentcastUri(toIntentcastUri(tampered, { terms }), { now }), 'ERR_SIGNATURE_INVALID')
     const badTerms = Uint8Array.from(terms)
     badTerms[badTerms.length - 1]! ^= 1
-    await expectCode(verifyIntentcastUri(toIntentcastUri(intent, { terms: badTerms }), { now }), 'ERR_SIGNATURE_INVALID')
-    await expectCode(verifyIntentcastUri(toIntentcastUri(intent, { terms }), { now: new Date(now.getTime() + 400 * 86_400_000) }), 'ERR_EXPIRED')
-    await expectCode(verifyIntentcastUri(toIntentcastUri(intent, { terms }), { now, maxLinkBytes: 64 }), 'ERR_TOO_LARGE')
+    await expectCode(
+      verifyIntentcastUri(toIntentcastUri(intent, { terms: badTerms }), { now }),
+      'ERR_SIGNATURE_INVALID',
+    )
+    await expectCode(
+      verifyIntentcastUri(toIntentcastUri(intent, { terms }), { now: new Date(now.getTime() + 400 * 86_400_000) }),
+      'ERR_EXPIRED',
+    )
+    await expectCode(
+      verifyIntentcastUri(toIntentcastUri(intent, { terms }), { now, maxLinkBytes: 64 }),
+      'ERR_TOO_LARGE',
+    )
   })
 })
 
@@ -196,19 +249,28 @@ describe('properties', () => {
   it('random strings over the link alphabet only ever fail with an IntentcastError', () => {
     const char = fc.constantFrom(...BASE45_ALPHABET.replace(/[ %]/g, ''), '%20', '%25', '%', ' ', 'a', '\u00e9', '?')
     fc.assert(
-      fc.property(fc.array(char, { maxLength: 120 }), fc.constantFrom('INTENTCAST:', 'intentcast:', 'INTENTCAST', ''), (chars, scheme) => {
-        try {
-          parseIntentcastUri(scheme + chars.join(''))
-        } catch (e) {
-          expect(e).toBeInstanceOf(IntentcastError)
-        }
-      }),
+      fc.property(
+        fc.array(char, { maxLength: 120 }),
+        fc.constantFrom('INTENTCAST:', 'intentcast:', 'INTENTCAST', ''),
+        (chars, scheme) => {
+          try {
+            parseIntentcastUri(scheme + chars.join(''))
+          } catch (e) {
+            expect(e).toBeInstanceOf(IntentcastError)
+          }
+        },
+      ),
       { numRuns: 3000 },
     )
   })
 
   it('mutated links fail with an IntentcastError or read as the one link that spells them', () => {
-    const valid = [toIntentcastUri(intent), toIntentcastUri(intent, { terms }), toIntentcastUri(agreement), toIntentcastUri(offer, { terms })]
+    const valid = [
+      toIntentcastUri(intent),
+      toIntentcastUri(intent, { terms }),
+      toIntentcastUri(agreement),
+      toIntentcastUri(offer, { terms }),
+    ]
     const chars = [...BASE45_ALPHABET, '%20', '%25', 'a', '#', '\u0000']
     const mutation = fc.oneof(
       fc.record({ kind: fc.constant('set' as const), at: fc.nat(), char: fc.constantFrom(...chars) }),
@@ -244,7 +306,9 @@ describe('properties', () => {
           return
         }
         // Whatever reads is the canonical spelling of what it carries: one link, one string.
-        expect(toIntentcastUri(link.message, link.terms === undefined ? {} : { terms: link.terms })).toBe('INTENTCAST:' + text.slice(11))
+        expect(toIntentcastUri(link.message, link.terms === undefined ? {} : { terms: link.terms })).toBe(
+          'INTENTCAST:' + text.slice(11),
+        )
       }),
       { numRuns: 10_000 },
     )

@@ -21,7 +21,13 @@ async function freePort(): Promise<number> {
 }
 
 async function connect(url: string): Promise<Redis | undefined> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: () => null, connectTimeout: 1000 })
+  const client = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+    connectTimeout: 1000,
+  })
   client.on('error', () => {})
   try {
     await client.connect()
@@ -36,7 +42,11 @@ async function connect(url: string): Promise<Redis | undefined> {
 /** Starts redis-server on a free port, if it is installed; resolves once it answers. */
 async function startRedis(): Promise<{ url: string; child: ChildProcess } | undefined> {
   const port = await freePort()
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
+  const child = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    { stdio: 'ignore' },
+  )
   const failed = await new Promise<boolean>((resolve) => {
     child.once('error', () => resolve(true))
     child.once('spawn', () => resolve(false))
@@ -63,7 +73,9 @@ if (first) clients.push(first)
 if (!first) {
   const why = url ? `Redis at ${url} is unreachable` : 'no REDIS_URL and no redis-server to start'
   if (process.env.CI) throw new Error(`Redis tests must run under CI: ${why}`)
-  console.warn(`\n⚠  SKIPPING the Redis replay-store tests: ${why}. Install redis-server or set REDIS_URL to run them.\n`)
+  console.warn(
+    `\n⚠  SKIPPING the Redis replay-store tests: ${why}. Install redis-server or set REDIS_URL to run them.\n`,
+  )
 }
 
 const running: Running[] = []
@@ -100,9 +112,14 @@ describe.skipIf(!first)('RedisReplayStore', () => {
   })
 
   test('exactly one of 200 concurrent adds of one key wins', async () => {
-    const stores = [new RedisReplayStore(await client(), { prefix: 'race:' }), new RedisReplayStore(await client(), { prefix: 'race:' })]
+    const stores = [
+      new RedisReplayStore(await client(), { prefix: 'race:' }),
+      new RedisReplayStore(await client(), { prefix: 'race:' }),
+    ]
     const key = `k-${Math.random()}`
-    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => stores[i % 2]!.add(key, Date.now() + 10_000)))
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => stores[i % 2]!.add(key, Date.now() + 10_000)),
+    )
     expect(results.filter(Boolean)).toHaveLength(1)
   })
 
@@ -113,12 +130,21 @@ describe.skipIf(!first)('RedisReplayStore', () => {
     const instances = await Promise.all(
       [0, 1].map(async () => {
         const replay = new RedisReplayStore(await client(), { prefix })
-        return serve(createVendorHandler({ keyPair: key, terms: vendorTerms, on: { intent: offerFor('1900.00') }, stores: { replay } }))
+        return serve(
+          createVendorHandler({
+            keyPair: key,
+            terms: vendorTerms,
+            on: { intent: offerFor('1900.00') },
+            stores: { replay },
+          }),
+        )
       }),
     )
     running.push(...instances)
     const { intent, customer } = await freshIntent()
-    const responses = await Promise.all(Array.from({ length: 50 }, (_, i) => post(`${instances[i % 2]!.origin}/intentcast/messages`, intent)))
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => post(`${instances[i % 2]!.origin}/intentcast/messages`, intent)),
+    )
     const statuses = responses.map((r) => r.status)
     expect(statuses.filter((s) => s === 200)).toHaveLength(1)
     expect(statuses.filter((s) => s === 409)).toHaveLength(49)

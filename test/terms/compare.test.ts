@@ -5,7 +5,10 @@ import { compareInstant, instantKey } from '../../src/terms/instant.js'
 import { RUNS } from './support.js'
 
 const decimal = fc
-  .tuple(fc.oneof(fc.constant(0n), fc.bigInt({ min: 1n, max: 10n ** 18n - 1n })), fc.option(fc.stringMatching(/^[0-9]{1,8}$/), { nil: undefined }))
+  .tuple(
+    fc.oneof(fc.constant(0n), fc.bigInt({ min: 1n, max: 10n ** 18n - 1n })),
+    fc.option(fc.stringMatching(/^[0-9]{1,8}$/), { nil: undefined }),
+  )
   .map(([i, f]) => (f === undefined ? `${i}` : `${i}.${f}`))
 const scaled = (d: string) => {
   const [i, f = ''] = d.split('.')
@@ -47,7 +50,10 @@ describe('compareInstant', () => {
   })
 
   it('agrees with Date.parse on millisecond instants in any offset', () => {
-    const instant = fc.tuple(fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2200-01-01T00:00:00Z'), noInvalidDate: true }), fc.integer({ min: -23 * 60, max: 23 * 60 }))
+    const instant = fc.tuple(
+      fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2200-01-01T00:00:00Z'), noInvalidDate: true }),
+      fc.integer({ min: -23 * 60, max: 23 * 60 }),
+    )
     const spell = ([d, off]: [Date, number]) => {
       const local = new Date(d.getTime() + off * 60_000).toISOString().slice(0, 23)
       const sign = off < 0 ? '-' : '+'

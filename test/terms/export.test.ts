@@ -1,6 +1,23 @@
 import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
-import { countersign, keyPairFromSeed, signAgreement, signIntent, verify, type AgreementBody, type Verified } from '../../src/index.js'
-import { agreementJson, exportAgreement, ODRL_OPERATORS, type AgreementRecord, type ConsentReceipt, type ExportFormat, type OdrlAgreement, type OdrlRule } from '../../src/terms/index.js'
+import {
+  countersign,
+  keyPairFromSeed,
+  signAgreement,
+  signIntent,
+  verify,
+  type AgreementBody,
+  type Verified,
+} from '../../src/index.js'
+import {
+  agreementJson,
+  exportAgreement,
+  ODRL_OPERATORS,
+  type AgreementRecord,
+  type ConsentReceipt,
+  type ExportFormat,
+  type OdrlAgreement,
+  type OdrlRule,
+} from '../../src/terms/index.js'
 import { agreementSignatures } from '../../src/envelope/signatures.js'
 import { ext, refusal, verified } from './support.js'
 
@@ -54,7 +71,8 @@ beforeAll(async () => {
 })
 
 const rules = (o: OdrlAgreement): OdrlRule[] => [...o.permission, ...o.prohibition, ...o.obligation]
-const constraintsOf = (r: OdrlRule & { duty?: object[] }): Array<Record<string, unknown>> => (r.constraint ?? []) as never
+const constraintsOf = (r: OdrlRule & { duty?: object[] }): Array<Record<string, unknown>> =>
+  (r.constraint ?? []) as never
 
 describe('exportAgreement: json', () => {
   it('holds the 7012 record fields: parties, agreement ID, time and both signatures', () => {
@@ -62,7 +80,11 @@ describe('exportAgreement: json', () => {
     expect(rec.type).toBe('intentcast-agreement-record')
     expect(rec.id).toBe('urn:intentcast:agreement:agreement-0001')
     expect(rec.parties).toEqual({ customer: customerDid, vendor: vendorDid })
-    expect(rec.agreement).toEqual({ id: 'SD-BASE-A-DP', iri: 'https://w3id.org/dpv/standards/p7012#SD-BASE-A-DP', label: 'Service delivery and analytics, with data portability' })
+    expect(rec.agreement).toEqual({
+      id: 'SD-BASE-A-DP',
+      iri: 'https://w3id.org/dpv/standards/p7012#SD-BASE-A-DP',
+      label: 'Service delivery and analytics, with data portability',
+    })
     expect(rec.time).toBe('2026-01-01T00:00:00Z')
     expect(rec.digest).toBe(agreement.digest)
     const jws = JSON.parse(agreement.message) as { signatures: Array<{ protected: string; signature: string }> }
@@ -82,7 +104,11 @@ describe('exportAgreement: json', () => {
 
   it('takes both signatures from a COSE_Sign agreement too', async () => {
     const [c, v] = await keys()
-    const half = await signAgreement(body(c.did, v.did, 'SD-BASE'), c, { now: NOW, jti: 'agreement-0002', format: 'cose' })
+    const half = await signAgreement(body(c.did, v.did, 'SD-BASE'), c, {
+      now: NOW,
+      jti: 'agreement-0002',
+      format: 'cose',
+    })
     const cose = await verify(await countersign(half, v, { now: NOW }), { now: NOW, expect: 'agreement' })
     const rec = exportAgreement(cose, 'json')
     expect(rec.envelope).toEqual({ format: 'cose', message: Buffer.from(cose.message).toString('base64url') })
@@ -116,7 +142,9 @@ describe('exportAgreement: json', () => {
     expectTypeOf(exportAgreement(agreement, 'json')).toEqualTypeOf<AgreementRecord>()
     expectTypeOf(exportAgreement(agreement, 'odrl')).toEqualTypeOf<OdrlAgreement>()
     expectTypeOf(exportAgreement(agreement, 'receipt')).toEqualTypeOf<ConsentReceipt>()
-    expectTypeOf(exportAgreement(agreement, 'json' as ExportFormat)).toEqualTypeOf<AgreementRecord | OdrlAgreement | ConsentReceipt>()
+    expectTypeOf(exportAgreement(agreement, 'json' as ExportFormat)).toEqualTypeOf<
+      AgreementRecord | OdrlAgreement | ConsentReceipt
+    >()
     expectTypeOf(agreementJson(agreement, 'odrl')).toEqualTypeOf<string>()
   })
 
@@ -132,18 +160,30 @@ describe('exportAgreement: json', () => {
   })
 
   it('refuses an unknown format', () => {
-    expect(refusal(() => exportAgreement(agreement, 'xml' as never))).toMatch(/^ERR_INVALID_ARGUMENT: .*json, odrl or receipt/)
+    expect(refusal(() => exportAgreement(agreement, 'xml' as never))).toMatch(
+      /^ERR_INVALID_ARGUMENT: .*json, odrl or receipt/,
+    )
   })
 
   it('refuses a bare payload that is not an agreement, naming the argument and the first issue (not a TypeError)', () => {
     const { terms: _, ...noTerms } = agreement.payload
-    expect(refusal(() => exportAgreement(noTerms as never, 'json'))).toBe('ERR_INVALID_ARGUMENT: exportAgreement: agreement is not an agreement payload: terms: Invalid input')
+    expect(refusal(() => exportAgreement(noTerms as never, 'json'))).toBe(
+      'ERR_INVALID_ARGUMENT: exportAgreement: agreement is not an agreement payload: terms: Invalid input',
+    )
     const badPrice = { ...agreement.payload, price: { amount: 1899, currency: 'EUR' } }
-    expect(refusal(() => exportAgreement(badPrice as never, 'odrl'))).toMatch(/^ERR_INVALID_ARGUMENT: exportAgreement: agreement is not an agreement payload: price\.amount: /)
-    expect(refusal(() => exportAgreement({ payload: { ...agreement.payload, terms: { agreement: 'NOPE' } } } as never, 'receipt'))).toMatch(
+    expect(refusal(() => exportAgreement(badPrice as never, 'odrl'))).toMatch(
+      /^ERR_INVALID_ARGUMENT: exportAgreement: agreement is not an agreement payload: price\.amount: /,
+    )
+    expect(
+      refusal(() =>
+        exportAgreement({ payload: { ...agreement.payload, terms: { agreement: 'NOPE' } } } as never, 'receipt'),
+      ),
+    ).toMatch(
       /^ERR_INVALID_ARGUMENT: exportAgreement: agreement is not an agreement payload: terms\.agreement: not an IEEE 7012 agreement/,
     )
-    expect(refusal(() => exportAgreement(null as never, 'json'))).toMatch(/^ERR_INVALID_ARGUMENT: exportAgreement: agreement is null; pass /)
+    expect(refusal(() => exportAgreement(null as never, 'json'))).toMatch(
+      /^ERR_INVALID_ARGUMENT: exportAgreement: agreement is null; pass /,
+    )
   })
 
   it('exports a copy of a verified agreement as a bare payload: nothing vouches for its digest or signatures', () => {
@@ -159,11 +199,17 @@ describe('exportAgreement: json', () => {
     const jws = JSON.parse(agreement.message) as { signatures: Array<{ protected: string; signature: string }> }
     expect(agreementSignatures(agreement.message)).toEqual(jws.signatures)
     const [c, v] = await keys()
-    const half = await signAgreement(body(c.did, v.did, 'SD-BASE'), v, { now: NOW, jti: 'agreement-0003', format: 'cose' })
+    const half = await signAgreement(body(c.did, v.did, 'SD-BASE'), v, {
+      now: NOW,
+      jti: 'agreement-0003',
+      format: 'cose',
+    })
     const cose = await verify(await countersign(half, c, { now: NOW }), { now: NOW, expect: 'agreement' })
     const sigs = agreementSignatures(cose.message)
     expect(sigs).toHaveLength(2)
-    expect(exportAgreement(cose, 'json').signatures.map(({ protected: p, signature }) => ({ protected: p, signature }))).toEqual(sigs)
+    expect(
+      exportAgreement(cose, 'json').signatures.map(({ protected: p, signature }) => ({ protected: p, signature })),
+    ).toEqual(sigs)
     expect(refusal(() => agreementSignatures('{"payload":"x"}'))).toMatch(/^ERR_MALFORMED: /)
     expect(refusal(() => agreementSignatures(new Uint8Array([0xd2, 0x80])))).toMatch(/^ERR_MALFORMED: /)
   })
@@ -176,8 +222,13 @@ describe('exportAgreement: json', () => {
 
   it('refuses a verified message of another kind', async () => {
     const [c] = await keys()
-    const intent = await verify(await signIntent({ want: { item: { name: 'cargo bike' } }, terms: { agreements: ['SD-BASE'] } }, c, { now: NOW }), { now: NOW })
-    expect(refusal(() => exportAgreement(intent as never, 'json'))).toBe('ERR_INVALID_ARGUMENT: exportAgreement: agreement is a verified intent; pass an agreement, as verify returned it or its payload')
+    const intent = await verify(
+      await signIntent({ want: { item: { name: 'cargo bike' } }, terms: { agreements: ['SD-BASE'] } }, c, { now: NOW }),
+      { now: NOW },
+    )
+    expect(refusal(() => exportAgreement(intent as never, 'json'))).toBe(
+      'ERR_INVALID_ARGUMENT: exportAgreement: agreement is a verified intent; pass an agreement, as verify returned it or its payload',
+    )
   })
 })
 
@@ -208,8 +259,12 @@ describe('exportAgreement: odrl', () => {
     const dpv = (x: string) => `https://w3id.org/dpv#${x}`
     const onData = (rs: OdrlRule[]) => rs.filter((r) => r.target.endsWith(':personal-data')).map((r) => r.action)
     expect(onData(o.permission)).toEqual(['use', dpv('Analyse')])
-    expect(onData(o.prohibition)).toEqual(expect.arrayContaining([dpv('Monitor'), dpv('Profiling'), dpv('Share'), 'sell']))
-    expect(onData(o.obligation)).toEqual(expect.arrayContaining(['https://w3id.org/dpv/standards/p7012#PortabilityRequired', 'delete']))
+    expect(onData(o.prohibition)).toEqual(
+      expect.arrayContaining([dpv('Monitor'), dpv('Profiling'), dpv('Share'), 'sell']),
+    )
+    expect(onData(o.obligation)).toEqual(
+      expect.arrayContaining(['https://w3id.org/dpv/standards/p7012#PortabilityRequired', 'delete']),
+    )
     // Rules on the customer's data bind the vendor: ODRL prohibitions and duties bind the assignee.
     for (const r of [...o.prohibition, ...o.obligation].filter((x) => x.target.endsWith(':personal-data'))) {
       expect(r).toMatchObject({ assigner: customerDid, assignee: vendorDid })
@@ -219,34 +274,71 @@ describe('exportAgreement: odrl', () => {
   it('states the deal: transfer by the delivery date, payment of the price, retention, returns', () => {
     const o = exportAgreement(agreement, 'odrl')
     const transfer = o.obligation.find((r) => r.action === 'transfer')!
-    expect(transfer).toMatchObject({ assignee: vendorDid, constraint: [{ leftOperand: 'dateTime', operator: 'lteq', rightOperand: { '@value': '2026-01-09T17:00:00Z' } }] })
+    expect(transfer).toMatchObject({
+      assignee: vendorDid,
+      constraint: [{ leftOperand: 'dateTime', operator: 'lteq', rightOperand: { '@value': '2026-01-09T17:00:00Z' } }],
+    })
     const pay = o.obligation.find((r) => r.action === 'compensate')!
     expect(pay.assignee).toBe(customerDid)
     expect(pay.constraint).toEqual([
-      { leftOperand: 'payAmount', operator: 'eq', rightOperand: { '@value': '1899.00', '@type': 'http://www.w3.org/2001/XMLSchema#decimal' }, unit: 'http://qudt.org/vocab/currency/EUR' },
+      {
+        leftOperand: 'payAmount',
+        operator: 'eq',
+        rightOperand: { '@value': '1899.00', '@type': 'http://www.w3.org/2001/XMLSchema#decimal' },
+        unit: 'http://qudt.org/vocab/currency/EUR',
+      },
       { leftOperand: 'deliveryChannel', operator: 'isAnyOf', rightOperand: ['card', 'bank'] },
     ])
-    const retention = o.obligation.find((r) => r.action === 'delete' && r.constraint?.[0]?.leftOperand === 'elapsedTime')!
-    expect(retention.constraint![0]!.rightOperand).toEqual({ '@value': 'P30D', '@type': 'http://www.w3.org/2001/XMLSchema#duration' })
+    const retention = o.obligation.find(
+      (r) => r.action === 'delete' && r.constraint?.[0]?.leftOperand === 'elapsedTime',
+    )!
+    expect(retention.constraint![0]!.rightOperand).toEqual({
+      '@value': 'P30D',
+      '@type': 'http://www.w3.org/2001/XMLSchema#duration',
+    })
     const returns = o.permission.find((r) => r.action === 'transfer')!
     expect(returns).toMatchObject({ assigner: vendorDid, assignee: customerDid })
     expect(o['https://w3id.org/dpv#hasJurisdiction']).toEqual(['DE'])
-    expect(o.obligation.map((r) => r.action)).toEqual(expect.arrayContaining([ext('gift-wrap'), ext('battery'), ext('colour'), 'urn:intentcast:term:warranty-months']))
+    expect(o.obligation.map((r) => r.action)).toEqual(
+      expect.arrayContaining([ext('gift-wrap'), ext('battery'), ext('colour'), 'urn:intentcast:term:warranty-months']),
+    )
   })
 
   it('permits anonymised sharing with a duty to anonymise under SD-BASE-ATP-S3P, and names the purpose of a PDC agreement', async () => {
     const s3p = exportAgreement(await signed('SD-BASE-ATP-S3P'), 'odrl')
-    expect(s3p.permission.find((r) => r.action === 'https://w3id.org/dpv#Share')!.duty).toEqual([{ action: 'anonymize' }])
-    expect(s3p.prohibition.filter((r) => r.target.endsWith(':personal-data')).map((r) => r.action)).toEqual(['sell', 'use'])
+    expect(s3p.permission.find((r) => r.action === 'https://w3id.org/dpv#Share')!.duty).toEqual([
+      { action: 'anonymize' },
+    ])
+    expect(s3p.prohibition.filter((r) => r.target.endsWith(':personal-data')).map((r) => r.action)).toEqual([
+      'sell',
+      'use',
+    ])
     const pdc = exportAgreement(await signed('PDC-INTENT'), 'odrl')
-    expect(pdc.permission[0]!.constraint).toEqual([{ leftOperand: 'purpose', operator: 'eq', rightOperand: { '@id': 'https://w3id.org/dpv/standards/p7012#PDC-INTENT' } }])
+    expect(pdc.permission[0]!.constraint).toEqual([
+      {
+        leftOperand: 'purpose',
+        operator: 'eq',
+        rightOperand: { '@id': 'https://w3id.org/dpv/standards/p7012#PDC-INTENT' },
+      },
+    ])
   })
 })
 
 describe('exportAgreement: receipt', () => {
   it('has every ISO/IEC TS 27560 heading', () => {
     const r = exportAgreement(agreement, 'receipt')
-    for (const k of ['recordId', 'principal', 'controller', 'purposes', 'dataCategories', 'retention', 'thirdParties', 'jurisdiction', 'withdrawalMethod', 'eventTime']) {
+    for (const k of [
+      'recordId',
+      'principal',
+      'controller',
+      'purposes',
+      'dataCategories',
+      'retention',
+      'thirdParties',
+      'jurisdiction',
+      'withdrawalMethod',
+      'eventTime',
+    ]) {
       expect(r).toHaveProperty(k)
     }
     expect(r.recordId).toBe('urn:intentcast:agreement:agreement-0001')

@@ -7,7 +7,14 @@ import { matchTerms, R_BUTTON_STATUS } from '../../src/terms/index.js'
 import { CUSTOMER, ext, shuffled, VENDOR } from './support.js'
 
 const declaration = (role: 'customer' | 'vendor', terms: TermSet) =>
-  TermsPayload.parse({ v: '0.1', iss: role === 'customer' ? CUSTOMER : VENDOR, iat: 1_700_000_000, jti: `terms-${role}`, role, terms })
+  TermsPayload.parse({
+    v: '0.1',
+    iss: role === 'customer' ? CUSTOMER : VENDOR,
+    iat: 1_700_000_000,
+    jti: `terms-${role}`,
+    role,
+    terms,
+  })
 
 const CUSTOMER_TERMS: TermSet = {
   agreements: ['SD-BASE', 'SD-BASE-A'],
@@ -81,7 +88,10 @@ describe('matchTerms: lit', () => {
   })
 
   it('treats an obligation set to false as asking nothing', () => {
-    const r = matchTerms({ agreements: ['PDC'], conditions: [{ id: 'no-resale', value: false, required: true }] }, { agreements: ['PDC'] })
+    const r = matchTerms(
+      { agreements: ['PDC'], conditions: [{ id: 'no-resale', value: false, required: true }] },
+      { agreements: ['PDC'] },
+    )
     expect(r.state).toBe('lit')
     expect(r.terms).toEqual({ agreement: 'PDC' })
   })
@@ -106,7 +116,10 @@ describe('matchTerms: agreements (IEEE 7012 accept / one alternative / reject)',
   })
 
   it("prefers the customer's earlier alternative whatever the vendor's order", () => {
-    const r = matchTerms({ agreements: ['SD-BASE', 'SD-BASE-A', 'SD-BASE-AT'] }, { agreements: ['SD-BASE-AT', 'SD-BASE-A'] })
+    const r = matchTerms(
+      { agreements: ['SD-BASE', 'SD-BASE-A', 'SD-BASE-AT'] },
+      { agreements: ['SD-BASE-AT', 'SD-BASE-A'] },
+    )
     expect(r.agreement).toBe('SD-BASE-A')
   })
 
@@ -136,7 +149,13 @@ describe('matchTerms: agreements (IEEE 7012 accept / one alternative / reject)',
     expect(r.agreement).toBeUndefined()
     expect(r.terms.agreement).toBe('SD-BASE')
     expect(r.conflicts).toEqual([
-      { term: 'agreement', customer: ['SD-BASE', 'SD-BASE-A'], vendor: ['SD-BASE-ATP'], required: true, message: 'The vendor takes none of SD-BASE, SD-BASE-A, and you accept no others.' },
+      {
+        term: 'agreement',
+        customer: ['SD-BASE', 'SD-BASE-A'],
+        vendor: ['SD-BASE-ATP'],
+        required: true,
+        message: 'The vendor takes none of SD-BASE, SD-BASE-A, and you accept no others.',
+      },
     ])
   })
 
@@ -147,7 +166,10 @@ describe('matchTerms: agreements (IEEE 7012 accept / one alternative / reject)',
 
 describe('matchTerms: conditions', () => {
   it('is dark when a required term is not met, with a sentence a person can read', () => {
-    const r = matchTerms(CUSTOMER_TERMS, withCondition(VENDOR_TERMS, { id: 'retention-days', value: '90', unit: 'day' }))
+    const r = matchTerms(
+      CUSTOMER_TERMS,
+      withCondition(VENDOR_TERMS, { id: 'retention-days', value: '90', unit: 'day' }),
+    )
     expect(r.state).toBe('dark')
     expect(r.conflicts).toEqual([
       {
@@ -163,7 +185,10 @@ describe('matchTerms: conditions', () => {
   })
 
   it('is partial when only negotiable terms conflict; the terms carry the customer position', () => {
-    const r = matchTerms(CUSTOMER_TERMS, withCondition(VENDOR_TERMS, { id: 'warranty-months', value: '12', unit: 'month' }))
+    const r = matchTerms(
+      CUSTOMER_TERMS,
+      withCondition(VENDOR_TERMS, { id: 'warranty-months', value: '12', unit: 'month' }),
+    )
     expect(r.state).toBe('partial')
     expect(r.conflicts.map((c) => [c.term, c.required, c.message])).toEqual([
       ['warranty-months', false, 'The vendor states warranty of 12 months; you want at least 24 months.'],
@@ -172,15 +197,26 @@ describe('matchTerms: conditions', () => {
   })
 
   it("lets a vendor's required value stand against a negotiable customer bound", () => {
-    const r = matchTerms(CUSTOMER_TERMS, withCondition(VENDOR_TERMS, { id: 'warranty-months', value: '12', unit: 'month', required: true }))
+    const r = matchTerms(
+      CUSTOMER_TERMS,
+      withCondition(VENDOR_TERMS, { id: 'warranty-months', value: '12', unit: 'month', required: true }),
+    )
     expect(r.state).toBe('partial')
     expect(r.terms.conditions).toContainEqual({ id: 'warranty-months', value: '12', unit: 'month' })
   })
 
   it('is dark when a required term is one the vendor does not state', () => {
-    const r = matchTerms(CUSTOMER_TERMS, { ...VENDOR_TERMS, conditions: VENDOR_TERMS.conditions!.filter((t) => t.id !== 'deletion-on-request') })
+    const r = matchTerms(CUSTOMER_TERMS, {
+      ...VENDOR_TERMS,
+      conditions: VENDOR_TERMS.conditions!.filter((t) => t.id !== 'deletion-on-request'),
+    })
     expect(r.state).toBe('dark')
-    expect(r.conflicts[0]).toMatchObject({ term: 'deletion-on-request', vendor: null, required: true, message: 'The vendor does not commit to deletion on request; you ask for it.' })
+    expect(r.conflicts[0]).toMatchObject({
+      term: 'deletion-on-request',
+      vendor: null,
+      required: true,
+      message: 'The vendor does not commit to deletion on request; you ask for it.',
+    })
   })
 
   it('is dark when the vendor declines a required obligation', () => {
@@ -197,15 +233,29 @@ describe('matchTerms: conditions', () => {
 
   it('compares decimals exactly, not as floats', () => {
     const c: TermSet = { agreements: ['PDC'], conditions: [{ id: 'price', value: '0.3', unit: 'EUR', required: true }] }
-    expect(matchTerms(c, { agreements: ['PDC'], conditions: [{ id: 'price', value: '0.30000000', unit: 'EUR' }] }).state).toBe('lit')
-    expect(matchTerms(c, { agreements: ['PDC'], conditions: [{ id: 'price', value: '0.30000001', unit: 'EUR' }] }).state).toBe('dark')
-    const big: TermSet = { agreements: ['PDC'], conditions: [{ id: 'price', value: '900719925474099.3', unit: 'EUR', required: true }] }
-    expect(matchTerms(big, { agreements: ['PDC'], conditions: [{ id: 'price', value: '900719925474099.31', unit: 'EUR' }] }).state).toBe('dark')
+    expect(
+      matchTerms(c, { agreements: ['PDC'], conditions: [{ id: 'price', value: '0.30000000', unit: 'EUR' }] }).state,
+    ).toBe('lit')
+    expect(
+      matchTerms(c, { agreements: ['PDC'], conditions: [{ id: 'price', value: '0.30000001', unit: 'EUR' }] }).state,
+    ).toBe('dark')
+    const big: TermSet = {
+      agreements: ['PDC'],
+      conditions: [{ id: 'price', value: '900719925474099.3', unit: 'EUR', required: true }],
+    }
+    expect(
+      matchTerms(big, { agreements: ['PDC'], conditions: [{ id: 'price', value: '900719925474099.31', unit: 'EUR' }] })
+        .state,
+    ).toBe('dark')
   })
 
   it('compares dates exactly, across offsets and below the millisecond', () => {
-    const c: TermSet = { agreements: ['PDC'], conditions: [{ id: 'deliver-by', value: '2030-01-09T18:00:00Z', required: true }] }
-    const at = (value: string) => matchTerms(c, { agreements: ['PDC'], conditions: [{ id: 'deliver-by', value }] }).state
+    const c: TermSet = {
+      agreements: ['PDC'],
+      conditions: [{ id: 'deliver-by', value: '2030-01-09T18:00:00Z', required: true }],
+    }
+    const at = (value: string) =>
+      matchTerms(c, { agreements: ['PDC'], conditions: [{ id: 'deliver-by', value }] }).state
     expect(at('2030-01-09T19:00:00+01:00')).toBe('lit')
     expect(at('2030-01-09T19:00:00.0000001+01:00')).toBe('dark')
     expect(at('2030-01-09T17:59:59.999999999Z')).toBe('lit')
@@ -214,8 +264,20 @@ describe('matchTerms: conditions', () => {
   })
 
   it('is a conflict, never a silent pass, when units differ', () => {
-    const c: TermSet = { agreements: ['PDC'], conditions: [{ id: 'price', value: '100', unit: 'EUR' }, { id: ext('weight'), type: 'number', better: 'lower', unit: 'kg', value: '20' }] }
-    const v: TermSet = { agreements: ['PDC'], conditions: [{ id: 'price', value: '10', unit: 'USD' }, { id: ext('weight'), type: 'number', better: 'lower', unit: 'lb', value: '1' }] }
+    const c: TermSet = {
+      agreements: ['PDC'],
+      conditions: [
+        { id: 'price', value: '100', unit: 'EUR' },
+        { id: ext('weight'), type: 'number', better: 'lower', unit: 'kg', value: '20' },
+      ],
+    }
+    const v: TermSet = {
+      agreements: ['PDC'],
+      conditions: [
+        { id: 'price', value: '10', unit: 'USD' },
+        { id: ext('weight'), type: 'number', better: 'lower', unit: 'lb', value: '1' },
+      ],
+    }
     const r = matchTerms(c, v)
     expect(r.state).toBe('partial')
     expect(r.conflicts.map((x) => x.message)).toEqual([
@@ -229,28 +291,56 @@ describe('matchTerms: extension terms', () => {
   const wrap = { id: ext('gift-wrap'), type: 'obligation' as const, value: true }
 
   it('is dark when the customer requires an extension term the vendor does not declare', () => {
-    const r = matchTerms({ agreements: ['SD-BASE'], conditions: [{ ...wrap, required: true }] }, { agreements: ['SD-BASE'] })
+    const r = matchTerms(
+      { agreements: ['SD-BASE'], conditions: [{ ...wrap, required: true }] },
+      { agreements: ['SD-BASE'] },
+    )
     expect(r.state).toBe('dark')
     expect(r.conflicts[0]!.message).toBe('The vendor does not commit to gift-wrap; you ask for it.')
   })
 
   it('is dark when the vendor requires an extension term the customer does not declare', () => {
-    const r = matchTerms({ agreements: ['SD-BASE'] }, { agreements: ['SD-BASE'], conditions: [{ ...wrap, required: true }] })
+    const r = matchTerms(
+      { agreements: ['SD-BASE'] },
+      { agreements: ['SD-BASE'], conditions: [{ ...wrap, required: true }] },
+    )
     expect(r.state).toBe('dark')
     expect(r.conflicts).toEqual([
-      { term: wrap.id, customer: null, vendor: { ...wrap, required: true }, required: true, message: `The vendor requires gift-wrap (${wrap.id}), which your terms do not cover.` },
+      {
+        term: wrap.id,
+        customer: null,
+        vendor: { ...wrap, required: true },
+        required: true,
+        message: `The vendor requires gift-wrap (${wrap.id}), which your terms do not cover.`,
+      },
     ])
   })
 
-  it("carries an extension term the vendor states without requiring it, and matches one both declare", () => {
-    expect(matchTerms({ agreements: ['SD-BASE'] }, { agreements: ['SD-BASE'], conditions: [wrap] })).toMatchObject({ state: 'lit', terms: { conditions: [wrap] } })
-    expect(matchTerms({ agreements: ['SD-BASE'], conditions: [{ ...wrap, required: true }] }, { agreements: ['SD-BASE'], conditions: [wrap] }).state).toBe('lit')
+  it('carries an extension term the vendor states without requiring it, and matches one both declare', () => {
+    expect(matchTerms({ agreements: ['SD-BASE'] }, { agreements: ['SD-BASE'], conditions: [wrap] })).toMatchObject({
+      state: 'lit',
+      terms: { conditions: [wrap] },
+    })
+    expect(
+      matchTerms(
+        { agreements: ['SD-BASE'], conditions: [{ ...wrap, required: true }] },
+        { agreements: ['SD-BASE'], conditions: [wrap] },
+      ).state,
+    ).toBe('lit')
   })
 
   it('is a conflict when the two sides define an extension term differently', () => {
     const r = matchTerms(
-      { agreements: ['SD-BASE'], conditions: [{ id: ext('battery'), type: 'number', better: 'higher', unit: 'Wh', value: '500', required: true }] },
-      { agreements: ['SD-BASE'], conditions: [{ id: ext('battery'), type: 'number', better: 'lower', unit: 'Wh', value: '600' }] },
+      {
+        agreements: ['SD-BASE'],
+        conditions: [
+          { id: ext('battery'), type: 'number', better: 'higher', unit: 'Wh', value: '500', required: true },
+        ],
+      },
+      {
+        agreements: ['SD-BASE'],
+        conditions: [{ id: ext('battery'), type: 'number', better: 'lower', unit: 'Wh', value: '600' }],
+      },
     )
     expect(r.state).toBe('dark')
     expect(r.conflicts[0]!.message).toContain('cannot be compared')
@@ -259,10 +349,21 @@ describe('matchTerms: extension terms', () => {
 
 describe('matchTerms: determinism', () => {
   it('does not depend on the order of conditions or of set values', () => {
-    const base = matchTerms(CUSTOMER_TERMS, withCondition(VENDOR_TERMS, { id: 'retention-days', value: '90', unit: 'day' }, { id: 'payment-methods', value: ['paypal'] }))
+    const base = matchTerms(
+      CUSTOMER_TERMS,
+      withCondition(
+        VENDOR_TERMS,
+        { id: 'retention-days', value: '90', unit: 'day' },
+        { id: 'payment-methods', value: ['paypal'] },
+      ),
+    )
     for (let seed = 1; seed < 20; seed++) {
       const c = { ...CUSTOMER_TERMS, conditions: shuffled(CUSTOMER_TERMS.conditions, seed)! }
-      const v = withCondition(VENDOR_TERMS, { id: 'retention-days', value: '90', unit: 'day' }, { id: 'payment-methods', value: ['paypal'] })
+      const v = withCondition(
+        VENDOR_TERMS,
+        { id: 'retention-days', value: '90', unit: 'day' },
+        { id: 'payment-methods', value: ['paypal'] },
+      )
       expect(matchTerms(c, { ...v, conditions: shuffled(v.conditions, seed * 7)! })).toEqual(base)
     }
   })

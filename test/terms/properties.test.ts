@@ -10,7 +10,19 @@ import type { OfferPayload } from '../../src/model/offer.js'
 import type { Term, TermSet } from '../../src/model/term-set.js'
 import { CATALOG, getAgreement, normalizeAgreementId } from '../../src/index.js'
 import { matchTerms, negotiate, rankOffers } from '../../src/terms/index.js'
-import { conditions, expectValidCounter, intentAndOffer, intentArb, intentPayload, offerArb, offerNear, offerPayload, RUNS, shuffled, termSet } from './support.js'
+import {
+  conditions,
+  expectValidCounter,
+  intentAndOffer,
+  intentArb,
+  intentPayload,
+  offerArb,
+  offerNear,
+  offerPayload,
+  RUNS,
+  shuffled,
+  termSet,
+} from './support.js'
 
 // ---------------------------------------------------------------------------------------------
 // Oracle
@@ -33,14 +45,23 @@ function satisfies(c: Term, v: Term | undefined): boolean {
   const vk = kind(v)
   if (vk.type !== type || vk.better !== better || v.unit !== c.unit) return false
   if (type === 'set') return (v.value as string[]).some((x) => (c.value as string[]).includes(x))
-  const cmp = type === 'number' ? sign(scaled(v.value as string) - scaled(c.value as string)) : sign(Date.parse(v.value as string) - Date.parse(c.value as string))
+  const cmp =
+    type === 'number'
+      ? sign(scaled(v.value as string) - scaled(c.value as string))
+      : sign(Date.parse(v.value as string) - Date.parse(c.value as string))
   return better === 'lower' ? cmp <= 0 : cmp >= 0
 }
 
 /** The customer's positions in an intent: conditions, with `want` bounds as required terms. */
 function customerTerms(intent: IntentPayload): Map<string, Term> {
   const m = new Map((intent.terms.conditions ?? []).map((t) => [t.id, t]))
-  if (intent.want.maxPrice) m.set('price', { id: 'price', value: intent.want.maxPrice.amount, unit: intent.want.maxPrice.currency, required: true })
+  if (intent.want.maxPrice)
+    m.set('price', {
+      id: 'price',
+      value: intent.want.maxPrice.amount,
+      unit: intent.want.maxPrice.currency,
+      required: true,
+    })
   if (intent.want.deliverBy) m.set('deliver-by', { id: 'deliver-by', value: intent.want.deliverBy, required: true })
   return m
 }
@@ -55,8 +76,18 @@ interface Deal {
 /** A proposal's statement of every term: its conditions, with price and delivery from its fields. */
 function statements(d: Deal): Map<string, Term> {
   const m = new Map((d.terms.conditions ?? []).map((t) => [t.id, t]))
-  m.set('price', { id: 'price', value: d.price.amount, unit: d.price.currency, ...(m.get('price')?.required && { required: true }) })
-  if (d.deliverBy !== undefined) m.set('deliver-by', { id: 'deliver-by', value: d.deliverBy, ...(m.get('deliver-by')?.required && { required: true }) })
+  m.set('price', {
+    id: 'price',
+    value: d.price.amount,
+    unit: d.price.currency,
+    ...(m.get('price')?.required && { required: true }),
+  })
+  if (d.deliverBy !== undefined)
+    m.set('deliver-by', {
+      id: 'deliver-by',
+      value: d.deliverBy,
+      ...(m.get('deliver-by')?.required && { required: true }),
+    })
   return m
 }
 
@@ -69,7 +100,10 @@ function keepsCustomerLimits(intent: IntentPayload, d: Deal): boolean {
   return intent.want.quantity === undefined || intent.want.quantity === d.quantity
 }
 
-const canon = (t: Term | undefined) => (t === undefined ? undefined : JSON.stringify({ ...t, required: undefined, value: Array.isArray(t.value) ? [...t.value].sort() : t.value }))
+const canon = (t: Term | undefined) =>
+  t === undefined
+    ? undefined
+    : JSON.stringify({ ...t, required: undefined, value: Array.isArray(t.value) ? [...t.value].sort() : t.value })
 
 // ---------------------------------------------------------------------------------------------
 
@@ -148,7 +182,10 @@ describe('properties', () => {
         termSet(),
         fc.tuple(conditions(), fc.array(fc.boolean(), { minLength: 20, maxLength: 20 })).map(([extra, flags]) => ({
           agreements: [c.agreements[0]!, ...(flags[0] ? ['SD-BASE-ATP'].filter((a) => a !== c.agreements[0]) : [])],
-          conditions: [...(c.conditions ?? []).map((t, i) => (flags[i + 1] ? { ...t, required: true } : t)), ...extra.filter((t) => !c.conditions?.some((x) => x.id === t.id) && flags[19])],
+          conditions: [
+            ...(c.conditions ?? []).map((t, i) => (flags[i + 1] ? { ...t, required: true } : t)),
+            ...extra.filter((t) => !c.conditions?.some((x) => x.id === t.id) && flags[19]),
+          ],
         })),
       )
     fc.assert(
@@ -176,15 +213,30 @@ describe('properties', () => {
   it('results do not depend on the order of term lists', () => {
     fc.assert(
       fc.property(termSet(), termSet(), fc.integer({ min: 1, max: 2 ** 31 }), (c, v, seed) => {
-        const again = matchTerms({ ...c, conditions: shuffled(c.conditions, seed) }, { ...v, conditions: shuffled(v.conditions, seed + 1) })
+        const again = matchTerms(
+          { ...c, conditions: shuffled(c.conditions, seed) },
+          { ...v, conditions: shuffled(v.conditions, seed + 1) },
+        )
         expect(again).toEqual(matchTerms(c, v))
       }),
       RUNS,
     )
     fc.assert(
       fc.property(intentAndOffer, fc.integer({ min: 1, max: 2 ** 31 }), ([intent, offer], seed) => {
-        const i2 = { ...intent, terms: { ...intent.terms, ...(intent.terms.conditions && { conditions: shuffled(intent.terms.conditions, seed)! }) } }
-        const o2 = { ...offer, terms: { ...offer.terms, ...(offer.terms.conditions && { conditions: shuffled(offer.terms.conditions, seed + 1)! }) } }
+        const i2 = {
+          ...intent,
+          terms: {
+            ...intent.terms,
+            ...(intent.terms.conditions && { conditions: shuffled(intent.terms.conditions, seed)! }),
+          },
+        }
+        const o2 = {
+          ...offer,
+          terms: {
+            ...offer.terms,
+            ...(offer.terms.conditions && { conditions: shuffled(offer.terms.conditions, seed + 1)! }),
+          },
+        }
         const a = negotiate(intent, offer)
         const b = negotiate(i2, o2)
         expect(b.outcome).toBe(a.outcome)
@@ -201,27 +253,34 @@ describe('properties', () => {
     const jti = fc.integer({ min: 0, max: 5 }).map((n) => `offer-${String(n).padStart(4, '0')}`)
     fc.assert(
       fc.property(
-        intentArb.chain((i) => fc.tuple(fc.constant(i), fc.array(fc.oneof(offerArb(jti), offerNear(i)), { maxLength: 12 }))),
+        intentArb.chain((i) =>
+          fc.tuple(fc.constant(i), fc.array(fc.oneof(offerArb(jti), offerNear(i)), { maxLength: 12 })),
+        ),
         fc.integer({ min: 1, max: 2 ** 31 }),
         ([intent, offers], seed) => {
-        // Duplicates by reference, too: a stable sort keeps them in input order.
-        const input: OfferPayload[] = [...offers, ...offers.slice(0, 2)]
-        const r = rankOffers(intent, input)
-        const out = [...r.ranked.map((x) => x.offer), ...r.excluded.map((x) => x.offer)]
-        expect(out.length).toBe(input.length)
-        expect(new Set(out)).toEqual(new Set(input))
-        for (let i = 1; i < r.ranked.length; i++) expect(r.ranked[i - 1]!.score).toBeGreaterThanOrEqual(r.ranked[i]!.score)
-        for (const x of r.excluded) expect(x.reasons.length).toBeGreaterThan(0)
-        // Same content in another order ranks the same way: ties fall to content, then position.
-        const key = (o: OfferPayload) => JSON.stringify(o)
-        const order = shuffled(input.map((o, i) => ({ id: String(i), value: key(o) })), seed)!.map((t) => input[Number(t.id)]!)
-        expect(rankOffers(intent, order).ranked.map((x) => key(x.offer))).toEqual(r.ranked.map((x) => key(x.offer)))
-        // Stability: equal offers keep their input order.
-        const ranked = r.ranked.map((x) => x.offer)
-        for (const o of offers.slice(0, 2)) {
-          const seen = ranked.flatMap((x, i) => (x === o ? [i] : []))
-          if (seen.length === 2) expect(input.indexOf(ranked[seen[0]!]!)).toBeLessThanOrEqual(input.lastIndexOf(ranked[seen[1]!]!))
-        }
+          // Duplicates by reference, too: a stable sort keeps them in input order.
+          const input: OfferPayload[] = [...offers, ...offers.slice(0, 2)]
+          const r = rankOffers(intent, input)
+          const out = [...r.ranked.map((x) => x.offer), ...r.excluded.map((x) => x.offer)]
+          expect(out.length).toBe(input.length)
+          expect(new Set(out)).toEqual(new Set(input))
+          for (let i = 1; i < r.ranked.length; i++)
+            expect(r.ranked[i - 1]!.score).toBeGreaterThanOrEqual(r.ranked[i]!.score)
+          for (const x of r.excluded) expect(x.reasons.length).toBeGreaterThan(0)
+          // Same content in another order ranks the same way: ties fall to content, then position.
+          const key = (o: OfferPayload) => JSON.stringify(o)
+          const order = shuffled(
+            input.map((o, i) => ({ id: String(i), value: key(o) })),
+            seed,
+          )!.map((t) => input[Number(t.id)]!)
+          expect(rankOffers(intent, order).ranked.map((x) => key(x.offer))).toEqual(r.ranked.map((x) => key(x.offer)))
+          // Stability: equal offers keep their input order.
+          const ranked = r.ranked.map((x) => x.offer)
+          for (const o of offers.slice(0, 2)) {
+            const seen = ranked.flatMap((x, i) => (x === o ? [i] : []))
+            if (seen.length === 2)
+              expect(input.indexOf(ranked[seen[0]!]!)).toBeLessThanOrEqual(input.lastIndexOf(ranked[seen[1]!]!))
+          }
         },
       ),
       RUNS,

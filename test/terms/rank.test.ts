@@ -12,7 +12,11 @@ const TERMS: TermSet = {
 }
 const intent = intentPayload(TERMS, { maxPrice: { amount: '500', currency: 'EUR' } })
 
-const offer = (jti: string, amount: string, opts: { agreement?: string; retention?: string; warranty?: string; deliverBy?: string; iss?: string } = {}) =>
+const offer = (
+  jti: string,
+  amount: string,
+  opts: { agreement?: string; retention?: string; warranty?: string; deliverBy?: string; iss?: string } = {},
+) =>
   offerPayload(
     {
       agreement: opts.agreement ?? 'SD-BASE',
@@ -21,7 +25,12 @@ const offer = (jti: string, amount: string, opts: { agreement?: string; retentio
         { id: 'warranty-months', value: opts.warranty ?? '24', unit: 'month' },
       ],
     },
-    { jti, price: { amount, currency: 'EUR' }, ...(opts.deliverBy && { deliverBy: opts.deliverBy }), ...(opts.iss && { iss: opts.iss }) },
+    {
+      jti,
+      price: { amount, currency: 'EUR' },
+      ...(opts.deliverBy && { deliverBy: opts.deliverBy }),
+      ...(opts.iss && { iss: opts.iss }),
+    },
   )
 
 describe('rankOffers', () => {
@@ -34,7 +43,11 @@ describe('rankOffers', () => {
     const r = rankOffers(intent, [tooDear, keeps, cheapShortWarranty, fits, fitsCheaper])
     expect(r.ranked.map((x) => x.offer)).toEqual([fitsCheaper, fits, cheapShortWarranty])
     expect(r.ranked.map((x) => x.score)).toEqual([1, 1, 3 / 4])
-    expect(r.ranked[2]!.reasons).toEqual(['Meets 3 of 4 of your asks.', 'Price 300 EUR.', 'The vendor states warranty of 12 months; you want at least 24 months.'])
+    expect(r.ranked[2]!.reasons).toEqual([
+      'Meets 3 of 4 of your asks.',
+      'Price 300 EUR.',
+      'The vendor states warranty of 12 months; you want at least 24 months.',
+    ])
     expect(r.excluded).toEqual([
       { offer: tooDear, reasons: ['The vendor states price of 500.01 EUR; you allow at most 500 EUR.'] },
       { offer: keeps, reasons: ['The vendor states data retention of 365 days; you allow at most 30 days.'] },

@@ -9,7 +9,15 @@ import { matchTerms, negotiate, rankOffers, type MatchResult, type NegotiationRe
 interface Vectors {
   match: Array<{ name: string; customer: never; vendor: never; expected: MatchResult }>
   negotiate: Array<{ name: string; intent: never; proposal: never; expected: NegotiationResult }>
-  rank: Array<{ name: string; intent: never; offers: never[]; expected: { ranked: Array<{ index: number; score: number; reasons: string[] }>; excluded: Array<{ index: number; reasons: string[] }> } }>
+  rank: Array<{
+    name: string
+    intent: never
+    offers: never[]
+    expected: {
+      ranked: Array<{ index: number; score: number; reasons: string[] }>
+      excluded: Array<{ index: number; reasons: string[] }>
+    }
+  }>
 }
 
 const vectors = JSON.parse(JSON.stringify(termsVectors())) as Vectors
@@ -34,7 +42,12 @@ describe('terms vectors', () => {
 
   it.each(vectors.rank.map((v) => [v.name, v] as const))('rank: %s', (_, v) => {
     const got = rankOffers(v.intent, v.offers)
-    expect(json({ ranked: got.ranked.map((r) => ({ index: v.offers.indexOf(r.offer), score: r.score, reasons: r.reasons })), excluded: got.excluded.map((r) => ({ index: v.offers.indexOf(r.offer), reasons: r.reasons })) })).toEqual(v.expected)
+    expect(
+      json({
+        ranked: got.ranked.map((r) => ({ index: v.offers.indexOf(r.offer), score: r.score, reasons: r.reasons })),
+        excluded: got.excluded.map((r) => ({ index: v.offers.indexOf(r.offer), reasons: r.reasons })),
+      }),
+    ).toEqual(v.expected)
     expect(v.expected.ranked.map((r) => r.index)).toEqual([5, 4, 3, 2])
     expect(v.expected.excluded.map((r) => r.index)).toEqual([0, 1])
   })

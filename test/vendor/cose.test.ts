@@ -29,13 +29,25 @@ const JWS = 'application/intentcast+jws'
 async function vendor(extra: VendorExtras = {}) {
   const key = await generateKeyPair()
   const threads = new MemoryThreadStore()
-  const handler = createVendorHandler(vendorOptions(key, '1900.00', { stores: { threads }, ...extra, on: { error: () => {}, ...extra.on } }))
+  const handler = createVendorHandler(
+    vendorOptions(key, '1900.00', { stores: { threads }, ...extra, on: { error: () => {}, ...extra.on } }),
+  )
   await handler.ready
   return { key, threads, handler }
 }
 
-const post = (handler: (r: Request) => Promise<Response>, body: string | Uint8Array, contentType = typeof body === 'string' ? JWS : COSE) =>
-  handler(request('/intentcast/messages', { method: 'POST', headers: { 'content-type': contentType }, body: typeof body === 'string' ? body : new Uint8Array(body) }))
+const post = (
+  handler: (r: Request) => Promise<Response>,
+  body: string | Uint8Array,
+  contentType = typeof body === 'string' ? JWS : COSE,
+) =>
+  handler(
+    request('/intentcast/messages', {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body: typeof body === 'string' ? body : new Uint8Array(body),
+    }),
+  )
 
 const bytesOf = async (r: Response) => new Uint8Array(await r.arrayBuffer())
 
@@ -55,7 +67,10 @@ const proposalOf = (p: Verified<'offer'> | Verified<'counter'>) => dealOf(p.payl
 /** The COSE acceptance of the last move and the customer-signed COSE agreement. */
 async function acceptanceOf(customer: KeyPair, intent: Verified<'intent'>, moves: Verified[]) {
   const p = moves[moves.length - 1] as Verified<'offer'> | Verified<'counter'>
-  const acceptance = await signAcceptance({ inReplyTo: p.digest, intent: intent.digest, ...proposalOf(p) }, customer, { audience: p.issuer, format: 'cose' })
+  const acceptance = await signAcceptance({ inReplyTo: p.digest, intent: intent.digest, ...proposalOf(p) }, customer, {
+    audience: p.issuer,
+    format: 'cose',
+  })
   const thread = new Thread(intent)
   for (const m of moves) thread.add(m)
   thread.add(await verify(acceptance))
@@ -87,7 +102,12 @@ describe('COSE bodies', () => {
     const { key, threads, handler } = await vendor({ on: { counter: () => 'agree' } })
     const { customer, intent, offer } = await offered(handler)
     const mine = await signCounter(
-      { inReplyTo: offer.digest, intent: intent.digest, ...proposalOf(offer), price: { amount: '1850.00', currency: 'EUR' } },
+      {
+        inReplyTo: offer.digest,
+        intent: intent.digest,
+        ...proposalOf(offer),
+        price: { amount: '1850.00', currency: 'EUR' },
+      },
       customer,
       { audience: key.did, format: 'cose' },
     )
@@ -131,7 +151,9 @@ describe('COSE bodies', () => {
   test('each answer is in the envelope of its request: a JWS counter in a thread opened in COSE gets a JWS counter', async () => {
     const { key, handler } = await vendor({ on: { counter: () => 'agree' } })
     const { customer, intent, offer } = await offered(handler)
-    const mine = await signCounter({ inReplyTo: offer.digest, intent: intent.digest, ...proposalOf(offer) }, customer, { audience: key.did })
+    const mine = await signCounter({ inReplyTo: offer.digest, intent: intent.digest, ...proposalOf(offer) }, customer, {
+      audience: key.did,
+    })
     const answer = await post(handler, mine)
     expect(answer.status).toBe(200)
     expect(answer.headers.get('content-type')).toBe(JWS)
@@ -199,12 +221,17 @@ describe('COSE refusals', () => {
     expect((await problemOf(both)).code).toBe('ERR_MALFORMED')
   })
 
-  test('an agreement that is not the thread\'s, or not signed by its customer, is refused and the thread stays open', async () => {
+  test("an agreement that is not the thread's, or not signed by its customer, is refused and the thread stays open", async () => {
     const { key, threads, handler } = await vendor()
     const { customer, intent, offer } = await offered(handler)
     const { acceptance } = await acceptanceOf(customer, intent, [offer])
-    const body = new Thread(intent).add(offer).add(await verify(acceptance)).agreementBody()
-    const cheaper = await signAgreement({ ...body, price: { amount: '1.00', currency: 'EUR' } }, customer, { format: 'cose' })
+    const body = new Thread(intent)
+      .add(offer)
+      .add(await verify(acceptance))
+      .agreementBody()
+    const cheaper = await signAgreement({ ...body, price: { amount: '1.00', currency: 'EUR' } }, customer, {
+      format: 'cose',
+    })
     const broken = await post(handler, encodeCbor([acceptance, cheaper]))
     expect(broken.status).toBe(422)
     expect((await problemOf(broken)).code).toBe('ERR_BROKEN_LINK')

@@ -33,7 +33,10 @@ interface RawAnswer {
 }
 
 /** A request through node:http, whose body is written by `write` (chunked unless a length is set). */
-function raw(headers: Record<string, string | number>, write: (req: ReturnType<typeof httpRequest>) => void): Promise<RawAnswer> {
+function raw(
+  headers: Record<string, string | number>,
+  write: (req: ReturnType<typeof httpRequest>) => void,
+): Promise<RawAnswer> {
   const { hostname, port } = new URL(endpoint)
   return new Promise((resolve, reject) => {
     const req = httpRequest({ hostname, port, path: '/intentcast/messages', method: 'POST', headers }, (res) => {
@@ -122,7 +125,9 @@ describe('hostile bodies', () => {
     const { port } = new URL(endpoint)
     const text = await new Promise<string>((resolve) => {
       const socket = connect(Number(port), '127.0.0.1', () => {
-        socket.write('POST /intentcast/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/intentcast+jws\r\nContent-Length: 50\r\n\r\n')
+        socket.write(
+          'POST /intentcast/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/intentcast+jws\r\nContent-Length: 50\r\n\r\n',
+        )
       })
       let data = ''
       socket.on('data', (c) => {
@@ -146,7 +151,14 @@ describe('hostile bodies', () => {
       expect(response.headers.get('accept-post')).toBe('application/intentcast+jws, application/intentcast+cose')
       expect((await problemOf(response)).code).toBe('ERR_MALFORMED')
     }
-    const gz = await raw({ 'content-type': 'application/intentcast+jws', 'content-encoding': 'gzip', 'content-length': Buffer.byteLength(intent) }, (req) => req.end(intent))
+    const gz = await raw(
+      {
+        'content-type': 'application/intentcast+jws',
+        'content-encoding': 'gzip',
+        'content-length': Buffer.byteLength(intent),
+      },
+      (req) => req.end(intent),
+    )
     expectProblem(gz, 415, 'ERR_MALFORMED')
     await stillServes()
   })
@@ -155,7 +167,9 @@ describe('hostile bodies', () => {
     const { port } = new URL(endpoint)
     await new Promise<void>((resolve) => {
       const socket = connect(Number(port), '127.0.0.1', () => {
-        socket.write('POST /intentcast/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/intentcast+jws\r\nContent-Length: 500\r\n\r\nabc')
+        socket.write(
+          'POST /intentcast/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/intentcast+jws\r\nContent-Length: 500\r\n\r\nabc',
+        )
         setTimeout(() => {
           socket.destroy()
           resolve()
@@ -168,7 +182,9 @@ describe('hostile bodies', () => {
   test('a bad Host header: 400, not a crash', async () => {
     const { port } = new URL(endpoint)
     const text = await new Promise<string>((resolve) => {
-      const socket = connect(Number(port), '127.0.0.1', () => socket.write('GET /.well-known/intentcast HTTP/1.1\r\nHost: [::zz\r\nConnection: close\r\n\r\n'))
+      const socket = connect(Number(port), '127.0.0.1', () =>
+        socket.write('GET /.well-known/intentcast HTTP/1.1\r\nHost: [::zz\r\nConnection: close\r\n\r\n'),
+      )
       let data = ''
       socket.on('data', (c) => (data += c.toString()))
       socket.on('close', () => resolve(data))

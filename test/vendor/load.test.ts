@@ -18,7 +18,9 @@ afterAll(() => vendor.close())
 test(`${REQUESTS} intents from ${CLIENTS} concurrent clients: every one answered with its offer`, async () => {
   const customers = await Promise.all(Array.from({ length: CLIENTS }, () => generateKeyPair()))
   // Each intent is distinct (its own jti), so the replay store lets every one through once.
-  const intents = await Promise.all(Array.from({ length: REQUESTS }, (_, i) => signIntent(intentBody(`item ${i}`), customers[i % CLIENTS]!)))
+  const intents = await Promise.all(
+    Array.from({ length: REQUESTS }, (_, i) => signIntent(intentBody(`item ${i}`), customers[i % CLIENTS]!)),
+  )
   const endpoint = `${vendor.origin}/intentcast/messages`
   const answers: string[] = new Array(REQUESTS)
   const statuses = new Map<number, number>()

@@ -4,8 +4,21 @@
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createVendorHandler, toNodeListener, type OfferReply, type VendorHandler, type VendorHandlerOptions } from '../../src/vendor/index.js'
-import { generateKeyPair, signIntent, type IntentBody, type KeyPair, type OfferBody, type TermsBody } from '../../src/index.js'
+import {
+  createVendorHandler,
+  toNodeListener,
+  type OfferReply,
+  type VendorHandler,
+  type VendorHandlerOptions,
+} from '../../src/vendor/index.js'
+import {
+  generateKeyPair,
+  signIntent,
+  type IntentBody,
+  type KeyPair,
+  type OfferBody,
+  type TermsBody,
+} from '../../src/index.js'
 
 export interface Running {
   readonly origin: string
@@ -43,17 +56,24 @@ export const dealTerms = {
 } satisfies OfferBody['terms']
 
 export const intentBody = (name = 'cargo bike'): IntentBody => ({
-  want: { item: { name, category: 'bicycles' }, quantity: 1, maxPrice: { amount: '2000.00', currency: 'EUR' }, region: 'DE-BE' },
+  want: {
+    item: { name, category: 'bicycles' },
+    quantity: 1,
+    maxPrice: { amount: '2000.00', currency: 'EUR' },
+    region: 'DE-BE',
+  },
   terms: { agreements: ['SD-BASE'], conditions: [{ id: 'retention-days', value: '30', unit: 'day', required: true }] },
 })
 
 /** An offer at `price` for whatever was asked. */
-export const offerFor = (price: string) => (intent: { payload: { want: { item: OfferBody['item'] } } }): OfferReply => ({
-  item: intent.payload.want.item,
-  quantity: 1,
-  price: { amount: price, currency: 'EUR' },
-  terms: dealTerms,
-})
+export const offerFor =
+  (price: string) =>
+  (intent: { payload: { want: { item: OfferBody['item'] } } }): OfferReply => ({
+    item: intent.payload.want.item,
+    quantity: 1,
+    price: { amount: price, currency: 'EUR' },
+    terms: dealTerms,
+  })
 
 export interface TestVendor extends Running {
   readonly key: KeyPair
@@ -61,7 +81,9 @@ export interface TestVendor extends Running {
 }
 
 /** Options on top of a test vendor's: `on` is merged into the default callbacks (an offer at the price). */
-export type VendorExtras = Omit<Partial<VendorHandlerOptions>, 'on'> & { readonly on?: Partial<VendorHandlerOptions['on']> }
+export type VendorExtras = Omit<Partial<VendorHandlerOptions>, 'on'> & {
+  readonly on?: Partial<VendorHandlerOptions['on']>
+}
 
 /** Handler options for a test vendor signing with `key`, offering at `price`. */
 export function vendorOptions(key: KeyPair, price = '1900.00', extra: VendorExtras = {}): VendorHandlerOptions {
@@ -80,17 +102,30 @@ export async function freshIntent(customer?: KeyPair, name?: string): Promise<{ 
   return { intent: await signIntent(intentBody(name), k), customer: k }
 }
 
-export const post = (url: string, body: string | Uint8Array<ArrayBuffer>, contentType = 'application/intentcast+jws'): Promise<Response> =>
-  fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body })
+export const post = (
+  url: string,
+  body: string | Uint8Array<ArrayBuffer>,
+  contentType = 'application/intentcast+jws',
+): Promise<Response> => fetch(url, { method: 'POST', headers: { 'content-type': contentType }, body })
 
 /** A Request to a handler without a server: handlers are fetch-standard. */
-export const request = (path: string, init: RequestInit = {}, origin = 'https://vendor.example'): Request => new Request(origin + path, init)
+export const request = (path: string, init: RequestInit = {}, origin = 'https://vendor.example'): Request =>
+  new Request(origin + path, init)
 
-export const postTo = (handler: (r: Request) => Promise<Response>, body: string, contentType = 'application/intentcast+jws', headers: Record<string, string> = {}): Promise<Response> =>
-  handler(request('/intentcast/messages', { method: 'POST', headers: { 'content-type': contentType, ...headers }, body }))
+export const postTo = (
+  handler: (r: Request) => Promise<Response>,
+  body: string,
+  contentType = 'application/intentcast+jws',
+  headers: Record<string, string> = {},
+): Promise<Response> =>
+  handler(
+    request('/intentcast/messages', { method: 'POST', headers: { 'content-type': contentType, ...headers }, body }),
+  )
 
 /** Reads a problem answer and checks its shape (RFC 9457 plus `code`; 404 and 405 carry none, see `httpProblemOf`). */
-export async function problemOf(response: Response): Promise<{ status: number; code: string; detail: string; type: string; title: string }> {
+export async function problemOf(
+  response: Response,
+): Promise<{ status: number; code: string; detail: string; type: string; title: string }> {
   const { expect } = await import('vitest')
   expect(response.headers.get('content-type')).toBe('application/problem+json')
   const p = (await response.json()) as { status: number; code: string; detail: string; type: string; title: string }
@@ -101,7 +136,9 @@ export async function problemOf(response: Response): Promise<{ status: number; c
 }
 
 /** Reads a problem about HTTP itself (404, 405): `about:blank`, and no intentcast code. */
-export async function httpProblemOf(response: Response): Promise<{ status: number; detail: string; type: string; title: string }> {
+export async function httpProblemOf(
+  response: Response,
+): Promise<{ status: number; detail: string; type: string; title: string }> {
   const { expect } = await import('vitest')
   expect(response.headers.get('content-type')).toBe('application/problem+json')
   const p = (await response.json()) as { status: number; detail: string; type: string; title: string; code?: unknown }

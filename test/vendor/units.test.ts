@@ -10,7 +10,12 @@ import { intentBody, offerFor } from './support.js'
 async function thread() {
   const customer = await generateKeyPair()
   const intent = await verify(await signIntent(intentBody(), customer), { expect: 'intent' })
-  const offer = await verify(await signOffer({ ...offerFor('1.00')(intent), inReplyTo: intent.digest }, await generateKeyPair(), { audience: customer.did }), { expect: 'offer' })
+  const offer = await verify(
+    await signOffer({ ...offerFor('1.00')(intent), inReplyTo: intent.digest }, await generateKeyPair(), {
+      audience: customer.did,
+    }),
+    { expect: 'offer' },
+  )
   return { intent, offer, thread: new Thread(intent).add(offer) }
 }
 
@@ -64,7 +69,7 @@ describe('KeyedQueue', () => {
 })
 
 describe('problems', () => {
-  test('a peer\'s answer that is not an intentcast problem is ERR_UNREACHABLE', () => {
+  test("a peer's answer that is not an intentcast problem is ERR_UNREACHABLE", () => {
     expect(parseProblem(502, 'text/html', '<h1>Bad gateway</h1>').code).toBe('ERR_UNREACHABLE')
     expect(parseProblem(500, 'application/problem+json', '{not json').code).toBe('ERR_UNREACHABLE')
     expect(parseProblem(400, 'application/problem+json', '{"code":"ERR_NONSENSE"}').code).toBe('ERR_UNREACHABLE')
@@ -88,7 +93,11 @@ test('an abort during the backoff between retries rejects at once', async () => 
   }
   const started = Date.now()
   await expect(
-    castIntent(intent, [{ origin: 'https://v.example', endpoint: 'https://v.example/m' }], { fetch: failing, signal: controller.signal, backoffMs: 10_000 }),
+    castIntent(intent, [{ origin: 'https://v.example', endpoint: 'https://v.example/m' }], {
+      fetch: failing,
+      signal: controller.signal,
+      backoffMs: 10_000,
+    }),
   ).rejects.toThrow('stop')
   expect(Date.now() - started).toBeLessThan(2_000)
 })

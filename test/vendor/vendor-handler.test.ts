@@ -17,13 +17,27 @@ import {
   type KeyPair,
   type Verified,
 } from '../../src/index.js'
-import { dealTerms, freshIntent, httpProblemOf, intentBody, offerFor, postTo, problemOf, request, vendorOptions, vendorTerms, type VendorExtras } from './support.js'
+import {
+  dealTerms,
+  freshIntent,
+  httpProblemOf,
+  intentBody,
+  offerFor,
+  postTo,
+  problemOf,
+  request,
+  vendorOptions,
+  vendorTerms,
+  type VendorExtras,
+} from './support.js'
 
 /** A vendor with its own thread store and a quiet `on.error`; `extra` groups are merged over those. */
 async function vendor(extra: VendorExtras = {}) {
   const key = await generateKeyPair()
   const threads = new MemoryThreadStore()
-  const handler = createVendorHandler(vendorOptions(key, '1900.00', { stores: { threads }, ...extra, on: { error: () => {}, ...extra.on } }))
+  const handler = createVendorHandler(
+    vendorOptions(key, '1900.00', { stores: { threads }, ...extra, on: { error: () => {}, ...extra.on } }),
+  )
   await handler.ready
   return { key, threads, handler }
 }
@@ -45,7 +59,13 @@ const proposalOf = (p: Verified<'offer'> | Verified<'counter'>) => dealOf(p.payl
  * The acceptance of the last proposal in `moves` (the thread after the intent, as the customer
  * saw it) and the customer-signed agreement, joined as a wallet posts them.
  */
-async function acceptanceBody(customer: KeyPair, intent: Verified<'intent'>, moves: Verified[], party?: KeyPair, tamper?: (b: ReturnType<Thread['agreementBody']>) => void) {
+async function acceptanceBody(
+  customer: KeyPair,
+  intent: Verified<'intent'>,
+  moves: Verified[],
+  party?: KeyPair,
+  tamper?: (b: ReturnType<Thread['agreementBody']>) => void,
+) {
   const p = moves[moves.length - 1] as Verified<'offer'> | Verified<'counter'>
   const acceptance = await signAcceptance(
     { inReplyTo: p.digest, intent: intent.digest, ...proposalOf(p), ...(party && { party: party.did }) },
@@ -72,7 +92,16 @@ describe('vendor document', () => {
     expect(doc.v).toBe('0.1')
     expect(doc.endpoint).toBe('https://vendor.example/intentcast/messages')
     expect(doc.mediaTypes).toEqual(['application/intentcast+jws', 'application/intentcast+cose'])
-    expect(doc.keys.keys).toEqual([{ kty: 'OKP', crv: 'Ed25519', x: key.publicJwk.x, kid: `${key.did}#${key.did.slice(8)}`, use: 'sig', status: 'current' }])
+    expect(doc.keys.keys).toEqual([
+      {
+        kty: 'OKP',
+        crv: 'Ed25519',
+        x: key.publicJwk.x,
+        kid: `${key.did}#${key.did.slice(8)}`,
+        use: 'sig',
+        status: 'current',
+      },
+    ])
     const terms = await verify(doc.terms, { expect: 'terms' })
     expect(terms.issuer).toBe(key.did)
     expect(terms.payload.terms).toEqual(vendorTerms.terms)
@@ -87,10 +116,19 @@ describe('vendor document', () => {
   test('rotation: a previous key is listed as retired with its exp until then, and no longer after', async () => {
     const old = await generateKeyPair()
     const expiresAt = new Date(Date.now() + 3_600_000)
-    const { handler } = await vendor({ previousKeys: [{ keyPair: old, expiresAt }, { keyPair: await generateKeyPair(), expiresAt: new Date(Date.now() - 1000) }] })
+    const { handler } = await vendor({
+      previousKeys: [
+        { keyPair: old, expiresAt },
+        { keyPair: await generateKeyPair(), expiresAt: new Date(Date.now() - 1000) },
+      ],
+    })
     const doc = await (await handler(request('/.well-known/intentcast'))).json()
     expect(doc.keys.keys).toHaveLength(2)
-    expect(doc.keys.keys[1]).toMatchObject({ x: old.publicJwk.x, status: 'retired', exp: Math.floor(expiresAt.getTime() / 1000) })
+    expect(doc.keys.keys[1]).toMatchObject({
+      x: old.publicJwk.x,
+      status: 'retired',
+      exp: Math.floor(expiresAt.getTime() / 1000),
+    })
   })
 
   test('an already signed terms declaration is served as is', async () => {
@@ -101,7 +139,7 @@ describe('vendor document', () => {
     expect(doc.terms).toBe(signed)
   })
 
-  test('terms that do not verify, or are another key\'s or a customer\'s, fail `ready` and every request is a 500', async () => {
+  test("terms that do not verify, or are another key's or a customer's, fail `ready` and every request is a 500", async () => {
     const key = await generateKeyPair()
     const cases = [
       await signTerms(vendorTerms, await generateKeyPair()),
@@ -124,10 +162,17 @@ describe('vendor document', () => {
   test('myterms.json and gpc.json are served when configured, 404 otherwise', async () => {
     const bare = await vendor()
     expect((await bare.handler(request('/.well-known/myterms.json'))).status).toBe(404)
-    const myterms = { effective_date: '2025-01-01', agreements: [{ id: 'SD-BASE', url: 'https://w3id.org/dpv/standards/p7012#SD-BASE' }], tos_url: 'https://shop.example/tos' }
+    const myterms = {
+      effective_date: '2025-01-01',
+      agreements: [{ id: 'SD-BASE', url: 'https://w3id.org/dpv/standards/p7012#SD-BASE' }],
+      tos_url: 'https://shop.example/tos',
+    }
     const { handler } = await vendor({ documents: { myterms, gpc: { gpc: true, lastUpdate: '2025-01-01' } } })
     expect(await (await handler(request('/.well-known/myterms.json'))).json()).toEqual(myterms)
-    expect(await (await handler(request('/.well-known/gpc.json'))).json()).toEqual({ gpc: true, lastUpdate: '2025-01-01' })
+    expect(await (await handler(request('/.well-known/gpc.json'))).json()).toEqual({
+      gpc: true,
+      lastUpdate: '2025-01-01',
+    })
   })
 
   test('bad configuration is refused at once', async () => {
@@ -207,14 +252,17 @@ describe('intents', () => {
     expect(threads.get(offer.digest)?.intent.digest).toBe(intent.digest)
   })
 
-  test('onIntent sees the verified intent, the vendor\'s terms and Sec-GPC; null answers 202', async () => {
+  test("onIntent sees the verified intent, the vendor's terms and Sec-GPC; null answers 202", async () => {
     const onIntent = vi.fn(() => null)
     const { handler, key } = await vendor({ on: { intent: onIntent } })
     const { intent } = await freshIntent()
     const response = await postTo(handler, intent, 'application/intentcast+jws; charset=utf-8', { 'sec-gpc': '1' })
     expect(response.status).toBe(202)
     expect(await response.text()).toBe('')
-    const [verified, context] = onIntent.mock.calls[0] as unknown as [Verified<'intent'>, { gpc: boolean; terms: Verified<'terms'> }]
+    const [verified, context] = onIntent.mock.calls[0] as unknown as [
+      Verified<'intent'>,
+      { gpc: boolean; terms: Verified<'terms'> },
+    ]
     expect(verified.message).toBe(intent)
     expect(context.gpc).toBe(true)
     expect(context.terms.issuer).toBe(key.did)
@@ -252,7 +300,14 @@ describe('intents', () => {
   test('a throwing onIntent is a 500 that says nothing; an IntentcastError it throws is its answer', async () => {
     const onError = vi.fn()
     const secret = new Error('database password is hunter2')
-    const { handler } = await vendor({ on: { intent: () => { throw secret }, error: onError } })
+    const { handler } = await vendor({
+      on: {
+        intent: () => {
+          throw secret
+        },
+        error: onError,
+      },
+    })
     const response = await postTo(handler, (await freshIntent()).intent)
     expect(response.status).toBe(500)
     const p = await problemOf(response)
@@ -260,14 +315,24 @@ describe('intents', () => {
     expect(JSON.stringify(p)).not.toMatch(/hunter2/)
     expect(onError).toHaveBeenCalledWith(secret)
 
-    const refusing = await vendor({ on: { intent: () => { throw new IntentcastError('ERR_ILLEGAL_MOVE', 'sold out') } } })
+    const refusing = await vendor({
+      on: {
+        intent: () => {
+          throw new IntentcastError('ERR_ILLEGAL_MOVE', 'sold out')
+        },
+      },
+    })
     const refused = await postTo(refusing.handler, (await freshIntent()).intent)
     expect(refused.status).toBe(409)
     expect(await problemOf(refused)).toMatchObject({ code: 'ERR_ILLEGAL_MOVE', detail: 'sold out' })
   })
 
-  test('an offer the vendor\'s code got wrong (invalid body) is the vendor\'s 500, not the customer\'s 4xx', async () => {
-    const { handler } = await vendor({ on: { intent: () => ({ item: { name: '' }, quantity: 0, price: { amount: 'x', currency: 'EUR' }, terms: dealTerms }) } })
+  test("an offer the vendor's code got wrong (invalid body) is the vendor's 500, not the customer's 4xx", async () => {
+    const { handler } = await vendor({
+      on: {
+        intent: () => ({ item: { name: '' }, quantity: 0, price: { amount: 'x', currency: 'EUR' }, terms: dealTerms }),
+      },
+    })
     const response = await postTo(handler, (await freshIntent()).intent)
     expect(response.status).toBe(500)
     expect((await problemOf(response)).code).toBe('ERR_INTERNAL')
@@ -290,25 +355,56 @@ describe('counters, acceptances and withdrawals', () => {
   test('a counter without onCounter: 202, and the thread records it', async () => {
     const { handler, key, threads } = await vendor()
     const { customer, intent, offer } = await offered(handler, key.did)
-    const c = await signCounter({ inReplyTo: offer.digest, intent: intent.digest, ...proposalOf(offer), price: { amount: '1800.00', currency: 'EUR' } }, customer, { audience: key.did })
+    const c = await signCounter(
+      {
+        inReplyTo: offer.digest,
+        intent: intent.digest,
+        ...proposalOf(offer),
+        price: { amount: '1800.00', currency: 'EUR' },
+      },
+      customer,
+      { audience: key.did },
+    )
     const response = await postTo(handler, c)
     expect(response.status).toBe(202)
     expect(threads.get(intent.digest)!.messages.map((m) => m.kind)).toEqual(['intent', 'offer', 'counter'])
   })
 
-  test('onCounter: a proposal is signed as the vendor\'s counter; `agree` restates the customer\'s, which the customer accepts', async () => {
+  test("onCounter: a proposal is signed as the vendor's counter; `agree` restates the customer's, which the customer accepts", async () => {
     let answer: 'agree' | 'counter' = 'counter'
-    const onCounter = vi.fn((c: Verified<'counter'>) => (answer === 'agree' ? ('agree' as const) : { ...proposalOf(c), price: { amount: '1850.00', currency: 'EUR' }, note: 'Meet me halfway.' }))
+    const onCounter = vi.fn((c: Verified<'counter'>) =>
+      answer === 'agree'
+        ? ('agree' as const)
+        : { ...proposalOf(c), price: { amount: '1850.00', currency: 'EUR' }, note: 'Meet me halfway.' },
+    )
     const { handler, key, threads } = await vendor({ on: { counter: onCounter } })
     const { customer, intent, offer } = await offered(handler, key.did)
-    const c1 = await signCounter({ inReplyTo: offer.digest, intent: intent.digest, ...proposalOf(offer), price: { amount: '1800.00', currency: 'EUR' } }, customer, { audience: key.did })
+    const c1 = await signCounter(
+      {
+        inReplyTo: offer.digest,
+        intent: intent.digest,
+        ...proposalOf(offer),
+        price: { amount: '1800.00', currency: 'EUR' },
+      },
+      customer,
+      { audience: key.did },
+    )
     const r1 = await postTo(handler, c1)
     expect(r1.status).toBe(200)
     const v1 = await verify(await r1.text(), { expect: 'counter', audience: customer.did })
-    expect(v1.payload).toMatchObject({ inReplyTo: (await verify(c1)).digest, intent: intent.digest, price: { amount: '1850.00' }, note: 'Meet me halfway.' })
+    expect(v1.payload).toMatchObject({
+      inReplyTo: (await verify(c1)).digest,
+      intent: intent.digest,
+      price: { amount: '1850.00' },
+      note: 'Meet me halfway.',
+    })
 
     answer = 'agree'
-    const c2 = await signCounter({ inReplyTo: v1.digest, intent: intent.digest, ...proposalOf(v1), price: { amount: '1825.00', currency: 'EUR' } }, customer, { audience: key.did })
+    const c2 = await signCounter(
+      { inReplyTo: v1.digest, intent: intent.digest, ...proposalOf(v1), price: { amount: '1825.00', currency: 'EUR' } },
+      customer,
+      { audience: key.did },
+    )
     const r2 = await postTo(handler, c2)
     const v2 = await verify(await r2.text(), { expect: 'counter', audience: customer.did })
     expect(v2.payload.price.amount).toBe('1825.00')
@@ -341,7 +437,7 @@ describe('counters, acceptances and withdrawals', () => {
     expect(onAcceptance.mock.calls[0]![1].agreement.message).toBe(text)
   })
 
-  test('an agreement that differs from the thread\'s, or signed by the wrong key, is refused and the thread stays open', async () => {
+  test("an agreement that differs from the thread's, or signed by the wrong key, is refused and the thread stays open", async () => {
     const { handler, key, threads } = await vendor()
     const { customer, intent, offer } = await offered(handler, key.did)
     const cheaper = await acceptanceBody(customer, intent, [offer], undefined, (b) => {
@@ -354,8 +450,21 @@ describe('counters, acceptances and withdrawals', () => {
 
     // Signed by the customer key while the acceptance names another key as the party.
     const party = await generateKeyPair()
-    const acceptance = await signAcceptance({ inReplyTo: offer.digest, intent: intent.digest, ...proposalOf(offer), party: party.did }, customer, { audience: key.did })
-    const wrong = await signAgreement({ ...new Thread(intent).add(offer).add(await verify(acceptance)).agreementBody(), parties: { customer: customer.did, vendor: key.did } }, customer)
+    const acceptance = await signAcceptance(
+      { inReplyTo: offer.digest, intent: intent.digest, ...proposalOf(offer), party: party.did },
+      customer,
+      { audience: key.did },
+    )
+    const wrong = await signAgreement(
+      {
+        ...new Thread(intent)
+          .add(offer)
+          .add(await verify(acceptance))
+          .agreementBody(),
+        parties: { customer: customer.did, vendor: key.did },
+      },
+      customer,
+    )
     const r2 = await postTo(handler, `${acceptance}\n${wrong}`)
     expect(r2.status).toBe(401)
     expect((await problemOf(r2)).code).toBe('ERR_ISSUER_MISMATCH')
@@ -370,7 +479,13 @@ describe('counters, acceptances and withdrawals', () => {
   })
 
   test('onAcceptance can refuse with an IntentcastError; nothing is stored', async () => {
-    const { handler, key, threads } = await vendor({ on: { acceptance: () => { throw new IntentcastError('ERR_ILLEGAL_MOVE', 'out of stock') } } })
+    const { handler, key, threads } = await vendor({
+      on: {
+        acceptance: () => {
+          throw new IntentcastError('ERR_ILLEGAL_MOVE', 'out of stock')
+        },
+      },
+    })
     const { customer, intent, offer } = await offered(handler, key.did)
     const response = await postTo(handler, (await acceptanceBody(customer, intent, [offer])).body)
     expect(response.status).toBe(409)
@@ -385,7 +500,9 @@ describe('counters, acceptances and withdrawals', () => {
     const w = await signWithdrawal({ withdraws: intent.digest }, customer)
     expect((await postTo(handler, w)).status).toBe(204)
     expect(onWithdrawal).toHaveBeenCalledOnce()
-    const c = await signCounter({ inReplyTo: offer.digest, intent: intent.digest, ...proposalOf(offer) }, customer, { audience: key.did })
+    const c = await signCounter({ inReplyTo: offer.digest, intent: intent.digest, ...proposalOf(offer) }, customer, {
+      audience: key.did,
+    })
     const late = await postTo(handler, c)
     expect(late.status).toBe(409)
     expect((await problemOf(late)).code).toBe('ERR_ILLEGAL_MOVE')
@@ -413,8 +530,16 @@ describe('counters, acceptances and withdrawals', () => {
     expect((await verify(await response.text())).signers).toEqual([customer.did, old.did])
 
     // Once the old key has expired, messages to it are no longer ours.
-    const expired = createVendorHandler({ keyPair: current, previousKeys: [{ keyPair: old, expiresAt: new Date(Date.now() - 1) }], terms: vendorTerms, on: { intent: () => null }, stores: { threads: first.threads } })
-    const w = await signCounter({ inReplyTo: offer.digest, intent: intent.digest, ...proposalOf(offer) }, customer, { audience: old.did })
+    const expired = createVendorHandler({
+      keyPair: current,
+      previousKeys: [{ keyPair: old, expiresAt: new Date(Date.now() - 1) }],
+      terms: vendorTerms,
+      on: { intent: () => null },
+      stores: { threads: first.threads },
+    })
+    const w = await signCounter({ inReplyTo: offer.digest, intent: intent.digest, ...proposalOf(offer) }, customer, {
+      audience: old.did,
+    })
     const refused = await postTo(expired, w)
     expect((await problemOf(refused)).code).toBe('ERR_AUDIENCE')
   })
@@ -425,7 +550,10 @@ describe('routing, media types and CORS', () => {
     const { handler } = await vendor()
     const missing = await handler(request('/nope'))
     expect(missing.status).toBe(404)
-    expect(await httpProblemOf(missing)).toMatchObject({ title: 'Not Found', detail: expect.stringContaining('/intentcast/messages') })
+    expect(await httpProblemOf(missing)).toMatchObject({
+      title: 'Not Found',
+      detail: expect.stringContaining('/intentcast/messages'),
+    })
     const get = await handler(request('/intentcast/messages'))
     expect(get.status).toBe(405)
     expect(get.headers.get('allow')).toBe('POST, OPTIONS')
@@ -447,33 +575,46 @@ describe('routing, media types and CORS', () => {
     }
     const none = await handler(request('/intentcast/messages', { method: 'POST', body: new Uint8Array([1, 2]) }))
     expect(none.status).toBe(415)
-    const gz = await postTo(handler, (await freshIntent()).intent, 'application/intentcast+jws', { 'content-encoding': 'gzip' })
+    const gz = await postTo(handler, (await freshIntent()).intent, 'application/intentcast+jws', {
+      'content-encoding': 'gzip',
+    })
     expect(gz.status).toBe(415)
   })
 
   test('CORS: preflight and answers carry the allowed origin only', async () => {
     const { handler } = await vendor({ http: { cors: ['https://wallet.example'] } })
-    const preflight = await handler(request('/intentcast/messages', { method: 'OPTIONS', headers: { origin: 'https://wallet.example', 'access-control-request-method': 'POST' } }))
+    const preflight = await handler(
+      request('/intentcast/messages', {
+        method: 'OPTIONS',
+        headers: { origin: 'https://wallet.example', 'access-control-request-method': 'POST' },
+      }),
+    )
     expect(preflight.status).toBe(204)
     expect(preflight.headers.get('access-control-allow-origin')).toBe('https://wallet.example')
     expect(preflight.headers.get('access-control-allow-methods')).toBe('POST, OPTIONS')
     expect(preflight.headers.get('access-control-allow-headers')).toMatch(/Content-Type/)
     expect(preflight.headers.get('vary')).toMatch(/Origin/)
-    const answer = await postTo(handler, (await freshIntent()).intent, 'application/intentcast+jws', { origin: 'https://wallet.example' })
+    const answer = await postTo(handler, (await freshIntent()).intent, 'application/intentcast+jws', {
+      origin: 'https://wallet.example',
+    })
     expect(answer.headers.get('access-control-allow-origin')).toBe('https://wallet.example')
     expect(answer.headers.get('access-control-expose-headers')).toMatch(/Accept-Post/)
     const stranger = await handler(request('/.well-known/intentcast', { headers: { origin: 'https://evil.example' } }))
     expect(stranger.headers.get('access-control-allow-origin')).toBeNull()
 
     const open = await vendor({ http: { cors: '*' } })
-    const any = await open.handler(request('/.well-known/intentcast', { headers: { origin: 'https://anyone.example' } }))
+    const any = await open.handler(
+      request('/.well-known/intentcast', { headers: { origin: 'https://anyone.example' } }),
+    )
     expect(any.headers.get('access-control-allow-origin')).toBe('*')
   })
 })
 
 test('every code a problem can carry has a status: 4xx for what the sender did, 5xx for the vendor and the network', () => {
   // ERR_INVALID_ARGUMENT is the calling program's own mistake: never a problem's code (src/errors.ts).
-  const carried = ERROR_CODES.filter((c): c is Exclude<typeof c, 'ERR_INVALID_ARGUMENT'> => c !== 'ERR_INVALID_ARGUMENT')
+  const carried = ERROR_CODES.filter(
+    (c): c is Exclude<typeof c, 'ERR_INVALID_ARGUMENT'> => c !== 'ERR_INVALID_ARGUMENT',
+  )
   expect(carried).toHaveLength(ERROR_CODES.length - 1)
   for (const code of carried) expect(statusForCode(code)).toBeGreaterThanOrEqual(400)
   expect(statusForCode('ERR_TOO_LARGE')).toBe(413)
@@ -484,7 +625,7 @@ test('every code a problem can carry has a status: 4xx for what the sender did, 
   expect(statusForCode('ERR_INTERNAL')).toBe(500)
 })
 
-describe('found in review: what a customer sends is never the vendor\'s 500', () => {
+describe("found in review: what a customer sends is never the vendor's 500", () => {
   test('an intent cast to a retired key is answered with an offer signed by that key', async () => {
     const old = await generateKeyPair()
     const { handler } = await vendor({ previousKeys: [{ keyPair: old, expiresAt: new Date(Date.now() + 60_000) }] })
@@ -500,7 +641,11 @@ describe('found in review: what a customer sends is never the vendor\'s 500', ()
     // Within the 30 s clock tolerance, both messages still verify; but the agreement comes more
     // than 30 s after the acceptance's exp, which the thread refuses.
     const t = Date.now()
-    const acceptance = await signAcceptance({ inReplyTo: offer.digest, intent: intent.digest, ...proposalOf(offer) }, customer, { audience: key.did, expiresIn: 1, now: new Date(t - 11_000) })
+    const acceptance = await signAcceptance(
+      { inReplyTo: offer.digest, intent: intent.digest, ...proposalOf(offer) },
+      customer,
+      { audience: key.did, expiresIn: 1, now: new Date(t - 11_000) },
+    )
     const thread = new Thread(intent).add(offer)
     thread.add(await verify(acceptance, { now: new Date(t - 11_000) }))
     const agreement = await signAgreement(thread.agreementBody(), customer, { now: new Date(t + 25_000) })
@@ -510,7 +655,11 @@ describe('found in review: what a customer sends is never the vendor\'s 500', ()
   })
 
   test('a handler whose terms are invalid answers 500 problems and never crashes the process', async () => {
-    const handler = createVendorHandler({ keyPair: await generateKeyPair(), terms: 'not a JWS', on: { intent: () => null, error: () => {} } })
+    const handler = createVendorHandler({
+      keyPair: await generateKeyPair(),
+      terms: 'not a JWS',
+      on: { intent: () => null, error: () => {} },
+    })
     const response = await handler(request('/.well-known/intentcast'))
     expect(response.status).toBe(500)
     await expect(handler.ready).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' })
@@ -541,15 +690,31 @@ describe('whose fault: the vendor’s code failing is a 500 reported to on.error
     const onError = vi.fn(() => {
       throw new Error('the logger is down too')
     })
-    const refusing = await vendor({ on: { counter: () => { throw new IntentcastError('ERR_ILLEGAL_MOVE', 'no haggling') }, error: onError } })
+    const refusing = await vendor({
+      on: {
+        counter: () => {
+          throw new IntentcastError('ERR_ILLEGAL_MOVE', 'no haggling')
+        },
+        error: onError,
+      },
+    })
     const { customer, intent, offer } = await offered(refusing.handler, refusing.key.did)
-    const c = await signCounter({ inReplyTo: offer.digest, intent: intent.digest, ...proposalOf(offer) }, customer, { audience: refusing.key.did })
+    const c = await signCounter({ inReplyTo: offer.digest, intent: intent.digest, ...proposalOf(offer) }, customer, {
+      audience: refusing.key.did,
+    })
     const refused = await postTo(refusing.handler, c)
     expect(refused.status).toBe(409)
     expect(await problemOf(refused)).toMatchObject({ code: 'ERR_ILLEGAL_MOVE', detail: 'no haggling' })
     expect(onError).not.toHaveBeenCalled()
 
-    const failing = await vendor({ on: { intent: () => { throw new Error('x') }, error: onError } })
+    const failing = await vendor({
+      on: {
+        intent: () => {
+          throw new Error('x')
+        },
+        error: onError,
+      },
+    })
     expect((await postTo(failing.handler, (await freshIntent()).intent)).status).toBe(500)
     expect(onError).toHaveBeenCalledOnce()
   })
@@ -569,7 +734,11 @@ describe('decide before acting: the customer’s message is judged before the ve
       // The customer signed its counter while the intent was open (its iat is 50 s in), so the
       // thread takes the move; but it arrives at 120 s, after the intent's exp and the 30 s
       // tolerance, when the vendor could no longer add an answer of its own.
-      const late = await signCounter({ inReplyTo: offer.digest, intent: intent.digest, ...proposalOf(offer) }, customer, { audience: key.did, now: new Date(t0 + 50_000) })
+      const late = await signCounter(
+        { inReplyTo: offer.digest, intent: intent.digest, ...proposalOf(offer) },
+        customer,
+        { audience: key.did, now: new Date(t0 + 50_000) },
+      )
       vi.setSystemTime(t0 + 120_000)
       const response = await postTo(handler, late)
       expect(response.status).toBe(409)
@@ -579,7 +748,11 @@ describe('decide before acting: the customer’s message is judged before the ve
 
       // The same counter while the intent is open: the callback runs and its 'agree' is answered.
       vi.setSystemTime(t0 + 55_000)
-      const inTime = await signCounter({ inReplyTo: offer.digest, intent: intent.digest, ...proposalOf(offer) }, customer, { audience: key.did, now: new Date(t0 + 50_000) })
+      const inTime = await signCounter(
+        { inReplyTo: offer.digest, intent: intent.digest, ...proposalOf(offer) },
+        customer,
+        { audience: key.did, now: new Date(t0 + 50_000) },
+      )
       const answered = await postTo(handler, inTime)
       expect(answered.status).toBe(200)
       expect(counter).toHaveBeenCalledOnce()

@@ -29,8 +29,17 @@ const same = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every(
 
 /** The one signature of a customer-signed agreement, in either envelope. */
 function customerSignature(agreement: string | Uint8Array): Uint8Array {
-  if (typeof agreement === 'string') return decodeBase64url((JSON.parse(agreement) as { signatures: [{ signature: string }] }).signatures[0].signature, 'signature')
-  const [, , , signatures] = decodeCoseMessage(agreement, 'COSE_Sign', {}) as [unknown, unknown, unknown, [[unknown, unknown, Uint8Array]]]
+  if (typeof agreement === 'string')
+    return decodeBase64url(
+      (JSON.parse(agreement) as { signatures: [{ signature: string }] }).signatures[0].signature,
+      'signature',
+    )
+  const [, , , signatures] = decodeCoseMessage(agreement, 'COSE_Sign', {}) as [
+    unknown,
+    unknown,
+    unknown,
+    [[unknown, unknown, Uint8Array]],
+  ]
   return signatures[0][2]
 }
 
@@ -41,14 +50,29 @@ describe('the acceptance path verifies the customer’s agreement signature once
       const handler = createVendorHandler(vendorOptions(key))
       await handler.ready
       const post = (body: string | Uint8Array) =>
-        handler(request('/intentcast/messages', { method: 'POST', headers: { 'content-type': `application/intentcast+${format}` }, body: typeof body === 'string' ? body : new Uint8Array(body) }))
+        handler(
+          request('/intentcast/messages', {
+            method: 'POST',
+            headers: { 'content-type': `application/intentcast+${format}` },
+            body: typeof body === 'string' ? body : new Uint8Array(body),
+          }),
+        )
       const customer = await generateKeyPair()
       const intent = await verify(await signIntent(intentBody(), customer, { format }), { expect: 'intent' })
       const answer = await post(intent.message)
       expect(answer.status).toBe(200)
-      const offer = await verify(format === 'jws' ? await answer.text() : new Uint8Array(await answer.arrayBuffer()), { expect: 'offer' })
-      const acceptance = await signAcceptance({ inReplyTo: offer.digest, intent: intent.digest, ...dealOf(offer.payload) }, customer, { audience: key.did, format })
-      const body = new Thread(intent).add(offer).add(await verify(acceptance)).agreementBody()
+      const offer = await verify(format === 'jws' ? await answer.text() : new Uint8Array(await answer.arrayBuffer()), {
+        expect: 'offer',
+      })
+      const acceptance = await signAcceptance(
+        { inReplyTo: offer.digest, intent: intent.digest, ...dealOf(offer.payload) },
+        customer,
+        { audience: key.did, format },
+      )
+      const body = new Thread(intent)
+        .add(offer)
+        .add(await verify(acceptance))
+        .agreementBody()
       const agreement = await signAgreement(body, customer, { format })
       const signature = customerSignature(agreement)
 
@@ -62,7 +86,10 @@ describe('the acceptance path verifies the customer’s agreement signature once
       expect(spy).toHaveBeenCalledTimes(2)
 
       // The answer is the full agreement, valid for anyone who verifies it.
-      const full = await verify(format === 'jws' ? await response.text() : new Uint8Array(await response.arrayBuffer()), { expect: 'agreement' })
+      const full = await verify(
+        format === 'jws' ? await response.text() : new Uint8Array(await response.arrayBuffer()),
+        { expect: 'agreement' },
+      )
       expect(full.signers).toEqual([customer.did, key.did])
     })
   }

@@ -24,7 +24,11 @@ describe('a failing vendor set', () => {
     // A real vendor document, but the messages endpoint answers nonsense.
     const { handler: honest } = await vendorHandler({ price: '1800.00' })
     const garbage = track(
-      await serve(async (r) => (r.method === 'GET' ? honest(r) : new Response('this is not an offer', { headers: { 'content-type': 'application/intentcast+jws' } }))),
+      await serve(async (r) =>
+        r.method === 'GET'
+          ? honest(r)
+          : new Response('this is not an offer', { headers: { 'content-type': 'application/intentcast+jws' } }),
+      ),
     )
     // Its document lists one key; its offers come signed by another.
     const { handler: listed } = await vendorHandler({ price: '1700.00' })
@@ -34,13 +38,20 @@ describe('a failing vendor set', () => {
     const { intent } = await signedElsewhere()
     const events: CastProgress[] = []
     const started = Date.now()
-    const result = await castIntent(intent, [hangs.origin, garbage.origin, wrongKey.origin, good.origin], { timeoutMs: 500, onProgress: (e) => events.push(e) })
+    const result = await castIntent(intent, [hangs.origin, garbage.origin, wrongKey.origin, good.origin], {
+      timeoutMs: 500,
+      onProgress: (e) => events.push(e),
+    })
     expect(Date.now() - started).toBeLessThan(5_000)
 
     expect(result.offers).toHaveLength(1)
     expect(result.offers[0]!.vendor.origin).toBe(good.origin)
     const byVendor = Object.fromEntries(result.failures.map((f) => [f.vendor, f.code]))
-    expect(byVendor).toEqual({ [hangs.origin]: 'ERR_TIMEOUT', [garbage.origin]: 'ERR_MALFORMED', [wrongKey.origin]: 'ERR_KEY_UNRESOLVED' })
+    expect(byVendor).toEqual({
+      [hangs.origin]: 'ERR_TIMEOUT',
+      [garbage.origin]: 'ERR_MALFORMED',
+      [wrongKey.origin]: 'ERR_KEY_UNRESOLVED',
+    })
     for (const f of result.failures) expect(f.message.length).toBeGreaterThan(0)
     expect(events.filter((e) => e.type === 'failed')).toHaveLength(3)
   })
@@ -51,8 +62,20 @@ describe('a failing vendor set', () => {
     const { intent } = await signedElsewhere()
     // Cast someone else's intent through this vendor and replay its answer to ours.
     const foreign = await signIntent(intentBody(), other)
-    const foreignOffer = await (await fetch(`${misaddressed.origin}/intentcast/messages`, { method: 'POST', headers: { 'content-type': 'application/intentcast+jws' }, body: foreign })).text()
-    const replayer = track(await serve(async (r) => (r.method === 'GET' ? misaddressed.handler(r) : new Response(foreignOffer, { headers: { 'content-type': 'application/intentcast+jws' } }))))
+    const foreignOffer = await (
+      await fetch(`${misaddressed.origin}/intentcast/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/intentcast+jws' },
+        body: foreign,
+      })
+    ).text()
+    const replayer = track(
+      await serve(async (r) =>
+        r.method === 'GET'
+          ? misaddressed.handler(r)
+          : new Response(foreignOffer, { headers: { 'content-type': 'application/intentcast+jws' } }),
+      ),
+    )
     const doc = await (await fetch(`${replayer.origin}/.well-known/intentcast`)).json()
     const result = await castIntent(intent, [{ origin: replayer.origin, endpoint: doc.endpoint, keys: doc.keys.keys }])
     expect(result.failures.map((f) => f.code)).toEqual(['ERR_AUDIENCE'])
@@ -66,7 +89,10 @@ describe('fan-out mechanics', () => {
     const doc = await discover(vendor.origin)
     let posts = 0
     const flaky: FetchLike = async (url, init) => {
-      if (init.method === 'POST' && ++posts <= 2) throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) })
+      if (init.method === 'POST' && ++posts <= 2)
+        throw new TypeError('fetch failed', {
+          cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+        })
       return fetch(url, init)
     }
     const events: CastProgress[] = []
@@ -86,7 +112,10 @@ describe('fan-out mechanics', () => {
     const closed = track(await listen(() => {}))
     const origin = closed.origin
     await closed.close()
-    const gone = await castIntent(intent, [{ origin, endpoint: `${origin}/intentcast/messages` }], { backoffMs: 10, retries: 1 })
+    const gone = await castIntent(intent, [{ origin, endpoint: `${origin}/intentcast/messages` }], {
+      backoffMs: 10,
+      retries: 1,
+    })
     expect(gone.failures.map((f) => f.code)).toEqual(['ERR_UNREACHABLE'])
   })
 
@@ -109,7 +138,9 @@ describe('fan-out mechanics', () => {
     const result = await castIntent(intent, targets, { fetch: counting, concurrency: 2 })
     expect(result.offers).toHaveLength(6)
     expect(peak).toBe(2)
-    await expect(castIntent(intent, targets, { concurrency: 0 })).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' })
+    await expect(castIntent(intent, targets, { concurrency: 0 })).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARGUMENT',
+    })
   })
 
   test('an abort stops the cast and rejects with the reason', async () => {
@@ -118,7 +149,9 @@ describe('fan-out mechanics', () => {
     const controller = new AbortController()
     const reason = new Error('user cancelled')
     setTimeout(() => controller.abort(reason), 50)
-    await expect(castIntent(intent, [hangs.origin, hangs.origin], { signal: controller.signal, timeoutMs: 5_000 })).rejects.toBe(reason)
+    await expect(
+      castIntent(intent, [hangs.origin, hangs.origin], { signal: controller.signal, timeoutMs: 5_000 }),
+    ).rejects.toBe(reason)
   })
 
   test('a cast with an invalid intent fails at once', async () => {
@@ -130,7 +163,15 @@ describe('fan-out mechanics', () => {
     let requests = 0
     const counting: FetchLike = async (url, init) => (requests++, fetch(url, init))
     const good = track(await startVendor())
-    for (const bad of ['https://[x', 'not a url', 'http://shop.example', { origin: 'https://[x', endpoint: 'https://shop.example/m' }, { origin: good.origin, endpoint: 'https://[x' }, { origin: good.origin }, null]) {
+    for (const bad of [
+      'https://[x',
+      'not a url',
+      'http://shop.example',
+      { origin: 'https://[x', endpoint: 'https://shop.example/m' },
+      { origin: good.origin, endpoint: 'https://[x' },
+      { origin: good.origin },
+      null,
+    ]) {
       const attempt = castIntent(intent, [good.origin, bad as never], { fetch: counting })
       await expect(attempt).rejects.toMatchObject({ name: 'IntentcastError', code: 'ERR_INVALID_ARGUMENT' })
     }

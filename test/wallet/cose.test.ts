@@ -5,7 +5,15 @@
 import { afterEach, describe, expect, test } from 'vitest'
 import { castIntent, discover, Wallet } from '../../src/wallet/index.js'
 import { MemoryThreadStore } from '../../src/vendor/index.js'
-import { countersign, generateKeyPair, signAgreement, signIntent, verify, verifyThread, type Verified } from '../../src/index.js'
+import {
+  countersign,
+  generateKeyPair,
+  signAgreement,
+  signIntent,
+  verify,
+  verifyThread,
+  type Verified,
+} from '../../src/index.js'
 import { dealAt, intentBody, serve, startVendor, vendorHandler, type Running } from './support.js'
 
 const running: Running[] = []
@@ -19,7 +27,8 @@ function recording(handler: (r: Request) => Promise<Response>) {
   const seen: Array<{ sent: string | null; answered: string | null }> = []
   const wrapped = async (r: Request) => {
     const response = await handler(r)
-    if (r.method === 'POST') seen.push({ sent: r.headers.get('content-type'), answered: response.headers.get('content-type') })
+    if (r.method === 'POST')
+      seen.push({ sent: r.headers.get('content-type'), answered: response.headers.get('content-type') })
     return response
   }
   return { seen, wrapped }
@@ -55,7 +64,12 @@ describe('a COSE cast over HTTP', () => {
 
     const top = result.offers[0]!
     const { reply, thread } = await wallet.counter(top, dealAt('1850.00'))
-    expect(thread.messages.map((m) => [m.kind, m.format])).toEqual([['intent', 'cose'], ['offer', 'cose'], ['counter', 'cose'], ['counter', 'cose']])
+    expect(thread.messages.map((m) => [m.kind, m.format])).toEqual([
+      ['intent', 'cose'],
+      ['offer', 'cose'],
+      ['counter', 'cose'],
+      ['counter', 'cose'],
+    ])
     expect(reply!.proposal.payload.price.amount).toBe('1850.00')
 
     const vendorKey = await wallet.vendorKey(best.origin)
@@ -68,7 +82,9 @@ describe('a COSE cast over HTTP', () => {
     // Both parties hold the same bytes: what the vendor's callback saw, what it stored, what the wallet got.
     const walletBytes = Buffer.from(agreement.message as Uint8Array)
     expect(walletBytes.equals(Buffer.from(vendorAgreement!.message as Uint8Array))).toBe(true)
-    expect(walletBytes.equals(Buffer.from(threads.get(agreement.payload.refs.intent)!.agreement!.message as Uint8Array))).toBe(true)
+    expect(
+      walletBytes.equals(Buffer.from(threads.get(agreement.payload.refs.intent)!.agreement!.message as Uint8Array)),
+    ).toBe(true)
 
     // Each side's record re-verifies from its bytes alone.
     const mine = await verifyThread(done.messages.map((m) => m.message))
@@ -78,7 +94,8 @@ describe('a COSE cast over HTTP', () => {
 
     // Every request went, and every answer came, as application/intentcast+cose.
     expect(seen).toHaveLength(3)
-    for (const s of seen) expect(s).toEqual({ sent: 'application/intentcast+cose', answered: 'application/intentcast+cose' })
+    for (const s of seen)
+      expect(s).toEqual({ sent: 'application/intentcast+cose', answered: 'application/intentcast+cose' })
   })
 
   test('a vendor that does not list the COSE media type fails without a request; a JWS answer to COSE is refused', async () => {
@@ -99,7 +116,11 @@ describe('a COSE cast over HTTP', () => {
     )
     // Answers every COSE message with a JWS one.
     const jwsAnswers = track(
-      await serve(async (r) => (r.method === 'GET' ? honest(r) : new Response('a.b.c', { headers: { 'content-type': 'application/intentcast+jws' } }))),
+      await serve(async (r) =>
+        r.method === 'GET'
+          ? honest(r)
+          : new Response('a.b.c', { headers: { 'content-type': 'application/intentcast+jws' } }),
+      ),
     )
     const good = track(await startVendor())
     // An intent signed elsewhere, in COSE.
@@ -125,8 +146,16 @@ describe('a COSE cast over HTTP', () => {
         const acceptanceAndAgreement = r.method === 'POST' && new Uint8Array(await r.clone().arrayBuffer())[0] === 0x82
         const response = await handler(r)
         if (!acceptanceAndAgreement) return response
-        const { v: _v, iat: _iat, jti: _jti, ...body } = (await verify(new Uint8Array(await response.arrayBuffer()), { expect: 'agreement' })).payload
-        const other: Uint8Array = await countersign(await signAgreement(body, await wallet.vendorKey(dishonest.origin), { format: 'cose' }), key)
+        const {
+          v: _v,
+          iat: _iat,
+          jti: _jti,
+          ...body
+        } = (await verify(new Uint8Array(await response.arrayBuffer()), { expect: 'agreement' })).payload
+        const other: Uint8Array = await countersign(
+          await signAgreement(body, await wallet.vendorKey(dishonest.origin), { format: 'cose' }),
+          key,
+        )
         return new Response(new Uint8Array(other), { headers: { 'content-type': 'application/intentcast+cose' } })
       }),
     )

@@ -12,12 +12,17 @@ afterEach(async () => {
 const track = <T extends Running>(r: T): T => (running.push(r), r)
 
 /** A site that serves fixed answers by path, as any web server might. */
-async function site(routes: Record<string, { status?: number; type?: string; body: string } | undefined>): Promise<Running> {
+async function site(
+  routes: Record<string, { status?: number; type?: string; body: string } | undefined>,
+): Promise<Running> {
   return track(
     await serve(async (r) => {
       const route = routes[new URL(r.url).pathname]
       if (!route) return new Response('not here', { status: 404, headers: { 'content-type': 'text/html' } })
-      return new Response(route.body, { status: route.status ?? 200, headers: { 'content-type': route.type ?? 'application/json' } })
+      return new Response(route.body, {
+        status: route.status ?? 200,
+        headers: { 'content-type': route.type ?? 'application/json' },
+      })
     }),
   )
 }
@@ -43,7 +48,11 @@ describe('discover', () => {
       '/.well-known/myterms.json': {
         body: JSON.stringify({
           effective_date: '2025-06-01',
-          agreements: [{ id: 'https://w3id.org/dpv/standards/p7012#SD-BASE-A', url: 'https://shop.example/terms' }, { id: 'not-7012', url: 'https://w3id.org/dpv/standards/p7012#SD-BASE' }, { id: 'nonsense' }],
+          agreements: [
+            { id: 'https://w3id.org/dpv/standards/p7012#SD-BASE-A', url: 'https://shop.example/terms' },
+            { id: 'not-7012', url: 'https://w3id.org/dpv/standards/p7012#SD-BASE' },
+            { id: 'nonsense' },
+          ],
           tos_url: 'https://shop.example/tos',
         }),
       },
@@ -86,7 +95,8 @@ describe('discover', () => {
   test('refuses an endpoint on another origin, terms not signed by a listed current key, bad keys', async () => {
     const vendor = track(await startVendor())
     const doc = await (await fetch(`${vendor.origin}/.well-known/intentcast`)).json()
-    const serveDoc = async (d: unknown) => (await site({ '/.well-known/intentcast': { body: JSON.stringify(d) } })).origin
+    const serveDoc = async (d: unknown) =>
+      (await site({ '/.well-known/intentcast': { body: JSON.stringify(d) } })).origin
 
     // The vendor's own document, served from another origin: its endpoint is elsewhere.
     await expect(discover(await serveDoc(doc))).rejects.toMatchObject({ code: 'ERR_BROKEN_LINK' })
@@ -95,35 +105,89 @@ describe('discover', () => {
     // Same-origin documents, so only the checks under test can fail.
     const selfServed = async (mutate: (d: typeof doc, origin: string) => unknown) => {
       let origin = ''
-      const s = track(await serve(async () => new Response(JSON.stringify(mutate(structuredClone(doc), origin)), { headers: { 'content-type': 'application/json' } })))
+      const s = track(
+        await serve(
+          async () =>
+            new Response(JSON.stringify(mutate(structuredClone(doc), origin)), {
+              headers: { 'content-type': 'application/json' },
+            }),
+        ),
+      )
       origin = s.origin
       return origin
     }
-    await expect(discover(await selfServed((d, o) => ({ ...d, endpoint: `${o}/m`, terms: other })))).rejects.toMatchObject({ code: 'ERR_KEY_UNRESOLVED' })
-    await expect(discover(await selfServed((d, o) => ({ ...d, endpoint: `${o}/m`, keys: { keys: [{ ...d.keys.keys[0], status: 'retired', exp: 2e9 }] } })))).rejects.toMatchObject({
+    await expect(
+      discover(await selfServed((d, o) => ({ ...d, endpoint: `${o}/m`, terms: other }))),
+    ).rejects.toMatchObject({ code: 'ERR_KEY_UNRESOLVED' })
+    await expect(
+      discover(
+        await selfServed((d, o) => ({
+          ...d,
+          endpoint: `${o}/m`,
+          keys: { keys: [{ ...d.keys.keys[0], status: 'retired', exp: 2e9 }] },
+        })),
+      ),
+    ).rejects.toMatchObject({
       code: 'ERR_KEY_UNRESOLVED',
     })
-    await expect(discover(await selfServed((d, o) => ({ ...d, endpoint: `${o}/m`, keys: { keys: [{ ...d.keys.keys[0], kid: 'did:key:zWrong#zWrong' }] } })))).rejects.toMatchObject({
+    await expect(
+      discover(
+        await selfServed((d, o) => ({
+          ...d,
+          endpoint: `${o}/m`,
+          keys: { keys: [{ ...d.keys.keys[0], kid: 'did:key:zWrong#zWrong' }] },
+        })),
+      ),
+    ).rejects.toMatchObject({
       code: 'ERR_KEY_UNRESOLVED',
     })
-    await expect(discover(await selfServed((d, o) => ({ ...d, endpoint: `${o}/m`, v: '9.9' })))).rejects.toMatchObject({ code: 'ERR_SCHEMA' })
+    await expect(discover(await selfServed((d, o) => ({ ...d, endpoint: `${o}/m`, v: '9.9' })))).rejects.toMatchObject({
+      code: 'ERR_SCHEMA',
+    })
     // An endpoint the schema's outline lets through but that is no URL: the vendor's bytes, a wire code.
     for (const endpoint of ['https://[x', 'http://127.0.0.1:99999/m']) {
-      await expect(discover(await selfServed((d) => ({ ...d, endpoint })))).rejects.toMatchObject({ name: 'IntentcastError', code: 'ERR_SCHEMA' })
+      await expect(discover(await selfServed((d) => ({ ...d, endpoint })))).rejects.toMatchObject({
+        name: 'IntentcastError',
+        code: 'ERR_SCHEMA',
+      })
     }
-    await expect(discover(await selfServed((d, o) => ({ ...d, endpoint: `${o}/m`, terms: 'x.y.z' })))).rejects.toMatchObject({ code: 'ERR_MALFORMED' })
+    await expect(
+      discover(await selfServed((d, o) => ({ ...d, endpoint: `${o}/m`, terms: 'x.y.z' }))),
+    ).rejects.toMatchObject({ code: 'ERR_MALFORMED' })
     const ok = await discover(await selfServed((d, o) => ({ ...d, endpoint: `${o}/m`, future: 'ignored' })))
     expect(ok.terms!.issuer).toBe(vendor.key.did)
   })
 
-  test('https only, except on loopback; a bad origin or option is the caller\'s mistake, never a TypeError', async () => {
+  test("https only, except on loopback; a bad origin or option is the caller's mistake, never a TypeError", async () => {
     let fetched = 0
     const counting = async (url: string, init: RequestInit) => (fetched++, fetch(url, init))
-    for (const origin of ['http://shop.example', 'ftp://127.0.0.1', 'not a url', 'https://[x', 'http://[::1', 'https://', '', 'http://localhost:99999', undefined, 42]) {
-      await expect(discover(origin as string, { fetch: counting })).rejects.toMatchObject({ name: 'IntentcastError', code: 'ERR_INVALID_ARGUMENT' })
+    for (const origin of [
+      'http://shop.example',
+      'ftp://127.0.0.1',
+      'not a url',
+      'https://[x',
+      'http://[::1',
+      'https://',
+      '',
+      'http://localhost:99999',
+      undefined,
+      42,
+    ]) {
+      await expect(discover(origin as string, { fetch: counting })).rejects.toMatchObject({
+        name: 'IntentcastError',
+        code: 'ERR_INVALID_ARGUMENT',
+      })
     }
-    for (const options of [{ timeoutMs: Number.NaN }, { maxBytes: 0 }, { fetch: 'fetch' }, { now: new Date(Number.NaN) }, null]) {
-      await expect(discover('https://shop.example', options as never)).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' })
+    for (const options of [
+      { timeoutMs: Number.NaN },
+      { maxBytes: 0 },
+      { fetch: 'fetch' },
+      { now: new Date(Number.NaN) },
+      null,
+    ]) {
+      await expect(discover('https://shop.example', options as never)).rejects.toMatchObject({
+        code: 'ERR_INVALID_ARGUMENT',
+      })
     }
     expect(fetched).toBe(0)
   })
@@ -137,7 +201,13 @@ describe('discover', () => {
   test('the rotated key: the document lists the retired key and discovery keeps it while it lives', async () => {
     const old = await generateKeyPair()
     const key = await generateKeyPair()
-    const s = track(await startVendor({ keyPair: key, previousKeys: [{ keyPair: old, expiresAt: new Date(Date.now() + 60_000) }], onIntent: () => null }))
+    const s = track(
+      await startVendor({
+        keyPair: key,
+        previousKeys: [{ keyPair: old, expiresAt: new Date(Date.now() + 60_000) }],
+        onIntent: () => null,
+      }),
+    )
     const found = await discover(s.origin)
     expect(found.keys.map((k) => [k.x, k.status])).toEqual([
       [key.publicJwk.x, 'current'],

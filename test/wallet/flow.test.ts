@@ -24,7 +24,9 @@ describe('wallet.cast → wallet.counter → wallet.accept', () => {
 
     const found = await discover(best.origin)
     const events: CastProgress[] = []
-    const result = await wallet.cast(intentBody(), [found, second.origin, tooDear.origin], { onProgress: (e) => events.push(e) })
+    const result = await wallet.cast(intentBody(), [found, second.origin, tooDear.origin], {
+      onProgress: (e) => events.push(e),
+    })
 
     expect(result.castIndex).toBe(0)
     expect(wallet.casts).toBe(1)
@@ -41,7 +43,12 @@ describe('wallet.cast → wallet.counter → wallet.accept', () => {
       expect(o.thread.state()).toBe('open')
     }
     expect(events.filter((e) => e.type === 'offer')).toHaveLength(3)
-    expect(events.filter((e) => e.type === 'discovering').map((e) => e.vendor).sort()).toEqual([second.origin, tooDear.origin].sort())
+    expect(
+      events
+        .filter((e) => e.type === 'discovering')
+        .map((e) => e.vendor)
+        .sort(),
+    ).toEqual([second.origin, tooDear.origin].sort())
 
     const top = result.offers[0]!
     const { reply, thread } = await wallet.counter(top, dealAt('1850.00'), { note: 'a little less?' })
@@ -128,10 +135,14 @@ describe('wallet.cast → wallet.counter → wallet.accept', () => {
     // A proposal that is not a move of the thread, a thread that is not one, a vendor with no endpoint.
     await expect(wallet.accept({ ...offer, proposal: stranger.offers[0]!.proposal })).rejects.toMatchObject(invalid)
     await expect(wallet.accept({ ...offer, thread: {} as never })).rejects.toMatchObject(invalid)
-    await expect(wallet.accept({ ...offer, vendor: { origin: vendor.origin, endpoint: 'https://[x' } })).rejects.toMatchObject(invalid)
+    await expect(
+      wallet.accept({ ...offer, vendor: { origin: vendor.origin, endpoint: 'https://[x' } }),
+    ).rejects.toMatchObject(invalid)
     await expect(wallet.accept(null as never)).rejects.toMatchObject(invalid)
     // A deal that is not one, or a note that is not text.
-    await expect(wallet.counter(offer, { ...dealAt('1.00'), price: { amount: 'cheap', currency: 'EUR' } })).rejects.toMatchObject(invalid)
+    await expect(
+      wallet.counter(offer, { ...dealAt('1.00'), price: { amount: 'cheap', currency: 'EUR' } }),
+    ).rejects.toMatchObject(invalid)
     // The whole offer payload is more than a deal: dealOf(payload) is the deal.
     await expect(wallet.counter(offer, { ...offer.proposal.payload })).rejects.toMatchObject(invalid)
     await expect(wallet.counter(offer, dealAt('1.00'), { note: 42 as never })).rejects.toMatchObject(invalid)
@@ -149,7 +160,9 @@ describe('wallet.cast → wallet.counter → wallet.accept', () => {
     const wallet = Wallet.create()
     const invalid = { code: 'ERR_INVALID_ARGUMENT' }
     await expect(wallet.cast(intentBody(), ['https://[x'])).rejects.toMatchObject(invalid)
-    await expect(wallet.cast(intentBody(), [{ origin: 'https://shop.example', endpoint: 'https://[x' }])).rejects.toMatchObject(invalid)
+    await expect(
+      wallet.cast(intentBody(), [{ origin: 'https://shop.example', endpoint: 'https://[x' }]),
+    ).rejects.toMatchObject(invalid)
     await expect(wallet.cast(intentBody(), 'https://shop.example' as never)).rejects.toMatchObject(invalid)
     await expect(wallet.cast(intentBody(), [], { format: 'xml' as never })).rejects.toMatchObject(invalid)
     await expect(wallet.cast(intentBody(), [], { timeoutMs: Number.NaN })).rejects.toMatchObject(invalid)

@@ -7,8 +7,23 @@
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { createVendorHandler, toNodeListener, type MemoryThreadStore, type VendorHandler } from '../../src/vendor/index.js'
-import { generateKeyPair, type Deal, type GpcDocument, type IntentBody, type KeyPair, type MyTermsDocument, type OfferBody, type TermsBody, type Verified } from '../../src/index.js'
+import {
+  createVendorHandler,
+  toNodeListener,
+  type MemoryThreadStore,
+  type VendorHandler,
+} from '../../src/vendor/index.js'
+import {
+  generateKeyPair,
+  type Deal,
+  type GpcDocument,
+  type IntentBody,
+  type KeyPair,
+  type MyTermsDocument,
+  type OfferBody,
+  type TermsBody,
+  type Verified,
+} from '../../src/index.js'
 
 export interface Running {
   readonly origin: string
@@ -46,7 +61,12 @@ export const dealTerms = {
 } satisfies OfferBody['terms']
 
 export const intentBody = (name = 'cargo bike'): IntentBody => ({
-  want: { item: { name, category: 'bicycles' }, quantity: 1, maxPrice: { amount: '2000.00', currency: 'EUR' }, region: 'DE-BE' },
+  want: {
+    item: { name, category: 'bicycles' },
+    quantity: 1,
+    maxPrice: { amount: '2000.00', currency: 'EUR' },
+    region: 'DE-BE',
+  },
   terms: { agreements: ['SD-BASE'], conditions: [{ id: 'retention-days', value: '30', unit: 'day', required: true }] },
 })
 
@@ -56,7 +76,9 @@ export const dealAt = (amount: string): Deal => ({ quantity: 1, price: { amount,
 type Offer = Omit<OfferBody, 'inReplyTo'>
 
 /** An offer at `price` for whatever was asked. */
-export const offerFor = (price: string) => (intent: Verified<'intent'>): Offer => ({ item: intent.payload.want.item, ...dealAt(price) })
+export const offerFor =
+  (price: string) =>
+  (intent: Verified<'intent'>): Offer => ({ item: intent.payload.want.item, ...dealAt(price) })
 
 /** A test vendor's behaviour, in the tests' own words (see the file comment). */
 export interface TestVendorOptions {
@@ -67,7 +89,10 @@ export interface TestVendorOptions {
   readonly onIntent?: (intent: Verified<'intent'>, context: { readonly gpc: boolean }) => Offer | null
   /** Default: no answer (202). */
   readonly onCounter?: (counter: Verified<'counter'>) => Deal | 'agree' | null
-  readonly onAcceptance?: (acceptance: Verified<'acceptance'>, context: { readonly agreement: Verified<'agreement'> }) => void
+  readonly onAcceptance?: (
+    acceptance: Verified<'acceptance'>,
+    context: { readonly agreement: Verified<'agreement'> },
+  ) => void
   readonly threads?: MemoryThreadStore
   readonly previousKeys?: ReadonlyArray<{ readonly keyPair: KeyPair; readonly expiresAt: Date }>
   readonly myterms?: MyTermsDocument
@@ -80,16 +105,29 @@ export interface TestVendor extends Running {
 }
 
 /** A vendor handler, ready (its terms signed), not yet served. */
-export async function vendorHandler(options: TestVendorOptions = {}): Promise<{ handler: VendorHandler; key: KeyPair }> {
+export async function vendorHandler(
+  options: TestVendorOptions = {},
+): Promise<{ handler: VendorHandler; key: KeyPair }> {
   const key = options.keyPair ?? (await generateKeyPair())
-  const { onIntent = offerFor(options.price ?? '1900.00'), onCounter, onAcceptance, threads, previousKeys, myterms, gpc } = options
+  const {
+    onIntent = offerFor(options.price ?? '1900.00'),
+    onCounter,
+    onAcceptance,
+    threads,
+    previousKeys,
+    myterms,
+    gpc,
+  } = options
   const handler = createVendorHandler({
     keyPair: key,
     terms: vendorTerms,
     on: {
       intent: (intent, context) => onIntent(intent, { gpc: context.gpc }),
       ...(onCounter && { counter: (counter: Verified<'counter'>) => onCounter(counter) }),
-      ...(onAcceptance && { acceptance: (a: Verified<'acceptance'>, context: { agreement: Verified<'agreement'> }) => onAcceptance(a, { agreement: context.agreement }) }),
+      ...(onAcceptance && {
+        acceptance: (a: Verified<'acceptance'>, context: { agreement: Verified<'agreement'> }) =>
+          onAcceptance(a, { agreement: context.agreement }),
+      }),
     },
     ...(threads && { stores: { threads } }),
     ...(previousKeys && { previousKeys }),

@@ -22,7 +22,9 @@ describe('wallet keys', () => {
   test('the derivation is HKDF-SHA256 exactly as the spec writes it', async () => {
     expect(WALLET_SALT).toBe('intentcast/0.1 wallet')
     expect(castSeed(master, 5)).toEqual(hkdf(sha256, master, bytes('intentcast/0.1 wallet'), bytes('cast/5'), 32))
-    expect(vendorSeed(master, 'https://Shop.Example:443/path?q')).toEqual(hkdf(sha256, master, bytes('intentcast/0.1 wallet'), bytes('vendor/https://shop.example'), 32))
+    expect(vendorSeed(master, 'https://Shop.Example:443/path?q')).toEqual(
+      hkdf(sha256, master, bytes('intentcast/0.1 wallet'), bytes('vendor/https://shop.example'), 32),
+    )
     const wallet = Wallet.fromSecret(master)
     expect((await wallet.castKey(5)).did).toBe((await keyPairFromSeed(castSeed(master, 5))).did)
   })
@@ -39,7 +41,8 @@ describe('wallet keys', () => {
     const v1 = await wallet.vendorKey('https://one.example')
     const v2 = await wallet.vendorKey('https://two.example')
     const seeds = [a.keyPair, b.keyPair, v1, v2].map((k) => unb64(k.privateJwk.d))
-    for (let i = 0; i < seeds.length; i++) for (let j = i + 1; j < seeds.length; j++) expect(shareRun(seeds[i]!, seeds[j]!)).toBe(false)
+    for (let i = 0; i < seeds.length; i++)
+      for (let j = i + 1; j < seeds.length; j++) expect(shareRun(seeds[i]!, seeds[j]!)).toBe(false)
     // And the secret itself appears in none of them.
     for (const s of seeds) expect(shareRun(s, wallet.exportSecret())).toBe(false)
   })
@@ -53,7 +56,8 @@ describe('wallet keys', () => {
 
     const restored = Wallet.fromSecret(wallet.exportSecret())
     for (let i = 0; i < used.length; i++) expect((await restored.castKey(i)).privateJwk).toEqual(used[i]!.privateJwk)
-    for (let i = 0; i < vendors.length; i++) expect((await restored.vendorKey(vendors[i]!)).privateJwk).toEqual(vendorKeys[i]!.privateJwk)
+    for (let i = 0; i < vendors.length; i++)
+      expect((await restored.vendorKey(vendors[i]!)).privateJwk).toEqual(vendorKeys[i]!.privateJwk)
     // One vendor, one key, however its origin is spelled.
     expect((await restored.vendorKey('https://ONE.example:443/')).did).toBe(vendorKeys[0]!.did)
   })

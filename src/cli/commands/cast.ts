@@ -13,12 +13,17 @@ import { dealTermsText, money } from '../text.js'
 
 function positiveInt(value: string | boolean | undefined, what: string): number | undefined {
   if (typeof value !== 'string') return undefined
-  if (!/^\d{1,9}$/.test(value) || Number(value) < 1) throw new IntentcastError('ERR_INVALID_ARGUMENT', `${what} must be a positive whole number`)
+  if (!/^\d{1,9}$/.test(value) || Number(value) < 1)
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', `${what} must be a positive whole number`)
   return Number(value)
 }
 
 /** The signed intent: the argument itself, or an intent body (JSON with `want`) signed here. */
-async function signedIntent(arg: string, keyFile: string | undefined, expires: string | undefined): Promise<{ message: string; oneOffKey: boolean }> {
+async function signedIntent(
+  arg: string,
+  keyFile: string | undefined,
+  expires: string | undefined,
+): Promise<{ message: string; oneOffKey: boolean }> {
   const text = readMessageArg(arg)
   let body: unknown
   if (text.startsWith('{')) {
@@ -36,7 +41,11 @@ async function signedIntent(arg: string, keyFile: string | undefined, expires: s
   }
   if (key) {
     const issuer = (await verify(text, { expect: 'intent' })).issuer
-    if (issuer !== key.did) throw new IntentcastError('ERR_ISSUER_MISMATCH', `--key is ${shortDid(key.did)}, but the intent is signed by ${shortDid(issuer)}`)
+    if (issuer !== key.did)
+      throw new IntentcastError(
+        'ERR_ISSUER_MISMATCH',
+        `--key is ${shortDid(key.did)}, but the intent is signed by ${shortDid(issuer)}`,
+      )
   }
   return { message: text, oneOffKey: false }
 }
@@ -44,18 +53,19 @@ async function signedIntent(arg: string, keyFile: string | undefined, expires: s
 export const cast: Command = {
   name: 'cast',
   summary: 'cast one intent to vendor sites: a progress line per vendor, then the offers, ranked, and the failures',
-  usage: '<intent> <vendor-url...> [--key <private.jwk.json>] [--expires <span>] [--timeout <ms>] [--concurrency <n>] [--save <dir>]',
+  usage:
+    '<intent> <vendor-url...> [--key <private.jwk.json>] [--expires <span>] [--timeout <ms>] [--concurrency <n>] [--save <dir>]',
   help: [
     '<intent> is a signed intent (a token, a file holding one, or -), or a JSON file holding an intent',
     'body ({"want": {...}, "terms": {...}}), which is then signed here.',
     'Each vendor is discovered at <vendor-url>/.well-known/intentcast (https, or http on loopback),',
     'sent the intent, and its offer verified: signed by one of its listed keys, addressed to the',
-    'intent\'s signer, answering this intent. A vendor that fails is reported; the cast goes on.',
+    "intent's signer, answering this intent. A vendor that fails is reported; the cast goes on.",
     '',
     '--key <file>        the key to sign an intent body with (default: a one-off key, which is not kept,',
     '                    so nobody can counter or accept with it); given with a signed intent, it must',
     '                    be the key that signed it',
-    '--expires <span>    an intent body\'s lifetime, e.g. 2h (default 1d)',
+    "--expires <span>    an intent body's lifetime, e.g. 2h (default 1d)",
     '--timeout <ms>      what each vendor gets, discovery and retries included (default 10000)',
     '--concurrency <n>   vendors talked to at once (default 8)',
     '--save <dir>        write the signed intent and each ranked offer there (intent.jws, offer-1.jws, …),',
@@ -72,7 +82,8 @@ export const cast: Command = {
     save: { type: 'string' },
   },
   async run([intentArg, ...vendors], values, out) {
-    if (!intentArg || vendors.length === 0) throw new IntentcastError('ERR_INVALID_ARGUMENT', 'cast needs an intent and at least one vendor URL')
+    if (!intentArg || vendors.length === 0)
+      throw new IntentcastError('ERR_INVALID_ARGUMENT', 'cast needs an intent and at least one vendor URL')
     const timeoutMs = positiveInt(values.timeout, '--timeout')
     const concurrency = positiveInt(values.concurrency, '--concurrency')
     const { message, oneOffKey } = await signedIntent(
@@ -82,11 +93,16 @@ export const cast: Command = {
     )
     const intent = await verify(message, { expect: 'intent' })
     const want = intent.payload.want
-    out.line(`casting ${want.quantity ?? 1} × ${want.item.name}${want.maxPrice ? `, at most ${money(want.maxPrice)}` : ''} (intent ${intent.digest.slice(0, 12)}…, signed by ${shortDid(intent.issuer)}) to ${vendors.length} vendor${vendors.length === 1 ? '' : 's'}`)
+    out.line(
+      `casting ${want.quantity ?? 1} × ${want.item.name}${want.maxPrice ? `, at most ${money(want.maxPrice)}` : ''} (intent ${intent.digest.slice(0, 12)}…, signed by ${shortDid(intent.issuer)}) to ${vendors.length} vendor${vendors.length === 1 ? '' : 's'}`,
+    )
     if (oneOffKey) out.line('  signed with a one-off key that is not kept: pass --key to be able to counter or accept')
     const width = Math.max(...vendors.map((v) => v.length))
     const onProgress = (e: CastProgress): void => {
-      if (e.type === 'offer') out.line(`  ✓ ${e.vendor.padEnd(width)}  offer ${money(e.offer.payload.price)} under ${e.offer.payload.terms.agreement} (signature, addressee and thread verified)`)
+      if (e.type === 'offer')
+        out.line(
+          `  ✓ ${e.vendor.padEnd(width)}  offer ${money(e.offer.payload.price)} under ${e.offer.payload.terms.agreement} (signature, addressee and thread verified)`,
+        )
       else if (e.type === 'pending') out.line(`  … ${e.vendor.padEnd(width)}  took the intent; no offer yet (202)`)
       else if (e.type === 'failed') out.line(`  ✗ ${e.vendor.padEnd(width)}  ${e.failure.code}: ${e.failure.message}`)
     }
@@ -99,7 +115,9 @@ export const cast: Command = {
     if (save !== undefined) {
       mkdirSync(save, { recursive: true })
       writeFileSync(join(save, 'intent.jws'), message + '\n')
-      result.offers.forEach((o, i) => writeFileSync(join(save, `offer-${i + 1}.jws`), (o.proposal.message as string) + '\n'))
+      result.offers.forEach((o, i) =>
+        writeFileSync(join(save, `offer-${i + 1}.jws`), (o.proposal.message as string) + '\n'),
+      )
     }
     out.result(
       () => {
@@ -108,19 +126,25 @@ export const cast: Command = {
         else out.line('offers, best first')
         result.offers.forEach((o, i) => {
           const p = o.proposal.payload
-          out.line(`  ${i + 1}. ${o.vendor.origin}  ${money(p.price)}  score ${o.score.toFixed(2)}  ${dealTermsText(p.terms)}`)
+          out.line(
+            `  ${i + 1}. ${o.vendor.origin}  ${money(p.price)}  score ${o.score.toFixed(2)}  ${dealTermsText(p.terms)}`,
+          )
           for (const r of o.reasons) out.line(`       ${r}`)
         })
         if (result.excluded.length > 0) {
           out.line('excluded (breaks a hard limit)')
-          for (const x of result.excluded) out.line(`  ${x.vendor.origin}  ${money(x.proposal.payload.price)}  ${x.reasons.join(' ')}`)
+          for (const x of result.excluded)
+            out.line(`  ${x.vendor.origin}  ${money(x.proposal.payload.price)}  ${x.reasons.join(' ')}`)
         }
         if (result.pending.length > 0) out.line(`pending (no offer yet): ${result.pending.join(', ')}`)
         if (result.failures.length > 0) {
           out.line('failures')
           for (const f of result.failures) out.line(`  ${f.vendor}  ${f.code}: ${f.message}`)
         }
-        if (save !== undefined) out.line(`saved the intent and ${result.offers.length} offer${result.offers.length === 1 ? '' : 's'} in ${save}`)
+        if (save !== undefined)
+          out.line(
+            `saved the intent and ${result.offers.length} offer${result.offers.length === 1 ? '' : 's'} in ${save}`,
+          )
       },
       {
         intent: { digest: intent.digest, issuer: intent.issuer, message },
@@ -134,7 +158,13 @@ export const cast: Command = {
           payload: o.proposal.payload,
           message: o.proposal.message,
         })),
-        excluded: result.excluded.map((x) => ({ vendor: x.vendor.origin, reasons: x.reasons, digest: x.proposal.digest, payload: x.proposal.payload, message: x.proposal.message })),
+        excluded: result.excluded.map((x) => ({
+          vendor: x.vendor.origin,
+          reasons: x.reasons,
+          digest: x.proposal.digest,
+          payload: x.proposal.payload,
+          message: x.proposal.message,
+        })),
         pending: result.pending,
         failures: result.failures,
       },

@@ -5,7 +5,6 @@ import { verifyThread } from '../../thread/verify-thread.js'
 import type { Command } from '../command.js'
 import { readMessages } from '../io.js'
 
-
 export const inspect: Command = {
   name: 'inspect',
   summary: 'show a thread (one message per line, or a JSON array) or an agreement, human-readable',
@@ -23,8 +22,12 @@ export const inspect: Command = {
           out.line(`agreement ${a.digest}`)
           out.line(`  customer  ${p.parties.customer}`)
           out.line(`  vendor    ${p.parties.vendor}`)
-          out.line(`  deal      ${p.quantity} × ${p.item.name} for ${p.price.amount} ${p.price.currency}${p.deliverBy ? `, by ${p.deliverBy}` : ''}`)
-          out.line(`  terms     ${p.terms.agreement}${(p.terms.conditions ?? []).map((c) => `, ${c.id}=${JSON.stringify(c.value)}`).join('')}`)
+          out.line(
+            `  deal      ${p.quantity} × ${p.item.name} for ${p.price.amount} ${p.price.currency}${p.deliverBy ? `, by ${p.deliverBy}` : ''}`,
+          )
+          out.line(
+            `  terms     ${p.terms.agreement}${(p.terms.conditions ?? []).map((c) => `, ${c.id}=${JSON.stringify(c.value)}`).join('')}`,
+          )
           out.line(`  signed    ${new Date(p.iat * 1000).toISOString()} by both parties`)
         },
         { kind: 'agreement', digest: a.digest, payload: p, signers: a.signers },
@@ -36,11 +39,17 @@ export const inspect: Command = {
       () => {
         for (const m of thread.messages) {
           const p = m.payload as { price?: { amount: string; currency: string }; iat: number }
-          out.line(`${new Date(p.iat * 1000).toISOString()}  ${m.kind.padEnd(10)} ${shortDid(m.issuer).padEnd(30)} ${p.price ? `${p.price.amount} ${p.price.currency}` : ''}`)
+          out.line(
+            `${new Date(p.iat * 1000).toISOString()}  ${m.kind.padEnd(10)} ${shortDid(m.issuer).padEnd(30)} ${p.price ? `${p.price.amount} ${p.price.currency}` : ''}`,
+          )
         }
         out.line(`state: ${thread.state()} (${thread.status()})`)
       },
-      { state: thread.state(), status: thread.status(), messages: thread.messages.map((m) => ({ kind: m.kind, issuer: m.issuer, digest: m.digest })) },
+      {
+        state: thread.state(),
+        status: thread.status(),
+        messages: thread.messages.map((m) => ({ kind: m.kind, issuer: m.issuer, digest: m.digest })),
+      },
     )
     return 0
   },

@@ -17,7 +17,11 @@ export const keygen: Command = {
         out.line(pair.did)
         if (typeof values.out !== 'string') out.line(jwk.trimEnd())
       },
-      { did: pair.did, publicJwk: pair.publicJwk, ...(typeof values.out === 'string' ? { file: values.out } : { privateJwk: pair.privateJwk }) },
+      {
+        did: pair.did,
+        publicJwk: pair.publicJwk,
+        ...(typeof values.out === 'string' ? { file: values.out } : { privateJwk: pair.privateJwk }),
+      },
     )
     return 0
   },

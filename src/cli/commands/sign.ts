@@ -1,5 +1,13 @@
 import { countersign, signAgreement } from '../../envelope/countersign.js'
-import { signAcceptance, signCounter, signIntent, signOffer, signTerms, signWithdrawal, type SignOptions } from '../../envelope/sign.js'
+import {
+  signAcceptance,
+  signCounter,
+  signIntent,
+  signOffer,
+  signTerms,
+  signWithdrawal,
+  type SignOptions,
+} from '../../envelope/sign.js'
 import { IntentcastError } from '../../errors.js'
 import { importKeyPair } from '../../keys/key-pair.js'
 import type { PrivateJwk } from '../../keys/did-key.js'
@@ -28,16 +36,20 @@ export const sign: Command = {
   options: { key: { type: 'string', short: 'k' }, aud: { type: 'string' }, expires: { type: 'string' } },
   async run([kind, file], values, out) {
     if (!kind || !file) throw new IntentcastError('ERR_INVALID_ARGUMENT', 'sign needs a kind and a body file')
-    if (typeof values.key !== 'string') throw new IntentcastError('ERR_INVALID_ARGUMENT', 'sign needs --key <private.jwk.json>')
+    if (typeof values.key !== 'string')
+      throw new IntentcastError('ERR_INVALID_ARGUMENT', 'sign needs --key <private.jwk.json>')
     const keyPair = await importKeyPair(readJson(values.key) as PrivateJwk)
     const options: SignOptions<'jws'> = {
       ...(typeof values.aud === 'string' && { audience: values.aud }),
-      ...(typeof values.expires === 'string' && { expiresIn: /^\d+$/.test(values.expires) ? Number(values.expires) : values.expires }),
+      ...(typeof values.expires === 'string' && {
+        expiresIn: /^\d+$/.test(values.expires) ? Number(values.expires) : values.expires,
+      }),
     }
     let message: string
     if (kind === 'agreement') message = await signAgreement(readJson(file) as never, keyPair)
     else if (kind === 'countersign') message = await countersign(readMessageArg(file), keyPair)
-    else if (kind in SIGNERS) message = await SIGNERS[kind as keyof typeof SIGNERS](readJson(file) as never, keyPair, options)
+    else if (kind in SIGNERS)
+      message = await SIGNERS[kind as keyof typeof SIGNERS](readJson(file) as never, keyPair, options)
     else throw new IntentcastError('ERR_INVALID_ARGUMENT', `unknown kind ${kind}`)
     out.result(() => out.line(message), { kind, message })
     return 0

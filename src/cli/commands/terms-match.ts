@@ -11,7 +11,8 @@ const MEANING = {
   dark: 'a hard limit of yours is not met',
 } as const
 
-const from = (t: TermsArg): string => `${t.name ? `${t.name}, ` : ''}${t.source}${t.signer ? ` by ${shortDid(t.signer)} (verified)` : ''}`
+const from = (t: TermsArg): string =>
+  `${t.name ? `${t.name}, ` : ''}${t.source}${t.signer ? ` by ${shortDid(t.signer)} (verified)` : ''}`
 
 export const termsMatch: Command = {
   name: 'terms match',
@@ -31,7 +32,8 @@ export const termsMatch: Command = {
   ],
   options: {},
   async run([customerArg, vendorArg], _values, out) {
-    if (!customerArg || !vendorArg) throw new IntentcastError('ERR_INVALID_ARGUMENT', 'terms match needs the customer\'s terms and the vendor\'s')
+    if (!customerArg || !vendorArg)
+      throw new IntentcastError('ERR_INVALID_ARGUMENT', "terms match needs the customer's terms and the vendor's")
     const customer = await readTermsArg(customerArg, 'customer')
     const vendor = await readTermsArg(vendorArg, 'vendor')
     const m = matchTerms(customer.terms, vendor.terms)
@@ -52,8 +54,17 @@ export const termsMatch: Command = {
         terms: m.terms,
         conflicts: m.conflicts,
         status: m.status,
-        customer: { source: customer.source, terms: customer.terms, ...(customer.signer && { signer: customer.signer }) },
-        vendor: { source: vendor.source, terms: vendor.terms, ...(vendor.signer && { signer: vendor.signer }), ...(vendor.name !== undefined && { name: vendor.name }) },
+        customer: {
+          source: customer.source,
+          terms: customer.terms,
+          ...(customer.signer && { signer: customer.signer }),
+        },
+        vendor: {
+          source: vendor.source,
+          terms: vendor.terms,
+          ...(vendor.signer && { signer: vendor.signer }),
+          ...(vendor.name !== undefined && { name: vendor.name }),
+        },
       },
     )
     return m.state === 'dark' ? 1 : 0

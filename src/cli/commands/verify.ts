@@ -21,7 +21,11 @@ export const verify: Command = {
   name: 'verify',
   summary: 'verify a message; prints it and every check, exits 1 with the error code on failure',
   usage: '<token|file|-> [--expect <kind>] [--aud <did>] [--now <iso-time>]',
-  help: ['--expect <kind>  fail unless the message is of this kind', '--aud <did>      fail unless the message is addressed to this DID', '--now <time>     check times as of this RFC 3339 time'],
+  help: [
+    '--expect <kind>  fail unless the message is of this kind',
+    '--aud <did>      fail unless the message is addressed to this DID',
+    '--now <time>     check times as of this RFC 3339 time',
+  ],
   options: { expect: { type: 'string' }, aud: { type: 'string' }, now: { type: 'string' } },
   async run([arg], values, out) {
     if (!arg) throw new IntentcastError('ERR_INVALID_ARGUMENT', 'verify needs a token, a file or -')
@@ -40,7 +44,15 @@ export const verify: Command = {
           out.line(`digest ${v.digest}`)
           out.line(JSON.stringify(v.payload, null, 2))
         },
-        { ok: true, kind: v.kind, issuer: v.issuer, signers: v.signers, digest: v.digest, header: v.header, payload: v.payload },
+        {
+          ok: true,
+          kind: v.kind,
+          issuer: v.issuer,
+          signers: v.signers,
+          digest: v.digest,
+          header: v.header,
+          payload: v.payload,
+        },
       )
       return 0
     } catch (e) {
@@ -48,7 +60,15 @@ export const verify: Command = {
       const failed = CHECKS.findIndex(([, codes]) => codes.includes(e.code))
       out.result(
         () => {
-          CHECKS.forEach(([name], i) => out.line(i < failed ? `  ✓ ${name}` : i === failed ? `  ✗ ${name}: ${e.code} ${e.message}` : `  · ${name} (not reached)`))
+          CHECKS.forEach(([name], i) =>
+            out.line(
+              i < failed
+                ? `  ✓ ${name}`
+                : i === failed
+                  ? `  ✗ ${name}: ${e.code} ${e.message}`
+                  : `  · ${name} (not reached)`,
+            ),
+          )
           if (failed < 0) out.line(`  ✗ ${e.code} ${e.message}`)
         },
         { ok: false, code: e.code, message: e.message, failedCheck: CHECKS[failed]?.[0] ?? null },
