@@ -1,3 +1,6 @@
+// Over 250 lines on purpose: this is one state machine (spec §Thread state machine), and every
+// move's rule reads the same private state (messages by digest, what was withdrawn, the
+// acceptance). Split into files, that state would have to be exposed to each of them.
 import { IntentcastError } from '../errors.js'
 import type { AgreementBody } from '../envelope/countersign.js'
 import type { Proposal, Verified } from '../envelope/verify.js'
@@ -5,10 +8,6 @@ import { sameJson } from '../lib/same.js'
 import type { AgreementPayload } from '../model/agreement.js'
 import { sameDeal } from '../model/deal.js'
 import { DPV_STATUS } from '../model/status.js'
-
-// Over 250 lines on purpose: this is one state machine (spec §Thread state machine), and every
-// move's rule reads the same private state (messages by digest, what was withdrawn, the
-// acceptance). Split into files, that state would have to be exposed to each of them.
 
 /** Where a thread stands. spec §Thread state machine. */
 export type ThreadState = 'open' | 'accepted' | 'agreed' | 'withdrawn' | 'terminated' | 'expired'

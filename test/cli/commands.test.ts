@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
-import { startDemoVendor, type DemoVendor, type VendorEvent } from '../../src/cli/commands/serve-vendor.js'
+import { startDemoVendor, type DemoVendor, type VendorEvent } from '../../src/cli/demo-vendor.js'
 import { main } from '../../src/cli/main.js'
 import {
   generateKeyPair,
