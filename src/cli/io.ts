@@ -1,4 +1,14 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fchmodSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import { IntentcastError } from '../errors.js'
 
 const COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/
@@ -30,9 +40,50 @@ export function readJson(path: string): unknown {
   }
 }
 
-/** Writes a secret file readable by its owner only. */
+/**
+ * Writes a secret to a new file readable by its owner only (mode 0600). It never follows a
+ * symbolic link and never touches an existing file: O_EXCL refuses any name that exists (a
+ * dangling link included), so a key cannot land in a file someone else can read, or be written
+ * through a link to wherever it points. Either is ERR_INVALID_ARGUMENT, and nothing is written.
+ */
 export function writeSecret(path: string, text: string): void {
-  writeFileSync(path, text, { mode: 0o600 })
+  let fd: number
+  try {
+    fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NOFOLLOW, 0o600)
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code
+    if (code === 'EEXIST' || code === 'ELOOP')
+      throw new IntentcastError(
+        'ERR_INVALID_ARGUMENT',
+        `${path} ${isLink(path) ? 'is a symbolic link' : 'exists'}; choose another path or remove it`,
+        { cause },
+      )
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', `cannot create ${path}`, { cause })
+  }
+  let written = false
+  try {
+    // The mode given to open is narrowed by the umask; the file is ours, so set it exactly.
+    fchmodSync(fd, 0o600)
+    writeFileSync(fd, text)
+    written = true
+  } catch (cause) {
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', `cannot write ${path}`, { cause })
+  } finally {
+    closeSync(fd)
+    // No half-written key left behind: the name is the one this call created.
+    if (!written) rmSync(path, { force: true })
+  }
+}
+
+/** O_NOFOLLOW where the platform has it (not on Windows, where O_EXCL alone refuses a link). */
+const NOFOLLOW: number = (constants as { O_NOFOLLOW?: number }).O_NOFOLLOW ?? 0
+
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink()
+  } catch {
+    return false
+  }
 }
 
 /** Messages in a thread file: a JSON array of messages, or one message per line. */

@@ -2,13 +2,14 @@
  * The `intentcast` command: keys, signing, verifying and inspecting messages, matching terms,
  * negotiating, running a demo vendor and casting intents, from a terminal or
  * a script. Errors are one readable line with their code (stack traces only with --debug);
- * --json prints one JSON document for scripts.
+ * --json prints one JSON document for scripts. Nothing a peer wrote reaches the terminal raw:
+ * output lines and error lines alike have their control characters escaped (output.ts).
  */
 import { parseArgs } from 'node:util'
 import { IntentcastError } from '../errors.js'
 import type { Command } from './command.js'
 import { COMMANDS } from './commands/index.js'
-import { createOutput } from './output.js'
+import { createOutput, escapeControls } from './output.js'
 
 const GLOBAL = {
   json: { type: 'boolean' },
@@ -49,7 +50,7 @@ export async function main(
       write(usage() + '\n')
       return 0
     }
-    writeErr(`intentcast: unknown command ${name}\n\n${usage()}\n`)
+    writeErr(`intentcast: unknown command ${escapeControls(name)}\n\n${usage()}\n`)
     return 2
   }
   try {
@@ -65,17 +66,23 @@ export async function main(
     }
     return await command.run(positionals, values, createOutput(values.json === true, write))
   } catch (e) {
-    if (debug) writeErr(`${(e as Error)?.stack ?? String(e)}\n`)
+    if (debug)
+      writeErr(
+        `${String((e as Error)?.stack ?? e)
+          .split('\n')
+          .map(escapeControls)
+          .join('\n')}\n`,
+      )
     if (e instanceof IntentcastError) {
-      writeErr(`intentcast ${command.name}: ${e.code}: ${e.message}\n`)
+      writeErr(`intentcast ${command.name}: ${e.code}: ${escapeControls(e.message)}\n`)
       return 1
     }
     const code = (e as { code?: string })?.code
     if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')) {
-      writeErr(`intentcast ${command.name}: ${(e as Error).message}\n\n${commandHelp(command)}\n`)
+      writeErr(`intentcast ${command.name}: ${escapeControls((e as Error).message)}\n\n${commandHelp(command)}\n`)
       return 2
     }
-    writeErr(`intentcast ${command.name}: ${(e as Error)?.message ?? String(e)}\n`)
+    writeErr(`intentcast ${command.name}: ${escapeControls(String((e as Error)?.message ?? e))}\n`)
     return 1
   }
 }

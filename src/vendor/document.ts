@@ -36,15 +36,25 @@ export async function prepareTerms(terms: TermsBody | string, keyPair: KeyPair):
   return verified
 }
 
-/** The vendor document for a request: the endpoint is absolute, on the public origin if one is set. */
+/**
+ * The vendor document for a request: the endpoint is absolute, on the public origin if one is set.
+ * Without a configured origin the endpoint comes from the request URL, that is from the `Host`
+ * header the client chose; such an answer is only true for that one request, so it is served
+ * `no-store` (spec §The vendor document): a forged `Host` must not poison a shared cache, and
+ * `Vary: Host` is not enough, since a cache may ignore it. With `http.origin` the document is the
+ * same for everyone and stays cacheable.
+ */
 export async function vendorDocument(request: Request, vendor: Vendor): Promise<Response> {
   const terms = await asVendor(() => vendor.terms)
+  const configured = vendor.options.origin
   const document: VendorDocument = {
     v: PROTOCOL_VERSION,
     terms: terms.message,
-    endpoint: (vendor.options.origin ?? new URL(request.url).origin) + vendor.options.endpointPath,
+    endpoint: (configured ?? new URL(request.url).origin) + vendor.options.endpointPath,
     mediaTypes: [...BODY_DECODERS.keys()],
     keys: { keys: vendor.keys.listed() },
   }
-  return json(document)
+  const response = json(document)
+  if (configured === undefined) response.headers.set('cache-control', 'no-store')
+  return response
 }

@@ -68,7 +68,11 @@ export interface VendorLimits {
  * ```
  */
 export interface VendorHttp {
-  /** The public origin, when the handler sits behind a proxy and `request.url` is not it. */
+  /**
+   * The public origin the vendor document advertises. Set it in production: without it the
+   * endpoint is taken from each request's `Host`, so the document is served `no-store`, never
+   * cached (a forged `Host` must not poison a shared cache).
+   */
   readonly origin?: string
   /** Where the message endpoint lives: `<basePath>/messages`. Default `/intentcast`. */
   readonly basePath?: string

@@ -35,6 +35,10 @@ export interface ResolvedOptions {
   readonly bodyTimeoutMs: number
   /** The sign options that set the lifetime of offers and counters. */
   readonly lifetime: { readonly expiresIn?: number }
+  /**
+   * The configured public origin. Undefined: the vendor document takes its endpoint from each
+   * request's URL (its `Host`) and is therefore served `no-store` (spec §The vendor document).
+   */
   readonly origin: string | undefined
   /** `<basePath>/messages`. */
   readonly endpointPath: string

@@ -62,7 +62,11 @@ describe('intentcast CLI', () => {
     expect(r.code).toBe(1)
     expect(r.stdout).toContain('✗ type: ERR_TYPE_MISMATCH')
     expect(r.stdout).toContain('(not reached)')
-    const j = await run('verify', token.slice(0, -2) + 'AA', '--json')
+    // The signature's first character, changed: its last one carries padding bits, and a token that
+    // already ended in AA would not change at all.
+    const dot = token.lastIndexOf('.') + 1
+    const tampered = token.slice(0, dot) + (token[dot] === 'A' ? 'B' : 'A') + token.slice(dot + 1)
+    const j = await run('verify', tampered, '--json')
     expect(JSON.parse(j.stdout)).toMatchObject({ ok: false, code: 'ERR_SIGNATURE_INVALID', failedCheck: 'signature' })
     expect(j.stderr).toBe('')
   })

@@ -6,7 +6,10 @@ export const keygen: Command = {
   name: 'keygen',
   summary: 'create an Ed25519 identity: writes the private JWK, prints the DID',
   usage: '[--out <file>]',
-  help: ['--out <file>   where to write the private JWK (mode 0600); default: print it'],
+  help: [
+    '--out <file>   where to write the private JWK: a new file, mode 0600; an existing file or a',
+    '               symbolic link there is refused, never overwritten or followed (default: print it)',
+  ],
   options: { out: { type: 'string', short: 'o' } },
   async run(_args, values, out) {
     const pair = await generateKeyPair()
@@ -15,7 +18,7 @@ export const keygen: Command = {
     out.result(
       () => {
         out.line(pair.did)
-        if (typeof values.out !== 'string') out.line(jwk.trimEnd())
+        if (typeof values.out !== 'string') out.lines(jwk.trimEnd())
       },
       {
         did: pair.did,

@@ -71,7 +71,7 @@ export const negotiate: Command = {
             out.line(
               `  written to ${values.out}; sign it with: intentcast sign counter ${values.out} --key <the intent's key> --aud ${offer.issuer}`,
             )
-          else out.line(JSON.stringify(counterBody, null, 2))
+          else out.lines(JSON.stringify(counterBody, null, 2))
         }
       },
       {

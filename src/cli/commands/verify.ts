@@ -42,7 +42,7 @@ export const verify: Command = {
           for (const [name] of CHECKS) out.line(`  ✓ ${name}`)
           out.line(`${v.kind} from ${v.issuer}`)
           out.line(`digest ${v.digest}`)
-          out.line(JSON.stringify(v.payload, null, 2))
+          out.lines(JSON.stringify(v.payload, null, 2))
         },
         {
           ok: true,
