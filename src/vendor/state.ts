@@ -5,6 +5,7 @@
  * then call the vendor, then sign and store.
  */
 import { IntentcastError } from '../errors.js'
+import { DEFAULT_TOLERANCE } from '../envelope/checks.js'
 import type { Verified } from '../envelope/verify.js'
 import { MAX_MESSAGES, Thread } from '../thread/thread.js'
 import { KeyedQueue } from './keyed-queue.js'
@@ -47,6 +48,11 @@ export function createVendorState(
  * counter, the negotiation is open now. Checked before the vendor's callback runs, so that a
  * move arriving too late is the customer's 409, not a reply the thread then refuses (a 500 after
  * the vendor's code had already decided on it).
+ *
+ * For an agreement it also applies the live-time rule (spec §Thread state machine, Live time):
+ * the thread judges a move by the times its messages carry, so an acceptance back-dated inside
+ * an offer's lifetime is a legal move in it; a party about to bind itself also asks its own
+ * clock, and countersigns nothing for an intent or a proposal that has expired by now.
  */
 export function requireAnswerable(thread: Thread, answer: 'proposal' | 'agreement', now = new Date()): void {
   if (thread.messages.length >= MAX_MESSAGES)
@@ -54,10 +60,25 @@ export function requireAnswerable(thread: Thread, answer: 'proposal' | 'agreemen
       'ERR_ILLEGAL_MOVE',
       `the thread is full (${MAX_MESSAGES} messages): nothing can answer this move`,
     )
+  if (answer === 'agreement') requireLive(thread, now)
   if (answer === 'proposal' && thread.state(now) !== 'open') {
     throw new IntentcastError(
       'ERR_ILLEGAL_MOVE',
       `the negotiation is ${thread.state(now)}: the vendor can no longer answer it`,
     )
+  }
+}
+
+/** The intent and the accepted proposal have not expired by `now` (with the verify tolerance). */
+function requireLive(thread: Thread, now: Date): void {
+  const accepted = thread.proposals.find((p) => p.digest === thread.acceptance?.payload.inReplyTo)
+  const t = Math.floor(now.getTime() / 1000)
+  for (const m of [thread.intent, accepted]) {
+    if (m !== undefined && m.payload.exp + DEFAULT_TOLERANCE <= t) {
+      throw new IntentcastError(
+        'ERR_ILLEGAL_MOVE',
+        `the ${m.kind === 'intent' ? 'intent' : `accepted ${m.kind}`} expired at ${new Date(m.payload.exp * 1000).toISOString()}, by the vendor's clock: ask for a fresh offer`,
+      )
+    }
   }
 }

@@ -784,6 +784,39 @@ describe('decide before acting: the customer’s message is judged before the ve
     }
   })
 
+  test('live time: an acceptance back-dated inside the offer’s lifetime, sent after it expired, is not countersigned', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      const t0 = Date.now()
+      const acceptance = vi.fn()
+      const { handler, key, threads } = await vendor({ on: { acceptance } })
+      const customer = await generateKeyPair()
+      const intent = await verify(await signIntent(intentBody(), customer, { expiresIn: '3d' }))
+      const offer = await verify(await (await postTo(handler, intent.message)).text(), { expect: 'offer' }) // 1 h
+      // Signed as if 10 minutes in, with a long life of its own, so every message time in the
+      // thread is consistent: only the vendor's clock, two hours in, shows the offer has expired.
+      const backDated = { now: new Date(t0 + 600_000) }
+      const accepted = await signAcceptance(
+        { inReplyTo: offer.digest, intent: intent.digest, ...proposalOf(offer) },
+        customer,
+        { audience: key.did, expiresIn: '7d', ...backDated },
+      )
+      const thread = new Thread(intent).add(offer)
+      thread.add(await verify(accepted, backDated))
+      const agreement = await signAgreement(thread.agreementBody(), customer, backDated)
+      vi.setSystemTime(t0 + 2 * 3_600_000)
+      const response = await postTo(handler, `${accepted}\n${agreement}`)
+      expect(response.status).toBe(409)
+      const problem = await problemOf(response)
+      expect(problem.code).toBe('ERR_ILLEGAL_MOVE')
+      expect(problem.detail).toMatch(/accepted offer expired .* by the vendor's clock/)
+      expect(acceptance).not.toHaveBeenCalled()
+      expect(threads.get(intent.digest)!.agreement).toBeUndefined()
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
   test('an agreement the thread refuses never reaches on.acceptance and is never countersigned', async () => {
     const acceptance = vi.fn()
     const { handler, key } = await vendor({ on: { acceptance } })
