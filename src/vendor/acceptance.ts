@@ -38,7 +38,7 @@ export async function takeAcceptance(
     })
     if (options.on.acceptance)
       await callVendor(() => options.on.acceptance!(acceptance, { request, thread, agreement: full }))
-    await options.threads.set(thread)
+    await asVendor(() => options.threads.set(thread))
     return message(full.message)
   })
 }

@@ -11,7 +11,7 @@ import { verify, type Verified } from '../envelope/verify.js'
 import { dealOf } from '../model/deal.js'
 import { accepted, message } from './answers.js'
 import { asVendor, callVendor, type CounterReply } from './callbacks.js'
-import { requireAnswerable, type Vendor } from './state.js'
+import { requireAnswerable, type Vendor, ownSize } from './state.js'
 
 export async function takeCounter(counter: Verified<'counter'>, request: Request, vendor: Vendor): Promise<Response> {
   const { options } = vendor
@@ -23,7 +23,7 @@ export async function takeCounter(counter: Verified<'counter'>, request: Request
       ? await callVendor(() => options.on.counter!(counter, { request, thread }))
       : null
     if (decision === null) {
-      await options.threads.set(thread)
+      await asVendor(() => options.threads.set(thread))
       return accepted()
     }
     requireAnswerable(thread, 'proposal') // again: the negotiation may have ended while the vendor decided
@@ -35,10 +35,10 @@ export async function takeCounter(counter: Verified<'counter'>, request: Request
         format: counter.format,
         ...options.lifetime,
       })
-      thread.add(await verify(signed, { expect: 'counter' }))
+      thread.add(await verify(signed, { expect: 'counter', maxBytes: ownSize(signed) }))
       return signed
     })
-    await options.threads.set(thread)
+    await asVendor(() => options.threads.set(thread))
     return message(answer)
   })
 }

@@ -9,7 +9,7 @@ import { verify, type Verified } from '../envelope/verify.js'
 import { Thread } from '../thread/thread.js'
 import { accepted, message } from './answers.js'
 import { asVendor, callVendor, type IntentContext } from './callbacks.js'
-import { requireAnswerable, type Vendor } from './state.js'
+import { requireAnswerable, type Vendor, ownSize } from './state.js'
 
 export async function takeIntent(intent: Verified<'intent'>, request: Request, vendor: Vendor): Promise<Response> {
   const { options } = vendor
@@ -30,9 +30,9 @@ export async function takeIntent(intent: Verified<'intent'>, request: Request, v
       format: intent.format,
       ...options.lifetime,
     })
-    thread.add(await verify(signed, { expect: 'offer' }))
+    thread.add(await verify(signed, { expect: 'offer', maxBytes: ownSize(signed) }))
     return signed
   })
-  await options.threads.set(thread)
+  await asVendor(() => options.threads.set(thread))
   return message(offer)
 }

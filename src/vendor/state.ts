@@ -8,6 +8,7 @@ import { IntentcastError } from '../errors.js'
 import { DEFAULT_TOLERANCE } from '../envelope/checks.js'
 import type { Verified } from '../envelope/verify.js'
 import { MAX_MESSAGES, Thread } from '../thread/thread.js'
+import { asVendor } from './callbacks.js'
 import { KeyedQueue } from './keyed-queue.js'
 import type { VendorKeys } from './keys.js'
 import type { ResolvedOptions } from './resolve-options.js'
@@ -33,11 +34,12 @@ export function createVendorState(
     keys,
     terms,
     async withThread(digest, move) {
-      const found = await threads.get(digest)
+      // The store is the vendor's own: a failure of it is a 500, never the customer's fault.
+      const found = await asVendor(() => threads.get(digest))
       if (!found) throw new IntentcastError('ERR_BROKEN_LINK', 'no open thread holds the message this one refers to')
       const key = found.intent.digest
       // Read again once it is this move's turn: the move before may have changed the thread.
-      return queue.run(key, async () => move((await threads.get(key)) ?? found))
+      return queue.run(key, async () => move((await asVendor(() => threads.get(key))) ?? found))
     },
   }
 }
@@ -61,6 +63,7 @@ export function requireAnswerable(thread: Thread, answer: 'proposal' | 'agreemen
       `the thread is full (${MAX_MESSAGES} messages): nothing can answer this move`,
     )
   if (answer === 'agreement') requireLive(thread, now)
+  if (answer === 'proposal') requireAnsweredLive(thread, now)
   if (answer === 'proposal' && thread.state(now) !== 'open') {
     throw new IntentcastError(
       'ERR_ILLEGAL_MOVE',
@@ -81,4 +84,30 @@ function requireLive(thread: Thread, now: Date): void {
       )
     }
   }
+}
+
+/**
+ * A reply answers the thread's last move; the thread refuses a reply made after that move
+ * expired (message time), so the vendor must not decide on, or sign, one (a customer's counter
+ * that expires while the vendor's code decides is a 409, not a reply the thread refuses).
+ */
+function requireAnsweredLive(thread: Thread, now: Date): void {
+  const last = thread.messages.at(-1)!
+  const exp = 'exp' in last.payload ? last.payload.exp : undefined
+  if (last.kind === 'counter' && exp !== undefined && Math.floor(now.getTime() / 1000) > exp + DEFAULT_TOLERANCE) {
+    throw new IntentcastError(
+      'ERR_ILLEGAL_MOVE',
+      `the counter expired at ${new Date(exp * 1000).toISOString()}, before the vendor could answer it`,
+    )
+  }
+}
+
+/**
+ * The size limit for verifying a message the vendor itself just signed: its own size. The body
+ * limit guards against senders; a reply restating a customer's counter of nearly the limit can
+ * come out a few bytes over it, and refusing our own reply would turn the customer's valid
+ * counter into a 500.
+ */
+export function ownSize(signed: string | Uint8Array): number {
+  return Math.max(1, signed.length)
 }

@@ -4,7 +4,7 @@
  */
 import type { Verified } from '../envelope/verify.js'
 import { noContent } from './answers.js'
-import { callVendor } from './callbacks.js'
+import { asVendor, callVendor } from './callbacks.js'
 import type { Vendor } from './state.js'
 
 export async function takeWithdrawal(
@@ -18,7 +18,7 @@ export async function takeWithdrawal(
   return vendor.withThread(withdrawal.payload.withdraws, async (stored) => {
     const thread = stored.with(withdrawal)
     if (options.on.withdrawal) await callVendor(() => options.on.withdrawal!(withdrawal, { request, thread }))
-    await options.threads.set(thread)
+    await asVendor(() => options.threads.set(thread))
     return noContent()
   })
 }

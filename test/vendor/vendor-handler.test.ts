@@ -791,7 +791,7 @@ describe('decide before acting: the customer’s message is judged before the ve
       const acceptance = vi.fn()
       const { handler, key, threads } = await vendor({ on: { acceptance } })
       const customer = await generateKeyPair()
-      const intent = await verify(await signIntent(intentBody(), customer, { expiresIn: '3d' }))
+      const intent = await verify(await signIntent(intentBody(), customer, { expiresIn: '3d' }), { expect: 'intent' })
       const offer = await verify(await (await postTo(handler, intent.message)).text(), { expect: 'offer' }) // 1 h
       // Signed as if 10 minutes in, with a long life of its own, so every message time in the
       // thread is consistent: only the vendor's clock, two hours in, shows the offer has expired.

@@ -1,0 +1,105 @@
+/**
+ * Found in review: ways a customer's valid message, or the vendor's own store, still became a
+ * 500 or was blamed on the customer. Each test failed before its fix.
+ */
+import { describe, expect, test } from 'vitest'
+import { dealOf, generateKeyPair, signCounter, signIntent, verify, verifyThread } from '../../src/index.js'
+import { createVendorHandler, MemoryThreadStore, type ThreadStore } from '../../src/vendor/index.js'
+import { intentBody, postTo, problemOf, vendorOptions } from './support.js'
+
+async function offered(on: Parameters<typeof vendorOptions>[2]) {
+  const key = await generateKeyPair()
+  const errors: unknown[] = []
+  const handler = createVendorHandler(
+    vendorOptions(key, '1900.00', { ...on, on: { ...on?.on, error: (e) => errors.push(e) } }),
+  )
+  await handler.ready
+  const customer = await generateKeyPair()
+  const intent = await verify(await signIntent(intentBody(), customer), { expect: 'intent' })
+  const offer = await verify(await (await postTo(handler, intent.message)).text(), { expect: 'offer' })
+  return { handler, errors, customer, intent, offer }
+}
+
+describe('a customer’s valid counter is never a 500', () => {
+  test('a counter just under the body limit, restated by the vendor a few bytes over it, is answered', async () => {
+    const { handler, errors, customer, intent, offer } = await offered({ on: { counter: () => 'agree' } })
+    const sign = (conditions: object[]) =>
+      signCounter(
+        {
+          ...dealOf(offer.payload),
+          terms: { agreement: 'SD-BASE', conditions } as never,
+          inReplyTo: offer.digest,
+          intent: intent.digest,
+        },
+        customer,
+        { audience: offer.issuer, jti: 'abcdefgh' },
+      )
+    const set = (i: number, k: number, last: number) => ({
+      id: `https://example.com/terms#t${String(i).padStart(3, '0')}`,
+      type: 'set',
+      value: Array.from({ length: k }, (_, j) => `tok${j}`.padEnd(j === k - 1 ? last : 60, 'x')),
+    })
+    // Fill the counter with extension terms until it is within 12 bytes of 64 KiB.
+    const full: object[] = []
+    while ((await sign([...full, set(full.length, 32, 60)])).length <= 65_536) full.push(set(full.length, 32, 60))
+    let counter = ''
+    search: for (let k = 1; k <= 32; k++)
+      for (let last = 5; last <= 60; last++) {
+        const candidate = await sign([...full, set(full.length, k, last)])
+        if (candidate.length > 65_536) break search
+        if (candidate.length > 65_536 - 12) {
+          counter = candidate
+          break search
+        }
+      }
+    expect(counter.length).toBeGreaterThan(65_536 - 12)
+    const response = await postTo(handler, counter)
+    expect(response.status).toBe(200)
+    expect(errors).toEqual([])
+  })
+
+  test('a counter that expires while on.counter decides is a 409, not a reply the thread refuses', async () => {
+    const { handler, errors, customer, intent, offer } = await offered({
+      on: {
+        counter: async () => {
+          await new Promise((resolve) => setTimeout(resolve, 2_500))
+          return 'agree' as const
+        },
+      },
+    })
+    // Expired 29 s ago: inside verify's 30 s tolerance on arrival, past it once the vendor has decided.
+    const counter = await signCounter(
+      { ...dealOf(offer.payload), inReplyTo: offer.digest, intent: intent.digest },
+      customer,
+      { audience: offer.issuer, now: new Date((offer.payload.iat - 30) * 1000), expiresIn: 1 },
+    )
+    const response = await postTo(handler, counter)
+    expect(response.status).toBe(409)
+    expect((await problemOf(response)).code).toBe('ERR_ILLEGAL_MOVE')
+    expect(errors).toEqual([])
+  })
+})
+
+describe('the vendor’s own store failing is a 500 reported to on.error, not the customer’s fault', () => {
+  test('a thread store that throws an IntentcastError (a stored thread that no longer verifies)', async () => {
+    const memory = new MemoryThreadStore()
+    let broken = false
+    const threads: ThreadStore = {
+      get: async (digest) => (broken ? verifyThread(['not a message']) : memory.get(digest)),
+      set: (thread) => memory.set(thread),
+    }
+    const { handler, errors, customer, intent, offer } = await offered({ stores: { threads } })
+    const counter = await signCounter(
+      { ...dealOf(offer.payload), inReplyTo: offer.digest, intent: intent.digest },
+      customer,
+      {
+        audience: offer.issuer,
+      },
+    )
+    broken = true
+    const response = await postTo(handler, counter)
+    expect(response.status).toBe(500)
+    expect((await problemOf(response)).code).toBe('ERR_INTERNAL')
+    expect(errors).toHaveLength(1)
+  })
+})
