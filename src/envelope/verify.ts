@@ -61,9 +61,13 @@ export function prepareVerifyOptions<K extends Kind>(
 ): InternalVerifyOptions<K> {
   if (options === undefined) return {}
   if (typeof options !== 'object' || options === null) throw invalid(`${what} options must be an object`)
-  const copy: Record<string, unknown> = {}
   for (const key of Object.keys(options)) {
     if (!keys.has(key)) throw invalid(`${what} has no option "${key.slice(0, 32)}"; it takes ${[...keys].join(', ')}`)
+  }
+  // Each documented key is read by name, so an option from a prototype or a getter (a class
+  // instance as options) counts as given, rather than being dropped with its check.
+  const copy: Record<string, unknown> = {}
+  for (const key of keys) {
     const value = (options as Record<string, unknown>)[key]
     if (value !== undefined) copy[key] = value
   }

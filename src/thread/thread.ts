@@ -23,6 +23,27 @@ export interface ThreadOptions {
   clockTolerance?: number
 }
 
+/**
+ * The caller's ThreadOptions, checked and copied: a NaN, infinite or negative tolerance would make
+ * every time comparison false and switch the expiry rules off.
+ */
+export function threadOptions(options: ThreadOptions | undefined): ThreadOptions {
+  if (options === undefined) return {}
+  if (typeof options !== 'object' || options === null) invalid('Thread options must be an object')
+  const { clockTolerance, ...unknown } = options
+  const extra = Object.keys(unknown)[0]
+  if (extra !== undefined) invalid(`Thread has no option "${extra.slice(0, 32)}"; it takes clockTolerance`)
+  if (clockTolerance === undefined) return {}
+  if (typeof clockTolerance !== 'number' || !Number.isFinite(clockTolerance) || clockTolerance < 0) {
+    invalid('clockTolerance must be a finite number of seconds, 0 or more')
+  }
+  return { clockTolerance }
+}
+
+function invalid(message: string): never {
+  throw new IntentcastError('ERR_INVALID_ARGUMENT', message)
+}
+
 function fail(code: 'ERR_BROKEN_LINK' | 'ERR_ILLEGAL_MOVE', message: string): never {
   throw new IntentcastError(code, message)
 }
@@ -48,8 +69,8 @@ export class Thread {
   constructor(intent: Verified<'intent'>, options: ThreadOptions = {}) {
     if (intent?.kind !== 'intent') fail('ERR_BROKEN_LINK', 'a thread starts with an intent')
     this.intent = intent
-    this.#options = { ...options }
-    this.#tolerance = options.clockTolerance ?? 30
+    this.#options = threadOptions(options)
+    this.#tolerance = this.#options.clockTolerance ?? 30
     this.#last = intent
     this.#remember(intent)
   }

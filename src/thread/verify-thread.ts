@@ -1,6 +1,13 @@
 import { IntentcastError } from '../errors.js'
-import { verifyInternal, type Verified, type VerifyOptions } from '../envelope/verify.js'
-import { Thread } from './thread.js'
+import { prepareVerifyOptions, verifyInternal, type Verified, type VerifyOptions } from '../envelope/verify.js'
+import { Thread, threadOptions } from './thread.js'
+
+/** The options verifyThread takes, and no other (verify's whitelist, narrowed). */
+const THREAD_OPTIONS: ReadonlySet<string> = new Set([
+  'resolveKey',
+  'maxBytes',
+  'clockTolerance',
+] satisfies (keyof VerifyThreadOptions)[])
 
 export type VerifyThreadOptions = Pick<VerifyOptions, 'resolveKey' | 'maxBytes' | 'clockTolerance'>
 
@@ -14,6 +21,11 @@ export async function verifyThread(
   messages: ReadonlyArray<string | Uint8Array | Verified>,
   options: VerifyThreadOptions = {},
 ): Promise<Thread> {
+  const checked = prepareVerifyOptions(options, THREAD_OPTIONS, 'verifyThread')
+  // The tolerance is checked here, before any work: timeless verification never reads it.
+  const tolerance = threadOptions(
+    checked.clockTolerance === undefined ? {} : { clockTolerance: checked.clockTolerance },
+  )
   if (!Array.isArray(messages) || messages.length === 0)
     throw new IntentcastError('ERR_BROKEN_LINK', 'a thread needs at least its intent')
   const verified: Verified[] = []
@@ -23,16 +35,13 @@ export async function verifyThread(
     verified.push(
       await verifyInternal(
         typeof m === 'string' || m instanceof Uint8Array ? m : (m as Verified | undefined)?.message,
-        { ...options, timeless: true },
+        { ...checked, timeless: true },
       ),
     )
   }
   const [intent, ...moves] = verified
   if (intent!.kind !== 'intent') throw new IntentcastError('ERR_BROKEN_LINK', 'a thread starts with an intent')
-  const thread = new Thread(
-    intent!,
-    options.clockTolerance === undefined ? {} : { clockTolerance: options.clockTolerance },
-  )
+  const thread = new Thread(intent!, tolerance)
   for (const m of moves) thread.add(m)
   return thread
 }

@@ -58,6 +58,12 @@ export function checkSendOptions(options: SendOptions & { readonly now?: Date })
   }
   if (!(whole(options.maxBytes) && options.maxBytes !== 0))
     throw new IntentcastError('ERR_INVALID_ARGUMENT', 'maxBytes must be a positive whole number')
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal))
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', 'signal must be an AbortSignal')
+  if (options.onRetry !== undefined && typeof options.onRetry !== 'function')
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', 'onRetry must be a function')
+  if (options.gpc !== undefined && typeof options.gpc !== 'boolean')
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', 'gpc must be true or false')
   if (options.now !== undefined && !(options.now instanceof Date && Number.isFinite(options.now.getTime()))) {
     throw new IntentcastError('ERR_INVALID_ARGUMENT', 'now must be a valid Date')
   }

@@ -6,6 +6,7 @@ import type { Deal } from '../model/deal.js'
 import { castIntent } from './cast.js'
 import type { CastOptions, CastResult, CastTarget } from './cast-types.js'
 import { checkCast, checkDeal, checkNegotiation } from './check.js'
+import { checkSendOptions } from './send.js'
 import { castSeed, vendorSeed } from './derive.js'
 import type { Negotiation } from './reply.js'
 import {
@@ -185,6 +186,7 @@ export class Wallet {
    */
   async counter(negotiation: Negotiation, deal: Deal, options: CounterOptions = {}): Promise<Countered> {
     checkNegotiation(negotiation)
+    checkSendOptions(options)
     checkDeal(deal, options.note)
     const castKey = await this.#castKeyOf(negotiation)
     const { thread, reply } = await counterWith(negotiation, deal, castKey, options)
@@ -203,6 +205,7 @@ export class Wallet {
    */
   async accept(negotiation: Negotiation, options: RespondOptions = {}): Promise<Accepted> {
     checkNegotiation(negotiation)
+    checkSendOptions(options)
     const castKey = await this.#castKeyOf(negotiation)
     return acceptWith(negotiation, { castKey, vendorKey: await this.vendorKey(negotiation.vendor.origin) }, options)
   }

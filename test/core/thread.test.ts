@@ -883,3 +883,19 @@ describe('Thread.with: a copy with moves applied, options kept', () => {
     await expectCode(async () => strict.with(late), 'ERR_ILLEGAL_MOVE')
   })
 })
+
+describe('Thread and verifyThread take only their documented options, checked', () => {
+  it('a tolerance that would switch the expiry rules off is ERR_INVALID_ARGUMENT', async () => {
+    for (const clockTolerance of [Number.NaN, Number.POSITIVE_INFINITY, -1, '30']) {
+      await expectCode(async () => new Thread(intent, { clockTolerance } as never), 'ERR_INVALID_ARGUMENT')
+      await expectCode(verifyThread(flow.strings, { clockTolerance } as never), 'ERR_INVALID_ARGUMENT')
+    }
+    await expectCode(async () => new Thread(intent, null as never), 'ERR_INVALID_ARGUMENT')
+  })
+  it('unknown keys are refused; timeless is verifyThread’s own business, not an option', async () => {
+    await expectCode(async () => new Thread(intent, { clockTolerence: 0 } as never), 'ERR_INVALID_ARGUMENT')
+    await expectCode(verifyThread(flow.strings, { timeless: false } as never), 'ERR_INVALID_ARGUMENT')
+    await expectCode(verifyThread(flow.strings, { audience: customer.did } as never), 'ERR_INVALID_ARGUMENT')
+    expect((await verifyThread(flow.strings, { clockTolerance: 0 })).state(at(3000))).toBe('agreed')
+  })
+})

@@ -173,3 +173,22 @@ describe('wallet.cast → wallet.counter → wallet.accept', () => {
     expect(wallet.casts).toBe(1)
   })
 })
+
+describe('found in review: counter and accept check their options before signing or sending', () => {
+  test('a bad option is ERR_INVALID_ARGUMENT, never a vendor blamed or an agreement lost', async () => {
+    const vendor = track(await startVendor({ price: '1900.00', onCounter: () => 'agree' }))
+    const wallet = Wallet.create()
+    const { offers } = await wallet.cast(intentBody(), [vendor.origin])
+    const offer = offers[0]!
+    for (const bad of [{ fetch: 'nope' }, { maxBytes: 0 }, { timeoutMs: -1 }, { signal: {} }, { now: new Date(NaN) }]) {
+      await expect(wallet.accept(offer, bad as never)).rejects.toMatchObject({ code: 'ERR_INVALID_ARGUMENT' })
+      await expect(wallet.counter(offer, dealOf(offer.proposal.payload), bad as never)).rejects.toMatchObject({
+        code: 'ERR_INVALID_ARGUMENT',
+      })
+    }
+    // Had any refused call sent its acceptance, the vendor would now refuse this one as a second
+    // acceptance (ERR_ILLEGAL_MOVE): the agreement is still there to be made.
+    const { agreement } = await wallet.accept(offer)
+    expect(agreement.signers).toHaveLength(2)
+  })
+})
