@@ -17,7 +17,7 @@ import { parseGeneralJws, serializeGeneralJws, type GeneralJws } from './general
 import { encodeProtectedHeader, type ProtectedHeader } from './header.js'
 import { verifyAgreementSignatures } from './jws-verify.js'
 import { prepareVerifyOptions } from './verify.js'
-import { buildPayload, encodePayload, signSegments, type Signed, type SignOptions } from './sign.js'
+import { buildPayload, checkSignOptions, encodePayload, signSegments, type Signed, type SignOptions } from './sign.js'
 
 /** The agreed deal; `v`, `iat` and `jti` are set when it is signed. */
 export type AgreementBody = Omit<PayloadOf<'agreement'>, 'v' | 'iat' | 'jti'>
@@ -32,6 +32,7 @@ export async function signAgreement<F extends Format = 'jws'>(
   keyPair: KeyPair,
   options: Pick<SignOptions<F>, 'now' | 'jti' | 'format'> = {},
 ): Promise<Signed<F>> {
+  checkSignOptions(options, ['now', 'jti', 'format'])
   const signer = await signerFor(keyPair)
   const payload = buildPayload('agreement', {}, body, options)
   if (signer.did !== payload.parties.customer && signer.did !== payload.parties.vendor) {

@@ -26,6 +26,29 @@ export interface SignOptions<F extends Format = Format> {
   jti?: string
 }
 
+const SIGN_OPTIONS: readonly (keyof SignOptions)[] = ['format', 'expiresIn', 'audience', 'now', 'jti']
+
+/**
+ * The caller's sign options, checked before any work: an object of documented keys only (a
+ * misspelt `audiance` would otherwise sign a broadcast), and a known format (`'COSE'` would
+ * otherwise sign JWS). The values themselves are checked where they are used.
+ */
+export function checkSignOptions(options: unknown, keys: readonly string[] = SIGN_OPTIONS): void {
+  if (options === undefined) return
+  if (typeof options !== 'object' || options === null)
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', 'sign options must be an object')
+  const unknown = Object.keys(options).find((k) => !keys.includes(k))
+  if (unknown !== undefined) {
+    throw new IntentcastError(
+      'ERR_INVALID_ARGUMENT',
+      `no sign option "${unknown.slice(0, 32)}"; the options are ${keys.join(', ')}`,
+    )
+  }
+  const { format } = options as SignOptions
+  if (format !== undefined && format !== 'jws' && format !== 'cose')
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', "format is 'jws' or 'cose'")
+}
+
 /** The claims `sign*` sets itself, from the key pair and the options. */
 type SetBySigner = 'v' | 'iss' | 'iat' | 'jti' | 'exp' | 'aud'
 
@@ -104,11 +127,10 @@ async function sign<K extends Exclude<Kind, 'agreement'>, F extends Format>(
   keyPair: KeyPair,
   options: SignOptions<F> = {},
 ): Promise<Signed<F>> {
+  checkSignOptions(options)
   const signer = await signerFor(keyPair)
   const payload = buildPayload(kind, { iss: signer.did }, body, options)
   if (options.format === 'cose') return signCoseMessage(kind, payload, signer) as Promise<Signed<F>>
-  if (options.format !== undefined && options.format !== 'jws')
-    throw new IntentcastError('ERR_INVALID_ARGUMENT', "format is 'jws' or 'cose'")
   return (await signJws(kind, payload, signer)) as Signed<F>
 }
 

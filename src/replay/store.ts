@@ -1,3 +1,4 @@
+import { IntentcastError } from '../errors.js'
 /**
  * Where `verify` records the `(issuer, jti)` pairs it has accepted, so the same message is
  * refused the second time. Async, so a shared store (Redis) can implement it for many processes.
@@ -31,6 +32,10 @@ export class MemoryReplayStore implements ReplayStore {
   constructor(options: MemoryReplayStoreOptions = {}) {
     this.#max = options.maxEntries ?? 100_000
     this.#now = options.now ?? Date.now
+    // A NaN or negative bound would leave the store unbounded, or failing on every add.
+    if (!Number.isSafeInteger(this.#max) || this.#max < 1)
+      throw new IntentcastError('ERR_INVALID_ARGUMENT', 'maxEntries must be a positive whole number')
+    if (typeof this.#now !== 'function') throw new IntentcastError('ERR_INVALID_ARGUMENT', 'now must be a function')
   }
 
   get size(): number {

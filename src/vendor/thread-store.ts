@@ -1,3 +1,4 @@
+import { IntentcastError } from '../errors.js'
 import { Thread } from '../thread/thread.js'
 
 /**
@@ -57,6 +58,9 @@ export class MemoryThreadStore implements ThreadStore {
 
   constructor(options: MemoryThreadStoreOptions = {}) {
     this.#max = options.maxThreads ?? 10_000
+    // A NaN or negative bound would leave the store unbounded, or failing on every set.
+    if (!Number.isSafeInteger(this.#max) || this.#max < 1)
+      throw new IntentcastError('ERR_INVALID_ARGUMENT', 'maxThreads must be a positive whole number')
   }
 
   get size(): number {

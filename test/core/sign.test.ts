@@ -303,3 +303,16 @@ describe('withdrawal and countersign round trip', () => {
     expect(v.payload).toMatchObject(body)
   })
 })
+
+describe('sign options: the documented keys only, checked before signing', () => {
+  it('a misspelt option is refused rather than ignored (audiance would have signed a broadcast)', async () => {
+    await expectCode(signIntent(intentBody, customer, { audiance: vendor.did } as never), 'ERR_INVALID_ARGUMENT')
+    await expectCode(signIntent(intentBody, customer, null as never), 'ERR_INVALID_ARGUMENT')
+  })
+  it('an unknown format is refused, for messages and agreements alike (COSE used to sign JWS)', async () => {
+    await expectCode(signIntent(intentBody, customer, { format: 'COSE' } as never), 'ERR_INVALID_ARGUMENT')
+    const body = agreementBodyFor({ intent: SOME_DIGEST, offer: SOME_DIGEST, acceptance: SOME_DIGEST })
+    await expectCode(signAgreement(body, customer, { format: 'COSE' } as never), 'ERR_INVALID_ARGUMENT')
+    await expectCode(signAgreement(body, customer, { audience: vendor.did } as never), 'ERR_INVALID_ARGUMENT')
+  })
+})

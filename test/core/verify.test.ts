@@ -925,7 +925,9 @@ describe('verify takes exactly the documented options (a whitelist, as jose prep
 
 describe('options from a prototype or a getter are read, not dropped', () => {
   it('an audience inherited by the options object is checked', async () => {
-    const inherited = Object.create({ audience: 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK' }) as VerifyOptions
+    const inherited = Object.create({
+      audience: 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK',
+    }) as VerifyOptions
     inherited.now = SOON
     await expectCode(verify(samples.offer, inherited), 'ERR_AUDIENCE')
   })

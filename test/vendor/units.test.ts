@@ -123,3 +123,17 @@ describe('toNodeListener', () => {
     }
   })
 })
+
+describe('store bounds are checked: a NaN or negative bound is the caller’s mistake', () => {
+  test('MemoryThreadStore and MemoryReplayStore refuse bounds that would leave them unbounded', async () => {
+    const { MemoryReplayStore } = await import('../../src/index.js')
+    for (const bad of [Number.NaN, -1, 0, 1.5]) {
+      expect(() => new MemoryThreadStore({ maxThreads: bad })).toThrow(
+        expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+      )
+      expect(() => new MemoryReplayStore({ maxEntries: bad })).toThrow(
+        expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+      )
+    }
+  })
+})
