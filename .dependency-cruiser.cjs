@@ -11,6 +11,8 @@
  *   layer-<folder>           no folder imports a folder of a higher layer (generated from LAYERS)
  *   vendor-not-wallet, …     the two halves of a layer never import each other
  *   barrel-reexports-own-folder  src/X/index.ts re-exports (export … from) only src/X/*
+ *   barrel-imports-own-folder    … and imports nothing from another folder but errors.ts and lib/
+ *   every-module-in-a-layer      a module in no layer would escape the layer rules
  *   no-package-root-inside   nothing in src imports the package root src/index.ts
  *   root-not-entries         src/index.ts never pulls in another entry (terms, cose, crypto, vendor,
  *                            wallet, r-button), the cli or the internal http
@@ -131,6 +133,26 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/([^/]+)/index\\.ts$' },
       to: { dependencyTypes: ['export'], pathNot: '^src/$1/' },
+    },
+    {
+      name: 'barrel-imports-own-folder',
+      comment:
+        'A folder barrel may not import another folder and export what it imported either ' +
+        '(`import { x } from "../model/deal.js"; export { x }` is a re-export in disguise). ' +
+        'Only the error type and the leaf helpers of lib/ may be imported, by a barrel that ' +
+        'holds implementation of its own (crypto/index.ts).',
+      severity: 'error',
+      from: { path: '^src/([^/]+)/index\\.ts$' },
+      to: { path: '^src/', pathNot: ['^src/$1/', '^src/errors\\.ts$', '^src/lib/'] },
+    },
+    {
+      name: 'every-module-in-a-layer',
+      comment:
+        'A module outside every layer of LAYERS would be unconstrained (lib → src/util → http ' +
+        'would pass). A new folder is added to LAYERS, where its place is decided.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: [anyOf(LAYERS.flat()), '^src/index\\.ts$'] },
+      to: {},
     },
     {
       name: 'no-package-root-inside',

@@ -104,7 +104,7 @@ export const TermSet = strictObject({
 })
 export type TermSet = z.infer<typeof TermSet>
 
-/** The concrete terms of one proposal (offer, counter, acceptance, agreement): one agreement. */
+/** The terms of one deal (in an offer, counter, acceptance or agreement): one 7012 agreement and its conditions. */
 export const DealTerms = strictObject({
   agreement: AgreementId,
   conditions: z.optional(Conditions),

@@ -31,8 +31,9 @@ export interface PreviousKey {
  * @example
  * ```ts
  * import { RedisReplayStore } from 'intentcast'
+ * import { MemoryThreadStore } from 'intentcast/vendor'
  *
- * const stores: VendorStores = { replay: new RedisReplayStore({ client }), threads: new MemoryThreadStore({ maxThreads: 50_000 }) }
+ * const stores: VendorStores = { replay: new RedisReplayStore(redis), threads: new MemoryThreadStore({ maxThreads: 50_000 }) }
  * ```
  */
 export interface VendorStores {

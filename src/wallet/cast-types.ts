@@ -68,11 +68,11 @@ export interface CastOptions extends Pick<SendOptions, 'fetch' | 'retries' | 'ba
  *
  * @example
  * ```ts
- * const [best]: readonly RankedOffer[] = result.offers
+ * const [best]: readonly CastOffer[] = result.offers
  * console.log(best?.vendor.origin, best?.score, best?.reasons.join('; '))
  * ```
  */
-export type RankedOffer<R extends VendorReply = VendorReply> = R & {
+export type CastOffer<R extends VendorReply = VendorReply> = R & {
   readonly proposal: Verified<'offer'>
   readonly score: number
   readonly reasons: readonly string[]
@@ -93,7 +93,7 @@ export interface CastResult<R extends VendorReply = VendorReply> {
   /** The intent that was cast, verified. */
   readonly intent: Verified<'intent'>
   /** Valid offers, best first (rankOffers). */
-  readonly offers: ReadonlyArray<RankedOffer<R>>
+  readonly offers: ReadonlyArray<CastOffer<R>>
   /** Valid offers that break one of the intent's hard limits, with the reasons. */
   readonly excluded: ReadonlyArray<R & { readonly proposal: Verified<'offer'>; readonly reasons: readonly string[] }>
   /** Vendors that took the intent without an offer yet (202). */

@@ -9,7 +9,7 @@
 export { Wallet, type WalletCast, type WalletCastOptions, type WalletState } from './wallet.js'
 export { discover, type DiscoveredVendor, type DiscoverOptions, type VendorTarget } from './discover.js'
 export { castIntent } from './cast.js'
-export type { CastFailure, CastOptions, CastProgress, CastResult, CastTarget, RankedOffer } from './cast-types.js'
+export type { CastFailure, CastOptions, CastProgress, CastResult, CastTarget, CastOffer } from './cast-types.js'
 export type { Negotiation, VendorReply } from './reply.js'
 export type { Accepted, Countered, CounterOptions, RespondOptions } from './respond.js'
 export type { FetchLike } from './send.js'
