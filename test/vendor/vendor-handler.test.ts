@@ -269,11 +269,20 @@ describe('intents', () => {
     expect(context.terms.issuer).toBe(key.did)
   })
 
-  test('the same intent twice: 409 ERR_REPLAY', async () => {
-    const { handler } = await vendor()
-    const { intent } = await freshIntent()
-    expect((await postTo(handler, intent)).status).toBe(200)
-    const response = await postTo(handler, intent)
+  test('the same intent twice: the same offer, decided once; another message reusing its jti: 409 ERR_REPLAY', async () => {
+    let decided = 0
+    const { handler } = await vendor({ on: { intent: (i) => (decided++, offerFor('1900.00')(i)) } })
+    const { intent, customer } = await freshIntent()
+    const first = await postTo(handler, intent)
+    expect(first.status).toBe(200)
+    const offer = await first.text()
+    const again = await postTo(handler, intent)
+    expect(again.status).toBe(200)
+    expect(await again.text()).toBe(offer)
+    expect(decided).toBe(1)
+    const { jti } = (await verify(intent, { expect: 'intent' })).payload
+    const reused = await signIntent(intentBody('another bike'), customer, { jti })
+    const response = await postTo(handler, reused)
     expect(response.status).toBe(409)
     expect((await problemOf(response)).code).toBe('ERR_REPLAY')
   })

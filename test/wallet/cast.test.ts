@@ -102,11 +102,11 @@ describe('fan-out mechanics', () => {
     expect(posts).toBe(3)
     expect(events.filter((e) => e.type === 'sending').map((e) => (e as { attempt: number }).attempt)).toEqual([1, 2, 3])
 
-    // The same intent again: the vendor's 409 is its answer, asked once.
+    // The same intent again: the vendor answers with the offer it made the first time, asked once.
     posts = 10
     const again = await castIntent(intent, [doc], { fetch: flaky, backoffMs: 10 })
     expect(posts).toBe(11)
-    expect(again.failures.map((f) => f.code)).toEqual(['ERR_REPLAY'])
+    expect(again.offers.map((o) => o.proposal.digest)).toEqual(result.offers.map((o) => o.proposal.digest))
 
     // A vendor that cannot be reached at all: retried, then recorded.
     const closed = track(await listen(() => {}))

@@ -1,0 +1,52 @@
+/**
+ * Retries (spec §HTTP binding, Retries): the same message bytes sent again get the answer they
+ * got the first time, read back from the stored thread, whoever sends them. Without this, a
+ * customer whose answer was lost could never obtain it (the retry met ERR_REPLAY, a fresh
+ * acceptance ERR_ILLEGAL_MOVE), a competitor who forwarded a broadcast intent first made the
+ * customer's own delivery a 409, and an intent the replay store had forgotten opened a second
+ * thread over the first. A different message reusing a `jti` is still a replay: only bytes
+ * identical to the stored ones are answered here, so nothing unverified is trusted.
+ */
+import { digest } from '../envelope/digest.js'
+import type { Verified } from '../envelope/verify.js'
+import { equalBytes } from '../lib/bytes.js'
+import type { Thread } from '../thread/thread.js'
+import { accepted, message, noContent } from './answers.js'
+import { asVendor } from './callbacks.js'
+import type { Vendor } from './state.js'
+
+/** The answer already given to exactly these bytes, or undefined when they are new. */
+export async function storedAnswer(first: string | Uint8Array, vendor: Vendor): Promise<Response | undefined> {
+  let key: string
+  try {
+    key = digest(first)
+  } catch {
+    return undefined // not even well-formed: verify will say why
+  }
+  const thread = await asVendor(() => vendor.options.threads.get(key))
+  const stored = thread?.messages.find((m) => m.digest === key)
+  if (thread === undefined || stored === undefined || !sameBytes(stored.message, first)) return undefined
+  switch (stored.kind) {
+    case 'intent':
+    case 'counter': {
+      const reply = replyTo(thread, stored)
+      return reply === undefined ? accepted() : message(reply.message)
+    }
+    case 'acceptance':
+      return thread.agreement === undefined ? undefined : message(thread.agreement.message)
+    case 'withdrawal':
+      return noContent()
+    default:
+      return undefined // the vendor's own messages are not sent to it
+  }
+}
+
+/** The vendor's offer or counter that answered `move`. */
+function replyTo(thread: Thread, move: Verified): Verified | undefined {
+  return thread.proposals.find((p) => p.payload.inReplyTo === move.digest && p.issuer !== move.issuer)
+}
+
+function sameBytes(a: string | Uint8Array, b: string | Uint8Array): boolean {
+  if (typeof a === 'string' || typeof b === 'string') return a === b
+  return equalBytes(a, b)
+}
