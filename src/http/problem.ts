@@ -92,13 +92,16 @@ export function problemFor(error: unknown, status?: number): Problem {
   }
 }
 
+const HTTP_TITLE = { 404: 'Not Found', 405: 'Method Not Allowed', 429: 'Too Many Requests' } as const
+
 /**
- * The answer for a path the handler does not serve (404) or a method it does not take there
- * (405): about HTTP, not about a message, so it carries no intentcast code. A wallet reads it as
- * ERR_UNREACHABLE: it did not reach an intentcast endpoint.
+ * The answer for a path the handler does not serve (404), a method it does not take there (405),
+ * or a request the vendor's rate limit turned away before reading it (429): about HTTP, not about
+ * a message, so it carries no intentcast code. A wallet reads it as ERR_UNREACHABLE: it did not
+ * reach an intentcast endpoint that would take the message.
  */
-export function httpProblem(status: 404 | 405, detail: string): HttpProblem {
-  return { type: 'about:blank', title: status === 404 ? 'Not Found' : 'Method Not Allowed', status, detail }
+export function httpProblem(status: keyof typeof HTTP_TITLE, detail: string): HttpProblem {
+  return { type: 'about:blank', title: HTTP_TITLE[status], status, detail }
 }
 
 export function problemResponse(problem: Problem | HttpProblem, headers: Record<string, string> = {}): Response {

@@ -1,3 +1,4 @@
+import type { IntentcastErrorCode } from '../errors.js'
 /**
  * The handler's answers, in one place so every route writes them alike: messages in the
  * envelope they were asked in, never cached; documents cacheable for a while; problems with the
@@ -47,7 +48,22 @@ export function problemAnswer(problem: Problem | HttpProblem, request: Request, 
     headers['www-authenticate'] =
       essence(request.headers.get('content-type')) === MEDIA_TYPE_COSE ? 'IntentcastCOSE' : 'IntentcastJWS'
   if (problem.status === 405 && allow !== undefined) headers['allow'] = allow
-  return problemResponse(problem, headers)
+  // A rate limit answers every client the same way: come back in a second.
+  if (problem.status === 429) headers['retry-after'] = '1'
+  const response = problemResponse(problem, headers)
+  if ('code' in problem) PROBLEM_CODES.set(response, problem.code)
+  return response
+}
+
+/**
+ * The code of each problem answer, for `on.outcome`, without reading the answer's body back: a
+ * WeakMap, so an answer that has been sent and dropped takes its entry with it.
+ */
+const PROBLEM_CODES = new WeakMap<Response, IntentcastErrorCode>()
+
+/** The code of a problem answer made by `problemAnswer`, if it carries one. */
+export function codeOf(response: Response): IntentcastErrorCode | undefined {
+  return PROBLEM_CODES.get(response)
 }
 
 /** Adds CORS headers for an allowed origin; `methods` answers a preflight. */

@@ -4,7 +4,7 @@
  * the customer's message before it calls any of this code, so a callback only ever sees a move
  * that the thread accepts and the vendor can still answer.
  */
-import { isIntentcastError } from '../errors.js'
+import { isIntentcastError, type IntentcastErrorCode } from '../errors.js'
 import type { OfferBody } from '../envelope/sign.js'
 import type { Verified } from '../envelope/verify.js'
 import { statusForCode } from '../http/problem.js'
@@ -133,6 +133,38 @@ export interface VendorCallbacks {
   readonly withdrawal?: (withdrawal: Verified<'withdrawal'>, context: MoveContext) => Awaitable<void>
   /** Hears every failure that became a 500 (the answer says nothing about it). Default: console.error. */
   readonly error?: (error: unknown) => void
+  /**
+   * Asked first for every message request, before its body is read or anything is verified:
+   * false answers 429 (with `Retry-After: 1`) and does no work. The place to rate-limit by
+   * whatever key the vendor trusts: a client address its proxy sets, an API key, a tenant.
+   * Throwing is the vendor's failure (a 500).
+   */
+  readonly admit?: (request: Request) => Awaitable<boolean>
+  /**
+   * Hears the outcome of every request once it is answered: answered (2xx), refused (4xx, with
+   * the problem's code when it has one), limited (429 from `admit`) or failed (5xx). For logs and
+   * metrics; it cannot change the answer, and a listener that throws is ignored.
+   */
+  readonly outcome?: (event: VendorOutcome) => void
+}
+
+/**
+ * One request's outcome, as `on.outcome` hears it.
+ *
+ * @example
+ * ```ts
+ * const outcome = (e: VendorOutcome) => metrics.increment(`intentcast.${e.result}`, { code: e.code ?? 'none' })
+ * ```
+ */
+export interface VendorOutcome {
+  readonly method: string
+  readonly path: string
+  readonly status: number
+  readonly result: 'answered' | 'refused' | 'limited' | 'failed'
+  /** The problem's code, for an answer that is a problem with one. */
+  readonly code?: IntentcastErrorCode
+  /** Milliseconds from the request's arrival to its answer. */
+  readonly ms: number
 }
 
 /** A failure of the vendor's code or configuration, around what it threw: a 500 whatever that was. */

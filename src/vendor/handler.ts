@@ -7,8 +7,8 @@
  */
 import { isIntentcastError } from '../errors.js'
 import { problemFor } from '../http/problem.js'
-import { problemAnswer, withCors } from './answers.js'
-import { VendorFailure } from './callbacks.js'
+import { codeOf, problemAnswer, withCors } from './answers.js'
+import { VendorFailure, type VendorOutcome } from './callbacks.js'
 import { prepareTerms } from './document.js'
 import { VendorKeys } from './keys.js'
 import type { VendorHandlerOptions } from './options.js'
@@ -65,6 +65,13 @@ export function createVendorHandler(options: VendorHandlerOptions): VendorHandle
   const routes = routeTable(vendor)
 
   const handler = async (request: Request): Promise<Response> => {
+    const started = performance.now()
+    const response = await answer(request)
+    if (resolved.onOutcome) tell(resolved.onOutcome, request, response, performance.now() - started)
+    return response
+  }
+
+  const answer = async (request: Request): Promise<Response> => {
     const route = routes.get(new URL(request.url).pathname)
     let response: Response
     try {
@@ -81,6 +88,19 @@ export function createVendorHandler(options: VendorHandlerOptions): VendorHandle
     return withCors(response, request, cors, route?.allow)
   }
   return Object.assign(handler, { ready })
+}
+
+/** Tells `on.outcome`; like `on.error`, a listener that throws changes nothing. */
+function tell(onOutcome: (event: VendorOutcome) => void, request: Request, response: Response, ms: number): void {
+  const { status } = response
+  const code = codeOf(response)
+  const result = status === 429 ? 'limited' : status >= 500 ? 'failed' : status >= 400 ? 'refused' : 'answered'
+  const event: VendorOutcome = { method: request.method, path: new URL(request.url).pathname, status, result, ms }
+  try {
+    onOutcome(code === undefined ? event : { ...event, code })
+  } catch {
+    // A metrics listener that fails must not fail the request.
+  }
 }
 
 /** Tells `on.error`; a listener that throws must not turn a 500 into a rejected handler. */

@@ -23,6 +23,7 @@ export type {
   MoveContext,
   OfferReply,
   VendorCallbacks,
+  VendorOutcome,
 } from './callbacks.js'
 export { toNodeListener, type NodeListenerOptions } from './node.js'
 export { MemoryThreadStore, type MemoryThreadStoreOptions, type ThreadStore } from './thread-store.js'

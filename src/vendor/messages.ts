@@ -7,7 +7,7 @@ import { IntentcastError } from '../errors.js'
 import { verify } from '../envelope/verify.js'
 import { readBody } from '../http/body.js'
 import { BODY_DECODERS } from '../http/media-type.js'
-import { essence, problemFor } from '../http/problem.js'
+import { essence, httpProblem, problemFor } from '../http/problem.js'
 import { takeAcceptance } from './acceptance.js'
 import { ACCEPTED_TYPES, problemAnswer } from './answers.js'
 import { asVendor } from './callbacks.js'
@@ -19,6 +19,11 @@ import { takeWithdrawal } from './withdrawal.js'
 
 export async function takeMessage(request: Request, vendor: Vendor): Promise<Response> {
   const { options } = vendor
+  // The vendor's rate limit, before any work: not even the body is read for a request it turns away.
+  if (options.admit !== undefined && !(await asVendor(() => options.admit!(request)))) {
+    request.body?.cancel().catch(() => {})
+    return problemAnswer(httpProblem(429, 'too many requests; try again later'), request, undefined)
+  }
   const encoding = request.headers.get('content-encoding')
   const type = essence(request.headers.get('content-type'))
   const decode = BODY_DECODERS.get(type)

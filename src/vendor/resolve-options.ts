@@ -27,8 +27,10 @@ export interface ResolvedOptions {
   readonly keyPair: KeyPair
   readonly previousKeys: readonly PreviousKey[]
   readonly terms: TermsBody | string
-  readonly on: Omit<VendorCallbacks, 'error'>
+  readonly on: Omit<VendorCallbacks, 'error' | 'admit' | 'outcome'>
   readonly onError: (error: unknown) => void
+  readonly admit: VendorCallbacks['admit']
+  readonly onOutcome: VendorCallbacks['outcome']
   readonly replay: ReplayStore
   readonly threads: ThreadStore
   readonly maxBodyBytes: number
@@ -63,6 +65,8 @@ const ON: Record<keyof VendorCallbacks, true> = {
   acceptance: true,
   withdrawal: true,
   error: true,
+  admit: true,
+  outcome: true,
 }
 const STORES: Record<keyof VendorStores, true> = { replay: true, threads: true }
 const LIMITS: Record<keyof VendorLimits, true> = { maxBodyBytes: true, bodyTimeoutMs: true, proposalExpiresIn: true }
@@ -77,7 +81,7 @@ export function resolveOptions(options: VendorHandlerOptions): ResolvedOptions {
   const previousKeys = previous(o.previousKeys)
   if (typeof o.terms !== 'string' && (typeof o.terms !== 'object' || o.terms === null))
     throw invalid('terms is required: a terms body, or a signed declaration')
-  const { moves, onError } = callbacks(o.on)
+  const { moves, onError, admit, onOutcome } = callbacks(o.on)
   const stores = group<VendorStores>(o.stores, STORES, 'stores')
   if (stores.replay !== undefined && typeof stores.replay?.add !== 'function')
     throw invalid('stores.replay is a ReplayStore: an object with add(key, expiresAt)')
@@ -103,6 +107,8 @@ export function resolveOptions(options: VendorHandlerOptions): ResolvedOptions {
     terms: o.terms,
     on: moves,
     onError,
+    admit,
+    onOutcome,
     replay: stores.replay ?? new MemoryReplayStore(),
     threads: stores.threads ?? new MemoryThreadStore(),
     maxBodyBytes: positive(limits.maxBodyBytes, 'limits.maxBodyBytes', 65_536),
@@ -157,8 +163,11 @@ function group<T extends object>(value: unknown, known: Record<keyof T, true>, w
  * The callbacks, each checked to be a function and bound to the object they came on, so that a
  * class instance's methods keep their `this`.
  */
-function callbacks(value: unknown): { moves: ResolvedOptions['on']; onError: (error: unknown) => void } {
-  if (value === undefined) throw invalid('on is required: { intent, counter?, acceptance?, withdrawal?, error? }')
+function callbacks(
+  value: unknown,
+): Pick<ResolvedOptions, 'onError' | 'admit' | 'onOutcome'> & { moves: ResolvedOptions['on'] } {
+  if (value === undefined)
+    throw invalid('on is required: { intent, counter?, acceptance?, withdrawal?, error?, admit?, outcome? }')
   const on = pick<VendorCallbacks>(value, ON, 'on')
   if (on.intent === undefined) throw invalid('on.intent is required')
   const bound: Record<string, unknown> = {}
@@ -166,8 +175,13 @@ function callbacks(value: unknown): { moves: ResolvedOptions['on']; onError: (er
     if (typeof f !== 'function') throw invalid(`on.${name} must be a function`)
     bound[name] = (f as (...args: unknown[]) => unknown).bind(value)
   }
-  const { error, ...moves } = bound as unknown as VendorCallbacks
-  return { moves, onError: error ?? ((e: unknown) => console.error('intentcast: vendor handler failure', e)) }
+  const { error, admit, outcome, ...moves } = bound as unknown as VendorCallbacks
+  return {
+    moves,
+    onError: error ?? ((e: unknown) => console.error('intentcast: vendor handler failure', e)),
+    admit,
+    onOutcome: outcome,
+  }
 }
 
 function previous(list: unknown): PreviousKey[] {
