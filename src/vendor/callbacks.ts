@@ -125,7 +125,7 @@ export interface AcceptanceContext extends MoveContext {
 export interface VendorCallbacks {
   /** Decides on an intent: an offer, or null for 202 (the intent is then not kept). */
   readonly intent: (intent: Verified<'intent'>, context: IntentContext) => Awaitable<OfferReply | null>
-  /** Decides on a customer's counter. Default: no answer (202); the counter is kept in the thread. */
+  /** Decides on a customer's counter. Default: no answer (202), and the counter is not stored, since nothing will answer it. */
   readonly counter?: (counter: Verified<'counter'>, context: MoveContext) => Awaitable<CounterDecision>
   /** Sees each agreement before it is stored and sent; throwing an IntentcastError refuses it. */
   readonly acceptance?: (acceptance: Verified<'acceptance'>, context: AcceptanceContext) => Awaitable<void>

@@ -5,7 +5,13 @@
  * customer's. `'agree'` restates the customer's deal as the vendor's counter, which the customer
  * can then accept: only the customer accepts, since a customer's counter is addressed to the
  * vendor.
+ *
+ * Two bounds keep a customer from growing a stored thread (spec §HTTP binding, Limits on the
+ * vendor side): a counter answered 202 is not stored, since nothing will ever answer it and an
+ * acceptance can only follow the vendor's own proposals; and a customer makes at most
+ * MAX_COUNTERS counters in one thread.
  */
+import { IntentcastError } from '../errors.js'
 import { signCounter } from '../envelope/sign.js'
 import { verify, type Verified } from '../envelope/verify.js'
 import { dealOf } from '../model/deal.js'
@@ -13,19 +19,26 @@ import { accepted, message } from './answers.js'
 import { asVendor, callVendor, type CounterReply } from './callbacks.js'
 import { requireAnswerable, type Vendor, ownSize } from './state.js'
 
+/** The most counters one customer makes in one thread: no negotiation needs more. */
+export const MAX_COUNTERS = 16
+
 export async function takeCounter(counter: Verified<'counter'>, request: Request, vendor: Vendor): Promise<Response> {
   const { options } = vendor
   const key = vendor.keys.requiredKey(counter)
   return vendor.withThread(counter.payload.intent, async (stored) => {
+    const made = stored.proposals.filter((p) => p.kind === 'counter' && p.issuer === counter.issuer).length
+    if (made >= MAX_COUNTERS) {
+      throw new IntentcastError(
+        'ERR_ILLEGAL_MOVE',
+        `a customer makes at most ${MAX_COUNTERS} counters in one thread; accept a proposal or cast again`,
+      )
+    }
     const thread = stored.with(counter)
     requireAnswerable(thread, 'proposal')
     const decision = options.on.counter
       ? await callVendor(() => options.on.counter!(counter, { request, thread }))
       : null
-    if (decision === null) {
-      await asVendor(() => options.threads.set(thread))
-      return accepted()
-    }
+    if (decision === null) return accepted() // not stored: nothing will answer it
     requireAnswerable(thread, 'proposal') // again: the negotiation may have ended while the vendor decided
     const reply: CounterReply = decision === 'agree' ? dealOf(counter.payload) : decision
     const answer = await asVendor(async () => {

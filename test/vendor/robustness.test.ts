@@ -3,7 +3,16 @@
  * 500 or was blamed on the customer. Each test failed before its fix.
  */
 import { describe, expect, test } from 'vitest'
-import { dealOf, generateKeyPair, signCounter, signIntent, verify, verifyThread } from '../../src/index.js'
+import {
+  dealOf,
+  generateKeyPair,
+  signCounter,
+  signIntent,
+  verify,
+  verifyThread,
+  type Proposal,
+} from '../../src/index.js'
+import { MAX_COUNTERS } from '../../src/vendor/counter.js'
 import { createVendorHandler, MemoryThreadStore, type ThreadStore } from '../../src/vendor/index.js'
 import { intentBody, postTo, problemOf, vendorOptions } from './support.js'
 
@@ -101,5 +110,50 @@ describe('the vendor’s own store failing is a 500 reported to on.error, not th
     expect(response.status).toBe(500)
     expect((await problemOf(response)).code).toBe('ERR_INTERNAL')
     expect(errors).toHaveLength(1)
+  })
+})
+
+describe('a customer cannot grow a stored thread without end (issue 9, finding 1)', () => {
+  test('a counter answered 202 is not stored', async () => {
+    const threads = new MemoryThreadStore()
+    const { handler, customer, intent, offer } = await offered({ stores: { threads } })
+    const counter = await signCounter(
+      { ...dealOf(offer.payload), inReplyTo: offer.digest, intent: intent.digest },
+      customer,
+      {
+        audience: offer.issuer,
+      },
+    )
+    expect((await postTo(handler, counter)).status).toBe(202)
+    expect(threads.get(intent.digest)!.messages.map((m) => m.kind)).toEqual(['intent', 'offer'])
+  })
+
+  test(`a customer makes at most ${MAX_COUNTERS} counters in one thread; the vendor's code never hears of more`, async () => {
+    let heard = 0
+    const { handler, customer, intent, offer } = await offered({ on: { counter: () => (heard++, 'agree') } })
+    let last: Proposal<'jws'> = offer
+    for (let i = 0; i < MAX_COUNTERS; i++) {
+      const counter = await signCounter(
+        { ...dealOf(last.payload), inReplyTo: last.digest, intent: intent.digest },
+        customer,
+        {
+          audience: offer.issuer,
+        },
+      )
+      const answer = await postTo(handler, counter)
+      expect(answer.status).toBe(200)
+      last = await verify(await answer.text(), { expect: 'counter' })
+    }
+    const one = await signCounter(
+      { ...dealOf(last.payload), inReplyTo: last.digest, intent: intent.digest },
+      customer,
+      {
+        audience: offer.issuer,
+      },
+    )
+    const refused = await postTo(handler, one)
+    expect(refused.status).toBe(409)
+    expect((await problemOf(refused)).code).toBe('ERR_ILLEGAL_MOVE')
+    expect(heard).toBe(MAX_COUNTERS)
   })
 })

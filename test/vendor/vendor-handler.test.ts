@@ -362,7 +362,7 @@ describe('intents', () => {
 })
 
 describe('counters, acceptances and withdrawals', () => {
-  test('a counter without onCounter: 202, and the thread records it', async () => {
+  test('a counter without on.counter: 202, and it is not stored, since nothing will answer it', async () => {
     const { handler, key, threads } = await vendor()
     const { customer, intent, offer } = await offered(handler, key.did)
     const c = await signCounter(
@@ -377,7 +377,7 @@ describe('counters, acceptances and withdrawals', () => {
     )
     const response = await postTo(handler, c)
     expect(response.status).toBe(202)
-    expect(threads.get(intent.digest)!.messages.map((m) => m.kind)).toEqual(['intent', 'offer', 'counter'])
+    expect(threads.get(intent.digest)!.messages.map((m) => m.kind)).toEqual(['intent', 'offer'])
   })
 
   test("onCounter: a proposal is signed as the vendor's counter; `agree` restates the customer's, which the customer accepts", async () => {
