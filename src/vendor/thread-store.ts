@@ -28,20 +28,30 @@ export interface ThreadStore {
 }
 
 /**
- * The bound of a MemoryThreadStore.
+ * The bounds of a MemoryThreadStore, by count and by bytes.
  *
  * @example
  * ```ts
- * const threads = new MemoryThreadStore({ maxThreads: 50_000 } satisfies MemoryThreadStoreOptions)
+ * const threads = new MemoryThreadStore({ maxThreads: 50_000, maxBytes: 256 * 2 ** 20 } satisfies MemoryThreadStoreOptions)
  * ```
  */
 export interface MemoryThreadStoreOptions {
   /** The most threads kept; the least recently touched goes first. Default 10,000. */
   maxThreads?: number
+  /**
+   * The most message bytes kept, counted as they came over the wire (the heap they take is a
+   * small multiple of it); the least recently touched thread goes first. Default 32 MiB.
+   */
+  maxBytes?: number
+  /** The clock threads expire by. Default: the real one. */
+  now?: () => Date
 }
 
 /**
- * The default thread store, for one process. Bounded, since anyone can open a thread by casting.
+ * The default thread store, for one process. Bounded by count and by bytes, since anyone can
+ * open a thread by casting, and by time: a thread no agreement came of is dropped an hour after
+ * its intent expired, when it is next met or when it reaches the head of the recency order.
+ * Agreed threads are kept, within the bounds: they are the record.
  *
  * @example
  * ```ts
@@ -52,36 +62,81 @@ export interface MemoryThreadStoreOptions {
  */
 export class MemoryThreadStore implements ThreadStore {
   // Keyed by the intent's digest; Map order is the recency order.
-  readonly #threads = new Map<string, Thread>()
+  readonly #threads = new Map<string, { readonly thread: Thread; readonly bytes: number }>()
   readonly #intentOf = new Map<string, string>()
-  readonly #max: number
+  readonly #maxThreads: number
+  readonly #maxBytes: number
+  readonly #now: () => Date
+  #bytes = 0
 
   constructor(options: MemoryThreadStoreOptions = {}) {
-    this.#max = options.maxThreads ?? 10_000
+    this.#maxThreads = options.maxThreads ?? 10_000
+    this.#maxBytes = options.maxBytes ?? 32 * 2 ** 20
+    this.#now = options.now ?? (() => new Date())
     // A NaN or negative bound would leave the store unbounded, or failing on every set.
-    if (!Number.isSafeInteger(this.#max) || this.#max < 1)
+    if (!Number.isSafeInteger(this.#maxThreads) || this.#maxThreads < 1)
       throw new IntentcastError('ERR_INVALID_ARGUMENT', 'maxThreads must be a positive whole number')
+    if (!Number.isSafeInteger(this.#maxBytes) || this.#maxBytes < 1)
+      throw new IntentcastError('ERR_INVALID_ARGUMENT', 'maxBytes must be a positive whole number')
+    if (typeof this.#now !== 'function') throw new IntentcastError('ERR_INVALID_ARGUMENT', 'now must be a function')
   }
 
+  /** How many threads are kept. */
   get size(): number {
     return this.#threads.size
   }
 
+  /** The message bytes kept, as counted against `maxBytes`. */
+  get bytes(): number {
+    return this.#bytes
+  }
+
   get(digest: string): Thread | undefined {
-    const intent = this.#intentOf.get(digest)
-    return intent === undefined ? undefined : this.#threads.get(intent)
+    const key = this.#intentOf.get(digest)
+    const entry = key === undefined ? undefined : this.#threads.get(key)
+    if (entry === undefined) return undefined
+    if (finished(entry.thread, this.#now())) {
+      this.#forget(key!)
+      return undefined
+    }
+    return entry.thread
   }
 
   set(thread: Thread): void {
     const key = thread.intent.digest
-    this.#threads.delete(key)
-    this.#threads.set(key, thread)
+    if (this.#threads.has(key)) this.#forget(key)
+    const bytes = thread.messages.reduce((n, m) => n + m.message.length, 0)
+    this.#threads.set(key, { thread, bytes })
+    this.#bytes += bytes
     for (const m of thread.messages) this.#intentOf.set(m.digest, key)
-    while (this.#threads.size > this.#max) this.#forget(this.#threads.keys().next().value!)
+    // The head of the recency order goes first: when over a bound, or when it can no longer move.
+    const now = this.#now()
+    for (const [oldest, entry] of this.#threads) {
+      const over = this.#threads.size > this.#maxThreads || this.#bytes > this.#maxBytes
+      if (!over && !finished(entry.thread, now)) break
+      this.#forget(oldest)
+    }
   }
 
   #forget(key: string): void {
-    for (const m of this.#threads.get(key)!.messages) this.#intentOf.delete(m.digest)
+    const entry = this.#threads.get(key)!
+    for (const m of entry.thread.messages) this.#intentOf.delete(m.digest)
     this.#threads.delete(key)
+    this.#bytes -= entry.bytes
   }
+}
+
+/**
+ * How long a thread is kept past its intent's end: a late move still gets the precise
+ * ERR_ILLEGAL_MOVE rather than "no thread holds it", and a retry of the same bytes its first
+ * answer.
+ */
+const KEPT_AFTER_EXPIRY_SECONDS = 3_600
+
+/**
+ * A thread no agreement came of, an hour past its intent's end: no move can follow it (spec
+ * §Thread state machine), so nothing in it is worth keeping.
+ */
+function finished(thread: Thread, now: Date): boolean {
+  return thread.agreement === undefined && now.getTime() / 1000 > thread.intent.payload.exp + KEPT_AFTER_EXPIRY_SECONDS
 }

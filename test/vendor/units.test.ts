@@ -137,3 +137,56 @@ describe('store bounds are checked: a NaN or negative bound is the caller’s mi
     }
   })
 })
+
+describe('MemoryThreadStore is bounded by bytes and by time (issue 9, finding 1)', () => {
+  test('message bytes stay within maxBytes; the least recently touched threads go first', async () => {
+    const made = await Promise.all(Array.from({ length: 6 }, () => thread()))
+    const one = made[0]!.thread.messages.reduce((n, m) => n + m.message.length, 0)
+    const store = new MemoryThreadStore({ maxBytes: one * 3 + 10 })
+    for (const m of made) {
+      store.set(m.thread)
+      expect(store.bytes).toBeLessThanOrEqual(one * 3 + 10)
+    }
+    expect(store.size).toBe(3)
+    expect(store.get(made[0]!.intent.digest)).toBeUndefined()
+    expect(store.get(made[5]!.offer.digest)).toBe(made[5]!.thread)
+    expect(store.bytes).toBe(3 * one)
+  })
+
+  test('a thread no agreement came of is dropped an hour after its intent expired; the count and bytes follow', async () => {
+    let now = new Date()
+    const store = new MemoryThreadStore({ now: () => now })
+    const a = await thread()
+    store.set(a.thread)
+    expect(store.get(a.intent.digest)).toBe(a.thread)
+    now = new Date((a.intent.payload.exp + 1_800) * 1000) // half an hour after the intent expired: still kept
+    expect(store.get(a.intent.digest)).toBe(a.thread)
+    now = new Date((a.intent.payload.exp + 3_601) * 1000) // an hour after: gone
+    expect(store.get(a.offer.digest)).toBeUndefined()
+    expect(store.size).toBe(0)
+    expect(store.bytes).toBe(0)
+  })
+
+  test('a thread that can no longer move is swept from the head of the recency order whenever one is stored', async () => {
+    const store = new MemoryThreadStore()
+    const twoHoursAgo = new Date(Date.now() - 7_200_000) // its intent ended 2 h ago, over the hour a thread is kept
+    const customer = await generateKeyPair()
+    const intent = await verify(await signIntent(intentBody(), customer, { now: twoHoursAgo, expiresIn: 60 }), {
+      expect: 'intent',
+      now: twoHoursAgo,
+    })
+    store.set(new Thread(intent)) // long expired by the real clock: swept at once, taking no room
+    const fresh = await thread()
+    store.set(fresh.thread)
+    expect(store.size).toBe(1)
+    expect(store.get(fresh.intent.digest)).toBe(fresh.thread)
+  })
+
+  test('maxBytes and now are checked', () => {
+    for (const maxBytes of [Number.NaN, 0, -1]) {
+      expect(() => new MemoryThreadStore({ maxBytes })).toThrow(
+        expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+      )
+    }
+  })
+})
