@@ -190,3 +190,21 @@ describe('MemoryThreadStore is bounded by bytes and by time (issue 9, finding 1)
     }
   })
 })
+
+describe('MemoryReplayStore is bounded by bytes as well as entries (issue 9, finding 1)', () => {
+  test('long keys (DIDs of other methods) cannot grow it past maxBytes; the oldest go first', async () => {
+    const { MemoryReplayStore } = await import('../../src/index.js')
+    const store = new MemoryReplayStore({ maxBytes: 10_000 })
+    const key = (i: number) => `did:web:${'x'.repeat(480)}.example ${String(i).padStart(8, '0')}`
+    const far = Date.now() + 3_600_000
+    for (let i = 0; i < 200; i++) {
+      expect(await store.add(key(i), far)).toBe(true)
+      expect(store.bytes).toBeLessThanOrEqual(10_000)
+    }
+    expect(await store.add(key(199), far)).toBe(false) // the newest is still remembered
+    expect(await store.add(key(0), far)).toBe(true) // the oldest was forgotten to make room
+    expect(() => new MemoryReplayStore({ maxBytes: 0 })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    )
+  })
+})
