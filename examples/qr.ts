@@ -63,10 +63,11 @@ console.log(
 )
 
 // 3. Back: the code's pixels, as a camera frame would give them, through the decoder. The
-// decoder misreads about one frame in ten at some pixel sizes; like a camera, it tries again.
+// decoder misreads about one frame in ten at some pixel sizes (and, for some codes, at four sizes
+// in a row); like a camera, it tries again at other sizes.
 const matrix = encodeQR(uri, 'raw', { ...qr, border: 4 })
 let scanned: string | undefined
-for (const scale of [4, 6, 5, 7]) {
+for (const scale of [4, 6, 5, 7, 8, 3, 9, 10, 11, 12]) {
   try {
     scanned = decodeQR(toImage(matrix, scale))
     if (scanned === uri) break
