@@ -8,6 +8,7 @@
 import { IntentcastError } from '../errors.js'
 import type { TermsBody } from '../envelope/sign.js'
 import type { KeyPair } from '../keys/key-pair.js'
+import { DEFAULT_MAX_BYTES } from '../lib/limits.js'
 import { parseDuration } from '../lib/time.js'
 import { parseGpc, parseMyTerms } from '../model/well-known.js'
 import { MemoryReplayStore, type ReplayStore } from '../replay/store.js'
@@ -111,7 +112,7 @@ export function resolveOptions(options: VendorHandlerOptions): ResolvedOptions {
     onOutcome,
     replay: stores.replay ?? new MemoryReplayStore(),
     threads: stores.threads ?? new MemoryThreadStore(),
-    maxBodyBytes: positive(limits.maxBodyBytes, 'limits.maxBodyBytes', 65_536),
+    maxBodyBytes: positive(limits.maxBodyBytes, 'limits.maxBodyBytes', DEFAULT_MAX_BYTES),
     bodyTimeoutMs: positive(limits.bodyTimeoutMs, 'limits.bodyTimeoutMs', 10_000),
     lifetime:
       limits.proposalExpiresIn === undefined
