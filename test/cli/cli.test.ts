@@ -1,26 +1,9 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { main } from '../../src/cli/main.js'
+import { run, scratch } from './support.js'
 
-async function run(...argv: string[]) {
-  let stdout = ''
-  let stderr = ''
-  const code = await main(
-    argv,
-    (s) => (stdout += s),
-    (s) => (stderr += s),
-  )
-  return { code, stdout, stderr }
-}
-
-const dir = mkdtempSync(join(tmpdir(), 'intentcast-cli-'))
-const file = (name: string, content: unknown) => {
-  const path = join(dir, name)
-  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content))
-  return path
-}
+const { dir, file } = scratch('intentcast-cli-')
 const intentBody = {
   want: { item: { name: 'cargo bike' }, maxPrice: { amount: '2000.00', currency: 'EUR' } },
   terms: { agreements: ['SD-BASE'] },

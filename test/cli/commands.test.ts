@@ -3,14 +3,13 @@
  * `cast`, the last two against each other on loopback (in-process and as a real child process).
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process'
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { startDemoVendor, type DemoVendor, type VendorEvent } from '../../src/cli/demo-vendor.js'
-import { main } from '../../src/cli/main.js'
+import { run, scratch } from './support.js'
 import {
   generateKeyPair,
   signIntent,
@@ -21,23 +20,7 @@ import {
   type TermSet,
 } from '../../src/index.js'
 
-async function run(...argv: string[]) {
-  let stdout = ''
-  let stderr = ''
-  const code = await main(
-    argv,
-    (s) => (stdout += s),
-    (s) => (stderr += s),
-  )
-  return { code, stdout, stderr }
-}
-
-const dir = mkdtempSync(join(tmpdir(), 'intentcast-cli-commands-'))
-const file = (name: string, content: unknown) => {
-  const path = join(dir, name)
-  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content))
-  return path
-}
+const { dir, file } = scratch('intentcast-cli-commands-')
 
 const retention = (days: string) => ({ id: 'retention-days', value: days, unit: 'day' })
 const deletion = { id: 'deletion-on-request', value: true }

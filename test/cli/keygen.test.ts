@@ -2,33 +2,12 @@
  * `intentcast keygen --out`: the private key goes to a new file of mode 0600, never through a
  * symbolic link, never into an existing file (which could be readable by others).
  */
-import {
-  chmodSync,
-  existsSync,
-  lstatSync,
-  mkdtempSync,
-  readFileSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs'
-import { tmpdir } from 'node:os'
+import { chmodSync, existsSync, lstatSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { main } from '../../src/cli/main.js'
+import { run, scratch } from './support.js'
 
-async function run(...argv: string[]) {
-  let stdout = ''
-  let stderr = ''
-  const code = await main(
-    argv,
-    (s) => (stdout += s),
-    (s) => (stderr += s),
-  )
-  return { code, stdout, stderr }
-}
-
-const dir = mkdtempSync(join(tmpdir(), 'intentcast-keygen-'))
+const { dir } = scratch('intentcast-keygen-')
 
 describe('intentcast keygen --out', () => {
   it('writes a new file of mode 0600 holding the private JWK', async () => {

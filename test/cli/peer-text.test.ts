@@ -7,31 +7,12 @@
  */
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { escapeControls, escapeJson } from '../../src/cli/output.js'
-import { main } from '../../src/cli/main.js'
+import { run, scratch } from './support.js'
 import { generateKeyPair, signIntent, signTerms, type IntentBody } from '../../src/index.js'
 
-async function run(...argv: string[]) {
-  let stdout = ''
-  let stderr = ''
-  const code = await main(
-    argv,
-    (s) => (stdout += s),
-    (s) => (stderr += s),
-  )
-  return { code, stdout, stderr }
-}
-
-const dir = mkdtempSync(join(tmpdir(), 'intentcast-cli-peer-'))
-const file = (name: string, content: unknown) => {
-  const path = join(dir, name)
-  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content))
-  return path
-}
+const { file } = scratch('intentcast-cli-peer-')
 
 /** Retitles the terminal, clears it, a C1 CSI (8-bit ESC [), a right-to-left override, a forged line. */
 const HOSTILE = '\x1b]0;pwned\x07\x1b[2J\u009b31m\u202eevil\ncasting done: 0 failures'
