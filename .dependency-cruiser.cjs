@@ -33,7 +33,8 @@
  * - model/: the zod schemas and the protocol's tables (kinds, roster, catalog, media types)
  * - replay/: replay stores
  * - envelope/: signing, countersigning and verify
- * - thread/: threads of messages
+ * - thread/: threads of messages, and their text records
+ * - agreements/: agreement stores, which both sides keep
  * - terms/: matching and negotiation (the `intentcast/terms` entry)
  * - link/: intentcast: URIs and base45
  * - http/: internal HTTP helpers shared by vendor and wallet (no entry of its own)
@@ -49,6 +50,7 @@ const LAYERS = [
   ['replay'],
   ['envelope'],
   ['thread'],
+  ['agreements'],
   ['terms'],
   ['link'],
   ['http'],

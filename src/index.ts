@@ -51,6 +51,16 @@ export { MemoryReplayStore, type MemoryReplayStoreOptions, type ReplayStore } fr
 export { RedisReplayStore, type RedisReplayStoreOptions, type RedisSetNx } from './replay/redis.js'
 export { Thread, MAX_MESSAGES, type ThreadOptions, type ThreadState } from './thread/thread.js'
 export { verifyThread, type VerifyThreadOptions } from './thread/verify-thread.js'
+export { decodeThread, encodeThread } from './thread/record.js'
+export {
+  MemoryAgreementStore,
+  type AgreementListOptions,
+  type AgreementPage,
+  type AgreementStore,
+  type MemoryAgreementStoreOptions,
+} from './agreements/store.js'
+export { RedisAgreementStore, type RedisAgreementStoreOptions } from './agreements/redis.js'
+export type { RedisEval } from './lib/redis.js'
 
 export { KINDS, JWS_TYP, SCHEMAS, type Kind, type PayloadOf } from './model/kinds.js'
 export { PROTOCOL_VERSION, Item, Money } from './model/primitives.js'

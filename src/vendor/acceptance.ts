@@ -26,7 +26,7 @@ export async function takeAcceptance(
 ): Promise<Response> {
   const { options } = vendor
   const key = vendor.keys.requiredKey(acceptance)
-  return vendor.withThread(acceptance.payload.intent, async (stored) => {
+  return vendor.withThread(acceptance.payload.intent, acceptance, async (stored) => {
     const thread = stored.with(acceptance)
     const customers = await verifyFirstSignature(agreement, { maxBytes: options.maxBodyBytes })
     requireThreadsAgreement(thread, customers)
@@ -38,7 +38,10 @@ export async function takeAcceptance(
     })
     if (options.on.acceptance)
       await callVendor(() => options.on.acceptance!(acceptance, { request, thread, agreement: full }))
-    await asVendor(() => options.threads.set(thread))
+    // The record first: if the process dies before the thread is stored, a retry of the
+    // acceptance still finds its agreement there (src/vendor/retry.ts).
+    await asVendor(() => options.agreements.put(thread))
+    await vendor.save(thread, stored)
     return message(full.message)
   })
 }

@@ -25,7 +25,7 @@ export const MAX_COUNTERS = 16
 export async function takeCounter(counter: Verified<'counter'>, request: Request, vendor: Vendor): Promise<Response> {
   const { options } = vendor
   const key = vendor.keys.requiredKey(counter)
-  return vendor.withThread(counter.payload.intent, async (stored) => {
+  return vendor.withThread(counter.payload.intent, counter, async (stored) => {
     const made = stored.proposals.filter((p) => p.kind === 'counter' && p.issuer === counter.issuer).length
     if (made >= MAX_COUNTERS) {
       throw new IntentcastError(
@@ -51,7 +51,7 @@ export async function takeCounter(counter: Verified<'counter'>, request: Request
       thread.add(await verify(signed, { expect: 'counter', maxBytes: ownSize(signed) }))
       return signed
     })
-    await asVendor(() => options.threads.set(thread))
+    await vendor.save(thread, stored)
     return message(answer)
   })
 }

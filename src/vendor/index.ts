@@ -27,3 +27,4 @@ export type {
 } from './callbacks.js'
 export { toNodeListener, type NodeListenerOptions } from './node.js'
 export { MemoryThreadStore, type MemoryThreadStoreOptions, type ThreadStore } from './thread-store.js'
+export { RedisThreadStore, type RedisThreadStoreOptions } from './redis-thread-store.js'

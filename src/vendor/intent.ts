@@ -6,17 +6,27 @@
  */
 import { signOffer } from '../envelope/sign.js'
 import { verify, type Verified } from '../envelope/verify.js'
+import type { KeyPair } from '../keys/key-pair.js'
 import { Thread } from '../thread/thread.js'
 import { accepted, message } from './answers.js'
 import { asVendor, callVendor, type IntentContext } from './callbacks.js'
 import { requireAnswerable, type Vendor, ownSize } from './state.js'
 
 export async function takeIntent(intent: Verified<'intent'>, request: Request, vendor: Vendor): Promise<Response> {
-  const { options } = vendor
   // Decided before the vendor's code runs: whose intent this is, and that it can be answered.
   const key = vendor.keys.addressedKey(intent, false) ?? vendor.keys.current
+  requireAnswerable(new Thread(intent), 'proposal')
+  return vendor.opening(intent, () => answerIntent(intent, key, request, vendor))
+}
+
+async function answerIntent(
+  intent: Verified<'intent'>,
+  key: KeyPair,
+  request: Request,
+  vendor: Vendor,
+): Promise<Response> {
+  const { options } = vendor
   const thread = new Thread(intent)
-  requireAnswerable(thread, 'proposal')
   const terms = await asVendor(() => vendor.terms)
   const context: IntentContext = { request, gpc: request.headers.get('sec-gpc') === '1', terms }
   const reply = await callVendor(() => options.on.intent(intent, context))
@@ -33,6 +43,6 @@ export async function takeIntent(intent: Verified<'intent'>, request: Request, v
     thread.add(await verify(signed, { expect: 'offer', maxBytes: ownSize(signed) }))
     return signed
   })
-  await asVendor(() => options.threads.set(thread))
+  await vendor.save(thread, undefined)
   return message(offer)
 }

@@ -13,7 +13,6 @@ import { ACCEPTED_TYPES, problemAnswer } from './answers.js'
 import { asVendor } from './callbacks.js'
 import { takeCounter } from './counter.js'
 import { takeIntent } from './intent.js'
-import { storedAnswer } from './retry.js'
 import type { Vendor } from './state.js'
 import { takeWithdrawal } from './withdrawal.js'
 
@@ -40,10 +39,9 @@ export async function takeMessage(request: Request, vendor: Vendor): Promise<Res
   const [first, second] = decode(body) as readonly [string | Uint8Array, (string | Uint8Array)?]
   // A vendor whose terms failed answers nothing (500), before a message can take up its replay entry.
   await asVendor(() => vendor.terms)
-  // The same bytes again: the first answer, before the replay store could call them a replay.
-  const again = await storedAnswer(first, vendor)
-  if (again !== undefined) return again
-  const checks = { replay: options.replay, maxBytes: options.maxBodyBytes }
+  // No replay store here: a move checks for a replay once it holds its thread, after looking
+  // for a stored answer to the same bytes (src/vendor/state.ts).
+  const checks = { maxBytes: options.maxBodyBytes }
   // Two parts are an acceptance and the agreement the customer signed (spec §HTTP binding, Bodies).
   if (second !== undefined)
     return takeAcceptance(await verify(first, { ...checks, expect: 'acceptance' }), second, request, vendor)

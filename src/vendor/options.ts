@@ -7,6 +7,7 @@
 import type { TermsBody } from '../envelope/sign.js'
 import type { KeyPair } from '../keys/key-pair.js'
 import type { GpcDocument, MyTermsDocument } from '../model/well-known.js'
+import type { AgreementStore } from '../agreements/store.js'
 import type { ReplayStore } from '../replay/store.js'
 import type { VendorCallbacks } from './callbacks.js'
 import type { ThreadStore } from './thread-store.js'
@@ -26,21 +27,28 @@ export interface PreviousKey {
 }
 
 /**
- * Where the handler keeps what it has seen. Both default to in-memory stores for one process.
+ * Where the handler keeps what it has seen and what it agreed. All three default to in-memory
+ * stores for one process; vendor processes that share the Redis ones share their threads, take
+ * moves on one thread one at a time, and lose nothing on a restart.
  *
  * @example
  * ```ts
- * import { RedisReplayStore } from 'intentcast'
- * import { MemoryThreadStore } from 'intentcast/vendor'
+ * import { RedisAgreementStore, RedisReplayStore } from 'intentcast'
+ * import { RedisThreadStore } from 'intentcast/vendor'
  *
- * const stores: VendorStores = { replay: new RedisReplayStore(redis), threads: new MemoryThreadStore({ maxThreads: 50_000 }) }
+ * const stores: VendorStores = { replay: new RedisReplayStore(redis), threads: new RedisThreadStore(redis), agreements: new RedisAgreementStore(redis) }
  * ```
  */
 export interface VendorStores {
   /** Default: a MemoryReplayStore. Use a RedisReplayStore to share one among processes. */
   readonly replay?: ReplayStore
-  /** Default: a MemoryThreadStore. */
+  /** Default: a MemoryThreadStore. Use a RedisThreadStore to share one among processes. */
   readonly threads?: ThreadStore
+  /**
+   * Every agreement the handler countersigns, with its thread: the vendor's record. Default: a
+   * MemoryAgreementStore. Use a RedisAgreementStore (or a database of your own) to keep them.
+   */
+  readonly agreements?: AgreementStore
 }
 
 /**

@@ -11,6 +11,7 @@ import type { KeyPair } from '../keys/key-pair.js'
 import { DEFAULT_MAX_BYTES } from '../lib/limits.js'
 import { parseDuration } from '../lib/time.js'
 import { parseGpc, parseMyTerms } from '../model/well-known.js'
+import { MemoryAgreementStore, type AgreementStore } from '../agreements/store.js'
 import { MemoryReplayStore, type ReplayStore } from '../replay/store.js'
 import type { VendorCallbacks } from './callbacks.js'
 import type {
@@ -34,6 +35,7 @@ export interface ResolvedOptions {
   readonly onOutcome: VendorCallbacks['outcome']
   readonly replay: ReplayStore
   readonly threads: ThreadStore
+  readonly agreements: AgreementStore
   readonly maxBodyBytes: number
   readonly bodyTimeoutMs: number
   /** The sign options that set the lifetime of offers and counters. */
@@ -69,7 +71,7 @@ const ON: Record<keyof VendorCallbacks, true> = {
   admit: true,
   outcome: true,
 }
-const STORES: Record<keyof VendorStores, true> = { replay: true, threads: true }
+const STORES: Record<keyof VendorStores, true> = { replay: true, threads: true, agreements: true }
 const LIMITS: Record<keyof VendorLimits, true> = { maxBodyBytes: true, bodyTimeoutMs: true, proposalExpiresIn: true }
 const HTTP: Record<keyof VendorHttp, true> = { origin: true, basePath: true, cors: true }
 const DOCUMENTS: Record<keyof VendorDocuments, true> = { myterms: true, gpc: true }
@@ -88,9 +90,19 @@ export function resolveOptions(options: VendorHandlerOptions): ResolvedOptions {
     throw invalid('stores.replay is a ReplayStore: an object with add(key, expiresAt)')
   if (
     stores.threads !== undefined &&
-    (typeof stores.threads?.get !== 'function' || typeof stores.threads.set !== 'function')
+    (typeof stores.threads?.get !== 'function' ||
+      typeof stores.threads.set !== 'function' ||
+      (stores.threads.lock !== undefined && typeof stores.threads.lock !== 'function'))
   ) {
-    throw invalid('stores.threads is a ThreadStore: an object with get(digest) and set(thread)')
+    throw invalid('stores.threads is a ThreadStore: an object with get(digest), set(thread, expected) and maybe lock')
+  }
+  if (
+    stores.agreements !== undefined &&
+    ['put', 'get', 'list'].some(
+      (m) => typeof (stores.agreements as unknown as Record<string, unknown>)?.[m] !== 'function',
+    )
+  ) {
+    throw invalid('stores.agreements is an AgreementStore: an object with put(thread), get(digest) and list()')
   }
   const limits = group<VendorLimits>(o.limits, LIMITS, 'limits')
   const http = group<VendorHttp>(o.http, HTTP, 'http')
@@ -112,6 +124,7 @@ export function resolveOptions(options: VendorHandlerOptions): ResolvedOptions {
     onOutcome,
     replay: stores.replay ?? new MemoryReplayStore(),
     threads: stores.threads ?? new MemoryThreadStore(),
+    agreements: stores.agreements ?? new MemoryAgreementStore(),
     maxBodyBytes: positive(limits.maxBodyBytes, 'limits.maxBodyBytes', DEFAULT_MAX_BYTES),
     bodyTimeoutMs: positive(limits.bodyTimeoutMs, 'limits.bodyTimeoutMs', 10_000),
     lifetime:

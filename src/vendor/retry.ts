@@ -7,25 +7,32 @@
  * thread over the first. A different message reusing a `jti` is still a replay: only bytes
  * identical to the stored ones are answered here, so nothing unverified is trusted.
  */
-import { digest } from '../envelope/digest.js'
 import type { Verified } from '../envelope/verify.js'
 import { equalBytes } from '../lib/bytes.js'
 import type { Thread } from '../thread/thread.js'
 import { accepted, message, noContent } from './answers.js'
 import { asVendor } from './callbacks.js'
-import type { Vendor } from './state.js'
+import type { ResolvedOptions } from './resolve-options.js'
 
-/** The answer already given to exactly these bytes, or undefined when they are new. */
-export async function storedAnswer(first: string | Uint8Array, vendor: Vendor): Promise<Response | undefined> {
-  let key: string
-  try {
-    key = digest(first)
-  } catch {
-    return undefined // not even well-formed: verify will say why
-  }
-  const thread = await asVendor(() => vendor.options.threads.get(key))
-  const stored = thread?.messages.find((m) => m.digest === key)
-  if (thread === undefined || stored === undefined || !sameBytes(stored.message, first)) return undefined
+/**
+ * The answer already given to exactly `m`'s bytes, or undefined when they are new. An
+ * acceptance's agreement is looked up in the agreement store as well: it is written there
+ * first, and kept there after the thread store has let the thread go.
+ */
+export async function storedAnswer(
+  m: Verified,
+  options: Pick<ResolvedOptions, 'threads' | 'agreements'>,
+): Promise<Response | undefined> {
+  const thread = await asVendor(() => options.threads.get(m.digest))
+  const answer = thread && answerIn(thread, m)
+  if (answer !== undefined || m.kind !== 'acceptance') return answer
+  const agreed = await asVendor(() => options.agreements.get(m.digest))
+  return agreed && answerIn(agreed, m)
+}
+
+function answerIn(thread: Thread, m: Verified): Response | undefined {
+  const stored = thread.messages.find((s) => s.digest === m.digest)
+  if (stored === undefined || !sameBytes(stored.message, m.message)) return undefined
   switch (stored.kind) {
     case 'intent':
     case 'counter': {
@@ -40,7 +47,6 @@ export async function storedAnswer(first: string | Uint8Array, vendor: Vendor): 
       return undefined // the vendor's own messages are not sent to it
   }
 }
-
 /** The vendor's offer or counter that answered `move`. */
 function replyTo(thread: Thread, move: Verified): Verified | undefined {
   return thread.proposals.find((p) => p.payload.inReplyTo === move.digest && p.issuer !== move.issuer)

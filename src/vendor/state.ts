@@ -8,18 +8,34 @@ import { IntentcastError } from '../errors.js'
 import { DEFAULT_TOLERANCE } from '../envelope/checks.js'
 import type { Verified } from '../envelope/verify.js'
 import { MAX_MESSAGES, Thread } from '../thread/thread.js'
-import { asVendor } from './callbacks.js'
+import { checkReplay } from '../envelope/checks.js'
+import { asVendor, VendorFailure } from './callbacks.js'
 import { KeyedQueue } from './keyed-queue.js'
 import type { VendorKeys } from './keys.js'
 import type { ResolvedOptions } from './resolve-options.js'
+import { storedAnswer } from './retry.js'
+import type { ThreadStore } from './thread-store.js'
 
 export interface Vendor {
   readonly options: ResolvedOptions
   readonly keys: VendorKeys
   /** The vendor's verified terms, once signed (or the failure to sign them). */
   readonly terms: Promise<Verified<'terms', 'jws'>>
-  /** Runs `move` on the stored thread holding `digest`, one move at a time per thread. */
-  withThread(digest: string, move: (stored: Thread) => Promise<Response>): Promise<Response>
+  /**
+   * Takes `m`, the intent opening a thread: with the thread locked, a retry of its bytes gets
+   * the stored answer, anything else passes the replay check and then `move`.
+   */
+  opening(m: Verified<'intent'>, move: () => Promise<Response>): Promise<Response>
+  /**
+   * Takes `m`, a move on the stored thread holding `digest`, likewise; `move` gets the thread
+   * as stored once it holds the lock.
+   */
+  withThread(digest: string, m: Verified, move: (stored: Thread) => Promise<Response>): Promise<Response>
+  /**
+   * Stores `thread`, grown from the `stored` version this move read. Another process writing
+   * first (possible only when a lock's lease ran out under a slow move) is the vendor's 500.
+   */
+  save(thread: Thread, stored: Thread | undefined): Promise<void>
 }
 
 export function createVendorState(
@@ -28,20 +44,62 @@ export function createVendorState(
   terms: Promise<Verified<'terms', 'jws'>>,
 ): Vendor {
   const queue = new KeyedQueue()
-  const { threads } = options
+  const { threads, replay } = options
+  // One move at a time per thread: in this process by the queue, across processes by the
+  // store's lock. Inside it, a retry of the same bytes is answered from the store before the
+  // replay store can call it a replay: a retry sent while the first was still being answered
+  // waits for it, and then gets its answer.
+  const exclusive = (intent: string, m: Verified, move: () => Promise<Response>): Promise<Response> =>
+    queue.run(intent, () =>
+      locked(threads, intent, async () => {
+        const again = await storedAnswer(m, options)
+        if (again !== undefined) return again
+        await checkReplay(m, replay, {})
+        return move()
+      }),
+    )
   return {
     options,
     keys,
     terms,
-    async withThread(digest, move) {
+    opening: (m, move) => exclusive(m.digest, m, move),
+    async withThread(digest, m, move) {
       // The store is the vendor's own: a failure of it is a 500, never the customer's fault.
       const found = await asVendor(() => threads.get(digest))
       if (!found) throw new IntentcastError('ERR_BROKEN_LINK', 'no open thread holds the message this one refers to')
       const key = found.intent.digest
       // Read again once it is this move's turn: the move before may have changed the thread.
-      return queue.run(key, async () => move((await asVendor(() => threads.get(key))) ?? found))
+      return exclusive(key, m, async () => move((await asVendor(() => threads.get(key))) ?? found))
+    },
+    async save(thread, stored) {
+      const written = await asVendor(() => threads.set(thread, stored?.messages.length ?? 0))
+      if (!written)
+        throw new VendorFailure(
+          `another process wrote thread ${thread.intent.digest} during this move: the thread store's lock lease is shorter than the move took`,
+        )
     },
   }
+}
+
+/**
+ * Runs `task` under the store's lock, if it has one. What `task` throws (a refusal of the
+ * customer's move, with its code) passes through as it is; only the lock failing is the vendor's.
+ */
+async function locked(threads: ThreadStore, intent: string, task: () => Promise<Response>): Promise<Response> {
+  if (threads.lock === undefined) return task()
+  let outcome: { ok: true; value: Response } | { ok: false; error: unknown } | undefined
+  await asVendor(() =>
+    threads.lock!(intent, async () => {
+      try {
+        outcome = { ok: true, value: await task() }
+      } catch (error) {
+        outcome = { ok: false, error }
+      }
+    }),
+  )
+  if (outcome === undefined) throw new VendorFailure('the thread store’s lock settled without running the move')
+  if (!outcome.ok) throw outcome.error
+  return outcome.value
 }
 
 /**

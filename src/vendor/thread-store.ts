@@ -2,29 +2,54 @@ import { IntentcastError } from '../errors.js'
 import { Thread } from '../thread/thread.js'
 
 /**
- * Where a vendor keeps its open threads. `get` finds a thread by the digest of any message in
- * it (a withdrawal names only the message it withdraws). A store that persists can keep
- * `thread.messages.map((m) => m.message)` and rebuild with `verifyThread`.
+ * Where a vendor keeps its threads. `get` finds a thread by the digest of any message in it (a
+ * withdrawal names only the message it withdraws). A thread only grows, so the number of its
+ * messages is its version: `set` writes a thread only over the version it was read at, which a
+ * database does in one step (Redis: one script; SQL: `UPDATE … WHERE count = $expected`). A store
+ * that several processes share also implements `lock`, so that moves on one thread are taken one
+ * at a time across processes; the version check then catches a lock whose lease ran out. Keep
+ * `encodeThread(thread)` and rebuild with `decodeThread`, which verifies every message again.
  *
  * @example
  * ```ts
- * import { verifyThread } from 'intentcast'
+ * import { decodeThread, encodeThread } from 'intentcast'
  *
  * const stored: ThreadStore = {
  *   async get(digest) {
- *     const messages = await db.threadHolding(digest) // the messages as stored, or undefined
- *     return messages && verifyThread(messages)
+ *     const { rows } = await db.query('SELECT record FROM threads WHERE $1 = ANY(digests)', [digest])
+ *     return rows[0] && decodeThread(rows[0].record)
  *   },
- *   async set(thread) {
- *     await db.saveThread(thread.intent.digest, thread.messages.map((m) => m.message))
+ *   async set(thread, expected) {
+ *     const { rowCount } = await db.query(
+ *       'INSERT INTO threads (intent, count, record, digests) VALUES ($1, $2, $3, $4) ON CONFLICT (intent) DO UPDATE SET count = $2, record = $3, digests = $4 WHERE threads.count = $5',
+ *       [thread.intent.digest, thread.messages.length, encodeThread(thread), thread.messages.map((m) => m.digest), expected],
+ *     )
+ *     return rowCount === 1
+ *   },
+ *   async lock(intent, task) {
+ *     return db.transaction(async (tx) => {
+ *       await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [intent])
+ *       return task()
+ *     })
  *   },
  * }
  * ```
  */
 export interface ThreadStore {
   get(digest: string): Thread | undefined | Promise<Thread | undefined>
-  /** Stores the thread as it now is, replacing the earlier version of it. */
-  set(thread: Thread): void | Promise<void>
+  /**
+   * Stores `thread` in place of the stored version of it, if that version still has `expected`
+   * messages (0 for a thread not stored yet), and says whether it did: false means another
+   * process moved first. A thread the store has since let go of (expired, evicted) may be
+   * stored again.
+   */
+  set(thread: Thread, expected: number): boolean | Promise<boolean>
+  /**
+   * For a store shared by processes: runs `task` holding the lock of the thread whose intent has
+   * this digest, and settles as `task` does. Rejects without running `task` when the lock cannot
+   * be had (the vendor answers 500 and tells `on.error`).
+   */
+  lock?<T>(intent: string, task: () => Promise<T>): Promise<T>
 }
 
 /**
@@ -102,9 +127,11 @@ export class MemoryThreadStore implements ThreadStore {
     return entry.thread
   }
 
-  set(thread: Thread): void {
+  set(thread: Thread, expected: number): boolean {
     const key = thread.intent.digest
-    if (this.#threads.has(key)) this.#forget(key)
+    const stored = this.#threads.get(key)
+    if (stored !== undefined && stored.thread.messages.length !== expected) return false
+    if (stored !== undefined) this.#forget(key)
     const bytes = thread.messages.reduce((n, m) => n + m.message.length, 0)
     this.#threads.set(key, { thread, bytes })
     this.#bytes += bytes
@@ -116,6 +143,7 @@ export class MemoryThreadStore implements ThreadStore {
       if (!over && !finished(entry.thread, now)) break
       this.#forget(oldest)
     }
+    return true
   }
 
   #forget(key: string): void {
@@ -131,7 +159,7 @@ export class MemoryThreadStore implements ThreadStore {
  * ERR_ILLEGAL_MOVE rather than "no thread holds it", and a retry of the same bytes its first
  * answer.
  */
-const KEPT_AFTER_EXPIRY_SECONDS = 3_600
+export const KEPT_AFTER_EXPIRY_SECONDS = 3_600
 
 /**
  * A thread no agreement came of, an hour past its intent's end: no move can follow it (spec

@@ -4,7 +4,7 @@
  */
 import type { Verified } from '../envelope/verify.js'
 import { noContent } from './answers.js'
-import { asVendor, callVendor } from './callbacks.js'
+import { callVendor } from './callbacks.js'
 import type { Vendor } from './state.js'
 
 export async function takeWithdrawal(
@@ -15,10 +15,10 @@ export async function takeWithdrawal(
   const { options } = vendor
   // Addressing is optional (a withdrawal is announced to whoever holds the message); if it names someone, that is us.
   vendor.keys.addressedKey(withdrawal, false)
-  return vendor.withThread(withdrawal.payload.withdraws, async (stored) => {
+  return vendor.withThread(withdrawal.payload.withdraws, withdrawal, async (stored) => {
     const thread = stored.with(withdrawal)
     if (options.on.withdrawal) await callVendor(() => options.on.withdrawal!(withdrawal, { request, thread }))
-    await asVendor(() => options.threads.set(thread))
+    await vendor.save(thread, stored)
     return noContent()
   })
 }

@@ -95,7 +95,7 @@ describe('the vendor’s own store failing is a 500 reported to on.error, not th
     let broken = false
     const threads: ThreadStore = {
       get: async (digest) => (broken ? verifyThread(['not a message']) : memory.get(digest)),
-      set: (thread) => memory.set(thread),
+      set: (thread, expected) => memory.set(thread, expected),
     }
     const { handler, errors, customer, intent, offer } = await offered({ stores: { threads } })
     const counter = await signCounter(

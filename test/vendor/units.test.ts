@@ -25,10 +25,10 @@ describe('MemoryThreadStore', () => {
     const a = await thread()
     const b = await thread()
     const c = await thread()
-    store.set(a.thread)
-    store.set(b.thread)
-    store.set(a.thread) // touched again: b is now the oldest
-    store.set(c.thread)
+    store.set(a.thread, 0)
+    store.set(b.thread, 0)
+    store.set(a.thread, a.thread.messages.length) // touched again: b is now the oldest
+    store.set(c.thread, 0)
     expect(store.size).toBe(2)
     expect(store.get(a.offer.digest)).toBe(a.thread)
     expect(store.get(b.intent.digest)).toBeUndefined()
@@ -144,7 +144,7 @@ describe('MemoryThreadStore is bounded by bytes and by time (issue 9, finding 1)
     const one = made[0]!.thread.messages.reduce((n, m) => n + m.message.length, 0)
     const store = new MemoryThreadStore({ maxBytes: one * 3 + 10 })
     for (const m of made) {
-      store.set(m.thread)
+      store.set(m.thread, 0)
       expect(store.bytes).toBeLessThanOrEqual(one * 3 + 10)
     }
     expect(store.size).toBe(3)
@@ -157,7 +157,7 @@ describe('MemoryThreadStore is bounded by bytes and by time (issue 9, finding 1)
     let now = new Date()
     const store = new MemoryThreadStore({ now: () => now })
     const a = await thread()
-    store.set(a.thread)
+    store.set(a.thread, 0)
     expect(store.get(a.intent.digest)).toBe(a.thread)
     now = new Date((a.intent.payload.exp + 1_800) * 1000) // half an hour after the intent expired: still kept
     expect(store.get(a.intent.digest)).toBe(a.thread)
@@ -175,9 +175,9 @@ describe('MemoryThreadStore is bounded by bytes and by time (issue 9, finding 1)
       expect: 'intent',
       now: twoHoursAgo,
     })
-    store.set(new Thread(intent)) // long expired by the real clock: swept at once, taking no room
+    store.set(new Thread(intent), 0) // long expired by the real clock: swept at once, taking no room
     const fresh = await thread()
-    store.set(fresh.thread)
+    store.set(fresh.thread, 0)
     expect(store.size).toBe(1)
     expect(store.get(fresh.intent.digest)).toBe(fresh.thread)
   })

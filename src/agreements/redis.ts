@@ -1,0 +1,100 @@
+import { checkPrefix, checkRedisEval, type RedisEval } from '../lib/redis.js'
+import { decodeThread, encodeThread } from '../thread/record.js'
+import type { Thread } from '../thread/thread.js'
+import {
+  agreementDigest,
+  listOptions,
+  type AgreementListOptions,
+  type AgreementPage,
+  type AgreementStore,
+} from './store.js'
+
+/**
+ * RedisAgreementStore's options.
+ *
+ * @example
+ * ```ts
+ * const agreements = new RedisAgreementStore(redis, { prefix: 'shop:agreements:' } satisfies RedisAgreementStoreOptions)
+ * ```
+ */
+export interface RedisAgreementStoreOptions {
+  /** Prepended to every key. Default `intentcast:agreements:`. */
+  readonly prefix?: string
+}
+
+// KEYS: record, sequence, list. ARGV: agreement digest, record, key prefix, message digests…
+// The record and its index are written together or not at all; a second put of one agreement
+// finds the record and changes nothing, so a retry (or two processes) cannot list it twice.
+const PUT = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+local seq = redis.call('INCR', KEYS[2])
+redis.call('ZADD', KEYS[3], seq, ARGV[1])
+for i = 4, #ARGV do redis.call('SET', ARGV[3] .. 'm:' .. ARGV[i], ARGV[1]) end
+return 1`
+
+// KEYS: the message index key. ARGV: the record prefix. The thread's record, or nil.
+const GET = `
+local agreement = redis.call('GET', KEYS[1])
+if not agreement then return nil end
+return redis.call('GET', ARGV[1] .. agreement)`
+
+// KEYS: list. ARGV: after (exclusive), limit. Digests with their sequence numbers.
+const LIST = `return redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[1], '+inf', 'WITHSCORES', 'LIMIT', 0, ARGV[2])`
+
+/**
+ * Agreements in Redis, shared by every process that uses it and kept across restarts. They are
+ * the record, so nothing expires them: bound them with Redis' own `maxmemory`, with the policy
+ * `noeviction` so that a full Redis refuses a new agreement (the vendor answers 500 and tells
+ * `on.error`) rather than dropping old ones. Uses one Redis, not Redis Cluster: one agreement's
+ * keys are written by one script.
+ *
+ * @example
+ * ```ts
+ * import { Redis } from 'ioredis'
+ * import { RedisAgreementStore } from 'intentcast'
+ *
+ * const agreements = new RedisAgreementStore(new Redis(process.env.REDIS_URL!))
+ * const handler = createVendorHandler({ keyPair, terms, on, stores: { agreements } })
+ * const { digests } = await agreements.list({ limit: 10 })
+ * ```
+ */
+export class RedisAgreementStore implements AgreementStore {
+  readonly #client: RedisEval
+  readonly #prefix: string
+
+  constructor(client: RedisEval, options: RedisAgreementStoreOptions = {}) {
+    this.#client = checkRedisEval(client, 'RedisAgreementStore')
+    this.#prefix = checkPrefix(options.prefix ?? 'intentcast:agreements:', 'RedisAgreementStore')
+  }
+
+  async put(thread: Thread): Promise<void> {
+    const digest = agreementDigest(thread)
+    const p = this.#prefix
+    await this.#client.eval(
+      PUT,
+      3,
+      `${p}a:${digest}`,
+      `${p}seq`,
+      `${p}list`,
+      digest,
+      encodeThread(thread),
+      p,
+      ...thread.messages.map((m) => m.digest),
+    )
+  }
+
+  async get(digest: string): Promise<Thread | undefined> {
+    const record = await this.#client.eval(GET, 1, `${this.#prefix}m:${digest}`, `${this.#prefix}a:`)
+    return typeof record === 'string' ? decodeThread(record) : undefined
+  }
+
+  async list(options: AgreementListOptions = {}): Promise<AgreementPage> {
+    const { after, limit } = listOptions(options)
+    // One more than asked: whether a next page exists, without a cursor that leads nowhere.
+    const reply = (await this.#client.eval(LIST, 1, `${this.#prefix}list`, after, limit + 1)) as string[]
+    const digests: string[] = []
+    for (let i = 0; i < reply.length && digests.length < limit; i += 2) digests.push(reply[i]!)
+    return reply.length / 2 > limit ? { digests, cursor: reply[2 * limit - 1]! } : { digests }
+  }
+}

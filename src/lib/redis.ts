@@ -1,0 +1,28 @@
+import { IntentcastError } from '../errors.js'
+
+/**
+ * The one Redis command the shared stores need, typed structurally so the package depends on no
+ * client: an ioredis `Redis` fits as is, and any client can be wrapped to fit. Each store step
+ * is one Lua script, so it is atomic on the server whatever else runs beside it.
+ */
+export interface RedisEval {
+  /** `EVAL script numkeys key… arg…` (ioredis' `eval`). */
+  eval(script: string, numKeys: number, ...keysAndArgs: Array<string | number>): Promise<unknown>
+}
+
+/** The client, checked when the store is built rather than at its first command. */
+export function checkRedisEval(client: RedisEval, store: string): RedisEval {
+  if (typeof client?.eval !== 'function')
+    throw new IntentcastError(
+      'ERR_INVALID_ARGUMENT',
+      `${store} needs a Redis client (with eval), such as ioredis' Redis`,
+    )
+  return client
+}
+
+/** A key prefix: a string, so that two stores (or two deployments) on one Redis never meet. */
+export function checkPrefix(prefix: unknown, store: string): string {
+  if (typeof prefix !== 'string' || prefix.length === 0)
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', `${store}: prefix is a non-empty string`)
+  return prefix
+}
