@@ -46,30 +46,33 @@ export function createVendorState(
   const queue = new KeyedQueue()
   const { threads, replay } = options
   // One move at a time per thread: in this process by the queue, across processes by the
-  // store's lock. Inside it, a retry of the same bytes is answered from the store before the
-  // replay store can call it a replay: a retry sent while the first was still being answered
-  // waits for it, and then gets its answer.
+  // store's lock. Inside it, a retry of the same bytes is answered from the store before anything
+  // could call it a replay: a retry sent while the first was still being answered waits for it,
+  // and then gets its answer.
   const exclusive = (intent: string, m: Verified, move: () => Promise<Response>): Promise<Response> =>
-    queue.run(intent, () =>
-      locked(threads, intent, async () => {
-        const again = await storedAnswer(m, options)
-        if (again !== undefined) return again
-        await checkReplay(m, replay, {})
-        return move()
-      }),
-    )
+    queue.run(intent, () => locked(threads, intent, async () => (await storedAnswer(m, options)) ?? move()))
   return {
     options,
     keys,
     terms,
-    opening: (m, move) => exclusive(m.digest, m, move),
+    // An intent opens a thread, so only the replay store can tell a reused `jti`; it is
+    // recorded before the vendor's code runs (spec §HTTP binding, Replays).
+    opening: (m, move) =>
+      exclusive(m.digest, m, async () => {
+        await checkReplay(m, replay, {})
+        return move()
+      }),
     async withThread(digest, m, move) {
       // The store is the vendor's own: a failure of it is a 500, never the customer's fault.
       const found = await asVendor(() => threads.get(digest))
       if (!found) throw new IntentcastError('ERR_BROKEN_LINK', 'no open thread holds the message this one refers to')
       const key = found.intent.digest
-      // Read again once it is this move's turn: the move before may have changed the thread.
-      return exclusive(key, m, async () => move((await asVendor(() => threads.get(key))) ?? found))
+      return exclusive(key, m, async () => {
+        // Read again once it is this move's turn: the move before may have changed the thread.
+        const stored = (await asVendor(() => threads.get(key))) ?? found
+        requireNewJti(stored, m)
+        return move(stored)
+      })
     },
     async save(thread, stored) {
       const written = await asVendor(() => threads.set(thread, stored?.messages.length ?? 0))
@@ -79,6 +82,19 @@ export function createVendorState(
         )
     },
   }
+}
+
+/**
+ * A move's replay check is its thread's (spec §HTTP binding, Replays): a message reusing the
+ * `jti` of one its issuer already made in the thread is a replay. The thread is written in one
+ * step with the move, so a move that was refused, or whose process died before it was stored,
+ * leaves no trace and may be sent again, where a replay-store entry made before the move would
+ * have turned every retry into ERR_REPLAY.
+ */
+function requireNewJti(thread: Thread, m: Verified): void {
+  const { jti } = m.payload as { jti: string }
+  if (thread.messages.some((t) => t.issuer === m.issuer && (t.payload as { jti: string }).jti === jti))
+    throw new IntentcastError('ERR_REPLAY', `message ${jti} from this issuer is already in the thread`)
 }
 
 /**

@@ -5,17 +5,13 @@
  */
 import { describe, expect, test } from 'vitest'
 import {
-  dealOf,
   generateKeyPair,
   MemoryReplayStore,
-  signAcceptance,
-  signAgreement,
   signIntent,
-  Thread,
   verify,
 } from '../../src/index.js'
 import { createVendorHandler, MemoryThreadStore } from '../../src/vendor/index.js'
-import { intentBody, offerFor, postTo, vendorOptions } from './support.js'
+import { acceptanceFor, intentBody, offerFor, postTo, vendorOptions } from './support.js'
 
 async function started(replay = new MemoryReplayStore()) {
   const key = await generateKeyPair()
@@ -32,15 +28,8 @@ async function started(replay = new MemoryReplayStore()) {
 }
 
 /** The customer's acceptance of `offer` and its half-signed agreement, joined as one body. */
-async function accepting(customer: Awaited<ReturnType<typeof generateKeyPair>>, intent: string, offer: string) {
-  const i = await verify(intent, { expect: 'intent' })
-  const o = await verify(offer, { expect: 'offer' })
-  const acceptance = await signAcceptance({ inReplyTo: o.digest, intent: i.digest, ...dealOf(o.payload) }, customer, {
-    audience: o.issuer,
-  })
-  const thread = new Thread(i).add(o).add(await verify(acceptance, { expect: 'acceptance' }))
-  return `${acceptance}\n${await signAgreement(thread.agreementBody(), customer)}`
-}
+const accepting = (customer: Awaited<ReturnType<typeof generateKeyPair>>, intent: string, offer: string) =>
+  acceptanceFor(customer, [intent, offer])
 
 describe('the same bytes again get the first answer', () => {
   test('a lost countersigned agreement is fetched again by sending the same acceptance (finding 5)', async () => {

@@ -12,8 +12,14 @@ import {
   type VendorHandlerOptions,
 } from '../../src/vendor/index.js'
 import {
+  dealOf,
   generateKeyPair,
+  signAcceptance,
+  signAgreement,
   signIntent,
+  verify,
+  verifyThread,
+  type Proposal,
   type IntentBody,
   type KeyPair,
   type OfferBody,
@@ -100,6 +106,22 @@ export async function startVendor(price = '1900.00', extra: VendorExtras = {}): 
 export async function freshIntent(customer?: KeyPair, name?: string): Promise<{ intent: string; customer: KeyPair }> {
   const k = customer ?? (await generateKeyPair())
   return { intent: await signIntent(intentBody(name), k), customer: k }
+}
+
+/**
+ * The customer's acceptance of the last proposal in `messages` (a thread, intent first) and the
+ * agreement it signs, joined as one body (spec §HTTP binding, Bodies).
+ */
+export async function acceptanceFor(customer: KeyPair, messages: readonly string[]): Promise<string> {
+  const thread = await verifyThread(messages)
+  const proposal = thread.messages.at(-1) as Proposal
+  const acceptance = await signAcceptance(
+    { inReplyTo: proposal.digest, intent: thread.intent.digest, ...dealOf(proposal.payload) },
+    customer,
+    { audience: proposal.issuer },
+  )
+  thread.add(await verify(acceptance, { expect: 'acceptance' }))
+  return `${acceptance}\n${await signAgreement(thread.agreementBody(), customer)}`
 }
 
 export const post = (
