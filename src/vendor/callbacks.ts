@@ -127,7 +127,11 @@ export interface VendorCallbacks {
   readonly intent: (intent: Verified<'intent'>, context: IntentContext) => Awaitable<OfferReply | null>
   /** Decides on a customer's counter. Default: no answer (202), and the counter is not stored, since nothing will answer it. */
   readonly counter?: (counter: Verified<'counter'>, context: MoveContext) => Awaitable<CounterDecision>
-  /** Sees each agreement before it is stored and sent; throwing an IntentcastError refuses it. */
+  /**
+   * Sees each agreement before it is stored and sent; throwing an IntentcastError refuses it. It
+   * runs at least once per agreement: again if the process died after it ran and before the
+   * agreement was stored, when the customer retries. Key what it does by the agreement's digest.
+   */
   readonly acceptance?: (acceptance: Verified<'acceptance'>, context: AcceptanceContext) => Awaitable<void>
   /** Sees each withdrawal before it is stored. */
   readonly withdrawal?: (withdrawal: Verified<'withdrawal'>, context: MoveContext) => Awaitable<void>
