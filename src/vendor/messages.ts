@@ -13,6 +13,7 @@ import { ACCEPTED_TYPES, problemAnswer } from './answers.js'
 import { asVendor } from './callbacks.js'
 import { takeCounter } from './counter.js'
 import { takeIntent } from './intent.js'
+import { sentOf, storedAnswer } from './retry.js'
 import type { Vendor } from './state.js'
 import { takeWithdrawal } from './withdrawal.js'
 
@@ -39,8 +40,13 @@ export async function takeMessage(request: Request, vendor: Vendor): Promise<Res
   const [first, second] = decode(body) as readonly [string | Uint8Array, (string | Uint8Array)?]
   // A vendor whose terms failed answers nothing (500), before a message can take up its replay entry.
   await asVendor(() => vendor.terms)
-  // No replay store here: a move checks for a replay once it holds its thread, after looking
-  // for a stored answer to the same bytes (src/vendor/state.ts).
+  // The same bytes again get their first answer before verify judges their time: an acceptance
+  // whose agreement was lost is answered after the acceptance has expired. This is looked up
+  // again once the move holds its thread, for a copy that came while the first was in flight.
+  const sent = sentOf(first, second !== undefined)
+  const again = sent && (await storedAnswer(sent, options))
+  if (again) return again
+  // No replay store here: a move checks for a replay once it holds its thread (src/vendor/state.ts).
   const checks = { maxBytes: options.maxBodyBytes }
   // Two parts are an acceptance and the agreement the customer signed (spec §HTTP binding, Bodies).
   if (second !== undefined)

@@ -7,6 +7,7 @@
  * thread over the first. A different message reusing a `jti` is still a replay: only bytes
  * identical to the stored ones are answered here, so nothing unverified is trusted.
  */
+import { digest } from '../envelope/digest.js'
 import type { Verified } from '../envelope/verify.js'
 import { equalBytes } from '../lib/bytes.js'
 import type { Thread } from '../thread/thread.js'
@@ -14,25 +15,42 @@ import { accepted, message, noContent } from './answers.js'
 import { asVendor } from './callbacks.js'
 import type { ResolvedOptions } from './resolve-options.js'
 
+/** A request's first message, as a retry is looked up by: its bytes and their digest. */
+export interface Sent {
+  readonly digest: string
+  readonly message: string | Uint8Array
+  /** The request is an acceptance (two parts): its agreement may be in the agreement store. */
+  readonly acceptance: boolean
+}
+
+/** The first message of a request, unverified: undefined when it is not even well-formed. */
+export function sentOf(first: string | Uint8Array, acceptance: boolean): Sent | undefined {
+  try {
+    return { digest: digest(first), message: first, acceptance }
+  } catch {
+    return undefined // verify will say why
+  }
+}
+
 /**
- * The answer already given to exactly `m`'s bytes, or undefined when they are new. An
+ * The answer already given to exactly these bytes, or undefined when they are new. An
  * acceptance's agreement is looked up in the agreement store as well: it is written there
  * first, and kept there after the thread store has let the thread go.
  */
 export async function storedAnswer(
-  m: Verified,
+  sent: Sent,
   options: Pick<ResolvedOptions, 'threads' | 'agreements'>,
 ): Promise<Response | undefined> {
-  const thread = await asVendor(() => options.threads.get(m.digest))
-  const answer = thread && answerIn(thread, m)
-  if (answer !== undefined || m.kind !== 'acceptance') return answer
-  const agreed = await asVendor(() => options.agreements.get(m.digest))
-  return agreed && answerIn(agreed, m)
+  const thread = await asVendor(() => options.threads.get(sent.digest))
+  const answer = thread && answerIn(thread, sent)
+  if (answer !== undefined || !sent.acceptance) return answer
+  const agreed = await asVendor(() => options.agreements.get(sent.digest))
+  return agreed && answerIn(agreed, sent)
 }
 
-function answerIn(thread: Thread, m: Verified): Response | undefined {
-  const stored = thread.messages.find((s) => s.digest === m.digest)
-  if (stored === undefined || !sameBytes(stored.message, m.message)) return undefined
+function answerIn(thread: Thread, sent: Sent): Response | undefined {
+  const stored = thread.messages.find((m) => m.digest === sent.digest)
+  if (stored === undefined || !sameBytes(stored.message, sent.message)) return undefined
   switch (stored.kind) {
     case 'intent':
     case 'counter': {

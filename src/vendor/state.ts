@@ -13,7 +13,7 @@ import { asVendor, VendorFailure } from './callbacks.js'
 import { KeyedQueue } from './keyed-queue.js'
 import type { VendorKeys } from './keys.js'
 import type { ResolvedOptions } from './resolve-options.js'
-import { storedAnswer } from './retry.js'
+import { storedAnswer, type Sent } from './retry.js'
 import type { ThreadStore } from './thread-store.js'
 
 export interface Vendor {
@@ -50,7 +50,7 @@ export function createVendorState(
   // could call it a replay: a retry sent while the first was still being answered waits for it,
   // and then gets its answer.
   const exclusive = (intent: string, m: Verified, move: () => Promise<Response>): Promise<Response> =>
-    queue.run(intent, () => locked(threads, intent, async () => (await storedAnswer(m, options)) ?? move()))
+    queue.run(intent, () => locked(threads, intent, async () => (await storedAnswer(sentAs(m), options)) ?? move()))
   return {
     options,
     keys,
@@ -82,6 +82,11 @@ export function createVendorState(
         )
     },
   }
+}
+
+/** A verified message as a retry is looked up by; its digest is already computed. */
+function sentAs(m: Verified): Sent {
+  return { digest: m.digest, message: m.message, acceptance: m.kind === 'acceptance' }
 }
 
 /**

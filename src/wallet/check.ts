@@ -39,8 +39,9 @@ function checkTarget(target: unknown, needsEndpoint: boolean): void {
   if (typeof target !== 'object' || target === null || typeof (target as { origin?: unknown }).origin !== 'string') {
     throw invalid('a vendor is an origin, a VendorTarget or a DiscoveredVendor')
   }
-  const { origin, endpoint } = target as { origin: string; endpoint?: unknown }
+  const { origin, endpoint, keys } = target as { origin: string; endpoint?: unknown; keys?: unknown }
   checkOrigin(origin)
+  if (keys !== undefined) checkKeys(keys, origin)
   if (endpoint === undefined && !needsEndpoint && 'mediaTypes' in target) return
   let url: URL | undefined
   try {
@@ -50,6 +51,24 @@ function checkTarget(target: unknown, needsEndpoint: boolean): void {
   }
   if (url?.protocol !== 'https:' && url?.protocol !== 'http:')
     throw invalid(`the endpoint for ${origin.slice(0, 64)} is not an http(s) URL`)
+}
+
+/**
+ * A target's keys, as far as answers are checked against them (`liveKeys`, `verifyReply`): each
+ * names its `kid` and `status`, and a numeric `exp` if any. A discovered vendor's keys passed
+ * the vendor document's schema; these are the caller's, or a stored negotiation's.
+ */
+function checkKeys(keys: unknown, origin: string): void {
+  const valid = (k: unknown): boolean => {
+    const { kid, status, exp } = (k ?? {}) as { kid?: unknown; status?: unknown; exp?: unknown }
+    return (
+      typeof kid === 'string' &&
+      (status === 'current' || status === 'retired') &&
+      (exp === undefined || Number.isFinite(exp))
+    )
+  }
+  if (!Array.isArray(keys) || !keys.every(valid))
+    throw invalid(`the keys for ${origin.slice(0, 64)} are not a vendor document's keys`)
 }
 
 /**

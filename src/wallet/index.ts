@@ -1,12 +1,27 @@
 /**
  * `intentcast/wallet`: the customer's side of the HTTP binding (spec §HTTP binding): discovery,
  * and a `Wallet` that casts intents, counters and accepts under keys derived from one master
- * secret, so the caller never handles a key. `castIntent` casts an intent signed elsewhere.
+ * secret, so the caller never handles a key, and keeps its negotiations (a `NegotiationStore`, to
+ * carry on after a restart) and agreements (an `AgreementStore`, from the root entry).
+ * `castIntent` casts an intent signed elsewhere.
  * The key derivation itself (`castSeed`, `vendorSeed`) stays inside: the spec fixes it, and a
  * caller needs only `wallet.castKey(index)` and `wallet.vendorKey(origin)`.
  * @module
  */
-export { Wallet, type WalletCast, type WalletCastOptions, type WalletState } from './wallet.js'
+export {
+  Wallet,
+  type NegotiationsOptions,
+  type ResumedNegotiation,
+  type WalletCast,
+  type WalletCastOptions,
+  type WalletState,
+} from './wallet.js'
+export type { WalletOptions, WalletStores } from './options.js'
+export {
+  MemoryNegotiationStore,
+  type MemoryNegotiationStoreOptions,
+  type NegotiationStore,
+} from './negotiation-store.js'
 export { discover, type DiscoveredVendor, type DiscoverOptions, type VendorTarget } from './discover.js'
 export { castIntent } from './cast.js'
 export type { CastFailure, CastOptions, CastProgress, CastResult, CastTarget, CastOffer } from './cast-types.js'

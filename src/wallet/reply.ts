@@ -26,13 +26,14 @@ export interface VendorReply {
 /**
  * A vendor's offer or counter in one of this wallet's casts: what `wallet.counter` and
  * `wallet.accept` take. Beside the reply it names the cast index, from which the wallet derives
- * the cast key again; keep it with the thread to carry on after a restart.
+ * the cast key again. The wallet keeps each one in its negotiation store, and
+ * `wallet.negotiations()` reads them back after a restart.
  *
  * @example
  * ```ts
  * const { offers } = await wallet.cast(body, vendors)
  * const top: Negotiation = offers[0]!
- * const saved = { castIndex: top.castIndex, vendor: top.vendor, messages: top.thread.messages.map((m) => m.message) }
+ * console.log(top.castIndex, top.vendor.origin, top.proposal.payload.price)
  * ```
  */
 export interface Negotiation extends VendorReply {

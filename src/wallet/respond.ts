@@ -88,14 +88,30 @@ function requireCaster(castKey: KeyPair, thread: Thread): void {
 }
 
 /**
- * Accepts a vendor's offer or counter (spec §HTTP binding, Accepting): the acceptance signed
- * with the cast key names the vendor key as `party`, so the cast key vouches for the relationship
- * key; the agreement is signed with the vendor key; both go in one POST. The vendor's
- * countersigned agreement must carry exactly the payload and signature the wallet sent.
- * Both are signed in the proposal's envelope (JWS or COSE), so the thread keeps one.
+ * An acceptance signed for sending: the thread with the acceptance, and the agreement the wallet
+ * signed with it. Once it may have reached the vendor it is sent again as it is, never signed
+ * anew: a vendor answers the same bytes with the agreement it countersigned (spec §HTTP binding,
+ * Retries), and refuses a second acceptance in the thread.
  */
-export async function acceptWith(offer: VendorReply, keys: ThreadKeys, options: RespondOptions): Promise<Accepted> {
-  const { proposal, vendor } = offer
+export interface SignedAcceptance {
+  /** The thread, its last move the acceptance. */
+  readonly thread: Thread & { readonly acceptance: Verified<'acceptance'> }
+  /** The agreement, signed by the wallet's key for this vendor only. */
+  readonly agreement: string | Uint8Array
+}
+
+/**
+ * Signs the acceptance of a vendor's offer or counter (spec §HTTP binding, Accepting): under the
+ * cast key, naming the vendor key as `party`, so the cast key vouches for the relationship key;
+ * and the agreement under the vendor key. Both in the proposal's envelope (JWS or COSE), so the
+ * thread keeps one.
+ */
+export async function signAcceptanceOf(
+  offer: VendorReply,
+  keys: ThreadKeys,
+  options: RespondOptions,
+): Promise<SignedAcceptance> {
+  const { proposal } = offer
   const { castKey, vendorKey } = keys
   requireCaster(castKey, offer.thread)
   const at = options.now && { now: options.now }
@@ -109,20 +125,36 @@ export async function acceptWith(offer: VendorReply, keys: ThreadKeys, options: 
     castKey,
     { audience: proposal.issuer, format: proposal.format, ...at },
   )
-  const accepted = offer.thread.with(await verify(acceptance, { expect: 'acceptance', ...at }))
-  const mine = await signAgreement(accepted.agreementBody(), vendorKey, { format: proposal.format, ...at })
-  const answer = await send(vendor.endpoint, joinMessages(acceptance, mine), options)
+  const thread = offer.thread.with(await verify(acceptance, { expect: 'acceptance', ...at }))
+  const agreement = await signAgreement(thread.agreementBody(), vendorKey, { format: proposal.format, ...at })
+  return { thread: thread as SignedAcceptance['thread'], agreement }
+}
+
+/**
+ * Sends a signed acceptance and its agreement in one POST, and checks what comes back: the
+ * vendor's countersigned agreement must carry exactly the payload and signature the wallet sent,
+ * be countersigned by the key that made the proposal, and be the move the thread takes.
+ */
+export async function sendAcceptance(
+  offer: VendorReply,
+  signed: SignedAcceptance,
+  options: RespondOptions,
+): Promise<Accepted> {
+  const { proposal, vendor } = offer
+  const { acceptance } = signed.thread
+  const answer = await send(vendor.endpoint, joinMessages(acceptance.message, signed.agreement), options)
   if (answer === null)
     throw new IntentcastError('ERR_BROKEN_LINK', 'the vendor took the acceptance without countersigning the agreement')
-  const agreement = await verify(answer, { expect: 'agreement', audience: vendorKey.did, ...checks(options) })
-  if (!keepsOwnSignature(mine, answer))
+  const party = acceptance.payload.party ?? acceptance.issuer
+  const agreement = await verify(answer, { expect: 'agreement', audience: party, ...checks(options) })
+  if (!keepsOwnSignature(signed.agreement, answer))
     throw new IntentcastError('ERR_BROKEN_LINK', 'the countersigned agreement is not the one the wallet signed')
   if (agreement.signers[1] !== proposal.issuer)
     throw new IntentcastError(
       'ERR_ISSUER_MISMATCH',
       "the agreement is countersigned by another key than the proposal's",
     )
-  return { agreement, thread: accepted.add(agreement) }
+  return { agreement, thread: signed.thread.add(agreement) }
 }
 
 /**

@@ -121,7 +121,12 @@ export async function send(
   if (answer.status === 202 || answer.status === 204) return null
   if (answer.status !== 200) {
     const problem = parseProblem(answer.status, answer.contentType, new TextDecoder().decode(answer.body))
-    throw new IntentcastError(problem.code, `the vendor answered ${answer.status}: ${problem.detail}`)
+    const error = new IntentcastError(problem.code, `the vendor answered ${answer.status}: ${problem.detail}`)
+    // A 4xx with a code is the vendor's verdict on these bytes; 408 (the body came too slowly)
+    // and 429 or 404 (no code: turned away unread) say nothing about them.
+    if (answer.status >= 400 && answer.status < 500 && answer.status !== 408 && problem.code !== 'ERR_UNREACHABLE')
+      REFUSED.add(error)
+    throw error
   }
   if (answer.mediaType !== mediaType)
     throw new IntentcastError(
@@ -129,6 +134,17 @@ export async function send(
       `the answer is ${answer.mediaType.slice(0, 64) || 'untyped'}, not ${mediaType}`,
     )
   return typeof body === 'string' ? fromUtf8(answer.body, 'answer') : answer.body
+}
+
+const REFUSED = new WeakSet<object>()
+
+/**
+ * True when `send` failed because the vendor refused the message itself (a 4xx problem with a
+ * code): sending the same bytes again would be refused again, or met as a replay. Anything else
+ * (no answer, a timeout, the vendor's 5xx, a rate limit) leaves open whether the vendor took it.
+ */
+export function isRefusal(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && REFUSED.has(e)
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {

@@ -3,7 +3,7 @@
  * get the answer they got the first time, whoever sends them and whatever the replay store has
  * forgotten. Each test failed before: with ERR_REPLAY, or with a second thread over the first.
  */
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test, vi } from 'vitest'
 import {
   generateKeyPair,
   MemoryReplayStore,
@@ -45,6 +45,25 @@ describe('the same bytes again get the first answer', () => {
     expect(again.status).toBe(200)
     expect(await again.text()).toBe(agreement)
     expect((await verify(agreement, { expect: 'agreement' })).signers).toHaveLength(2)
+  })
+
+  test('a lost agreement is fetched again after the acceptance itself has expired', async () => {
+    const { handler } = await started()
+    const customer = await generateKeyPair()
+    const intent = await signIntent(intentBody(), customer)
+    const offer = await (await postTo(handler, intent)).text()
+    const body = await acceptanceFor(customer, [intent, offer])
+    const agreement = await (await postTo(handler, body)).text()
+    const acceptance = await verify(body.split('\n')[0]!, { expect: 'acceptance' })
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      vi.setSystemTime((acceptance.payload.exp! + 600) * 1000) // ten minutes after it expired
+      const again = await postTo(handler, body)
+      expect(again.status).toBe(200)
+      expect(await again.text()).toBe(agreement)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   test('a competitor that forwards a broadcast intent first does not block the customer (finding 6)', async () => {

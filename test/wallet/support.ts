@@ -15,6 +15,7 @@ import {
 } from '../../src/vendor/index.js'
 import {
   generateKeyPair,
+  type AgreementStore,
   type Deal,
   type GpcDocument,
   type IntentBody,
@@ -94,6 +95,8 @@ export interface TestVendorOptions {
     context: { readonly agreement: Verified<'agreement'> },
   ) => void
   readonly threads?: MemoryThreadStore
+  /** Where the vendor keeps the agreements it countersigns. Default: its own memory store. */
+  readonly agreements?: AgreementStore
   readonly previousKeys?: ReadonlyArray<{ readonly keyPair: KeyPair; readonly expiresAt: Date }>
   readonly myterms?: MyTermsDocument
   readonly gpc?: GpcDocument
@@ -114,6 +117,7 @@ export async function vendorHandler(
     onCounter,
     onAcceptance,
     threads,
+    agreements,
     previousKeys,
     myterms,
     gpc,
@@ -129,7 +133,7 @@ export async function vendorHandler(
           onAcceptance(a, { agreement: context.agreement }),
       }),
     },
-    ...(threads && { stores: { threads } }),
+    ...((threads || agreements) && { stores: { ...(threads && { threads }), ...(agreements && { agreements }) } }),
     ...(previousKeys && { previousKeys }),
     ...((myterms || gpc) && { documents: { ...(myterms && { myterms }), ...(gpc && { gpc }) } }),
   })

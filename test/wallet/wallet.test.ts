@@ -86,7 +86,7 @@ describe('wallet keys', () => {
   })
 
   test('intentcast/wallet exports the flow, not the derivation internals', () => {
-    expect(Object.keys(entry).sort()).toEqual(['Wallet', 'castIntent', 'discover'])
+    expect(Object.keys(entry).sort()).toEqual(['MemoryNegotiationStore', 'Wallet', 'castIntent', 'discover'])
   })
 
   test('a restored wallet carries on from its cast count', async () => {
