@@ -53,21 +53,24 @@ function answerIn(thread: Thread, sent: Sent): Response | undefined {
   if (stored === undefined || !sameBytes(stored.message, sent.message)) return undefined
   switch (stored.kind) {
     case 'intent':
-    case 'counter': {
-      const reply = replyTo(thread, stored)
-      return reply === undefined ? accepted() : message(reply.message)
-    }
+      return answered(thread, stored)
+    case 'counter':
+      // The vendor's own counter is addressed to the customer: posted back to the vendor, it is
+      // verified (and refused) like any message, not answered as if the vendor had taken it.
+      return stored.issuer === thread.intent.issuer ? answered(thread, stored) : undefined
     case 'acceptance':
-      return thread.agreement === undefined ? undefined : message(thread.agreement.message)
+      // An acceptance comes with its agreement (spec §HTTP binding, Bodies); alone it is refused as such.
+      return thread.agreement === undefined || !sent.acceptance ? undefined : message(thread.agreement.message)
     case 'withdrawal':
       return noContent()
     default:
-      return undefined // the vendor's own messages are not sent to it
+      return undefined
   }
 }
-/** The vendor's offer or counter that answered `move`. */
-function replyTo(thread: Thread, move: Verified): Verified | undefined {
-  return thread.proposals.find((p) => p.payload.inReplyTo === move.digest && p.issuer !== move.issuer)
+/** The vendor's offer or counter that answered `move`, or 202 when none did. */
+function answered(thread: Thread, move: Verified): Response {
+  const reply = thread.proposals.find((p) => p.payload.inReplyTo === move.digest && p.issuer !== move.issuer)
+  return reply === undefined ? accepted() : message(reply.message)
 }
 
 function sameBytes(a: string | Uint8Array, b: string | Uint8Array): boolean {
