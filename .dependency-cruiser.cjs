@@ -38,7 +38,8 @@
  * - terms/: matching and negotiation (the `intentcast/terms` entry)
  * - link/: intentcast: URIs and base45
  * - http/: internal HTTP helpers shared by vendor and wallet (no entry of its own)
- * - vendor/, wallet/: the two reference sides (entries `intentcast/vendor`, `intentcast/wallet`)
+ * - vendor/, wallet/, relay/: the two reference sides and the market between them (entries
+ *   `intentcast/vendor`, `intentcast/wallet`, `intentcast/relay`)
  * - r-button/, cli/: the browser element and the command (top of the stack)
  */
 const LAYERS = [
@@ -54,18 +55,18 @@ const LAYERS = [
   ['terms'],
   ['link'],
   ['http'],
-  ['vendor', 'wallet'],
+  ['vendor', 'wallet', 'relay'],
   ['r-button', 'cli'],
 ]
 
 /** Members of one layer that never import each other (in either direction). */
 const SIBLINGS_APART = [
-  ['vendor', 'wallet'],
+  ['vendor', 'wallet', 'relay'],
   ['r-button', 'cli'],
 ]
 
 /** The entries (or internals) that the package root src/index.ts must not re-export or import. */
-const NOT_IN_ROOT = ['vendor', 'wallet', 'r-button', 'cli', 'http', 'terms', 'cose', 'crypto']
+const NOT_IN_ROOT = ['vendor', 'wallet', 'relay', 'r-button', 'cli', 'http', 'terms', 'cose', 'crypto']
 
 /** Where node:* may be imported at run time, and why. */
 const NODE_ALLOWED = [

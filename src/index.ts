@@ -29,6 +29,8 @@ export {
   signCounter,
   signIntent,
   signOffer,
+  signSubscription,
+  signAccess,
   signTerms,
   signWithdrawal,
   type AcceptanceBody,
@@ -39,6 +41,7 @@ export {
   type Signed,
   type TermsBody,
   type WithdrawalBody,
+  type SubscriptionBody,
 } from './envelope/sign.js'
 export { countersign, signAgreement, type AgreementBody } from './envelope/countersign.js'
 export { verify, type Format, type Proposal, type Verified, type VerifyOptions } from './envelope/verify.js'
@@ -62,7 +65,7 @@ export {
 export { RedisAgreementStore, type RedisAgreementStoreOptions } from './agreements/redis.js'
 export type { RedisEval } from './lib/redis.js'
 
-export { KINDS, JWS_TYP, SCHEMAS, type Kind, type PayloadOf } from './model/kinds.js'
+export { KINDS, JWS_TYP, SCHEMAS, type CoseKind, type Kind, type PayloadOf } from './model/kinds.js'
 export { PROTOCOL_VERSION, Item, Money } from './model/primitives.js'
 export { Deal, dealOf, sameDeal } from './model/deal.js'
 export { AgreementId, DealTerms, Term, TermSet } from './model/term-set.js'
@@ -73,6 +76,7 @@ export { TermsPayload } from './model/terms.js'
 export { AcceptancePayload } from './model/acceptance.js'
 export { AgreementPayload } from './model/agreement.js'
 export { WithdrawalPayload } from './model/withdrawal.js'
+export { AccessPayload, SubscriptionFilters, SubscriptionPayload } from './model/relay.js'
 export {
   ROSTER,
   P7012_NAMESPACE,

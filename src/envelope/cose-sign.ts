@@ -4,7 +4,7 @@ import { signCoseSign } from '../cose/sign.js'
 import { signCoseSign1 } from '../cose/sign1.js'
 import type { Signer } from '../keys/signer.js'
 import { signPrepared } from '../crypto/prepared.js'
-import type { Kind, PayloadOf } from '../model/kinds.js'
+import type { CoseKind, PayloadOf } from '../model/kinds.js'
 import { claimsToCbor } from './cose-claims.js'
 import { COSE_TYP, signerHeader } from './cose-typ.js'
 
@@ -14,7 +14,7 @@ const payloadBytes = (payload: object): Uint8Array => encodeCbor(claimsToCbor(pa
 
 /** A COSE_Sign1 of any kind but the agreement (spec §COSE binding). */
 export function signCoseMessage(
-  kind: Exclude<Kind, 'agreement'>,
+  kind: Exclude<CoseKind, 'agreement'>,
   payload: object,
   signer: Signer,
 ): Promise<Uint8Array> {

@@ -3,17 +3,18 @@ import type { CborValue } from '../cose/cbor-value.js'
 import type { CoseHeaderMap } from '../cose/constants.js'
 import { IntentcastError } from '../errors.js'
 import { fromUtf8, utf8 } from '../lib/utf8.js'
-import { KINDS, type Kind } from '../model/kinds.js'
+import { COSE_KINDS, type CoseKind } from '../model/kinds.js'
 
-/** The COSE `typ` (RFC 9596) of each kind: `intentcast-<kind>+cose`. */
-export const COSE_TYP: Readonly<Record<Kind, string>> = Object.freeze(
-  Object.fromEntries(KINDS.map((k) => [k, `intentcast-${k}+cose`])) as Record<Kind, string>,
+/** The COSE `typ` (RFC 9596) of each kind that has a COSE form: `intentcast-<kind>+cose`. */
+export const COSE_TYP: Readonly<Record<CoseKind, string>> = Object.freeze(
+  Object.fromEntries(COSE_KINDS.map((k) => [k, `intentcast-${k}+cose`])) as Record<CoseKind, string>,
 )
 
-const KIND_BY_COSE_TYP: ReadonlyMap<string, Kind> = new Map(KINDS.map((k) => [COSE_TYP[k], k]))
+// The relay's JWS-only kinds are not here: a COSE message typed as one is not an intentcast type.
+const KIND_BY_COSE_TYP: ReadonlyMap<string, CoseKind> = new Map(COSE_KINDS.map((k) => [COSE_TYP[k], k]))
 
 /** The protected header of a COSE_Sign1 message, or of one agreement signer (no typ there). */
-export function signerHeader(kid: string, kind?: Kind): CoseHeaderMap {
+export function signerHeader(kid: string, kind?: CoseKind): CoseHeaderMap {
   const h: CoseHeaderMap = new Map<number, CborValue>([
     [COSE_HEADER.alg, -8],
     [COSE_HEADER.kid, utf8(kid)],
@@ -30,10 +31,10 @@ export function readHeaders(
   protectedHeader: CoseHeaderMap,
   unprotectedHeader: CoseHeaderMap,
   labels: readonly number[],
-): { kind?: Kind; typ?: string; kid?: string } {
+): { kind?: CoseKind; typ?: string; kid?: string } {
   // The type first, as in JWS (spec §COSE binding, Verification): what a message is decides how
   // it is read, so a wrong typ is ERR_TYPE_MISMATCH whatever else its headers hold.
-  const out: { kind?: Kind; typ?: string; kid?: string } = {}
+  const out: { kind?: CoseKind; typ?: string; kid?: string } = {}
   if (labels.includes(COSE_HEADER.typ)) {
     const typ = protectedHeader.get(COSE_HEADER.typ)
     const kind = typeof typ === 'string' ? KIND_BY_COSE_TYP.get(typ) : undefined

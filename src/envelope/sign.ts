@@ -6,7 +6,16 @@ import { encodeBase64url } from '../lib/base64url.js'
 import { randomId } from '../lib/random.js'
 import { epochSeconds, parseDuration } from '../lib/time.js'
 import { utf8 } from '../lib/utf8.js'
-import { ADDRESSED, DEFAULT_LIFETIME, JWS_TYP, SCHEMAS, type Kind, type PayloadOf } from '../model/kinds.js'
+import {
+  ADDRESSED,
+  DEFAULT_LIFETIME,
+  JWS_ONLY,
+  JWS_TYP,
+  SCHEMAS,
+  type CoseKind,
+  type Kind,
+  type PayloadOf,
+} from '../model/kinds.js'
 import { PROTOCOL_VERSION } from '../model/primitives.js'
 import type { Format } from './checks.js'
 import { signCoseMessage } from './cose-sign.js'
@@ -58,6 +67,7 @@ export type CounterBody = Omit<PayloadOf<'counter'>, SetBySigner>
 export type TermsBody = Omit<PayloadOf<'terms'>, SetBySigner>
 export type AcceptanceBody = Omit<PayloadOf<'acceptance'>, SetBySigner>
 export type WithdrawalBody = Omit<PayloadOf<'withdrawal'>, SetBySigner>
+export type SubscriptionBody = Omit<PayloadOf<'subscription'>, SetBySigner>
 
 const SET_BY_SIGNER: readonly SetBySigner[] = ['v', 'iss', 'iat', 'jti', 'exp', 'aud']
 
@@ -130,9 +140,15 @@ async function sign<K extends Exclude<Kind, 'agreement'>, F extends Format>(
   checkSignOptions(options)
   const signer = await signerFor(keyPair)
   const payload = buildPayload(kind, { iss: signer.did }, body, options)
-  if (options.format === 'cose') return signCoseMessage(kind, payload, signer) as Promise<Signed<F>>
+  if (options.format === 'cose') {
+    if (isJwsOnly(kind))
+      throw new IntentcastError('ERR_INVALID_ARGUMENT', `a ${kind} is JWS only (spec §Relay binding)`)
+    return signCoseMessage(kind, payload, signer) as Promise<Signed<F>>
+  }
   return (await signJws(kind, payload, signer)) as Signed<F>
 }
+
+const isJwsOnly = (kind: Kind): kind is Exclude<Kind, CoseKind> => JWS_ONLY.has(kind)
 
 async function signJws(kind: Kind, payload: object, signer: Signer): Promise<string> {
   const header = encodeProtectedHeader(JWS_TYP[kind], signer.kid)
@@ -176,3 +192,29 @@ export const signWithdrawal = <F extends Format = 'jws'>(
   keyPair: KeyPair,
   options?: SignOptions<F>,
 ): Promise<Signed<F>> => sign('withdrawal', body, keyPair, options)
+/**
+ * Signs a vendor's subscription to a relay (spec §Relay binding, Subscribing): `options.audience`
+ * is the relay's URL. JWS only; default lifetime 24h.
+ *
+ * @example
+ * ```ts
+ * const subscription = await signSubscription({ filters: { categories: ['bicycles'], regions: ['DE'] } }, vendorKey, { audience: 'https://relay.example/relay' })
+ * ```
+ */
+export const signSubscription = (
+  body: SubscriptionBody,
+  keyPair: KeyPair,
+  options?: Omit<SignOptions<'jws'>, 'format'>,
+): Promise<string> => sign<'subscription', 'jws'>('subscription', body, keyPair, options)
+/**
+ * Signs a proof that the signer holds the key of the mailbox at `options.audience` (spec §Relay
+ * binding, Reading a mailbox). JWS only; default lifetime 5 minutes.
+ *
+ * @example
+ * ```ts
+ * const token = await signAccess(castKey, { audience: `https://relay.example/relay/mailboxes/${castKey.did}` })
+ * await fetch(mailboxUrl, { headers: { authorization: `Intentcast ${token}` } })
+ * ```
+ */
+export const signAccess = (keyPair: KeyPair, options?: Omit<SignOptions<'jws'>, 'format'>): Promise<string> =>
+  sign<'access', 'jws'>('access', {}, keyPair, options)

@@ -13,10 +13,12 @@ import {
   kidForDid,
   keyPairFromSeed,
   signAcceptance,
+  signAccess,
   signAgreement,
   signCounter,
   signIntent,
   signOffer,
+  signSubscription,
   signTerms,
   signWithdrawal,
   verify,
@@ -180,7 +182,12 @@ export interface Samples {
   acceptance: string
   agreement: string
   withdrawal: string
+  subscription: string
+  access: string
 }
+
+/** The relay the samples' subscription and access are addressed to. */
+export const RELAY = 'https://relay.example/relay'
 
 export async function signSamples(now: Date = T0): Promise<Samples> {
   const intent = await signIntent(intentBody, customer, { now })
@@ -200,7 +207,12 @@ export async function signSamples(now: Date = T0): Promise<Samples> {
   const body = agreementBodyFor({ intent: intentV.digest, offer: offerV.digest, acceptance: acceptanceV.digest })
   const agreement = await countersign(await signAgreement(body, customer, { now }), vendor, { now })
   const withdrawal = await signWithdrawal(withdrawalBody(intentV.digest), customer, { now })
-  return { intent, offer, counter, terms, acceptance, agreement, withdrawal }
+  const subscription = await signSubscription({ filters: { categories: ['bicycles'], regions: ['DE'] } }, vendor, {
+    now,
+    audience: RELAY,
+  })
+  const access = await signAccess(customer, { now, audience: `${RELAY}/mailboxes/${customer.did}` })
+  return { intent, offer, counter, terms, acceptance, agreement, withdrawal, subscription, access }
 }
 
 // ---------------------------------------------------------------------------------------------
