@@ -9,10 +9,12 @@ import {
   digest,
   keyPairFromSeed,
   signAcceptance,
+  signAccess,
   signAgreement,
   signCounter,
   signIntent,
   signOffer,
+  signSubscription,
   signTerms,
   signWithdrawal,
   verify,
@@ -25,6 +27,9 @@ import { encodeBase64url } from '../src/lib/base64url.js'
 export const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
 /** The vector keys' seeds: the byte repeated 32 times (0x01 customer, 0x02 vendor, 0x03 stranger). */
 export const seedOf = (byte: number) => new Uint8Array(32).fill(byte)
+
+/** The relay the subscription and access vectors are addressed to. */
+export const VECTOR_RELAY = 'https://relay.example/relay'
 
 /** The fixed clock of every vector: 2026-01-01T00:00:00Z. */
 export const VECTOR_TIME = '2026-01-01T00:00:00.000Z'
@@ -167,6 +172,20 @@ export async function coreVectors() {
     jti: jti(),
   })
 
+  // The relay's two messages (spec §Relay binding): a vendor's subscription, and the customer's
+  // access to its cast mailbox.
+  const subscription = await signSubscription(
+    { filters: { categories: ['bicycles'], regions: ['DE'], price: { currency: 'EUR', min: '500.00' } } },
+    vendor,
+    // Their own jtis, so that adding them left every earlier vector byte for byte as it was.
+    { now, jti: 'vector-jti-relay-1', audience: VECTOR_RELAY, expiresIn: '7d' },
+  )
+  const access = await signAccess(customer, {
+    now,
+    jti: 'vector-jti-relay-2',
+    audience: `${VECTOR_RELAY}/mailboxes/${customer.did}`,
+  })
+
   const valid = [
     ['intent', intent, {}],
     ['offer', offer, { audience: customer.did }],
@@ -176,6 +195,8 @@ export async function coreVectors() {
     ['agreement', agreement, {}],
     ['terms (vendor r-button declaration)', terms, {}],
     ['withdrawal', withdrawal, {}],
+    ['subscription', subscription, { audience: VECTOR_RELAY }],
+    ['access', access, { audience: `${VECTOR_RELAY}/mailboxes/${customer.did}` }],
   ] as const
   const at = (m: string) =>
     (m.startsWith('{')
@@ -275,6 +296,12 @@ export async function coreVectors() {
     },
     { name: 'wrong audience', message: offer, options: { audience: stranger.did }, code: 'ERR_AUDIENCE' },
     { name: 'oversized', message: intent, options: { maxBytes: 256 }, code: 'ERR_TOO_LARGE' },
+    {
+      name: 'access to another mailbox',
+      message: access,
+      options: { audience: `${VECTOR_RELAY}/mailboxes/${vendor.did}` },
+      code: 'ERR_AUDIENCE',
+    },
     { name: 'agreement with one signature', message: partial, code: 'ERR_SIGNATURE_INVALID' },
     {
       name: 'agreement signatures in the wrong order',

@@ -16,10 +16,12 @@ import {
   countersign,
   digest,
   kidForDid,
+  signAccess,
   signAcceptance,
   signAgreement,
   signIntent,
   signOffer,
+  signSubscription,
   signTerms,
   signWithdrawal,
   verify,
@@ -160,6 +162,21 @@ describe('the same checks and codes as JWS', () => {
     await expectCode(
       verify(await handSign1(intentClaims(), signerHeader(kidForDid(customer.did), 'agreement')), opts),
       'ERR_MALFORMED',
+    )
+  })
+  it('the relay’s messages are JWS only: COSE typed as one is not an intentcast type, and is never signed', async () => {
+    for (const kind of ['subscription', 'access']) {
+      const h = signerHeader(kidForDid(customer.did), 'intent')
+      h.set(16, `intentcast-${kind}+cose`)
+      await expectCode(verify(await handSign1(intentClaims(), h), opts), 'ERR_TYPE_MISMATCH')
+    }
+    await expectCode(
+      signSubscription({ filters: {} }, customer, { audience: 'https://relay.example/relay', format: 'cose' } as never),
+      'ERR_INVALID_ARGUMENT',
+    )
+    await expectCode(
+      signAccess(customer, { audience: 'https://relay.example/relay/mailboxes/x', format: 'cose' } as never),
+      'ERR_INVALID_ARGUMENT',
     )
   })
   it('extra or unprotected header parameters', async () => {
