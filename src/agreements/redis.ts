@@ -22,22 +22,23 @@ export interface RedisAgreementStoreOptions {
   readonly prefix?: string
 }
 
-// KEYS: record, sequence, list. ARGV: agreement digest, record, key prefix, message digests…
-// The record and its index are written together or not at all; a second put of one agreement
-// finds the record and changes nothing, so a retry (or two processes) cannot list it twice.
+// KEYS: record, sequence, list. ARGV: agreement digest, record, key prefix, message count,
+// message digests… The record and its index are written together or not at all. The same
+// agreement again changes nothing, so a retry (or two processes) cannot list it twice; the same
+// agreement with more messages (a withdrawal that ended it) replaces the record.
 const PUT = `
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('SET', KEYS[1], ARGV[2])
-local seq = redis.call('INCR', KEYS[2])
-redis.call('ZADD', KEYS[3], seq, ARGV[1])
-for i = 4, #ARGV do redis.call('SET', ARGV[3] .. 'm:' .. ARGV[i], ARGV[1]) end
+local n = redis.call('HGET', KEYS[1], 'n')
+if n and tonumber(n) >= tonumber(ARGV[4]) then return 0 end
+redis.call('HSET', KEYS[1], 'n', ARGV[4], 'r', ARGV[2])
+if not n then redis.call('ZADD', KEYS[3], redis.call('INCR', KEYS[2]), ARGV[1]) end
+for i = 5, #ARGV do redis.call('SET', ARGV[3] .. 'am:' .. ARGV[i], ARGV[1]) end
 return 1`
 
 // KEYS: the message index key. ARGV: the record prefix. The thread's record, or nil.
 const GET = `
 local agreement = redis.call('GET', KEYS[1])
 if not agreement then return nil end
-return redis.call('GET', ARGV[1] .. agreement)`
+return redis.call('HGET', ARGV[1] .. agreement, 'r')`
 
 // KEYS: list. ARGV: after (exclusive), limit. Digests with their sequence numbers.
 const LIST = `return redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[1], '+inf', 'WITHSCORES', 'LIMIT', 0, ARGV[2])`
@@ -80,12 +81,13 @@ export class RedisAgreementStore implements AgreementStore {
       digest,
       encodeThread(thread),
       p,
+      thread.messages.length,
       ...thread.messages.map((m) => m.digest),
     )
   }
 
   async get(digest: string): Promise<Thread | undefined> {
-    const record = await this.#client.eval(GET, 1, `${this.#prefix}m:${digest}`, `${this.#prefix}a:`)
+    const record = await this.#client.eval(GET, 1, `${this.#prefix}am:${digest}`, `${this.#prefix}a:`)
     return typeof record === 'string' ? decodeThread(record) : undefined
   }
 

@@ -57,7 +57,10 @@ export interface AgreementListOptions {
  * ```
  */
 export interface AgreementStore {
-  /** Keeps an agreed thread. Keeping the same agreement again changes nothing. */
+  /**
+   * Keeps an agreed thread. The same agreement again changes nothing; the same agreement with
+   * more messages (a withdrawal that ended it) replaces the one kept.
+   */
   put(thread: Thread): void | Promise<void>
   /** The agreed thread holding the message with this digest (its agreement's, or any other). */
   get(digest: string): Thread | undefined | Promise<Thread | undefined>
@@ -76,7 +79,7 @@ export interface AgreementStore {
 export interface MemoryAgreementStoreOptions {
   /**
    * The most message bytes kept, counted as they came over the wire; past it the oldest
-   * agreement goes first. Default 32 MiB.
+   * agreement goes first. Default 8 MiB (about 27 MiB of heap).
    */
   readonly maxBytes?: number
 }
@@ -104,7 +107,7 @@ export class MemoryAgreementStore implements AgreementStore {
   #seq = 0
 
   constructor(options: MemoryAgreementStoreOptions = {}) {
-    this.#maxBytes = options.maxBytes ?? 32 * 2 ** 20
+    this.#maxBytes = options.maxBytes ?? 8 * 2 ** 20
     if (!Number.isSafeInteger(this.#maxBytes) || this.#maxBytes < 1)
       throw new IntentcastError('ERR_INVALID_ARGUMENT', 'maxBytes must be a positive whole number')
   }
@@ -116,9 +119,12 @@ export class MemoryAgreementStore implements AgreementStore {
 
   put(thread: Thread): void {
     const key = agreementDigest(thread)
-    if (this.#agreements.has(key)) return
+    const kept = this.#agreements.get(key)
+    if (kept !== undefined && kept.thread.messages.length >= thread.messages.length) return
     const bytes = thread.messages.reduce((n, m) => n + m.message.length, 0)
-    this.#agreements.set(key, { thread, bytes, seq: ++this.#seq })
+    if (kept !== undefined) this.#bytes -= kept.bytes
+    // A replaced record keeps its place in the list, and its cursor.
+    this.#agreements.set(key, { thread, bytes, seq: kept?.seq ?? ++this.#seq })
     for (const m of thread.messages) this.#byMessage.set(m.digest, key)
     this.#bytes += bytes
     for (const [oldest, entry] of this.#agreements) {

@@ -26,3 +26,27 @@ export function checkPrefix(prefix: unknown, store: string): string {
     throw new IntentcastError('ERR_INVALID_ARGUMENT', `${store}: prefix is a non-empty string`)
   return prefix
 }
+
+/**
+ * Runs one command, failing after `ms`: a Redis that stops answering (a network partition, a
+ * stopped server) must fail the request, not hold it, and every move queued behind it, forever.
+ * The command itself may still complete later; the stores' writes are single scripts, so a late
+ * one is whole or absent, and its version check keeps it from overwriting a newer move.
+ */
+export async function evalWithin(
+  client: RedisEval,
+  ms: number,
+  script: string,
+  numKeys: number,
+  ...keysAndArgs: Array<string | number>
+): Promise<unknown> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms)
+  })
+  try {
+    return await Promise.race([client.eval(script, numKeys, ...keysAndArgs), timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}

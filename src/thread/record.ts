@@ -1,6 +1,6 @@
 import { IntentcastError } from '../errors.js'
 import { decodeBase64url, encodeBase64url } from '../lib/base64url.js'
-import type { Thread } from './thread.js'
+import { MAX_MESSAGES, type Thread } from './thread.js'
 import { verifyThread } from './verify-thread.js'
 
 /**
@@ -42,7 +42,8 @@ export async function decodeThread(record: string): Promise<Thread> {
     throw malformed()
   }
   const items = (parsed as { messages?: unknown } | null)?.messages
-  if (!Array.isArray(items)) throw malformed()
+  // Counted before anything is decoded or verified: a record is read on every move.
+  if (!Array.isArray(items) || items.length > MAX_MESSAGES) throw malformed()
   const messages = items.map((item: unknown): string | Uint8Array => {
     const { jws, cose } = (item ?? {}) as { jws?: unknown; cose?: unknown }
     if (typeof jws === 'string') return jws
@@ -56,5 +57,8 @@ export async function decodeThread(record: string): Promise<Thread> {
 }
 
 function malformed(): IntentcastError {
-  return new IntentcastError('ERR_MALFORMED', 'not a thread record: expected {"messages":[{"jws"|"cose": …}, …]}')
+  return new IntentcastError(
+    'ERR_MALFORMED',
+    `not a thread record: expected {"messages":[{"jws"|"cose": …}, …]}, at most ${MAX_MESSAGES} of them`,
+  )
 }

@@ -1,6 +1,6 @@
 import { IntentcastError } from '../errors.js'
 import { prepareVerifyOptions, verifyInternal, type Verified, type VerifyOptions } from '../envelope/verify.js'
-import { Thread, threadOptions } from './thread.js'
+import { MAX_MESSAGES, Thread, threadOptions } from './thread.js'
 
 /** The options verifyThread takes, and no other (verify's whitelist, narrowed). */
 const THREAD_OPTIONS: ReadonlySet<string> = new Set([
@@ -28,6 +28,9 @@ export async function verifyThread(
   )
   if (!Array.isArray(messages) || messages.length === 0)
     throw new IntentcastError('ERR_BROKEN_LINK', 'a thread needs at least its intent')
+  // Before any signature is checked: a longer list can never be a thread.
+  if (messages.length > MAX_MESSAGES)
+    throw new IntentcastError('ERR_ILLEGAL_MOVE', `a thread holds at most ${MAX_MESSAGES} messages`)
   const verified: Verified[] = []
   // Already-verified messages are verified again from their bytes: a plain-JavaScript caller
   // could otherwise pass any object off as one.

@@ -28,6 +28,10 @@ export async function takeAcceptance(
   const key = vendor.keys.requiredKey(acceptance)
   return vendor.withThread(acceptance.payload.intent, acceptance, async (stored) => {
     const thread = stored.with(acceptance)
+    // The record is written before the thread: if storing the thread failed after it, the thread
+    // store still shows this thread open, and must not take a second agreement.
+    if ((await asVendor(() => options.agreements.get(thread.intent.digest))) !== undefined)
+      throw new IntentcastError('ERR_ILLEGAL_MOVE', 'this thread already has its agreement')
     const customers = await verifyFirstSignature(agreement, { maxBytes: options.maxBodyBytes })
     requireThreadsAgreement(thread, customers)
     requireAnswerable(thread, 'agreement')

@@ -44,8 +44,10 @@ export async function storedAnswer(
   const thread = await asVendor(() => options.threads.get(sent.digest))
   const answer = thread && answerIn(thread, sent)
   if (answer !== undefined || !sent.acceptance) return answer
+  // Only the acceptance is answered from the record: it is kept for the agreement, not as a
+  // thread store that never forgets.
   const agreed = await asVendor(() => options.agreements.get(sent.digest))
-  return agreed && answerIn(agreed, sent)
+  return agreed?.acceptance?.digest === sent.digest ? answerIn(agreed, sent) : undefined
 }
 
 function answerIn(thread: Thread, sent: Sent): Response | undefined {

@@ -63,9 +63,23 @@ export function createVendorState(
         return move()
       }),
     async withThread(digest, m, move) {
-      // The store is the vendor's own: a failure of it is a 500, never the customer's fault.
-      const found = await asVendor(() => threads.get(digest))
+      // The store is the vendor's own: a failure of it is a 500, never the customer's fault. An
+      // agreed thread the thread store has let go of is still in the record, and can still end.
+      const found =
+        (await asVendor(() => threads.get(digest))) ?? (await asVendor(() => options.agreements.get(digest)))
       if (!found) throw new IntentcastError('ERR_BROKEN_LINK', 'no open thread holds the message this one refers to')
+      // Judged against the thread as read, before the move waits for its turn or takes a lock: a
+      // move the thread refuses now (a stranger's, one answering nothing in it) is refused for
+      // good, since a thread only grows, and must not make the customer's own moves wait.
+      try {
+        requireNewJti(found, m)
+        found.with(m)
+      } catch (e) {
+        // A copy of a move stored since this request began is its retry, not a refusal.
+        const again = await storedAnswer(sentAs(m), options)
+        if (again !== undefined) return again
+        throw e
+      }
       const key = found.intent.digest
       return exclusive(key, m, async () => {
         // Read again once it is this move's turn: the move before may have changed the thread.

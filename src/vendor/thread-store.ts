@@ -75,7 +75,8 @@ export interface MemoryThreadStoreOptions {
 /**
  * The default thread store, for one process. Bounded by count and by bytes, since anyone can
  * open a thread by casting, and by time: a thread no agreement came of is dropped an hour after
- * its intent expired, when it is next met or when it reaches the head of the recency order.
+ * no move can join it any more (`movableUntil`), when it is next met or when it reaches the head
+ * of the recency order.
  * Agreed threads are kept, within the bounds: they are the record.
  *
  * @example
@@ -155,16 +156,29 @@ export class MemoryThreadStore implements ThreadStore {
 }
 
 /**
- * How long a thread is kept past its intent's end: a late move still gets the precise
- * ERR_ILLEGAL_MOVE rather than "no thread holds it", and a retry of the same bytes its first
- * answer.
+ * How long a thread is kept past the last moment a move could join it: a late move still gets
+ * the precise ERR_ILLEGAL_MOVE rather than "no thread holds it", and a retry of the same bytes
+ * its first answer.
  */
 export const KEPT_AFTER_EXPIRY_SECONDS = 3_600
 
 /**
- * A thread no agreement came of, an hour past its intent's end: no move can follow it (spec
- * §Thread state machine), so nothing in it is worth keeping.
+ * Until when (seconds) a thread no agreement came of can still move: while a proposal in it or
+ * its acceptance stands, and never past the intent's `exp`. Judged by its proposals rather than
+ * by the intent alone, because the intent's sender chooses its `exp`: an intent valid for ten
+ * years must not keep a stored thread for ten years when the vendor's offer ended in an hour.
+ * Undefined for an agreed thread: the record is kept, within the store's bounds.
  */
+export function movableUntil(thread: Thread): number | undefined {
+  if (thread.agreement !== undefined) return undefined
+  const ends = thread.proposals.map((p) => p.payload.exp)
+  if (thread.acceptance?.payload.exp !== undefined) ends.push(thread.acceptance.payload.exp)
+  // An intent no one has answered yet can still be offered on until it ends.
+  return ends.length === 0 ? thread.intent.payload.exp : Math.min(thread.intent.payload.exp, Math.max(...ends))
+}
+
+/** A thread no move can join any more, an hour on (spec §HTTP binding, Limits on the vendor side). */
 function finished(thread: Thread, now: Date): boolean {
-  return thread.agreement === undefined && now.getTime() / 1000 > thread.intent.payload.exp + KEPT_AFTER_EXPIRY_SECONDS
+  const until = movableUntil(thread)
+  return until !== undefined && now.getTime() / 1000 > until + KEPT_AFTER_EXPIRY_SECONDS
 }

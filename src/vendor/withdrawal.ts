@@ -4,7 +4,7 @@
  */
 import type { Verified } from '../envelope/verify.js'
 import { noContent } from './answers.js'
-import { callVendor } from './callbacks.js'
+import { asVendor, callVendor } from './callbacks.js'
 import type { Vendor } from './state.js'
 
 export async function takeWithdrawal(
@@ -19,6 +19,8 @@ export async function takeWithdrawal(
     const thread = stored.with(withdrawal)
     if (options.on.withdrawal) await callVendor(() => options.on.withdrawal!(withdrawal, { request, thread }))
     await vendor.save(thread, stored)
+    // An agreement it ended: the record says so too.
+    if (thread.agreement !== undefined) await asVendor(() => options.agreements.put(thread))
     return noContent()
   })
 }

@@ -72,13 +72,13 @@ describe.skipIf(!redis)('RedisThreadStore', () => {
       expect(found?.messages.map((x) => x.message)).toEqual([intent, offer])
     }
     expect(await threads.get('no-such-digest')).toBeUndefined()
-    // Kept an hour past the intent's end, and not longer.
+    // Kept an hour past the offer's end (no move can join it after), and not longer.
     const ttl = await client.pttl(`${p}t:${thread.intent.digest}`)
-    const expected = (thread.intent.payload.exp + 3_600) * 1000 - Date.now()
+    const expected = ((thread.messages[1]!.payload as { exp: number }).exp + 3_600) * 1000 - Date.now()
     expect(Math.abs(ttl - expected)).toBeLessThan(5_000)
   })
 
-  test('a record someone rewrote in Redis is verified again on reading: a forged message is refused, not trusted', async () => {
+  test('a record someone rewrote in Redis is verified again by a process reading it: a forged message is refused, not trusted', async () => {
     const client = await redis!.client()
     const p = prefix()
     const threads = new RedisThreadStore(client, { prefix: p })
@@ -88,9 +88,13 @@ describe.skipIf(!redis)('RedisThreadStore', () => {
     await threads.set(thread, 0)
     const forged = offer.slice(0, -4) + (offer.endsWith('AAAA') ? 'BBBB' : 'AAAA')
     await client.hset(`${p}t:${thread.intent.digest}`, 'r', encodeThread(thread).replace(offer, forged))
-    await expect(threads.get(thread.intent.digest)).rejects.toBeInstanceOf(IntentcastError)
+    // Another process, which has not decoded this version before, verifies it from its bytes.
+    const other = (): RedisThreadStore => new RedisThreadStore(client, { prefix: p })
+    await expect(other().get(thread.intent.digest)).rejects.toBeInstanceOf(IntentcastError)
     await client.hset(`${p}t:${thread.intent.digest}`, 'r', 'not json')
-    await expect(threads.get(thread.intent.digest)).rejects.toMatchObject({ code: 'ERR_MALFORMED' })
+    await expect(other().get(thread.intent.digest)).rejects.toMatchObject({ code: 'ERR_MALFORMED' })
+    // The process that wrote it keeps the copy it verified, at that version.
+    expect((await threads.get(thread.intent.digest))?.messages.map((m) => m.message)).toEqual([intent, offer])
   })
 
   test('the lock: one holder at a time across clients; other threads do not wait; a lock not freed in time rejects', async () => {

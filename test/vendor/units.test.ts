@@ -5,6 +5,7 @@ import { problemFor } from '../../src/http/problem.js'
 import { parseProblem } from '../../src/http/problem.js'
 import { generateKeyPair, signIntent, signOffer, verify, Thread } from '../../src/index.js'
 import { KeyedQueue } from '../../src/vendor/keyed-queue.js'
+import { movableUntil } from '../../src/vendor/thread-store.js'
 import { intentBody, offerFor } from './support.js'
 
 async function thread() {
@@ -153,18 +154,41 @@ describe('MemoryThreadStore is bounded by bytes and by time (issue 9, finding 1)
     expect(store.bytes).toBe(3 * one)
   })
 
-  test('a thread no agreement came of is dropped an hour after its intent expired; the count and bytes follow', async () => {
+  test('a thread no agreement came of is dropped an hour after no move can join it: its offer’s end, not the intent’s', async () => {
     let now = new Date()
     const store = new MemoryThreadStore({ now: () => now })
     const a = await thread()
+    const ends = a.offer.payload.exp
+    expect(ends).toBeLessThan(a.intent.payload.exp) // the offer's hour, within the intent's day
     store.set(a.thread, 0)
     expect(store.get(a.intent.digest)).toBe(a.thread)
-    now = new Date((a.intent.payload.exp + 1_800) * 1000) // half an hour after the intent expired: still kept
+    now = new Date((ends + 1_800) * 1000) // half an hour after the offer expired: still kept
     expect(store.get(a.intent.digest)).toBe(a.thread)
-    now = new Date((a.intent.payload.exp + 3_601) * 1000) // an hour after: gone
+    now = new Date((ends + 3_601) * 1000) // an hour after: gone, though the intent runs for hours yet
     expect(store.get(a.offer.digest)).toBeUndefined()
     expect(store.size).toBe(0)
     expect(store.bytes).toBe(0)
+  })
+
+  test('an intent that claims a ten-year life keeps its thread no longer than its offer can move', async () => {
+    const customer = await generateKeyPair()
+    const intent = await verify(await signIntent(intentBody(), customer, { expiresIn: 10 * 365 * 86_400 }), {
+      expect: 'intent',
+    })
+    const offer = await verify(
+      await signOffer({ ...offerFor('1900.00')(intent), inReplyTo: intent.digest }, await generateKeyPair(), {
+        audience: customer.did,
+      }),
+      { expect: 'offer' },
+    )
+    const t = new Thread(intent).add(offer)
+    expect(movableUntil(t)).toBe(offer.payload.exp)
+    let now = new Date()
+    const store = new MemoryThreadStore({ now: () => now })
+    store.set(t, 0)
+    expect(store.get(intent.digest)).toBe(t)
+    now = new Date((offer.payload.exp + 3_601) * 1000)
+    expect(store.get(intent.digest)).toBeUndefined()
   })
 
   test('a thread that can no longer move is swept from the head of the recency order whenever one is stored', async () => {

@@ -803,7 +803,8 @@ describe('decide before acting: the customer’s message is judged before the ve
       const intent = await verify(await signIntent(intentBody(), customer, { expiresIn: '3d' }), { expect: 'intent' })
       const offer = await verify(await (await postTo(handler, intent.message)).text(), { expect: 'offer' }) // 1 h
       // Signed as if 10 minutes in, with a long life of its own, so every message time in the
-      // thread is consistent: only the vendor's clock, two hours in, shows the offer has expired.
+      // thread is consistent: only the vendor's clock, ninety minutes in, shows the offer has
+      // expired (the thread is kept an hour past it, so the move is judged, not lost).
       const backDated = { now: new Date(t0 + 600_000) }
       const accepted = await signAcceptance(
         { inReplyTo: offer.digest, intent: intent.digest, ...proposalOf(offer) },
@@ -813,7 +814,7 @@ describe('decide before acting: the customer’s message is judged before the ve
       const thread = new Thread(intent).add(offer)
       thread.add(await verify(accepted, backDated))
       const agreement = await signAgreement(thread.agreementBody(), customer, backDated)
-      vi.setSystemTime(t0 + 2 * 3_600_000)
+      vi.setSystemTime(t0 + 1.5 * 3_600_000)
       const response = await postTo(handler, `${accepted}\n${agreement}`)
       expect(response.status).toBe(409)
       const problem = await problemOf(response)
