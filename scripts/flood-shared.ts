@@ -22,8 +22,10 @@ export const VENDOR_HEAP_MIB = 256
  *   characters, so a full one is ~8 MiB of strings plus the Map's entries: some 15 to 20 MiB;
  * - in flight: each request holds its body (up to 64 KiB) as a string, its decoded payload and
  *   parsed JSON, and an agreed counter's reply as large again: a few hundred KiB each, some
- *   10 MiB for the 48 the flood keeps in flight.
- * That is ~130 MiB retained at worst, with the garbage between collections on top (the flood
+ *   10 MiB for the 48 the flood keeps in flight;
+ * - MemoryAgreementStore: 8 MiB of messages, ~27 MiB of heap when full (anyone can accept an
+ *   offer made to anyone; the flood makes no agreements but its honest customer's).
+ * That is ~157 MiB retained at worst, with the garbage between collections on top (the flood
  * measures peaks of 110 to 140 MiB and 86 to 98 MiB retained after a full collection). 192 MiB
  * leaves room for that garbage while still showing the heap stays well clear of the 256 MiB
  * limit, at which V8 would abort the process.

@@ -1,4 +1,4 @@
-import { checkPrefix, checkRedisEval, type RedisEval } from '../lib/redis.js'
+import { checkPrefix, checkRedisEval, checkTimeout, evalWithin, type RedisEval } from '../lib/redis.js'
 import { decodeThread, encodeThread } from '../thread/record.js'
 import type { Thread } from '../thread/thread.js'
 import {
@@ -20,6 +20,8 @@ import {
 export interface RedisAgreementStoreOptions {
   /** Prepended to every key. Default `intentcast:agreements:`. */
   readonly prefix?: string
+  /** How long one Redis command may take before the call fails. Default 2,000 ms. */
+  readonly timeoutMs?: number
 }
 
 // KEYS: record, sequence, list. ARGV: agreement digest, record, key prefix, message count,
@@ -63,16 +65,18 @@ const LIST = `return redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. ARGV[1], '+inf'
 export class RedisAgreementStore implements AgreementStore {
   readonly #client: RedisEval
   readonly #prefix: string
+  readonly #timeoutMs: number
 
   constructor(client: RedisEval, options: RedisAgreementStoreOptions = {}) {
     this.#client = checkRedisEval(client, 'RedisAgreementStore')
     this.#prefix = checkPrefix(options.prefix ?? 'intentcast:agreements:', 'RedisAgreementStore')
+    this.#timeoutMs = checkTimeout(options.timeoutMs ?? 2_000, 'RedisAgreementStore')
   }
 
   async put(thread: Thread): Promise<void> {
     const digest = agreementDigest(thread)
     const p = this.#prefix
-    await this.#client.eval(
+    await this.#eval(
       PUT,
       3,
       `${p}a:${digest}`,
@@ -87,16 +91,20 @@ export class RedisAgreementStore implements AgreementStore {
   }
 
   async get(digest: string): Promise<Thread | undefined> {
-    const record = await this.#client.eval(GET, 1, `${this.#prefix}am:${digest}`, `${this.#prefix}a:`)
+    const record = await this.#eval(GET, 1, `${this.#prefix}am:${digest}`, `${this.#prefix}a:`)
     return typeof record === 'string' ? decodeThread(record) : undefined
   }
 
   async list(options: AgreementListOptions = {}): Promise<AgreementPage> {
     const { after, limit } = listOptions(options)
     // One more than asked: whether a next page exists, without a cursor that leads nowhere.
-    const reply = (await this.#client.eval(LIST, 1, `${this.#prefix}list`, after, limit + 1)) as string[]
+    const reply = (await this.#eval(LIST, 1, `${this.#prefix}list`, after, limit + 1)) as string[]
     const digests: string[] = []
     for (let i = 0; i < reply.length && digests.length < limit; i += 2) digests.push(reply[i]!)
     return reply.length / 2 > limit ? { digests, cursor: reply[2 * limit - 1]! } : { digests }
+  }
+
+  #eval(script: string, numKeys: number, ...keysAndArgs: Array<string | number>): Promise<unknown> {
+    return evalWithin(this.#client, this.#timeoutMs, script, numKeys, ...keysAndArgs)
   }
 }

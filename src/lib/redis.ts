@@ -27,6 +27,13 @@ export function checkPrefix(prefix: unknown, store: string): string {
   return prefix
 }
 
+/** A command timeout, checked: a NaN or negative one would fail every command, or none. */
+export function checkTimeout(ms: unknown, store: string): number {
+  if (typeof ms !== 'number' || !Number.isSafeInteger(ms) || ms < 1)
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', `${store}: timeoutMs must be a positive whole number`)
+  return ms
+}
+
 /**
  * Runs one command, failing after `ms`: a Redis that stops answering (a network partition, a
  * stopped server) must fail the request, not hold it, and every move queued behind it, forever.

@@ -1,6 +1,6 @@
 import { IntentcastError } from '../errors.js'
 import { randomId } from '../lib/random.js'
-import { checkPrefix, checkRedisEval, evalWithin, type RedisEval } from '../lib/redis.js'
+import { checkPrefix, checkRedisEval, checkTimeout, evalWithin, type RedisEval } from '../lib/redis.js'
 import { decodeThread, encodeThread } from '../thread/record.js'
 import type { Thread } from '../thread/thread.js'
 import { KEPT_AFTER_EXPIRY_SECONDS, movableUntil, type ThreadStore } from './thread-store.js'
@@ -36,7 +36,7 @@ export interface RedisThreadStoreOptions {
     /** How long a move waits for the lock before the vendor answers 500. Default 10,000. */
     readonly waitMs?: number
   }
-  /** How long one Redis command may take before the request fails (500). Default 5,000 ms. */
+  /** How long one Redis command may take before the request fails (500). Default 2,000 ms. */
   readonly timeoutMs?: number
   /** The clock, in milliseconds. Default `Date.now`. */
   readonly now?: () => number
@@ -138,7 +138,7 @@ export class RedisThreadStore implements ThreadStore {
     this.#keepAgreedMs = positive(options.keepAgreedSeconds ?? 30 * 86_400, 'keepAgreedSeconds') * 1000
     this.#leaseMs = positive(options.lock?.leaseMs ?? 30_000, 'lock.leaseMs')
     this.#waitMs = positive(options.lock?.waitMs ?? 10_000, 'lock.waitMs')
-    this.#timeoutMs = positive(options.timeoutMs ?? 5_000, 'timeoutMs')
+    this.#timeoutMs = checkTimeout(options.timeoutMs ?? 2_000, 'RedisThreadStore')
     this.#now = options.now ?? Date.now
     if (typeof this.#now !== 'function') throw new IntentcastError('ERR_INVALID_ARGUMENT', 'now must be a function')
   }
