@@ -16,7 +16,7 @@
  *   no-package-root-inside   nothing in src imports the package root src/index.ts
  *   root-not-entries         src/index.ts never pulls in another entry (terms, cose, crypto, vendor,
  *                            wallet, r-button), the cli or the internal http
- *   no-node-builtins         node:* (and bare Node builtins) only in the cli, vendor/node.ts and
+ *   no-node-builtins         node:* (and bare Node builtins) only in the cli, http/node.ts and
  *                            crypto/native.ts (crypto/native-hash.ts: a type reference only)
  *   not-to-unresolvable      every import resolves (a typo'd path would silently pass the rest)
  */
@@ -73,8 +73,8 @@ const NODE_ALLOWED = [
   // The command runs only under Node: node:fs, node:path, node:util, and node:http and node:net
   // for `serve-vendor`.
   '^src/cli/',
-  // The node:http adapter of the vendor handler (`toNodeListener`); type-only today.
-  '^src/vendor/node\\.ts$',
+  // The node:http adapter of the vendor and relay handlers (`toNodeListener`); type-only today.
+  '^src/http/node\\.ts$',
   // The native crypto backend: a dynamic import('node:crypto'), only when running under Node,
   // so browser bundles never load it (tsup marks node:crypto external).
   '^src/crypto/native\\.ts$',

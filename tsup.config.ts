@@ -10,6 +10,9 @@ export default defineConfig([
       terms: 'src/terms/index.ts',
       vendor: 'src/vendor/index.ts',
       wallet: 'src/wallet/index.ts',
+      relay: 'src/relay/index.ts',
+      // NatsRelayBackend alone, so that `intentcast/relay` never loads the NATS client.
+      'relay-nats': 'src/relay/nats.ts',
       'r-button': 'src/r-button/index.ts',
     },
     format: ['esm', 'cjs'],

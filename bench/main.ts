@@ -8,6 +8,7 @@ import { generateKeyPair, MemoryReplayStore, signIntent, verify } from '../src/i
 import { coseBench, TYPICAL_INTENT } from './cose.js'
 import { measure, type Result } from './harness.js'
 import { httpBench } from './http.js'
+import { relayBench } from './relay/main.js'
 import { termsBench } from './terms.js'
 
 const customer = await generateKeyPair()
@@ -52,6 +53,8 @@ const cose = await coseBench(measure, body, customer)
 results.push(...cose.results)
 const http = await httpBench()
 results.push(http)
+const relay = await relayBench()
+for (const figures of relay) results.push(...figures.results)
 
 for (const r of results) r.ratio = Number((r.opsPerSec / baseline.opsPerSec).toFixed(3))
 console.log(
@@ -62,6 +65,7 @@ console.log(
       results,
       medians: [terms.rank],
       sizes: cose.sizes,
+      relay: relay.map(({ backend, latency, memory }) => ({ backend, ...latency, ...memory })),
       derived: {
         negotiateOverVerify: Number((terms.results[1]!.opsPerSec / sequential.opsPerSec).toFixed(1)),
         httpOverVerify: Number((http.opsPerSec / sequential.opsPerSec).toFixed(3)),

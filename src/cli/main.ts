@@ -1,6 +1,6 @@
 /**
  * The `intentcast` command: keys, signing, verifying and inspecting messages, matching terms,
- * negotiating, running a demo vendor and casting intents, from a terminal or
+ * negotiating, running a demo vendor or a relay and casting intents, from a terminal or
  * a script. Errors are one readable line with their code (stack traces only with --debug);
  * --json prints one JSON document for scripts. Nothing a peer wrote reaches the terminal raw:
  * output lines and error lines alike have their control characters escaped (output.ts).

@@ -80,7 +80,7 @@ export function statusForCode(code: ProblemCode): number {
  */
 export function problemFor(error: unknown, status?: number): Problem {
   if (!isIntentcastError(error) || error.code === 'ERR_INVALID_ARGUMENT') {
-    return problemFor(new IntentcastError('ERR_INTERNAL', 'the vendor could not process the message'))
+    return problemFor(new IntentcastError('ERR_INTERNAL', 'the server could not process the request'))
   }
   const code = error.code
   return {

@@ -65,7 +65,17 @@ describe('intentcast CLI', () => {
   it('--help on the tool and on every command; unknown commands and options exit 2', async () => {
     const top = await run('--help')
     expect(top.code).toBe(0)
-    for (const name of ['keygen', 'sign', 'verify', 'inspect', 'negotiate', 'terms match', 'serve-vendor', 'cast']) {
+    for (const name of [
+      'keygen',
+      'sign',
+      'verify',
+      'inspect',
+      'negotiate',
+      'terms match',
+      'serve-vendor',
+      'cast',
+      'relay',
+    ]) {
       expect(top.stdout).toContain(name)
       const h = await run(...name.split(' '), '--help')
       expect(h.code).toBe(0)

@@ -3,9 +3,20 @@ import { cast } from './cast.js'
 import { inspect } from './inspect.js'
 import { keygen } from './keygen.js'
 import { negotiate } from './negotiate.js'
+import { relay } from './relay.js'
 import { serveVendor } from './serve-vendor.js'
 import { sign } from './sign.js'
 import { termsMatch } from './terms-match.js'
 import { verify } from './verify.js'
 
-export const COMMANDS: readonly Command[] = [keygen, sign, verify, inspect, negotiate, termsMatch, serveVendor, cast]
+export const COMMANDS: readonly Command[] = [
+  keygen,
+  sign,
+  verify,
+  inspect,
+  negotiate,
+  termsMatch,
+  serveVendor,
+  cast,
+  relay,
+]

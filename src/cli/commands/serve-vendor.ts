@@ -10,7 +10,7 @@ import { readTermsArg } from '../terms-input.js'
 import { money, termSetText } from '../text.js'
 
 /** Resolves on SIGINT or SIGTERM, or after `seconds` when given. */
-function stopSignal(seconds: number | undefined): Promise<string> {
+export function stopSignal(seconds: number | undefined): Promise<string> {
   return new Promise((resolve) => {
     const done = (why: string) => () => {
       process.off('SIGINT', onInt)

@@ -1,0 +1,109 @@
+/**
+ * `POST <relay>/mailboxes/<did>` (spec §Relay binding, Posting to a mailbox). The body's first
+ * message is verified (the body limit, no replay store: a mailbox holds a message once, by
+ * digest), and then, in order:
+ * 1. the mailbox of `<did>` is open (ERR_BROKEN_LINK);
+ * 2. the message is an offer, counter, acceptance with its agreement, agreement or withdrawal
+ *    (ERR_TYPE_MISMATCH);
+ * 3. it is addressed to the owner: its `aud` is `<did>`, or an agreement's `refs.intent` is the
+ *    intent of the cast mailbox it is posted to (ERR_AUDIENCE);
+ * 4. in a cast mailbox, it belongs to the intent's thread (ERR_BROKEN_LINK);
+ * 5. the mailbox's bounds (ERR_ILLEGAL_MOVE).
+ * The relay does not judge moves: each party verifies the thread as it reads it.
+ */
+import { verifyFirstSignature } from '../envelope/countersign.js'
+import { verify, type Verified } from '../envelope/verify.js'
+import { IntentcastError } from '../errors.js'
+import { encodeBase64url } from '../lib/base64url.js'
+import type { Kind } from '../model/kinds.js'
+import type { AppendResult, MailboxInfo } from './backend.js'
+import { json } from './answers.js'
+import { readPosted } from './body.js'
+import type { Relay } from './state.js'
+
+/** The kinds a mailbox takes: the moves of a negotiation, never an intent, terms or the relay's own. */
+const POSTABLE: ReadonlySet<Kind> = new Set(['offer', 'counter', 'acceptance', 'agreement', 'withdrawal'])
+
+export async function takePost(request: Request, did: string, relay: Relay): Promise<Response> {
+  const { type, first, second } = await readPosted(request, relay)
+  const maxBytes = relay.options.maxBodyBytes
+  const message = await verify(first, { maxBytes })
+  // 1.
+  const info = await relay.backend.info(did)
+  if (info === undefined) throw new IntentcastError('ERR_BROKEN_LINK', 'no mailbox is open for this DID')
+  // 2. An acceptance travels with its agreement, and only it has a second part (spec §HTTP binding, Request bodies).
+  if (!POSTABLE.has(message.kind) || (message.kind === 'acceptance') !== (second !== undefined))
+    throw new IntentcastError(
+      'ERR_TYPE_MISMATCH',
+      message.kind === 'acceptance'
+        ? 'an acceptance is posted with the agreement it signs'
+        : second !== undefined
+          ? 'only an acceptance travels with a second message, its agreement'
+          : `a mailbox takes offers, counters, acceptances, agreements and withdrawals, not a ${message.kind}`,
+    )
+  const parts = [first]
+  if (second !== undefined) {
+    // Signed by one party so far, as the customer sends it (spec §HTTP binding, Request bodies).
+    await verifyFirstSignature(second, { maxBytes })
+    parts.push(second)
+  }
+  // 3.
+  addressedTo(message, did, info)
+  // 4.
+  if (info.intent !== undefined) inThread(message, info.intent)
+  // 5.
+  const result = await relay.backend.append(
+    did,
+    {
+      type,
+      parts: parts.map((p) => (typeof p === 'string' ? p : encodeBase64url(p))),
+      digest: message.digest,
+      // For an agreement, its customer party: `issuer` names the first signer.
+      sender: message.issuer,
+      // A message without `exp` (an agreement, a withdrawal) stays as long as the mailbox.
+      expiresAt: expOf(message) ?? info.expiresAt,
+    },
+    relay.options.mailbox,
+  )
+  return json(202, { seq: seqOf(result) })
+}
+
+function addressedTo(message: Verified, did: string, info: MailboxInfo): void {
+  if (message.kind === 'agreement') {
+    // An agreement has no `aud`: it is taken only where its thread began, the cast mailbox of its intent.
+    if (info.intent === undefined || message.payload.refs.intent !== info.intent)
+      throw new IntentcastError('ERR_AUDIENCE', "an agreement goes to the cast mailbox of its intent's key")
+    return
+  }
+  const aud = (message.payload as { aud?: string }).aud
+  if (aud !== did)
+    throw new IntentcastError('ERR_AUDIENCE', 'the message is not addressed to the owner of this mailbox')
+}
+
+function inThread(message: Verified, intent: string): void {
+  const ref =
+    message.kind === 'offer'
+      ? message.payload.inReplyTo
+      : message.kind === 'counter' || message.kind === 'acceptance'
+        ? message.payload.intent
+        : intent
+  if (ref !== intent) throw new IntentcastError('ERR_BROKEN_LINK', "the message does not answer this mailbox's intent")
+}
+
+function expOf(message: Verified): number | undefined {
+  const exp = (message.payload as { exp?: number }).exp
+  return exp === undefined ? undefined : exp * 1000
+}
+
+function seqOf(result: AppendResult): number {
+  if ('seq' in result) return result.seq
+  switch (result.refused) {
+    case 'closed':
+      // It ended between the check of step 1 and the append.
+      throw new IntentcastError('ERR_BROKEN_LINK', 'no mailbox is open for this DID')
+    case 'full':
+      throw new IntentcastError('ERR_ILLEGAL_MOVE', 'the mailbox is full')
+    default:
+      throw new IntentcastError('ERR_ILLEGAL_MOVE', 'this sender has as many entries in this mailbox as it may')
+  }
+}
