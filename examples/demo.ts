@@ -9,16 +9,37 @@
  *     `negotiate`), and the vendor agrees.
  *  5. It accepts; both sides sign one agreement and hold the same bytes.
  *  6. The agreement, exported as ODRL.
+ *  7. A relay: the wallet casts a second intent to one of the sites, to a site that answers
+ *     later, and to a relay. The relay reaches a vendor the wallet never discovered; the late
+ *     site's offer comes through the intent's replyTo. The wallet counters and accepts the
+ *     relay's vendor through the relay.
  *
- * Everything is verified on the way; in-memory stores only (no Redis); every server is closed at
- * the end, so the process exits by itself.
+ * Everything is verified on the way; in-memory stores only (no Redis, no NATS: the relay keeps
+ * its mailboxes in a MemoryRelayBackend); every server and connection is closed at the end, so
+ * the process exits by itself.
  */
 import { shortDid } from '../src/keys/did-key.js'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { discover, Wallet, type DiscoveredVendor } from '../src/wallet/index.js'
-import { createVendorHandler, toNodeListener, type OfferReply } from '../src/vendor/index.js'
-import { generateKeyPair, verify, verifyThread, type IntentBody, type TermSet } from '../src/index.js'
+import {
+  connectRelay,
+  createVendorHandler,
+  toNodeListener,
+  type OfferReply,
+  type RelayConnection,
+  type VendorHandler,
+} from '../src/vendor/index.js'
+import { createRelayHandler, toNodeListener as relayListener } from '../src/relay/index.js'
+import {
+  dealOf,
+  generateKeyPair,
+  verify,
+  verifyThread,
+  type IntentBody,
+  type TermSet,
+  type Verified,
+} from '../src/index.js'
 import { agreementJson, exportAgreement, matchTerms, negotiate, type RButtonState } from '../src/terms/index.js'
 // Plain words for terms (formatting only; the CLI prints terms the same way).
 import { conflictText, dealTermsText, termSetText } from '../src/cli/text.js'
@@ -68,7 +89,7 @@ async function startSite(name: string, terms: TermSet, price: string): Promise<S
   return { name, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, agreements }
 }
 
-async function closeAll(sites: readonly Site[]): Promise<void> {
+async function closeAll(sites: readonly Pick<Site, 'server'>[]): Promise<void> {
   await Promise.all(
     sites.map(
       (s) =>
@@ -78,6 +99,93 @@ async function closeAll(sites: readonly Site[]): Promise<void> {
         }),
     ),
   )
+}
+
+/** Serves a fetch-standard handler on an ephemeral loopback port. */
+async function listen(listener: Parameters<typeof createServer>[1]): Promise<{ server: Server; origin: string }> {
+  const server = createServer(listener)
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return { server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }
+}
+
+// ---- 7. A relay, a vendor only it knows, and a site that answers later -------------------------
+interface Market {
+  readonly relayUrl: string
+  /** The vendor met only through the relay: not a website at all, just a handler connected to it. */
+  readonly rides: {
+    readonly connection: RelayConnection
+    readonly did: string
+    /** The agreements it countersigned, as it sent them. */
+    readonly agreements: Map<string, string>
+  }
+  /** A site that takes intents without an offer, and makes one a moment later, through replyTo. */
+  readonly slow: Site & { readonly later: Array<Promise<unknown>> }
+  close(): Promise<void>
+}
+
+async function startMarket(terms: TermSet): Promise<Market> {
+  // The relay: createRelayHandler over its own MemoryRelayBackend, served at <origin>/relay.
+  const relayServer = createServer()
+  await new Promise<void>((resolve) => relayServer.listen(0, '127.0.0.1', resolve))
+  const relayUrl = `http://127.0.0.1:${(relayServer.address() as AddressInfo).port}/relay`
+  const relay = createRelayHandler({ url: relayUrl })
+  await relay.ready
+  relayServer.on('request', relayListener(relay))
+
+  const offer =
+    (price: string) =>
+    (intent: Verified<'intent'>): OfferReply => ({
+      item: intent.payload.want.item,
+      quantity: intent.payload.want.quantity ?? 1,
+      price: { amount: price, currency: 'EUR' },
+      terms: { agreement: terms.agreements[0]!, ...(terms.conditions && { conditions: terms.conditions }) },
+    })
+  const ridesKey = await generateKeyPair()
+  const ridesAgreements = new Map<string, string>()
+  // Its code is the same as a site's: connectRelay hands it what comes through the relay.
+  const rides = createVendorHandler({
+    keyPair: ridesKey,
+    terms: { role: 'vendor', name: 'Relay Rides', terms },
+    on: {
+      intent: offer('1820.00'),
+      counter: (c) => (Number(c.payload.price.amount) >= 1820 * 0.95 ? 'agree' : null),
+      acceptance: (_a, { agreement }) => void ridesAgreements.set(agreement.digest, agreement.message as string),
+    },
+  })
+  const connection = connectRelay(rides, { relay: relayUrl, filters: { categories: ['bicycles'], regions: ['DE'] } })
+  await connection.ready
+
+  const later: Array<Promise<unknown>> = []
+  const slow: VendorHandler = createVendorHandler({
+    keyPair: await generateKeyPair(),
+    terms: { role: 'vendor', name: 'Slow Spokes', terms },
+    // The one relay this site posts to on its own: a replyTo anywhere else is refused.
+    http: { relays: [relayUrl] },
+    on: {
+      // No offer now (202): the stock is checked first, and the offer follows through replyTo.
+      intent: (intent) => {
+        const offered = new Promise((resolve) => setTimeout(resolve, 300)).then(() =>
+          slow.offer(intent, offer('1795.00')(intent)),
+        )
+        // Awaited by the demo once the cast is back; until then a failure must not go unhandled.
+        offered.catch(() => {})
+        later.push(offered)
+        return null
+      },
+    },
+  })
+  const slowSite = await listen(toNodeListener(slow))
+  return {
+    relayUrl,
+    rides: { connection, did: ridesKey.did, agreements: ridesAgreements },
+    slow: { name: 'Slow Spokes', ...slowSite, agreements: new Map(), later },
+    async close() {
+      await connection.close()
+      await closeAll([slowSite])
+      await relay.close()
+      await closeAll([{ server: relayServer }])
+    },
+  }
 }
 
 const retention = (days: string) => ({ id: 'retention-days', value: days, unit: 'day' })
@@ -94,6 +202,7 @@ const sites = await Promise.all([
 ])
 const nameOf = (origin: string): string => sites.find((s) => s.origin === origin)?.name ?? origin
 let failed = false
+let market: Market | undefined
 try {
   for (const s of sites) say(`${s.name.padEnd(14)} ${s.origin}`)
 
@@ -237,14 +346,79 @@ try {
   }
   say('')
   console.log(agreementJson(agreement, 'odrl').replace(/^/gm, '   '))
+
+  // ---- 7. A relay: a vendor the wallet never discovered, and a site that answers later ----------
+  step(7, 'A relay: a vendor the wallet never discovered, and a site that answers later')
+  market = await startMarket({ agreements: ['SD-BASE'], conditions: [retention('30'), deletion] })
+  const { relayUrl, rides, slow } = market
+  say(`relay          ${relayUrl} ${dim('(createRelayHandler over a MemoryRelayBackend)')}`)
+  say(`Relay Rides    subscribed there to bicycles in DE; it has no website the wallet could discover`)
+  say(`Slow Spokes    ${slow.origin}; answers 202, then makes its offer through the intent's replyTo`)
+  const named = (vendor: string): string =>
+    vendor === rides.did
+      ? 'Relay Rides'
+      : vendor === slow.origin
+        ? slow.name
+        : vendor === relayUrl
+          ? 'the relay'
+          : nameOf(vendor)
+  const lit = found.find((v) => states.get(v.origin) === 'lit')!
+  const second = await wallet.cast(body, [lit, slow.origin, { relay: relayUrl }], {
+    expiresIn: '1h',
+    timeoutMs: 5_000,
+    onProgress: (e) => {
+      const who = named(e.vendor).padEnd(14)
+      if (e.type === 'relayed') say(`→ ${who} took the intent and delivered it to ${e.delivered} subscribed vendor`)
+      if (e.type === 'pending') say(`→ ${who} took the intent, no offer yet`)
+      if (e.type === 'offer')
+        say(
+          `→ ${who} offer ${e.offer.payload.price.amount} EUR ${e.relay ? (e.vendor === rides.did ? 'through the relay' : "later, through the intent's replyTo") : 'directly'} ${dim('✓ verified')}`,
+        )
+      if (e.type === 'failed') say(`→ ${who} failed: ${e.failure.code} ${e.failure.message}`)
+    },
+  })
+  await Promise.all(slow.later)
+  say(`replyTo   ${second.intent.payload.replyTo} ${dim("(the new cast key's mailbox at the relay)")}`)
+  say('ranked, best first:')
+  second.offers.forEach((o, i) =>
+    say(
+      `  ${i + 1}. ${named(o.vendor.did ?? o.vendor.origin).padEnd(14)} ${o.proposal.payload.price.amount} EUR${o.vendor.relay ? `, reached through the relay as ${shortDid(o.vendor.did!)}` : `, at ${o.vendor.origin}`}`,
+    ),
+  )
+  for (const f of second.failures) say(`  ✗  ${named(f.vendor).padEnd(14)} ${f.code}: ${f.message}`)
+  if (second.offers.length !== 3 || second.pending.length !== 0) throw new Error('expected three offers, none pending')
+  const relayed = second.offers.find((o) => o.vendor.did === rides.did)
+  if (!relayed) throw new Error('no offer came through the relay')
+  const { reply: ridesReply } = await wallet.counter(relayed, {
+    ...dealOf(relayed.proposal.payload),
+    price: { amount: '1780.00', currency: 'EUR' },
+  })
+  if (!ridesReply) throw new Error('Relay Rides did not answer the counter')
+  say(
+    `counter   1780.00 EUR to Relay Rides, through its mailbox at the relay; it agrees, into the cast's mailbox ${dim('✓ verified')}`,
+  )
+  const relayedDeal = await wallet.accept(ridesReply)
+  const rp = relayedDeal.agreement.payload
+  const same = rides.agreements.get(relayedDeal.agreement.digest) === relayedDeal.agreement.message
+  say(
+    `agreement ${rp.quantity} × ${rp.item.name} for ${rp.price.amount} ${rp.price.currency}, countersigned by Relay Rides through the relay`,
+  )
+  say(
+    `          customer ${shortDid(rp.parties.customer)} ${dim("(the wallet's key for this vendor, named by its DID: it has no origin)")}`,
+  )
+  say(
+    `          state ${relayedDeal.thread.state()}; the wallet and Relay Rides hold identical bytes: ${same ? 'yes' : 'NO'}`,
+  )
+  if (!same || relayedDeal.thread.state() !== 'agreed') throw new Error('the relayed agreement does not check out')
 } catch (e) {
   failed = true
   console.error(`\ndemo failed: ${(e as { code?: string }).code ?? ''} ${(e as Error).message}`)
   process.exitCode = 1
 } finally {
+  await market?.close()
   await closeAll(sites)
 }
 if (!failed)
   console.log(
-    `\n${bold('done')} in ${((performance.now() - t0) / 1000).toFixed(1)} s: one intent, three vendors, one countersigned agreement, all verified; servers closed.`,
+    `\n${bold('done')} in ${((performance.now() - t0) / 1000).toFixed(1)} s: one intent, three vendors, one countersigned agreement; then a relay, a vendor only it knew, a late offer and a second agreement, all verified; servers closed.`,
   )

@@ -8,17 +8,20 @@
 import { isIntentcastError } from '../errors.js'
 import { problemFor } from '../http/problem.js'
 import { codeOf, problemAnswer, withCors } from './answers.js'
-import { VendorFailure, type VendorOutcome } from './callbacks.js'
+import type { Verified } from '../envelope/verify.js'
+import { VendorFailure, type OfferReply, type VendorOutcome } from './callbacks.js'
 import { prepareTerms } from './document.js'
 import { VendorKeys } from './keys.js'
 import type { VendorHandlerOptions } from './options.js'
 import { resolveOptions } from './resolve-options.js'
 import { answerByRoute, routeTable } from './routes.js'
-import { createVendorState } from './state.js'
+import { offerLater, type LaterOfferOptions } from './later.js'
+import { createVendorState, registerState } from './state.js'
 
 /**
  * A fetch-standard handler: `(request) => Promise<Response>`, which never rejects. `ready`
- * settles once the terms are signed; it rejects on a bad configuration.
+ * settles once the terms are signed; it rejects on a bad configuration. `offer` answers later an
+ * intent the handler took without an offer.
  *
  * @example
  * ```ts
@@ -27,7 +30,35 @@ import { createVendorState } from './state.js'
  * const response = await handler(new Request('https://shop.example/.well-known/intentcast'))
  * ```
  */
-export type VendorHandler = ((request: Request) => Promise<Response>) & { readonly ready: Promise<void> }
+export type VendorHandler = ((request: Request) => Promise<Response>) & {
+  readonly ready: Promise<void>
+  /**
+   * Makes an offer to an intent the handler took without one (its `on.intent` returned null:
+   * 202), and posts it to the intent's `replyTo`, the customer's mailbox at a relay (spec §Relay
+   * binding, Answering later). The intent is checked as a live one is: not expired by the
+   * vendor's clock, addressed to one of its keys if to any, no offer made to it yet. The offer is
+   * signed in the intent's envelope, stored as the thread's first move, and resolves once the
+   * relay has it. `replyTo` must be the customer's mailbox at a relay the vendor trusts
+   * (`http.relays`, or one it is connected to): otherwise ERR_UNREACHABLE, before anything is
+   * signed, stored or sent. Called again once the offer is made, it posts the same offer again
+   * (a delivery that failed is retried so; `reply` is then not used); once the customer has
+   * answered it, ERR_ILLEGAL_MOVE. Not from inside `on.intent` for the same intent, which holds
+   * its thread until it returns: answer there by returning the offer.
+   *
+   * @example
+   * ```ts
+   * const waiting = new Map<string, Verified<'intent'>>()
+   * const handler = createVendorHandler({ ...options, http: { relays: ['https://relay.example/relay'] }, on: { intent: (i) => (waiting.set(i.digest, i), null) } })
+   * // … once the stock is in
+   * for (const intent of waiting.values()) await handler.offer(intent, { item: intent.payload.want.item, quantity: 1, price: { amount: '1890.00', currency: 'EUR' }, terms: { agreement: 'SD-BASE' } })
+   * ```
+   */
+  readonly offer: (
+    intent: Verified<'intent'>,
+    reply: OfferReply,
+    options?: LaterOfferOptions,
+  ) => Promise<string | Uint8Array>
+}
 
 /**
  * The vendor side of the HTTP binding (spec §HTTP binding): serves the vendor document and
@@ -87,7 +118,11 @@ export function createVendorHandler(options: VendorHandlerOptions): VendorHandle
     }
     return withCors(response, request, cors, route?.allow)
   }
-  return Object.assign(handler, { ready })
+  const offer = (intent: Verified<'intent'>, reply: OfferReply, options?: LaterOfferOptions) =>
+    offerLater(vendor, intent, reply, options)
+  const made: VendorHandler = Object.assign(handler, { ready, offer })
+  registerState(made, vendor)
+  return made
 }
 
 /** Tells `on.outcome`; like `on.error`, a listener that throws changes nothing. */

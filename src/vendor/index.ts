@@ -1,11 +1,15 @@
 /**
- * `intentcast/vendor`: the vendor side of the HTTP binding (spec §HTTP binding): a fetch-standard
- * handler, the stores it keeps threads in, and an adapter for `node:http`. The types its options
- * mention that are not listed here (KeyPair, TermsBody, Verified, ReplayStore, Deal, OfferBody,
- * MyTermsDocument, GpcDocument) come from the main entry, `intentcast`.
+ * `intentcast/vendor`: the vendor side of the HTTP binding (spec §HTTP binding) and of the relay
+ * binding (spec §Relay binding): a fetch-standard handler, the stores it keeps threads in, an
+ * adapter for `node:http`, and `connectRelay`, which feeds the same handler the intents and moves
+ * that come through a relay. The types its options mention that are not listed here (KeyPair,
+ * TermsBody, Verified, ReplayStore, Deal, OfferBody, MyTermsDocument, GpcDocument,
+ * SubscriptionFilters) come from the main entry, `intentcast`.
  * @module
  */
 export { createVendorHandler, type VendorHandler } from './handler.js'
+export type { LaterOfferOptions } from './later.js'
+export { connectRelay, type RelayConnection, type RelayConnectionOptions } from './relay.js'
 export type {
   PreviousKey,
   VendorDocuments,

@@ -69,11 +69,11 @@ export interface VendorLimits {
 }
 
 /**
- * Where the handler is reached, and from where.
+ * Where the handler is reached, from where, and where it posts to.
  *
  * @example
  * ```ts
- * const http: VendorHttp = { origin: 'https://shop.example', basePath: '/api/intentcast', cors: ['https://wallet.example'] }
+ * const http: VendorHttp = { origin: 'https://shop.example', basePath: '/api/intentcast', cors: ['https://wallet.example'], relays: ['https://relay.example/relay'] }
  * ```
  */
 export interface VendorHttp {
@@ -87,6 +87,15 @@ export interface VendorHttp {
   readonly basePath?: string
   /** Browser origins allowed to call, or `'*'`. Default: none (no CORS headers). */
   readonly cors?: readonly string[] | '*'
+  /**
+   * The relays the vendor trusts to post to on its own (their URLs, e.g.
+   * `https://relay.example/relay`): `handler.offer` posts a later offer to an intent's `replyTo`
+   * only when it is the customer's mailbox at one of these. A `replyTo` is the customer's to
+   * choose, so the vendor never posts to one elsewhere, which would let anyone aim its server at
+   * a third party (spec §Relay binding, Answering later). A relay the handler is connected to
+   * (`connectRelay`) is trusted too. Default: none.
+   */
+  readonly relays?: readonly string[]
 }
 
 /**

@@ -22,6 +22,7 @@ import type {
   VendorLimits,
   VendorStores,
 } from './options.js'
+import { relayUrl } from './relay-client.js'
 import { MemoryThreadStore, type ThreadStore } from './thread-store.js'
 
 /** The options as the handler uses them: checked, copied, defaults applied. */
@@ -48,6 +49,8 @@ export interface ResolvedOptions {
   /** `<basePath>/messages`. */
   readonly endpointPath: string
   readonly cors: readonly string[] | '*' | undefined
+  /** The relays trusted for later offers, as relay URLs are compared: without a trailing slash. */
+  readonly relays: readonly string[]
   readonly documents: VendorDocuments
 }
 
@@ -73,7 +76,7 @@ const ON: Record<keyof VendorCallbacks, true> = {
 }
 const STORES: Record<keyof VendorStores, true> = { replay: true, threads: true, agreements: true }
 const LIMITS: Record<keyof VendorLimits, true> = { maxBodyBytes: true, bodyTimeoutMs: true, proposalExpiresIn: true }
-const HTTP: Record<keyof VendorHttp, true> = { origin: true, basePath: true, cors: true }
+const HTTP: Record<keyof VendorHttp, true> = { origin: true, basePath: true, cors: true, relays: true }
 const DOCUMENTS: Record<keyof VendorDocuments, true> = { myterms: true, gpc: true }
 const PREVIOUS_KEY: Record<keyof PreviousKey, true> = { keyPair: true, expiresAt: true }
 
@@ -134,6 +137,7 @@ export function resolveOptions(options: VendorHandlerOptions): ResolvedOptions {
     origin: http.origin,
     endpointPath: `${basePath}/messages`,
     cors: cors === undefined || cors === '*' ? cors : Object.freeze([...cors]),
+    relays: relays(http.relays),
     documents: documents(o.documents),
   }
 }
@@ -196,6 +200,18 @@ function callbacks(
     admit,
     onOutcome: outcome,
   }
+}
+
+function relays(list: unknown): string[] {
+  if (list === undefined) return []
+  if (!Array.isArray(list)) throw invalid('http.relays is a list of relay URLs')
+  return list.map((url: unknown, i) => {
+    try {
+      return relayUrl(url)
+    } catch (cause) {
+      throw invalid(`http.relays[${i}] ${(cause as Error).message}`, cause)
+    }
+  })
 }
 
 function previous(list: unknown): PreviousKey[] {

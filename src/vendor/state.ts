@@ -32,10 +32,20 @@ export interface Vendor {
    */
   withThread(digest: string, m: Verified, move: (stored: Thread) => Promise<Response>): Promise<Response>
   /**
+   * Runs `task` holding the thread of the intent whose digest is `intent`, as every move does,
+   * without a move's checks: for the vendor's own moves outside a request (`handler.offer`).
+   */
+  hold<T>(intent: string, task: () => Promise<T>): Promise<T>
+  /**
    * Stores `thread`, grown from the `stored` version this move read. Another process writing
    * first (possible only when a lock's lease ran out under a slow move) is the vendor's 500.
    */
   save(thread: Thread, stored: Thread | undefined): Promise<void>
+  /**
+   * The relays the vendor posts to on its own (spec §Relay binding, Answering later): those of
+   * `http.relays`, and each relay it connects to (`connectRelay`). Never a URL an intent names.
+   */
+  readonly relays: Set<string>
 }
 
 export function createVendorState(
@@ -49,12 +59,16 @@ export function createVendorState(
   // store's lock. Inside it, a retry of the same bytes is answered from the store before anything
   // could call it a replay: a retry sent while the first was still being answered waits for it,
   // and then gets its answer.
+  const hold = <T>(intent: string, task: () => Promise<T>): Promise<T> =>
+    queue.run(intent, () => locked(threads, intent, task))
   const exclusive = (intent: string, m: Verified, move: () => Promise<Response>): Promise<Response> =>
-    queue.run(intent, () => locked(threads, intent, async () => (await storedAnswer(sentAs(m), options)) ?? move()))
+    hold(intent, async () => (await storedAnswer(sentAs(m), options)) ?? move())
   return {
     options,
     keys,
     terms,
+    hold,
+    relays: new Set(options.relays),
     // An intent opens a thread, so only the replay store can tell a reused `jti`; it is
     // recorded before the vendor's code runs (spec §HTTP binding, Replays).
     opening: (m, move) =>
@@ -120,9 +134,9 @@ function requireNewJti(thread: Thread, m: Verified): void {
  * Runs `task` under the store's lock, if it has one. What `task` throws (a refusal of the
  * customer's move, with its code) passes through as it is; only the lock failing is the vendor's.
  */
-async function locked(threads: ThreadStore, intent: string, task: () => Promise<Response>): Promise<Response> {
+async function locked<T>(threads: ThreadStore, intent: string, task: () => Promise<T>): Promise<T> {
   if (threads.lock === undefined) return task()
-  let outcome: { ok: true; value: Response } | { ok: false; error: unknown } | undefined
+  let outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined
   await asVendor(() =>
     threads.lock!(intent, async () => {
       try {
@@ -203,4 +217,25 @@ function requireAnsweredLive(thread: Thread, now: Date): void {
  */
 export function ownSize(signed: string | Uint8Array): number {
   return Math.max(1, signed.length)
+}
+
+/**
+ * The state behind each handler `createVendorHandler` made, for what works with a handler from
+ * outside a request (`connectRelay`): a WeakMap, so a handler that is dropped takes it along.
+ */
+const STATES = new WeakMap<object, Vendor>()
+
+export function registerState(handler: object, vendor: Vendor): void {
+  STATES.set(handler, vendor)
+}
+
+/** The state of a handler `createVendorHandler` made; ERR_INVALID_ARGUMENT for anything else. */
+export function stateOf(handler: unknown): Vendor {
+  const vendor = typeof handler === 'function' ? STATES.get(handler) : undefined
+  if (vendor === undefined)
+    throw new IntentcastError(
+      'ERR_INVALID_ARGUMENT',
+      'handler is a handler createVendorHandler made, not a wrapper of one',
+    )
+  return vendor
 }

@@ -1,6 +1,7 @@
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { IntentcastError } from '../errors.js'
+import { didFromPublicKey, publicKeyFromDid } from '../keys/did-key.js'
 import { utf8 } from '../lib/utf8.js'
 
 /** HKDF salt for every wallet key (spec §HTTP binding, Wallet keys). */
@@ -22,9 +23,30 @@ export function castSeed(master: Uint8Array, index: number): Uint8Array {
   return derive(master, `cast/${index}`)
 }
 
-/** The seed of the relationship key for one vendor: info `vendor/<origin>`, the origin in RFC 6454 ASCII form. */
-export function vendorSeed(master: Uint8Array, origin: string): Uint8Array {
-  return derive(master, `vendor/${canonicalOrigin(origin)}`)
+/**
+ * The seed of the relationship key for one vendor: info `vendor/<origin>`, the origin in RFC 6454
+ * ASCII form, or, for a vendor the wallet met through a relay and knows by its key only,
+ * `vendor/<did>`. A DID and an http(s) origin never spell the same string, so the two kinds of
+ * vendor never share a key.
+ */
+export function vendorSeed(master: Uint8Array, vendor: string): Uint8Array {
+  return derive(master, `vendor/${vendorIdentity(vendor)}`)
+}
+
+/** How a vendor is named in its key's derivation: its canonical origin, or its did:key as it is. */
+export function vendorIdentity(vendor: string): string {
+  if (typeof vendor !== 'string' || !vendor.startsWith('did:')) return canonicalOrigin(vendor)
+  // A DID is the vendor's own spelling of its key: one vendor, one string, one relationship key.
+  if (!isDidKey(vendor)) throw new IntentcastError('ERR_INVALID_ARGUMENT', `${vendor.slice(0, 64)} is not a did:key`)
+  return vendor
+}
+
+function isDidKey(did: string): boolean {
+  try {
+    return didFromPublicKey(publicKeyFromDid(did)) === did
+  } catch {
+    return false
+  }
 }
 
 /** `https://Shop.Example:443/x` → `https://shop.example`: one vendor, one spelling, one key. */

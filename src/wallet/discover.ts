@@ -40,20 +40,39 @@ export interface DiscoverOptions {
 
 /**
  * Where to send messages to a vendor, and the keys its answers must be signed with: what a cast
- * needs when the vendor is known already, so it is not discovered again.
+ * needs when the vendor is known already, so it is not discovered again. A negotiation's vendor
+ * is one too: a vendor the wallet reached at its site, or one it met through a relay (`relay`
+ * and `did` set), whose messages go to its mailbox there and whose answers come to the cast's
+ * mailbox at that relay.
  *
  * @example
  * ```ts
  * const known: VendorTarget = { origin: 'https://shop.example', endpoint: 'https://shop.example/intentcast/messages', keys: saved.keys }
  * const result = await wallet.cast(body, [known])
+ * for (const o of result.offers) console.log(o.vendor.relay ? `${o.vendor.did} via ${o.vendor.relay}` : o.vendor.origin)
  * ```
  */
 export interface VendorTarget {
-  /** The origin the vendor was found at; it names the wallet's relationship key for it. */
+  /**
+   * The origin the vendor was found at: its site's, or for a vendor met through a relay, the
+   * relay's. For a vendor found at its site, it names the wallet's relationship key for it.
+   */
   readonly origin: string
+  /** Where messages to the vendor are posted: its endpoint, or its mailbox at the relay. */
   readonly endpoint: string
   /** The vendor's listed keys, when known: answers signed by any other key are refused. */
   readonly keys?: readonly VendorKey[]
+  /**
+   * Set for a vendor met through a relay: the relay's URL. Its answers do not come back in the
+   * answer to a request but in the cast's mailbox there (spec §Relay binding).
+   */
+  readonly relay?: string
+  /**
+   * Set with `relay`: the vendor's DID, the key that made its offer. The vendor has no origin the
+   * wallet knows, so this names the wallet's relationship key for it (`wallet.vendorKey`), and
+   * its answers must be signed by it.
+   */
+  readonly did?: string
 }
 
 /**

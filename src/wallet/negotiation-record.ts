@@ -1,7 +1,7 @@
 /**
  * A negotiation as a NegotiationStore keeps it, and read back. The record is JSON text:
  *
- *   { "v": 1, "castIndex": 3, "vendor": { "origin", "endpoint", "keys"? },
+ *   { "v": 1, "castIndex": 3, "vendor": { "origin", "endpoint", "keys"?, "relay"?, "did"? },
  *     "thread": <encodeThread's record>, "agreement"?: { "jws": … } | { "cose": <base64url> } }
  *
  * The thread is kept as encodeThread writes it (its messages as signed, nothing else), so all a
@@ -27,21 +27,25 @@ import type { SignedAcceptance } from './respond.js'
 const VERSION = 1
 
 /**
- * The id of a negotiation: its intent's digest and a digest of the vendor's origin, so one
- * vendor's thread for one intent has one record, whichever move it is at, and the id is safe as
- * a file name or a key wherever it is kept.
+ * The id of a negotiation: its intent's digest and a digest of the vendor's name (its origin, or
+ * for a vendor met through a relay its DID: many vendors share a relay's origin), so one vendor's
+ * thread for one intent has one record, whichever move it is at, and the id is safe as a file
+ * name or a key wherever it is kept.
  */
 export function negotiationId(negotiation: Pick<Negotiation, 'thread' | 'vendor'>): string {
-  return `${negotiation.thread.intent.digest}.${sha256Base64url(checkOrigin(negotiation.vendor.origin))}`
+  const { vendor } = negotiation
+  const name = vendor.did ?? checkOrigin(vendor.origin)
+  return `${negotiation.thread.intent.digest}.${sha256Base64url(name)}`
 }
 
 /** The record of `negotiation`, and of the acceptance of its proposal when one is in flight. */
 export function encodeNegotiation(negotiation: Negotiation, acceptance?: SignedAcceptance): string {
-  const { origin, endpoint, keys } = negotiation.vendor
+  const { origin, endpoint, keys, relay, did } = negotiation.vendor
   return JSON.stringify({
     v: VERSION,
     castIndex: negotiation.castIndex,
-    vendor: { origin, endpoint, ...(keys && { keys }) },
+    // The relay route is kept too: a wallet restarted over the record goes on through the relay.
+    vendor: { origin, endpoint, ...(keys && { keys }), ...(relay !== undefined && { relay, did }) },
     thread: encodeThread(acceptance?.thread ?? negotiation.thread),
     ...(acceptance && {
       agreement:
@@ -69,8 +73,14 @@ export async function decodeNegotiation(record: string): Promise<StoredNegotiati
   if (v !== VERSION || typeof text !== 'string' || Object.keys(rest).length > 0) throw malformed()
   const thread = await decodeThread(text)
   const last = thread.messages.at(-1)!
-  const { origin, endpoint, keys } = (vendor ?? {}) as Partial<VendorTarget>
-  const target = { origin, endpoint, ...(keys !== undefined && { keys }) } as VendorTarget
+  const { origin, endpoint, keys, relay, did } = (vendor ?? {}) as Partial<VendorTarget>
+  const target = {
+    origin,
+    endpoint,
+    ...(keys !== undefined && { keys }),
+    ...(relay !== undefined && { relay }),
+    ...(did !== undefined && { did }),
+  } as VendorTarget
   if (signed === undefined) {
     // The wallet keeps a thread whose last move is the vendor's, to be answered.
     if ((last.kind !== 'offer' && last.kind !== 'counter') || last.issuer === thread.intent.issuer) throw malformed()

@@ -11,12 +11,15 @@ import { joinMessages } from '../http/media-type.js'
 import type { KeyPair } from '../keys/key-pair.js'
 import { dealOf, type Deal } from '../model/deal.js'
 import type { Thread } from '../thread/thread.js'
+import { isPassing, MailboxReader, postToMailbox, waitInMailbox, type MailboxEntry } from './relay.js'
 import { verifyReply, type Negotiation, type VendorReply } from './reply.js'
 import { send, type SendOptions } from './send.js'
 
 /**
  * How `wallet.counter` and `wallet.accept` talk to the vendor: the fetch, a deadline, retries,
- * the size limit, cancellation, and the clock answers are checked against.
+ * the size limit, cancellation, and the clock answers are checked against. For a vendor met
+ * through a relay, `timeoutMs` covers posting the move and waiting for its answer in the cast's
+ * mailbox.
  *
  * @example
  * ```ts
@@ -134,34 +137,102 @@ export async function signAcceptanceOf(
  * Sends a signed acceptance and its agreement in one POST, and checks what comes back: the
  * vendor's countersigned agreement must carry exactly the payload and signature the wallet sent,
  * be countersigned by the key that made the proposal, and be the move the thread takes.
+ *
+ * To a vendor met through a relay, the two go to its mailbox there, and the agreement is looked
+ * for in the cast's mailbox, first among what is there already (the answer to an earlier send of
+ * these bytes), then as it comes, until the deadline: ERR_TIMEOUT when none came, which leaves
+ * the acceptance in flight, to be sent again. There an agreement that does not check out is
+ * passed over rather than refused, since anyone may post to a mailbox: it is not the vendor's
+ * answer.
  */
 export async function sendAcceptance(
   offer: VendorReply,
   signed: SignedAcceptance,
+  castKey: KeyPair,
   options: RespondOptions,
 ): Promise<Accepted> {
-  const { proposal, vendor } = offer
+  const { vendor } = offer
   const { acceptance } = signed.thread
-  const answer = await send(vendor.endpoint, joinMessages(acceptance.message, signed.agreement), options)
+  const body = joinMessages(acceptance.message, signed.agreement)
+  if (vendor.relay !== undefined) {
+    const agreement = await throughRelay(vendor.relay, vendor.endpoint, castKey, body, options, (m) =>
+      agreementOf(offer, signed, m, options).catch(() => undefined),
+    )
+    if (agreement === undefined)
+      throw new IntentcastError(
+        'ERR_TIMEOUT',
+        `no agreement came to the cast's mailbox within ${options.timeoutMs ?? 10_000} ms; accept again to look for it`,
+      )
+    return { agreement, thread: signed.thread.add(agreement) }
+  }
+  const answer = await send(vendor.endpoint, body, options)
   if (answer === null)
     throw new IntentcastError('ERR_BROKEN_LINK', 'the vendor took the acceptance without countersigning the agreement')
+  const agreement = await agreementOf(offer, signed, answer, options)
+  return { agreement, thread: signed.thread.add(agreement) }
+}
+
+/** The vendor's countersigned agreement, checked against what the wallet signed and the proposal accepted. */
+async function agreementOf(
+  offer: VendorReply,
+  signed: SignedAcceptance,
+  answer: string | Uint8Array,
+  options: RespondOptions,
+): Promise<Verified<'agreement'>> {
+  const { acceptance } = signed.thread
   const party = acceptance.payload.party ?? acceptance.issuer
   const agreement = await verify(answer, { expect: 'agreement', audience: party, ...checks(options) })
   if (!keepsOwnSignature(signed.agreement, answer))
     throw new IntentcastError('ERR_BROKEN_LINK', 'the countersigned agreement is not the one the wallet signed')
-  if (agreement.signers[1] !== proposal.issuer)
+  if (agreement.signers[1] !== offer.proposal.issuer)
     throw new IntentcastError(
       'ERR_ISSUER_MISMATCH',
       "the agreement is countersigned by another key than the proposal's",
     )
-  return { agreement, thread: signed.thread.add(agreement) }
+  return agreement
+}
+
+/**
+ * A move to a vendor met through a relay: posted to its mailbox at `relay`, and its answer read
+ * from the cast's mailbox there, which `pick` recognises (undefined for any other message). The
+ * mailbox is read once before posting, so an answer to an earlier send of the same bytes is
+ * found even when the vendor's mailbox no longer takes them; the relay keeps a body once, so
+ * posting it again is harmless. Resolves undefined when nothing answered within the deadline.
+ */
+async function throughRelay<T>(
+  relay: string,
+  endpoint: string,
+  castKey: KeyPair,
+  body: string | Uint8Array,
+  options: RespondOptions,
+  pick: (message: string | Uint8Array) => Promise<T | undefined>,
+): Promise<T | undefined> {
+  const deadline = Date.now() + (options.timeoutMs ?? 10_000)
+  const left = (): number => Math.max(1, deadline - Date.now())
+  const reader = new MailboxReader(relay, castKey, { fetch: options.fetch, signal: options.signal })
+  const take = async (entry: MailboxEntry): Promise<T | undefined> =>
+    entry.messages.length === 1 ? pick(entry.messages[0]!) : undefined
+  for (const entry of await reader.read(left()).catch(passingOnly)) {
+    const found = await take(entry)
+    if (found !== undefined) return found
+  }
+  await postToMailbox(endpoint, body, { ...options, timeoutMs: left() })
+  return waitInMailbox(reader, deadline, options.signal, take)
+}
+
+/** A read that failed on the network is tried again when waiting; anything else rejects. */
+function passingOnly(e: unknown): MailboxEntry[] {
+  if (isPassing(e)) return []
+  throw e
 }
 
 /**
  * Counters a vendor's offer or counter with the cast key, and reads the vendor's answer: its own
  * counter (verified: addressed to the cast key, answering this counter, signed by the key the
  * vendor has used in this thread) or nothing yet. The negotiation's thread is left as it was
- * (`Thread.with` copies), so the same offer can be countered again or accepted.
+ * (`Thread.with` copies), so the same offer can be countered again or accepted. To a vendor met
+ * through a relay the counter goes to its mailbox there, and the answer is awaited in the cast's
+ * mailbox until the deadline (a message there that is not the answer is passed over).
  */
 export async function counterWith(
   offer: VendorReply,
@@ -184,14 +255,18 @@ export async function counterWith(
   )
   const mine = await verify(signed, { expect: 'counter', ...at })
   const thread = offer.thread.with(mine)
-  const answer = await send(vendor.endpoint, signed, options)
-  if (answer === null) return { thread }
-  const reply = await verifyReply(
-    answer,
-    'counter',
-    { customer: castKey.did, inReplyTo: mine.digest, vendor, signer: proposal.issuer },
-    checks(options),
-  )
+  const expected = { customer: castKey.did, inReplyTo: mine.digest, vendor, signer: proposal.issuer }
+  let reply: Verified<'counter'> | undefined
+  if (vendor.relay !== undefined) {
+    // Through a relay, no answer by the deadline is what a 202 is directly: none yet.
+    reply = await throughRelay(vendor.relay, vendor.endpoint, castKey, signed, options, (m) =>
+      verifyReply(m, 'counter', expected, checks(options)).catch(() => undefined),
+    )
+  } else {
+    const answer = await send(vendor.endpoint, signed, options)
+    reply = answer === null ? undefined : await verifyReply(answer, 'counter', expected, checks(options))
+  }
+  if (reply === undefined) return { thread }
   const next = thread.add(reply)
   return { thread: next, reply: { vendor, proposal: reply, thread: next } }
 }

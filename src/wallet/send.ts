@@ -89,18 +89,39 @@ export async function send(
   body: string | Uint8Array,
   options: SendOptions = {},
 ): Promise<string | Uint8Array | null> {
+  const mediaType = mediaTypeOf(body)
+  const answer = await post(endpoint, body, mediaType, options)
+  if (answer.status === 202 || answer.status === 204) return null
+  if (answer.status !== 200) throw problemError(answer, 'the vendor')
+  if (answer.mediaType !== mediaType)
+    throw new IntentcastError(
+      'ERR_MALFORMED',
+      `the answer is ${answer.mediaType.slice(0, 64) || 'untyped'}, not ${mediaType}`,
+    )
+  return typeof body === 'string' ? fromUtf8(answer.body, 'answer') : answer.body
+}
+
+/**
+ * Posts one body, in its envelope's media type, and reads the answer, whatever its status: the
+ * one exchange `send` and the relay's requests share. Only network failures are retried, with
+ * exponential backoff and jitter, within the deadline.
+ */
+export async function post(
+  url: string,
+  body: string | Uint8Array,
+  accept: string,
+  options: SendOptions = {},
+): Promise<Answer> {
   const deadline = Date.now() + (options.timeoutMs ?? 10_000)
   const retries = options.retries ?? 2
-  const mediaType = mediaTypeOf(body)
-  const headers: Record<string, string> = { 'content-type': mediaType, accept: mediaType }
+  const headers: Record<string, string> = { 'content-type': mediaTypeOf(body), accept }
   // A copy the fetch types take (an ArrayBuffer-backed view), which also leaves the caller's bytes alone.
   const payload = typeof body === 'string' ? body : new Uint8Array(body)
   if (options.gpc) headers['sec-gpc'] = '1'
-  let answer: Answer
   for (let attempt = 0; ; attempt++) {
     try {
-      answer = await exchange(
-        endpoint,
+      return await exchange(
+        url,
         { method: 'POST', headers, body: payload },
         {
           fetch: options.fetch,
@@ -110,7 +131,6 @@ export async function send(
           what: 'answer',
         },
       )
-      break
     } catch (e) {
       const wait = (options.backoffMs ?? 100) * 2 ** attempt * (0.5 + Math.random() / 2)
       if (!isRetryable(e) || attempt >= retries || Date.now() + wait >= deadline) throw e
@@ -118,22 +138,26 @@ export async function send(
       await sleep(wait, options.signal)
     }
   }
-  if (answer.status === 202 || answer.status === 204) return null
-  if (answer.status !== 200) {
-    const problem = parseProblem(answer.status, answer.contentType, new TextDecoder().decode(answer.body))
-    const error = new IntentcastError(problem.code, `the vendor answered ${answer.status}: ${problem.detail}`)
-    // A 4xx with a code is the vendor's verdict on these bytes; 408 (the body came too slowly)
-    // and 429 or 404 (no code: turned away unread) say nothing about them.
-    if (answer.status >= 400 && answer.status < 500 && answer.status !== 408 && problem.code !== 'ERR_UNREACHABLE')
-      REFUSED.add(error)
-    throw error
-  }
-  if (answer.mediaType !== mediaType)
-    throw new IntentcastError(
-      'ERR_MALFORMED',
-      `the answer is ${answer.mediaType.slice(0, 64) || 'untyped'}, not ${mediaType}`,
-    )
-  return typeof body === 'string' ? fromUtf8(answer.body, 'answer') : answer.body
+}
+
+/**
+ * The error an answer that is not the one expected stands for: the peer's problem with its code,
+ * or ERR_UNREACHABLE for anything else. A 4xx with a code is the peer's verdict on the body sent
+ * (`isRefusal`), unless `aboutBody` is false (a read sends none); 408 (the body came too slowly)
+ * and 429 or 404 (no code: turned away unread) say nothing about it.
+ */
+export function problemError(answer: Answer, peer: string, aboutBody = true): IntentcastError {
+  const problem = parseProblem(answer.status, answer.contentType, new TextDecoder().decode(answer.body))
+  const error = new IntentcastError(problem.code, `${peer} answered ${answer.status}: ${problem.detail}`)
+  if (
+    aboutBody &&
+    answer.status >= 400 &&
+    answer.status < 500 &&
+    answer.status !== 408 &&
+    problem.code !== 'ERR_UNREACHABLE'
+  )
+    REFUSED.add(error)
+  return error
 }
 
 const REFUSED = new WeakSet<object>()
@@ -147,7 +171,8 @@ export function isRefusal(e: unknown): boolean {
   return typeof e === 'object' && e !== null && REFUSED.has(e)
 }
 
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+/** Waits `ms`, or rejects with the signal's reason once it aborts. */
+export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort)

@@ -5,9 +5,12 @@ import type { Format } from '../envelope/verify.js'
 import { keyPairFromSeed, type KeyPair } from '../keys/key-pair.js'
 import type { Deal } from '../model/deal.js'
 import { castIntent } from './cast.js'
-import type { CastOptions, CastResult, CastTarget } from './cast-types.js'
-import { checkCast, checkDeal, checkNegotiation } from './check.js'
-import { checkSendOptions, isRefusal } from './send.js'
+import type { CastFailure, CastOptions, CastResult, CastTarget } from './cast-types.js'
+import { checkCast, checkCollect, checkDeal, checkNegotiation, isRelayTarget } from './check.js'
+import { collectOffers, knownVendor, rankReplies } from './collect.js'
+import type { DiscoveredVendor, VendorTarget } from './discover.js'
+import { checkRelay, mailboxUrl, MailboxReader, replyRelay } from './relay.js'
+import { checkSendOptions, isRefusal, type SendOptions } from './send.js'
 import { castSeed, vendorSeed } from './derive.js'
 import {
   decodeNegotiation,
@@ -18,7 +21,7 @@ import {
 } from './negotiation-record.js'
 import type { NegotiationStore } from './negotiation-store.js'
 import { resolveWalletOptions, type WalletOptions } from './options.js'
-import type { Negotiation } from './reply.js'
+import type { Negotiation, VendorReply } from './reply.js'
 import {
   counterWith,
   sendAcceptance,
@@ -69,6 +72,39 @@ export interface WalletCastOptions extends CastOptions {
  */
 export interface WalletCast extends CastResult<Negotiation> {
   /** The cast key's index: `wallet.castKey(castIndex)` derives it again. */
+  readonly castIndex: number
+}
+
+/**
+ * `wallet.collect`'s options: how the relay is read, the clock offers are checked at, and the
+ * vendors the wallet knows, whose offers through the relay are theirs.
+ *
+ * @example
+ * ```ts
+ * const { offers } = await wallet.collect(cast, { vendors: [await discover('https://shop.example')], timeoutMs: 5_000 } satisfies CollectOptions)
+ * ```
+ */
+export interface CollectOptions extends Pick<SendOptions, 'fetch' | 'timeoutMs' | 'signal' | 'maxBytes'> {
+  /** The time offers are checked at. Default: now. */
+  readonly now?: Date
+  /**
+   * Vendors the wallet knows (discovered, or cast to directly): an offer signed by a key one of
+   * them lists as live is that vendor's, and the negotiation goes on at its site.
+   */
+  readonly vendors?: ReadonlyArray<VendorTarget | DiscoveredVendor>
+}
+
+/**
+ * What `wallet.collect` brings back: the offers that came to the cast's mailbox and are new to
+ * the wallet, ranked as a cast's are, and what could not be read.
+ *
+ * @example
+ * ```ts
+ * const { offers, excluded, failures }: Collected = await wallet.collect(cast)
+ * ```
+ */
+export interface Collected extends Pick<CastResult<Negotiation>, 'intent' | 'offers' | 'excluded' | 'failures'> {
+  /** The cast key's index, as in the cast. */
   readonly castIndex: number
 }
 
@@ -263,9 +299,20 @@ export class Wallet {
     return keyPairFromSeed(castSeed(this.#secret, index))
   }
 
-  /** The relationship key for the vendor at `origin`: it signs agreements and is named as `party` in acceptances. */
-  async vendorKey(origin: string): Promise<KeyPair> {
-    return keyPairFromSeed(vendorSeed(this.#secret, origin))
+  /**
+   * The relationship key for a vendor: it signs agreements and is named as `party` in
+   * acceptances. A vendor is named by its origin, or, when the wallet met it through a relay and
+   * knows no site of it, by its DID; given a negotiation's vendor, the wallet picks the name.
+   *
+   * @example
+   * ```ts
+   * const mine = await wallet.vendorKey('https://shop.example')
+   * const relayed = await wallet.vendorKey(offers[0]!.vendor) // its DID when it came through a relay
+   * ```
+   */
+  async vendorKey(vendor: string | VendorTarget): Promise<KeyPair> {
+    const name = typeof vendor === 'string' ? vendor : (vendor?.did ?? vendor?.origin)
+    return keyPairFromSeed(vendorSeed(this.#secret, name))
   }
 
   /**
@@ -276,31 +323,122 @@ export class Wallet {
    * vendor fails: an index is cheap to skip, and one some vendor may have seen must never sign
    * again.
    *
+   * With a relay among the targets (one per cast), the intent's `replyTo` is the cast key's
+   * mailbox there: the relay's vendors answer into it, and so may a vendor cast to directly that
+   * answers 202 and makes its offer later. The cast reads it for `collectMs`; `collect` reads it
+   * again later. An offer through a relay from a vendor the wallet does not know is negotiated
+   * through the relay: `counter` and `accept` post to its mailbox there and read its answers from
+   * the cast's, and the wallet's key for it is named by its DID.
+   *
    * @example
    * ```ts
    * const { castIndex, offers, failures } = await wallet.cast(body, ['https://shop.example', vendor], { format: 'cose' })
+   * const market = await wallet.cast(body, [{ relay: 'https://relay.example/relay' }], { collectMs: 3_000 })
    * ```
    */
-  async cast(body: IntentBody, vendors: readonly CastTarget[], options: WalletCastOptions = {}): Promise<WalletCast> {
-    checkCast(vendors, options)
+  async cast(body: IntentBody, targets: readonly CastTarget[], options: WalletCastOptions = {}): Promise<WalletCast> {
+    checkCast(targets, options)
     if (options.format !== undefined && options.format !== 'jws' && options.format !== 'cose')
       throw new IntentcastError('ERR_INVALID_ARGUMENT', "format is 'jws' or 'cose'")
+    const relay = targets.filter(isRelayTarget).map((t) => checkRelay(t.relay))[0]
+    if (relay !== undefined && typeof body === 'object' && body !== null && body.replyTo !== undefined)
+      throw new IntentcastError(
+        'ERR_INVALID_ARGUMENT',
+        "a cast to a relay sets the intent's replyTo itself: the cast key's mailbox there",
+      )
     const { index, keyPair } = await this.nextCastKey()
     const signOptions = {
       ...(options.format && { format: options.format }),
       ...(options.expiresIn !== undefined && { expiresIn: options.expiresIn }),
       ...(options.now && { now: options.now }),
     }
-    const result = await castIntent(await signIntent(body, keyPair, signOptions), vendors, options)
-    const withIndex = <T extends object>(reply: T): T & { castIndex: number } => ({ ...reply, castIndex: index })
-    const cast = {
-      ...result,
-      castIndex: index,
-      offers: result.offers.map(withIndex),
-      excluded: result.excluded.map(withIndex),
-    }
+    const signed = await signIntent(
+      relay === undefined ? body : { ...body, replyTo: mailboxUrl(relay, keyPair.did) },
+      keyPair,
+      signOptions,
+    )
+    const result = await castIntent(signed, targets, { ...options, castKey: keyPair })
+    const cast = { ...result, castIndex: index, ...this.#negotiationsOf(result, index) }
     await Promise.all([...cast.offers, ...cast.excluded].map((n) => this.#save(n)))
     return cast
+  }
+
+  /**
+   * Reads a cast's mailbox at its relay (the intent's `replyTo`) for offers that came after the
+   * cast returned: from the relay's vendors, and from vendors cast to directly that answered
+   * later. Only offers new to the wallet come back, and are saved: an offer whose negotiation the
+   * store holds (the cast had it, or it was countered since) or that ended in an agreement is left
+   * out. An offer signed by a key that one of `options.vendors` lists is that vendor's; any other is
+   * negotiated through the relay. It reads what is there and returns; a relay that cannot be read
+   * is a failure in the result.
+   *
+   * @example
+   * ```ts
+   * const cast = await wallet.cast(body, ['https://shop.example', { relay: 'https://relay.example/relay' }])
+   * // … an hour later
+   * const { offers } = await wallet.collect(cast, { vendors: [shop] })
+   * ```
+   */
+  async collect(cast: Pick<WalletCast, 'castIndex' | 'intent'>, options: CollectOptions = {}): Promise<Collected> {
+    const { vendors = [], ...send } = checkCollect(cast, options)
+    const castKey = await this.castKey(cast.castIndex)
+    const relay = replyRelay(cast.intent)
+    if (castKey.did !== cast.intent.issuer || relay === undefined)
+      throw new IntentcastError(
+        'ERR_INVALID_ARGUMENT',
+        "a cast is collected from its relay: its intent, signed by this wallet's cast key, names a replyTo there",
+      )
+    const known = vendors.filter((v): v is VendorTarget => v.endpoint !== undefined && v.keys !== undefined)
+    const found: VendorReply[] = []
+    const failures: CastFailure[] = []
+    await collectOffers({
+      intent: cast.intent,
+      relay,
+      reader: new MailboxReader(relay, castKey, { fetch: send.fetch, signal: send.signal }),
+      // One read: whatever is there now.
+      deadline: Date.now() + (send.timeoutMs ?? 10_000),
+      signal: send.signal,
+      checks: { ...(send.maxBytes !== undefined && { maxBytes: send.maxBytes }), ...(send.now && { now: send.now }) },
+      vendorOf: (issuer) => knownVendor(known, issuer, send.now),
+      onOffer: (reply) => void found.push(reply),
+      onFailure: (failure) => void failures.push(failure),
+      stop: () => true,
+    })
+    // New to the wallet: in no negotiation it keeps for this intent (under whichever name it has
+    // the vendor), and in no agreement it made.
+    const held = await this.#heldDigests(cast.intent.digest)
+    const fresh: Negotiation[] = []
+    for (const reply of found) {
+      if (held.has(reply.proposal.digest)) continue
+      if ((await this.#agreements.get(reply.proposal.digest)) !== undefined) continue
+      fresh.push({ ...reply, castIndex: cast.castIndex })
+    }
+    const collected: Collected = {
+      intent: cast.intent,
+      castIndex: cast.castIndex,
+      ...rankReplies(cast.intent, fresh),
+      failures,
+    }
+    await Promise.all([...collected.offers, ...collected.excluded].map((n) => this.#save(n)))
+    return collected
+  }
+
+  /** The digests of every message in the negotiations the store holds for the intent `intent`. */
+  async #heldDigests(intent: string): Promise<Set<string>> {
+    const held = new Set<string>()
+    for (const [id, record] of await this.#negotiations.list()) {
+      if (!id.startsWith(`${intent}.`)) continue
+      const stored = await this.#read(id, record)
+      for (const m of stored?.acceptance?.thread.messages ?? stored?.negotiation.thread.messages ?? [])
+        held.add(m.digest)
+    }
+    return held
+  }
+
+  /** A cast's offers as Negotiations: each carries the index of the cast key that signed the intent. */
+  #negotiationsOf(result: CastResult, castIndex: number): Pick<WalletCast, 'offers' | 'excluded'> {
+    const withIndex = <T extends object>(reply: T): T & { castIndex: number } => ({ ...reply, castIndex })
+    return { offers: result.offers.map(withIndex), excluded: result.excluded.map(withIndex) }
   }
 
   /**
@@ -353,7 +491,7 @@ export class Wallet {
     checkNegotiation(negotiation)
     checkSendOptions(options)
     const castKey = await this.#castKeyOf(negotiation)
-    const vendorKey = await this.vendorKey(negotiation.vendor.origin)
+    const vendorKey = await this.vendorKey(negotiation.vendor)
     const id = negotiationId(negotiation)
     const stored = await this.#negotiations.get(id)
     const inFlight = stored === undefined ? undefined : await this.#inFlight(id, stored, negotiation)
@@ -362,7 +500,7 @@ export class Wallet {
     if (inFlight === undefined) await this.#negotiations.put(id, encodeNegotiation(negotiation, signed))
     let accepted: Accepted
     try {
-      accepted = await sendAcceptance(negotiation, signed, options)
+      accepted = await sendAcceptance(negotiation, signed, castKey, options)
     } catch (e) {
       if (isRefusal(e)) await this.#refused(id, inFlight ? encodeNegotiation(negotiation) : stored)
       throw e
@@ -387,7 +525,7 @@ export class Wallet {
       const { negotiation, acceptance } = stored
       if (negotiationId(negotiation) !== id) return undefined
       await this.#castKeyOf(negotiation)
-      if (acceptance && acceptance.signer !== (await this.vendorKey(negotiation.vendor.origin)).did) return undefined
+      if (acceptance && acceptance.signer !== (await this.vendorKey(negotiation.vendor)).did) return undefined
       return stored
     } catch {
       return undefined

@@ -4,12 +4,7 @@
  * forgotten. Each test failed before: with ERR_REPLAY, or with a second thread over the first.
  */
 import { describe, expect, test, vi } from 'vitest'
-import {
-  generateKeyPair,
-  MemoryReplayStore,
-  signIntent,
-  verify,
-} from '../../src/index.js'
+import { generateKeyPair, MemoryReplayStore, signIntent, verify } from '../../src/index.js'
 import { createVendorHandler, MemoryThreadStore } from '../../src/vendor/index.js'
 import { acceptanceFor, intentBody, offerFor, postTo, vendorOptions } from './support.js'
 

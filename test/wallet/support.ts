@@ -100,6 +100,8 @@ export interface TestVendorOptions {
   readonly previousKeys?: ReadonlyArray<{ readonly keyPair: KeyPair; readonly expiresAt: Date }>
   readonly myterms?: MyTermsDocument
   readonly gpc?: GpcDocument
+  /** The relays it trusts for later offers (`http.relays`). */
+  readonly relays?: readonly string[]
 }
 
 export interface TestVendor extends Running {
@@ -121,6 +123,7 @@ export async function vendorHandler(
     previousKeys,
     myterms,
     gpc,
+    relays,
   } = options
   const handler = createVendorHandler({
     keyPair: key,
@@ -136,6 +139,7 @@ export async function vendorHandler(
     ...((threads || agreements) && { stores: { ...(threads && { threads }), ...(agreements && { agreements }) } }),
     ...(previousKeys && { previousKeys }),
     ...((myterms || gpc) && { documents: { ...(myterms && { myterms }), ...(gpc && { gpc }) } }),
+    ...(relays && { http: { relays } }),
   })
   await handler.ready
   return { handler, key }
