@@ -93,6 +93,9 @@ function checkTarget(target: unknown, negotiating: boolean): void {
   }
   if (url?.protocol !== 'https:' && url?.protocol !== 'http:')
     throw invalid(`the endpoint for ${origin.slice(0, 64)} is not an http(s) URL`)
+  // As discovery requires (spec §HTTP binding, The vendor document): a target or a stored record
+  // naming another origin's endpoint would send the customer's moves to whoever wrote it there.
+  if (url.origin !== origin) throw invalid(`the endpoint for ${origin.slice(0, 64)} is not on that origin`)
 }
 
 /**

@@ -108,9 +108,6 @@ export interface Collected extends Pick<CastResult<Negotiation>, 'intent' | 'off
   readonly castIndex: number
 }
 
-/** How long vendors keep a thread past its intent's `exp` (spec §HTTP binding, Limits on the vendor side). */
-const KEPT_AFTER_INTENT_SECONDS = 3_600
-
 /**
  * A negotiation read back from the wallet's store (`wallet.negotiations()`): ready for
  * `wallet.counter` and `wallet.accept`, and saying whether an acceptance of it is in flight.
@@ -265,8 +262,8 @@ export class Wallet {
    * derive the intent's signer; an acceptance in flight must carry the agreement this wallet's
    * key for the vendor signed). A record that no longer verifies is skipped and left in the
    * store, for whoever keeps it to look into; a record whose negotiation can no longer move at
-   * `now` is deleted: its proposal or intent expired, or, for an acceptance in flight, vendors no
-   * longer keep its thread (an hour after the intent's end). Every
+   * `now` is deleted: its proposal or intent expired. An acceptance in flight is never deleted
+   * for its age: `accept` sends it again until the vendor answers it. Every
    * cast index a record shows in use counts as handed out, so `casts` never falls behind it.
    *
    * @example
@@ -283,11 +280,12 @@ export class Wallet {
       if (stored === undefined) continue
       const { negotiation, acceptance } = stored
       this.#casts = Math.max(this.#casts, negotiation.castIndex + 1)
-      // An acceptance in flight may still fetch its agreement after it expired (the vendor answers
-      // the same bytes from its store), for as long as vendors keep a thread: an hour past the intent.
-      const live = acceptance
-        ? now.getTime() / 1000 <= negotiation.thread.intent.payload.exp + KEPT_AFTER_INTENT_SECONDS
-        : negotiation.thread.openProposals(now).some((p) => p.digest === negotiation.proposal.digest)
+      // An acceptance in flight is kept whatever the time: the vendor answers its very bytes with
+      // the agreement for as long as it keeps the record, and these bytes are the customer's only
+      // way back to it. Only the vendor refusing them (`accept`) lets it go.
+      const live =
+        acceptance !== undefined ||
+        negotiation.thread.openProposals(now).some((p) => p.digest === negotiation.proposal.digest)
       if (live) found.push({ ...negotiation, accepting: acceptance !== undefined })
       else await this.#negotiations.delete(id)
     }
