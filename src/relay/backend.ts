@@ -26,7 +26,7 @@ export interface NewEntry {
   readonly parts: readonly string[]
   /** The digest of the first part: a message is in a mailbox at most once. */
   readonly digest: string
-  /** The DID that signed the first part (for the per-sender bound); the relay's own DID for fanned-out intents. */
+  /** The DID that signed the first part (for the per-sender bound): for a fanned-out intent, its cast key. */
   readonly sender: string
   /** When the entry may be forgotten (its message's `exp`, or the mailbox's end), in ms. */
   readonly expiresAt: number
