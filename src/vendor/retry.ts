@@ -69,6 +69,7 @@ function answerIn(thread: Thread, sent: Sent): Response | undefined {
       return undefined
   }
 }
+
 /** The vendor's offer or counter that answered `move`, or 202 when none did. */
 function answered(thread: Thread, move: Verified): Response {
   const reply = thread.proposals.find((p) => p.payload.inReplyTo === move.digest && p.issuer !== move.issuer)

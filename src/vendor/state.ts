@@ -5,10 +5,9 @@
  * then call the vendor, then sign and store.
  */
 import { IntentcastError } from '../errors.js'
-import { DEFAULT_TOLERANCE } from '../envelope/checks.js'
+import { checkReplay, DEFAULT_TOLERANCE } from '../envelope/checks.js'
 import type { Verified } from '../envelope/verify.js'
 import { MAX_MESSAGES, Thread } from '../thread/thread.js'
-import { checkReplay } from '../envelope/checks.js'
 import { asVendor, VendorFailure } from './callbacks.js'
 import { KeyedQueue } from './keyed-queue.js'
 import type { VendorKeys } from './keys.js'
@@ -70,7 +69,7 @@ export function createVendorState(
     hold,
     relays: new Set(options.relays),
     // An intent opens a thread, so only the replay store can tell a reused `jti`; it is
-    // recorded before the vendor's code runs (spec §HTTP binding, Replays).
+    // recorded before the vendor's code runs (spec §HTTP binding, Processing).
     opening: (m, move) =>
       exclusive(m.digest, m, async () => {
         await checkReplay(m, replay, {})
@@ -118,7 +117,7 @@ function sentAs(m: Verified): Sent {
 }
 
 /**
- * A move's replay check is its thread's (spec §HTTP binding, Replays): a message reusing the
+ * A move's replay check is its thread's (spec §HTTP binding, Processing): a message reusing the
  * `jti` of one its issuer already made in the thread is a replay. The thread is written in one
  * step with the move, so a move that was refused, or whose process died before it was stored,
  * leaves no trace and may be sent again, where a replay-store entry made before the move would
