@@ -1,7 +1,8 @@
 /**
  * The relay under benchmark, in its own process: `createRelayHandler` on loopback with the
  * backend named by BACKEND (`memory`, or `nats` on NATS_URL). Prints `listening <port>`, then
- * answers `GET /bench/memory` (after a full collection) with its heap, for the per-mailbox figure.
+ * answers `GET /bench/memory` (after a full collection) with its heap, for the per-mailbox
+ * figure, and the CPU time it has used, for the per-intent cost.
  */
 import { createServer } from 'node:http'
 import { connect } from '@nats-io/transport-node'
@@ -23,9 +24,11 @@ const listener = toNodeListener(relay)
 const server = createServer((req, res) => {
   if (req.url === '/bench/memory') {
     ;(globalThis as { gc?: () => void }).gc?.()
-    res.end(JSON.stringify(process.memoryUsage()))
+    res.end(JSON.stringify({ ...process.memoryUsage(), cpu: process.cpuUsage() }))
     return
   }
   listener(req, res)
 })
 server.listen(port, '127.0.0.1', () => console.log(`listening ${port}`))
+// An orderly exit on SIGTERM, so that a run under --cpu-prof writes its profile.
+process.on('SIGTERM', () => process.exit(0))
