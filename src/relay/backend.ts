@@ -30,6 +30,8 @@ export interface NewEntry {
   readonly sender: string
   /** When the entry may be forgotten (its message's `exp`, or the mailbox's end), in ms. */
   readonly expiresAt: number
+  /** True for a message posted to the mailbox; absent for an intent the relay put there (see `MailboxLimits.posted`). */
+  readonly posted?: boolean
 }
 
 /** A message in a mailbox, in the order it came: `seq` only grows within a mailbox. */
@@ -45,6 +47,11 @@ export interface MailboxLimits {
   readonly entries: number
   /** Bytes of parts in one mailbox. */
   readonly bytes: number
+  /**
+   * Of `entries` and `bytes`, what the entries marked `posted` may use together, so that strangers'
+   * posts leave room in a vendor mailbox for the intents the relay puts there. Absent: all of it.
+   */
+  readonly posted?: { readonly entries: number; readonly bytes: number }
 }
 
 /**
@@ -58,7 +65,8 @@ export interface RelayBackend {
   /**
    * Opens the mailbox of `info.owner`, or for a vendor replaces its filters and end. Resolves
    * false, changing nothing, when a cast mailbox of that owner is already open for another intent
-   * (one cast key, one intent).
+   * (one cast key, one intent), or when the backend holds as many vendor mailboxes as it may and
+   * this would be a new one. A backend never forgets an open vendor mailbox to make room.
    */
   open(info: MailboxInfo): Promise<boolean>
   /** The open mailbox of `owner`, or undefined when there is none (or it has ended). */

@@ -10,6 +10,12 @@
  * The replay store is asked after step 3's lookup rather than inside verify, as the vendor does
  * (spec §HTTP binding, Retries): a retry of an intent already cast must find its mailbox, not
  * ERR_REPLAY. An intent refused by steps 1 and 2 leaves no replay entry.
+ *
+ * A mailbox can also be gone while the replay store still holds the intent's `(iss, jti)`: the
+ * backend forgot it to make room. So the store also records the intent's digest when it is
+ * first taken, and a refused `(iss, jti)` whose digest is recorded is these very bytes again: the
+ * mailbox is opened again and the fan-out repeated (appends are idempotent). Another message
+ * reusing the `jti` has another digest, and stays ERR_REPLAY.
  */
 import { checkReplay } from '../envelope/checks.js'
 import { verify, type Verified } from '../envelope/verify.js'
@@ -44,11 +50,18 @@ export async function takeIntent(request: Request, relay: Relay): Promise<Respon
     intent: intent.digest,
   }
   if (!(await isOpenFor(info, relay))) {
+    const seen = `intent-digest ${intent.digest}`
     try {
       await checkReplay(intent, relay.replay, {})
+      await relay.replay.add(seen, info.expiresAt)
     } catch (e) {
-      // A copy of this intent, taken at the same moment by this or another process, has opened it.
-      if (!isIntentcastError(e, 'ERR_REPLAY') || !(await isOpenFor(info, relay))) throw e
+      if (!isIntentcastError(e, 'ERR_REPLAY')) throw e
+      // A copy of this intent, taken at the same moment by this or another process, has opened
+      // it; or these bytes were taken before and their mailbox has been forgotten since. The add
+      // only asks: a digest not recorded is recorded as already ended (a store that keeps keys
+      // at least a millisecond, as Redis does, keeps it that long), so no other message's retry
+      // finds it.
+      if (!(await isOpenFor(info, relay)) && (await relay.replay.add(seen, Date.now()))) throw e
     }
     if (!(await relay.backend.open(info))) throw oneIntentPerKey()
   }

@@ -14,9 +14,22 @@ import type { AppendResult, MailboxEntry, MailboxInfo, MailboxLimits, NewEntry, 
  * ```
  */
 export interface MemoryRelayBackendOptions {
-  /** The most mailboxes kept at once. Default 100,000. */
+  /**
+   * The most cast mailboxes kept at once. Past it, the cast mailbox opened longest ago is
+   * forgotten (its wallet casts the same intent again to reopen it). Default 100,000.
+   */
   readonly maxMailboxes?: number
-  /** The most bytes of entries kept at once, over all mailboxes. Default 256 MiB. */
+  /**
+   * The most vendor mailboxes open at once. Past it, a new subscription is refused (one open
+   * renews); a vendor mailbox is never forgotten to make room. Default 10,000.
+   */
+  readonly maxSubscribers?: number
+  /**
+   * The most bytes of entries kept at once, over all mailboxes. Past it, cast mailboxes are
+   * forgotten, opened longest ago first, never vendor ones; when what is left is in vendor
+   * mailboxes, an append is refused as full. Vendor mailboxes hold at most `maxSubscribers`
+   * times the per-mailbox byte bound, so keep this above what they need. Default 256 MiB.
+   */
   readonly maxBytes?: number
   /** The clock, in milliseconds. Default `Date.now`. */
   readonly now?: () => number
@@ -29,6 +42,9 @@ interface Mailbox {
   readonly seqByDigest: Map<string, number>
   readonly perSender: Map<string, number>
   bytes: number
+  /** Entries marked `posted`, and their bytes. */
+  posted: number
+  postedBytes: number
   /** The earliest `expiresAt` among the entries: nothing needs sweeping before it. */
   nextExpiry: number
 }
@@ -48,11 +64,14 @@ const sizeOf = (entry: NewEntry): number => entry.parts.reduce((n, p) => n + p.l
  * - each mailbox by the `limits` the relay passes to `append` (entries, bytes, entries per sender);
  * - entries leave at their `expiresAt`, mailboxes at theirs (swept when touched, and all of them
  *   whenever the backend is full);
- * - at most `maxMailboxes` mailboxes and `maxBytes` of entries in all: past either, once ended
- *   mailboxes are swept, the mailboxes opened longest ago are forgotten, as the replay store
- *   forgets its oldest entries. Anyone can open a mailbox (an intent from a fresh key), so
- *   refusing new ones when full would let a flood shut the relay; forgetting old ones only
- *   shortens how long the oldest are kept.
+ * - at most `maxMailboxes` cast mailboxes and `maxBytes` of entries in all: past either, once
+ *   ended mailboxes are swept, the cast mailboxes opened longest ago are forgotten, as the replay
+ *   store forgets its oldest entries. Anyone can open a cast mailbox (an intent from a fresh
+ *   key), so refusing new ones when full would let a flood shut the relay; forgetting old ones
+ *   only shortens how long the oldest are kept, and a wallet reopens its own by casting again.
+ * - at most `maxSubscribers` vendor mailboxes, counted apart: a vendor's subscription is never
+ *   forgotten to make room for casts or their bytes (a flood of intents would otherwise
+ *   unsubscribe the longest-standing vendors first). Past it, new subscriptions are refused.
  *
  * Watchers are called on a later microtask, each from its own queue, and a listener that throws
  * is ignored: `append` never waits for a watcher nor fails because of one.
@@ -68,8 +87,11 @@ export class MemoryRelayBackend implements RelayBackend {
   readonly #mailboxes = new Map<string, Mailbox>()
   /** The owners of open vendor mailboxes, so `subscribers` need not walk the cast mailboxes. */
   readonly #vendors = new Set<string>()
+  /** The owners of cast mailboxes, in the order they were opened: the order they are forgotten in. */
+  readonly #casts = new Set<string>()
   readonly #watchers = new Map<string, Set<Watcher>>()
   readonly #maxMailboxes: number
+  readonly #maxSubscribers: number
   readonly #maxBytes: number
   readonly #now: () => number
   #bytes = 0
@@ -78,7 +100,7 @@ export class MemoryRelayBackend implements RelayBackend {
   #seq = 0
 
   constructor(options: MemoryRelayBackendOptions = {}) {
-    const known = ['maxMailboxes', 'maxBytes', 'now']
+    const known = ['maxMailboxes', 'maxSubscribers', 'maxBytes', 'now']
     if (typeof options !== 'object' || options === null)
       throw new IntentcastError('ERR_INVALID_ARGUMENT', 'MemoryRelayBackend: options must be an object')
     const unknown = Object.keys(options).find((k) => !known.includes(k))
@@ -88,11 +110,13 @@ export class MemoryRelayBackend implements RelayBackend {
         `MemoryRelayBackend: no option "${unknown.slice(0, 32)}"; it takes ${known.join(', ')}`,
       )
     this.#maxMailboxes = options.maxMailboxes ?? 100_000
+    this.#maxSubscribers = options.maxSubscribers ?? 10_000
     this.#maxBytes = options.maxBytes ?? 256 * 2 ** 20
     this.#now = options.now ?? Date.now
     // A NaN or negative bound would leave the backend unbounded, or refusing everything.
     for (const [name, v] of [
       ['maxMailboxes', this.#maxMailboxes],
+      ['maxSubscribers', this.#maxSubscribers],
       ['maxBytes', this.#maxBytes],
     ] as const) {
       if (!Number.isSafeInteger(v) || v < 1)
@@ -117,24 +141,29 @@ export class MemoryRelayBackend implements RelayBackend {
     if (box !== undefined) {
       // One key, one kind of mailbox, and a cast key one intent.
       if (box.info.intent !== undefined || info.intent !== undefined) return box.info.intent === info.intent
-      // A newer subscription: new filters and end, the same entries. Re-inserted, so the order of
-      // the map stays the order of (re)opening, which is the order mailboxes are forgotten in.
+      // A newer subscription: new filters and end, the same entries.
       box.info = { ...info }
-      this.#mailboxes.delete(info.owner)
-      this.#mailboxes.set(info.owner, box)
       return true
     }
-    if (this.#mailboxes.size >= this.#maxMailboxes) this.#sweep()
-    while (this.#mailboxes.size >= this.#maxMailboxes) this.#forgetOldest(undefined)
+    if (info.intent === undefined) {
+      if (this.#vendors.size >= this.#maxSubscribers) this.#sweep()
+      if (this.#vendors.size >= this.#maxSubscribers) return false
+    } else {
+      if (this.#casts.size >= this.#maxMailboxes) this.#sweep()
+      while (this.#casts.size >= this.#maxMailboxes) this.#forgetOldest(undefined)
+    }
     this.#mailboxes.set(info.owner, {
       info: { ...info },
       entries: [],
       seqByDigest: new Map(),
       perSender: new Map(),
       bytes: 0,
+      posted: 0,
+      postedBytes: 0,
       nextExpiry: Infinity,
     })
-    if (info.filters !== undefined) this.#vendors.add(info.owner)
+    if (info.intent === undefined) this.#vendors.add(info.owner)
+    else this.#casts.add(info.owner)
     return true
   }
 
@@ -150,6 +179,12 @@ export class MemoryRelayBackend implements RelayBackend {
     if (known !== undefined) return { seq: known, duplicate: true }
     const size = sizeOf(entry)
     if (box.entries.length >= limits.entries || box.bytes + size > limits.bytes) return { refused: 'full' }
+    if (
+      entry.posted === true &&
+      limits.posted !== undefined &&
+      (box.posted >= limits.posted.entries || box.postedBytes + size > limits.posted.bytes)
+    )
+      return { refused: 'full' }
     if ((box.perSender.get(entry.sender) ?? 0) >= limits.perSender) return { refused: 'sender' }
     if (this.#bytes + size > this.#maxBytes) this.#sweep()
     while (this.#bytes + size > this.#maxBytes && this.#forgetOldest(owner));
@@ -159,6 +194,10 @@ export class MemoryRelayBackend implements RelayBackend {
     box.seqByDigest.set(stored.digest, stored.seq)
     box.perSender.set(stored.sender, (box.perSender.get(stored.sender) ?? 0) + 1)
     box.bytes += size
+    if (stored.posted === true) {
+      box.posted++
+      box.postedBytes += size
+    }
     box.nextExpiry = Math.min(box.nextExpiry, stored.expiresAt)
     this.#bytes += size
     for (const w of this.#watchers.get(owner) ?? []) this.#deliver(w, [stored])
@@ -206,6 +245,7 @@ export class MemoryRelayBackend implements RelayBackend {
     this.#watchers.clear()
     this.#mailboxes.clear()
     this.#vendors.clear()
+    this.#casts.clear()
     this.#bytes = 0
   }
 
@@ -220,14 +260,15 @@ export class MemoryRelayBackend implements RelayBackend {
   #drop(owner: string, box: Mailbox): void {
     this.#mailboxes.delete(owner)
     this.#vendors.delete(owner)
+    this.#casts.delete(owner)
     this.#bytes -= box.bytes
   }
 
-  /** Forgets the mailbox opened longest ago, other than `keep`. False when there is none. */
+  /** Forgets the cast mailbox opened longest ago, other than `keep`. False when there is none. */
   #forgetOldest(keep: string | undefined): boolean {
-    for (const [owner, box] of this.#mailboxes) {
+    for (const owner of this.#casts) {
       if (owner === keep) continue
-      this.#drop(owner, box)
+      this.#drop(owner, this.#mailboxes.get(owner)!)
       return true
     }
     return false
@@ -260,6 +301,10 @@ export class MemoryRelayBackend implements RelayBackend {
       const size = sizeOf(e)
       box.bytes -= size
       this.#bytes -= size
+      if (e.posted === true) {
+        box.posted--
+        box.postedBytes -= size
+      }
       box.seqByDigest.delete(e.digest)
       const n = box.perSender.get(e.sender)! - 1
       if (n === 0) box.perSender.delete(e.sender)

@@ -24,6 +24,10 @@
  * long after its last write. The relay must keep mailboxes shorter than that (a subscription
  * lasts at most 30 days; bound intents' lifetimes too).
  *
+ * The stream is bounded in bytes too (`maxBytes`, 1 GiB by default) with discard policy `new`: a
+ * full stream refuses new entries rather than dropping the oldest, which would empty the
+ * longest-standing vendor mailboxes first. Nothing here forgets a mailbox to make room.
+ *
  * The connection is the caller's: its servers, credentials, TLS and reconnect policy are the
  * deployment's to choose, and `close()` leaves it open.
  */
@@ -86,6 +90,13 @@ export interface NatsRelayBackendOptions {
    * buckets; existing ones keep their settings. Default 31 days.
    */
   readonly maxAgeMs?: number
+  /**
+   * The most bytes the stream keeps (its `max_bytes`), with discard policy `new`: a full stream
+   * refuses new entries (the relay answers 500 and reports it) rather than dropping old ones,
+   * which would empty the longest-standing vendors' mailboxes first. Applies when this backend
+   * creates the stream; an existing one keeps its settings. Default 1 GiB.
+   */
+  readonly maxBytes?: number
   /** Replicas of the stream and buckets when they are created (1, 3 or 5 in a cluster). Default 1. */
   readonly replicas?: number
   /** The clock, in milliseconds since the epoch. Default `Date.now`. */
@@ -115,6 +126,8 @@ interface Slot {
   readonly sender: string
   /** When it was reserved; matters only while `seq` is 0. */
   readonly at: number
+  /** Posted to the mailbox, not an intent the relay put there (for `MailboxLimits.posted`). */
+  readonly posted?: boolean
 }
 
 /** A mailbox's record in `<prefix>-mailbox-info`. */
@@ -234,6 +247,7 @@ export class NatsRelayBackend implements RelayBackend {
     if (typeof prefix !== 'string' || !/^[A-Za-z0-9_-]{1,32}$/.test(prefix))
       throw new IntentcastError('ERR_INVALID_ARGUMENT', 'NatsRelayBackend: prefix is 1 to 32 letters, digits, - or _')
     const maxAgeMs = wholeNumber(options.maxAgeMs ?? 31 * 86_400_000, 'maxAgeMs', 60_000)
+    const maxBytes = wholeNumber(options.maxBytes ?? 2 ** 30, 'maxBytes', 1)
     const replicas = wholeNumber(options.replicas ?? 1, 'replicas', 1)
     const now = options.now ?? Date.now
     if (typeof now !== 'function')
@@ -258,7 +272,9 @@ export class NatsRelayBackend implements RelayBackend {
         subjects: [`${names.subject}.*`],
         storage: StorageType.File,
         retention: RetentionPolicy.Limits,
-        discard: DiscardPolicy.Old,
+        // Entries leave by age only: a full stream refuses, it never drops a mailbox's entries.
+        discard: DiscardPolicy.New,
+        max_bytes: maxBytes,
         max_age: maxAgeMs * 1_000_000,
         duplicate_window: DUPLICATE_WINDOW_MS * 1_000_000,
         num_replicas: replicas,
@@ -332,11 +348,23 @@ export class NatsRelayBackend implements RelayBackend {
       if (same) return { seq: same.seq || (await this.#settle(key, mailbox, same, entry)), duplicate: true }
       let fromSender = 0
       let used = 0
+      let posted = 0
+      let postedBytes = 0
       for (const slot of mailbox.slots) {
         if (slot.sender === entry.sender) fromSender++
         used += slot.bytes
+        if (slot.posted === true) {
+          posted++
+          postedBytes += slot.bytes
+        }
       }
       if (mailbox.slots.length >= limits.entries || used + bytes > limits.bytes) return { refused: 'full' }
+      if (
+        entry.posted === true &&
+        limits.posted !== undefined &&
+        (posted >= limits.posted.entries || postedBytes + bytes > limits.posted.bytes)
+      )
+        return { refused: 'full' }
       if (fromSender >= limits.perSender) return { refused: 'sender' }
       // Reserve first: once the reservation is written, no other process can take this place,
       // and what is published below is already within the bounds.
@@ -347,6 +375,7 @@ export class NatsRelayBackend implements RelayBackend {
         bytes,
         sender: entry.sender,
         at: now,
+        ...(entry.posted === true && { posted: true }),
       })
       if ((await this.#write(key, mailbox, revision)) === undefined) {
         await pause(round, 'append')
@@ -747,12 +776,31 @@ function encodeMailbox(mailbox: Mailbox): string {
     if (slot.seq === 0) encoded.push(slot.at)
     return encoded
   })
+  // The indexes of the posted slots, only when there are some (records written before had none).
+  const posted = mailbox.slots.flatMap((slot, i) => (slot.posted === true ? [i] : []))
   const { owner, expiresAt, intent, filters, floor, last } = mailbox
-  return JSON.stringify({ v: 1, owner, expiresAt, intent, filters, floor, last, senders, slots })
+  return JSON.stringify({
+    v: 1,
+    owner,
+    expiresAt,
+    intent,
+    filters,
+    floor,
+    last,
+    senders,
+    slots,
+    ...(posted.length > 0 && { posted }),
+  })
 }
 
 function decodeMailbox(text: string): Mailbox {
-  const record = JSON.parse(text) as Omit<Mailbox, 'slots'> & { v: number; senders: string[]; slots: EncodedSlot[] }
+  const record = JSON.parse(text) as Omit<Mailbox, 'slots'> & {
+    v: number
+    senders: string[]
+    slots: EncodedSlot[]
+    posted?: number[]
+  }
+  const posted = new Set(record.posted)
   if (record.v !== 1) throw new Error(`NatsRelayBackend: a mailbox record of unknown version ${String(record.v)}`)
   const { owner, expiresAt, intent, filters, floor, last, senders } = record
   return {
@@ -762,13 +810,14 @@ function decodeMailbox(text: string): Mailbox {
     ...(filters !== undefined && { filters }),
     floor,
     last,
-    slots: record.slots.map(([digest, seq, expiresAt, bytes, sender, at]) => ({
+    slots: record.slots.map(([digest, seq, expiresAt, bytes, sender, at], i) => ({
       digest,
       seq,
       expiresAt,
       bytes,
       sender: senders[sender]!,
       at: at ?? 0,
+      ...(posted.has(i) && { posted: true }),
     })),
   }
 }
@@ -811,6 +860,10 @@ function checkLimits(limits: MailboxLimits): void {
   wholeNumber(limits?.perSender, 'limits.perSender', 0)
   wholeNumber(limits.entries, 'limits.entries', 0)
   wholeNumber(limits.bytes, 'limits.bytes', 0)
+  if (limits.posted !== undefined) {
+    wholeNumber(limits.posted.entries, 'limits.posted.entries', 0)
+    wholeNumber(limits.posted.bytes, 'limits.posted.bytes', 0)
+  }
 }
 
 /** The fields of a new mailbox's record that come from `info`, checked. */

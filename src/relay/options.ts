@@ -55,6 +55,12 @@ export interface RelayLimits {
   /** Bytes of events a stream reader may leave unread before it is dropped. Default 1 MiB. */
   readonly streamBufferBytes?: number
   /**
+   * Event streams open at once in this relay process (each may hold `streamBufferBytes`); past
+   * it, a new stream ends the oldest, whose reader resumes with Last-Event-ID. One mailbox has at
+   * most 4 open at once, the same way. Default 10,000.
+   */
+  readonly streams?: number
+  /**
    * How old this process's view of the subscriptions may be when an intent is matched against it,
    * in milliseconds: a subscription taken by another process sharing the backend reaches this
    * one's casts at most this much later. Default 1,000.

@@ -24,6 +24,14 @@ import type { Relay } from './state.js'
 /** The kinds a mailbox takes: the moves of a negotiation, never an intent, terms or the relay's own. */
 const POSTABLE: ReadonlySet<Kind> = new Set(['offer', 'counter', 'acceptance', 'agreement', 'withdrawal'])
 
+/**
+ * How long an entry without `exp` (an agreement, a withdrawal) is kept, at most: its reader
+ * takes it within minutes, and a stranger's withdrawals, which need no thread, would otherwise
+ * hold their places in a vendor mailbox for as long as it is open (up to 30 days). One hour, as a
+ * cast mailbox outlives its intent.
+ */
+const NO_EXP_SECONDS = 3_600
+
 export async function takePost(request: Request, did: string, relay: Relay): Promise<Response> {
   const { type, first, second } = await readPosted(request, relay)
   const maxBytes = relay.options.maxBodyBytes
@@ -60,10 +68,12 @@ export async function takePost(request: Request, did: string, relay: Relay): Pro
       digest: message.digest,
       // For an agreement, its customer party: `issuer` names the first signer.
       sender: message.issuer,
-      // A message without `exp` (an agreement, a withdrawal) stays as long as the mailbox.
-      expiresAt: expOf(message) ?? info.expiresAt,
+      expiresAt: expOf(message) ?? Math.min(info.expiresAt, Date.now() + NO_EXP_SECONDS * 1000),
+      posted: true,
     },
-    relay.options.mailbox,
+    // In a vendor mailbox posts may take half the bounds, so that the intents the relay puts
+    // there always have the other half, whoever posts.
+    info.intent === undefined ? relay.options.vendorPosts : relay.options.mailbox,
   )
   return json(202, { seq: seqOf(result) })
 }

@@ -23,7 +23,10 @@ export interface ResolvedRelayOptions {
   readonly maxBodyBytes: number
   readonly bodyTimeoutMs: number
   readonly mailbox: MailboxLimits
+  /** `mailbox` with posted entries held to half of it: for posts to a vendor mailbox. */
+  readonly vendorPosts: MailboxLimits
   readonly streamBufferBytes: number
+  readonly maxStreams: number
   readonly subscribersMaxAgeMs: number
   readonly admit: RelayCallbacks['admit']
   readonly onOutcome: RelayCallbacks['outcome']
@@ -48,6 +51,7 @@ const LIMITS: Record<keyof RelayLimits, true> = {
   entries: true,
   bytes: true,
   streamBufferBytes: true,
+  streams: true,
   subscribersMaxAgeMs: true,
 }
 const ON: Record<keyof RelayCallbacks, true> = { admit: true, outcome: true, error: true }
@@ -81,6 +85,11 @@ export function resolveRelayOptions(options: RelayHandlerOptions): ResolvedRelay
   }
   const callbacks = bound as RelayCallbacks
   const http = optionGroup<RelayHttp>(o.http, HTTP, 'http', invalid)
+  const mailbox: MailboxLimits = {
+    perSender: limit('perSender', 16),
+    entries: limit('entries', 1_024),
+    bytes: limit('bytes', 4 * 2 ** 20),
+  }
   return {
     url,
     basePath: new URL(url).pathname.replace(/\/$/, ''),
@@ -89,12 +98,13 @@ export function resolveRelayOptions(options: RelayHandlerOptions): ResolvedRelay
     replay: stores.replay ?? new MemoryReplayStore(),
     maxBodyBytes: limit('maxBodyBytes', DEFAULT_MAX_BYTES),
     bodyTimeoutMs: limit('bodyTimeoutMs', 10_000),
-    mailbox: {
-      perSender: limit('perSender', 16),
-      entries: limit('entries', 1_024),
-      bytes: limit('bytes', 4 * 2 ** 20),
+    mailbox,
+    vendorPosts: {
+      ...mailbox,
+      posted: { entries: Math.ceil(mailbox.entries / 2), bytes: Math.ceil(mailbox.bytes / 2) },
     },
     streamBufferBytes: limit('streamBufferBytes', 2 ** 20),
+    maxStreams: limit('streams', 10_000),
     subscribersMaxAgeMs: limit('subscribersMaxAgeMs', 1_000),
     admit: callbacks.admit,
     onOutcome: callbacks.outcome,

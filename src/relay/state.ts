@@ -16,6 +16,8 @@ export interface Relay {
   readonly subscribers: Subscribers
   /** The way to end each open event stream, for `close()`. */
   readonly streams: Set<() => void>
+  /** The same, by the mailbox they read, oldest first: for the bound on streams per mailbox. */
+  readonly mailboxStreams: Map<string, Set<() => void>>
   /** `<url>/mailboxes/<did>`: where `did` reads, and what its access messages name. */
   mailboxUrl(did: string): string
 }
@@ -28,6 +30,7 @@ export function createRelayState(options: ResolvedRelayOptions): Relay {
     replay: guardReplay(options.replay),
     subscribers: new Subscribers(backend, options.subscribersMaxAgeMs, Date.now),
     streams: new Set(),
+    mailboxStreams: new Map(),
     mailboxUrl: (did) => `${options.url}/mailboxes/${did}`,
   }
 }

@@ -12,7 +12,9 @@
  *   that leaves more than `streamBufferBytes` unread drops the reader at once: its queue is
  *   discarded (the stream errors), and the watch is stopped.
  * So the queue holds at most the buffer and one event, and one page more is held while catching
- * up. `toNodeListener` reads the stream only as fast as the socket takes it, so an unread event
+ * up. And the streams are counted: at most MAX_STREAMS_PER_MAILBOX on one mailbox and
+ * `limits.streams` in the whole relay process, a new stream past either ending the oldest (it
+ * resumes with Last-Event-ID), so one access message cannot hold memory without bound. `toNodeListener` reads the stream only as fast as the socket takes it, so an unread event
  * stays in this queue and is counted.
  */
 import type { MailboxEntry } from './backend.js'
@@ -26,6 +28,11 @@ const HEARTBEAT_MS = 15_000
 /** Entries read at once while catching up. */
 const PAGE = 16
 const HEARTBEAT = utf8(': keep-alive\n\n')
+/**
+ * Streams open on one mailbox at once. Its owner needs one (a few while a reconnect overlaps the
+ * stream it replaces); more would only let one access message buffer more memory.
+ */
+export const MAX_STREAMS_PER_MAILBOX = 4
 
 /** Ends the stream for a reader that left too much unread. */
 class SlowReader extends Error {
@@ -55,6 +62,9 @@ export function eventStream(relay: Relay, owner: string, after: number, endsAt: 
     clearInterval(heartbeat)
     clearTimeout(end)
     relay.streams.delete(close)
+    const mine = relay.mailboxStreams.get(owner)
+    mine?.delete(close)
+    if (mine?.size === 0) relay.mailboxStreams.delete(owner)
     pending.length = 0
   }
   const close = (): void => {
@@ -76,6 +86,14 @@ export function eventStream(relay: Relay, owner: string, after: number, endsAt: 
     {
       start(c) {
         controller = c
+        // The oldest streams make room (Sets iterate in insertion order).
+        let mine = relay.mailboxStreams.get(owner)
+        if (mine === undefined) relay.mailboxStreams.set(owner, (mine = new Set()))
+        while (mine.size >= MAX_STREAMS_PER_MAILBOX) mine.values().next().value!()
+        while (relay.streams.size >= relay.options.maxStreams) relay.streams.values().next().value!()
+        // The oldest may have been this mailbox's last, and taken its set with it.
+        if (!relay.mailboxStreams.has(owner)) relay.mailboxStreams.set(owner, mine)
+        mine.add(close)
         relay.streams.add(close)
         heartbeat = setInterval(() => {
           if (!ended) controller.enqueue(HEARTBEAT)

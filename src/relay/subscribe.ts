@@ -28,7 +28,12 @@ export async function takeSubscription(request: Request, relay: Relay): Promise<
     throw new IntentcastError('ERR_SCHEMA', 'a subscription runs at most 30 days after its iat')
   const info: MailboxInfo = { owner: subscription.issuer, expiresAt: exp * 1000, filters }
   if (!(await relay.backend.open(info)))
-    throw new IntentcastError('ERR_ILLEGAL_MOVE', 'this key has a cast mailbox: a vendor subscribes with its own key')
+    throw new IntentcastError(
+      'ERR_ILLEGAL_MOVE',
+      (await relay.backend.info(info.owner))?.intent !== undefined
+        ? 'this key has a cast mailbox: a vendor subscribes with its own key'
+        : 'this relay takes no more subscriptions for now',
+    )
   relay.subscribers.put(info)
   return json(201, { mailbox: relay.mailboxUrl(subscription.issuer), expires: exp })
 }

@@ -178,6 +178,19 @@ export function backendContract(name: string, makeBackend: MakeBackend): void {
         await seqOf(owner, entry({ parts: ['c'.repeat(40)] }), limits)
       })
 
+      test('entries marked `posted` use at most `limits.posted`; the others the rest', async () => {
+        const owner = await castMailbox()
+        const limits = { ...LIMITS, entries: 4, bytes: 1_000, posted: { entries: 2, bytes: 100 } }
+        const posted = (over: Partial<NewEntry> = {}): NewEntry => entry({ sender: someDid(), posted: true, ...over })
+        await seqOf(owner, posted(), limits)
+        expect(await backend.append(owner, posted({ parts: ['x'.repeat(90)] }), limits)).toEqual({ refused: 'full' })
+        await seqOf(owner, posted(), limits)
+        expect(await backend.append(owner, posted(), limits)).toEqual({ refused: 'full' })
+        await seqOf(owner, entry({ sender: someDid() }), limits)
+        await seqOf(owner, entry({ sender: someDid(), parts: ['x'.repeat(90)] }), limits)
+        expect(await backend.append(owner, entry({ sender: someDid() }), limits)).toEqual({ refused: 'full' })
+      })
+
       test('a duplicate is answered even when the mailbox is full', async () => {
         const owner = await castMailbox()
         const limits = { ...LIMITS, perSender: 1, entries: 1 }

@@ -122,14 +122,35 @@ describe('bounds of the whole backend', () => {
     expect(b.size).toBe(3)
   })
 
-  test('past maxBytes other mailboxes are forgotten, oldest first; never the one appended to', async () => {
+  test('past maxBytes other cast mailboxes are forgotten, oldest first; never the one appended to', async () => {
     const b = new MemoryRelayBackend({ maxBytes: 100 })
-    for (const owner of ['a', 'b']) await b.open({ owner, expiresAt: Date.now() + HOUR, filters: {} })
+    for (const owner of ['a', 'b']) await b.open({ owner, expiresAt: Date.now() + HOUR, intent: 'x' })
     await b.append('a', entry(1, { parts: ['x'.repeat(60)] }), LIMITS)
     await b.append('b', entry(2, { parts: ['x'.repeat(60)] }), LIMITS)
     expect(await b.info('a')).toBeUndefined()
     expect(b.bytes).toBe(60)
     expect(await b.append('b', entry(3, { parts: ['x'.repeat(60)] }), LIMITS)).toEqual({ refused: 'full' })
+  })
+
+  test('past maxBytes a vendor mailbox is never forgotten: the append is refused instead', async () => {
+    const b = new MemoryRelayBackend({ maxBytes: 100 })
+    await b.open({ owner: 'v', expiresAt: Date.now() + HOUR, filters: {} })
+    await b.open({ owner: 'c', expiresAt: Date.now() + HOUR, intent: 'x' })
+    await b.append('v', entry(1, { parts: ['x'.repeat(60)] }), LIMITS)
+    expect(await b.append('c', entry(2, { parts: ['x'.repeat(60)] }), LIMITS)).toEqual({ refused: 'full' })
+    expect(await b.info('v')).toBeDefined()
+    expect(b.bytes).toBe(60)
+  })
+
+  test('past maxMailboxes cast mailboxes are forgotten, never vendor ones; past maxSubscribers a new vendor is refused', async () => {
+    const b = new MemoryRelayBackend({ maxMailboxes: 1, maxSubscribers: 1 })
+    expect(await b.open({ owner: 'v', expiresAt: Date.now() + HOUR, filters: {} })).toBe(true)
+    expect(await b.open({ owner: 'w', expiresAt: Date.now() + HOUR, filters: {} })).toBe(false)
+    expect(await b.open({ owner: 'v', expiresAt: Date.now() + 2 * HOUR, filters: {} })).toBe(true)
+    for (const owner of ['a', 'b', 'c']) await b.open({ owner, expiresAt: Date.now() + HOUR, intent: 'x' })
+    expect(await b.info('v')).toBeDefined()
+    expect(await b.info('b')).toBeUndefined()
+    expect(b.size).toBe(2)
   })
 })
 

@@ -89,6 +89,8 @@ describe.skipIf(!nats)('NatsRelayBackend', () => {
         subjects: ['intentcast.mailbox.*'],
         storage: 'file',
         max_age: 31 * 86_400 * 1e9,
+        max_bytes: 2 ** 30,
+        discard: 'new',
         duplicate_window: 120 * 1e9,
       })
       const stored = await jsm.streams.getMessage('intentcast-mailboxes', { seq })
@@ -134,6 +136,20 @@ describe.skipIf(!nats)('NatsRelayBackend', () => {
     })
   })
 
+  test('a stream at maxBytes refuses new entries and keeps the old ones', async () => {
+    const backend = await make({ prefix: prefix(), maxBytes: 4_096 })
+    const owner = someDid()
+    await backend.open({ owner, expiresAt: Date.now() + HOUR, filters: {} })
+    const first = await backend.append(owner, entry({ sender: someDid() }), LIMITS)
+    let refused: unknown
+    for (let i = 0; i < 64 && refused === undefined; i++)
+      await backend
+        .append(owner, entry({ sender: someDid(), parts: ['x'.repeat(200)] }), LIMITS)
+        .catch((e) => (refused = e))
+    expect(refused).toBeDefined()
+    expect((await backend.read(owner, 0, 1))[0]?.seq).toBe('seq' in first ? first.seq : -1)
+  })
+
   describe('options and arguments: the caller’s mistakes are ERR_INVALID_ARGUMENT', () => {
     test('the connection and each option', async () => {
       await expectCode(NatsRelayBackend.create({} as NatsConnection), 'ERR_INVALID_ARGUMENT')
@@ -142,6 +158,8 @@ describe.skipIf(!nats)('NatsRelayBackend', () => {
       for (const maxAgeMs of [0, 1.5, 59_999, Number.NaN])
         await expectCode(NatsRelayBackend.create(nc, { maxAgeMs }), 'ERR_INVALID_ARGUMENT')
       await expectCode(NatsRelayBackend.create(nc, { replicas: 0 }), 'ERR_INVALID_ARGUMENT')
+      for (const maxBytes of [0, 1.5, Number.NaN])
+        await expectCode(NatsRelayBackend.create(nc, { maxBytes }), 'ERR_INVALID_ARGUMENT')
       await expectCode(NatsRelayBackend.create(nc, { now: 5 as unknown as () => number }), 'ERR_INVALID_ARGUMENT')
     })
 

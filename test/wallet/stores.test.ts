@@ -374,7 +374,7 @@ describe('what the store holds is verified, never trusted', () => {
     const json = JSON.parse(record) as { agreement: { jws: string } }
     const general = JSON.parse(json.agreement.jws) as { signatures: Array<{ signature: string }> }
     const s = general.signatures[0]!.signature
-    general.signatures[0]!.signature = (s[5] === 'A' ? 'B' : 'A') + s.slice(1)
+    general.signatures[0]!.signature = (s[0] === 'A' ? 'B' : 'A') + s.slice(1)
     const forged = JSON.stringify({ ...json, agreement: { jws: JSON.stringify(general) } })
     const otherEnvelope = JSON.stringify({ ...json, agreement: { cose: 'AAAA' } })
     for (const variant of [forged, otherEnvelope]) {
