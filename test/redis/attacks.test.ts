@@ -3,7 +3,7 @@
  * how long a stranger's thread stays, a Redis filled by strangers, a Redis that stops answering,
  * and two stores on one prefix. Each failed before the fix it names.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { Redis } from 'ioredis'
 import { afterAll, describe, expect, test } from 'vitest'
 import {
@@ -18,7 +18,7 @@ import {
   type Term,
 } from '../../src/index.js'
 import { createVendorHandler, RedisThreadStore } from '../../src/vendor/index.js'
-import { connect, freePort, testRedis } from './support.js'
+import { startRedis, testRedis } from './support.js'
 import { acceptanceFor, freshIntent, intentBody, postTo, vendorOptions } from '../vendor/support.js'
 
 const redis = await testRedis('review of the Redis stores')
@@ -34,25 +34,10 @@ const prefix = (): string => `review:${Math.random()}:`
 
 /** A redis-server of this file's own, with extra arguments (maxmemory…). */
 async function ownRedis(args: string[] = []): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort()
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args],
-    {
-      stdio: 'ignore',
-    },
-  )
-  own.push(child)
-  const url = `redis://127.0.0.1:${port}`
-  for (let i = 0; i < 50; i++) {
-    const probe = await connect(url)
-    if (probe) {
-      probe.disconnect()
-      return { url, child }
-    }
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  throw new Error('redis-server did not start')
+  const started = await startRedis(args)
+  if (!started) throw new Error('redis-server did not start')
+  own.push(started.child)
+  return started
 }
 
 /** Set terms of ~2 KiB each, as many as keep a signed message under `limit` bytes. */

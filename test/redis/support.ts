@@ -34,12 +34,15 @@ export async function connect(url: string): Promise<Redis | undefined> {
   }
 }
 
-/** Starts redis-server on a free port, if it is installed; resolves once it answers. */
-async function startRedis(): Promise<{ url: string; child: ChildProcess } | undefined> {
+/**
+ * Starts redis-server on a free port, with any extra arguments (`--maxmemory`…), if it is
+ * installed; resolves once it answers.
+ */
+export async function startRedis(args: string[] = []): Promise<{ url: string; child: ChildProcess } | undefined> {
   const port = await freePort()
   const child = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args],
     { stdio: 'ignore' },
   )
   const failed = await new Promise<boolean>((resolve) => {
