@@ -67,6 +67,14 @@ export type CounterBody = Omit<PayloadOf<'counter'>, SetBySigner>
 export type TermsBody = Omit<PayloadOf<'terms'>, SetBySigner>
 export type AcceptanceBody = Omit<PayloadOf<'acceptance'>, SetBySigner>
 export type WithdrawalBody = Omit<PayloadOf<'withdrawal'>, SetBySigner>
+/**
+ * What a vendor signs to subscribe to a relay: its filters (the relay, its audience, is an option).
+ *
+ * @example
+ * ```ts
+ * const body: SubscriptionBody = { filters: { categories: ['bicycles'], regions: ['DE'], price: { currency: 'EUR', min: '500.00' } } }
+ * ```
+ */
 export type SubscriptionBody = Omit<PayloadOf<'subscription'>, SetBySigner>
 
 const SET_BY_SIGNER: readonly SetBySigner[] = ['v', 'iss', 'iat', 'jti', 'exp', 'aud']

@@ -4,6 +4,13 @@ import { IntentcastError } from '../errors.js'
  * The one Redis command the shared stores need, typed structurally so the package depends on no
  * client: an ioredis `Redis` fits as is, and any client can be wrapped to fit. Each store step
  * is one Lua script, so it is atomic on the server whatever else runs beside it.
+ *
+ * @example
+ * ```ts
+ * import { Redis } from 'ioredis'
+ *
+ * const client: RedisEval = new Redis(process.env.REDIS_URL!)
+ * ```
  */
 export interface RedisEval {
   /** `EVAL script numkeys key… arg…` (ioredis' `eval`). */

@@ -5,6 +5,11 @@ import { commonClaims, Currency, Decimal, HttpUrl, NumericDate, text } from './p
 /**
  * Which intents a subscriber wants (spec §Relay binding, Filters): every condition given must
  * hold, and within a list any one entry. A filter reads only an intent's public `want`.
+ *
+ * @example
+ * ```ts
+ * const filters = SubscriptionFilters.parse({ categories: ['bicycles'], regions: ['DE'], price: { currency: 'EUR', max: '3000.00' } })
+ * ```
  */
 export const SubscriptionFilters = strictObject({
   /** The intent's `want.item.category` is one of these (compared exactly). */
@@ -27,6 +32,12 @@ export type SubscriptionFilters = z.infer<typeof SubscriptionFilters>
 /**
  * A vendor's subscription to a relay (spec §Relay binding, Subscribing): the filters, signed by
  * the vendor's key, addressed to one relay, for a limited time.
+ *
+ * @example
+ * ```ts
+ * const { payload } = await verify(subscription, { expect: 'subscription', audience: 'https://relay.example/relay' })
+ * const sameShape: SubscriptionPayload = SubscriptionPayload.parse(payload)
+ * ```
  */
 export const SubscriptionPayload = strictObject({
   ...commonClaims,
@@ -40,6 +51,12 @@ export type SubscriptionPayload = z.infer<typeof SubscriptionPayload>
 /**
  * A proof, by a mailbox's key, that the reader holds it (spec §Relay binding, Reading a
  * mailbox): addressed to the mailbox's URL, and short-lived.
+ *
+ * @example
+ * ```ts
+ * const { payload } = await verify(token, { expect: 'access', audience: `https://relay.example/relay/mailboxes/${did}` })
+ * const checked: AccessPayload = AccessPayload.parse(payload)
+ * ```
  */
 export const AccessPayload = strictObject({
   ...commonClaims,

@@ -6,7 +6,14 @@
  */
 import type { SubscriptionFilters } from '../model/relay.js'
 
-/** A mailbox: who holds it, until when, and what opened it. */
+/**
+ * A mailbox: who holds it, until when, and what opened it.
+ *
+ * @example
+ * ```ts
+ * const vendor: MailboxInfo = { owner: vendorKey.did, expiresAt: Date.now() + 86_400_000, filters: { categories: ['bicycles'] } }
+ * ```
+ */
 export interface MailboxInfo {
   /** The DID whose key reads it: a cast key (opened by an intent) or a vendor key (by a subscription). */
   readonly owner: string
@@ -18,7 +25,14 @@ export interface MailboxInfo {
   readonly filters?: SubscriptionFilters
 }
 
-/** A message as it is posted to a mailbox, before it has a place in it. */
+/**
+ * A message as it is posted to a mailbox, before it has a place in it.
+ *
+ * @example
+ * ```ts
+ * const entry: NewEntry = { type: 'application/intentcast+jws', parts: [offer], digest: digest(offer), sender: vendorKey.did, expiresAt: Date.now() + 3_600_000 }
+ * ```
+ */
 export interface NewEntry {
   /** The media type it was posted as: `application/intentcast+jws` or `+cose`. */
   readonly type: string
@@ -34,12 +48,26 @@ export interface NewEntry {
   readonly posted?: boolean
 }
 
-/** A message in a mailbox, in the order it came: `seq` only grows within a mailbox. */
+/**
+ * A message in a mailbox, in the order it came: `seq` only grows within a mailbox.
+ *
+ * @example
+ * ```ts
+ * const entries: MailboxEntry[] = await backend.read(castKey.did, 0, 100)
+ * ```
+ */
 export interface MailboxEntry extends NewEntry {
   readonly seq: number
 }
 
-/** The bounds a backend enforces, atomically with the write. */
+/**
+ * The bounds a backend enforces, atomically with the write.
+ *
+ * @example
+ * ```ts
+ * const limits: MailboxLimits = { perSender: 16, entries: 1_024, bytes: 4 * 2 ** 20 }
+ * ```
+ */
 export interface MailboxLimits {
   /** Entries from one sender in one mailbox. */
   readonly perSender: number
@@ -57,10 +85,25 @@ export interface MailboxLimits {
 /**
  * What `append` did: took the entry (`seq`), found the same digest already there (the same
  * `seq`, `duplicate`), or refused it.
+ *
+ * @example
+ * ```ts
+ * const result: AppendResult = await backend.append(owner, entry, limits)
+ * if ('refused' in result) console.log(`refused: ${result.refused}`)
+ * ```
  */
 export type AppendResult =
   { readonly seq: number; readonly duplicate: boolean } | { readonly refused: 'closed' | 'full' | 'sender' }
 
+/**
+ * What a relay keeps its mailboxes in: implement it to run a market on another engine, and run
+ * test/relay/backend-contract.ts against it.
+ *
+ * @example
+ * ```ts
+ * const relay = createRelayHandler({ url: 'https://relay.example/relay', backend: new MemoryRelayBackend() satisfies RelayBackend })
+ * ```
+ */
 export interface RelayBackend {
   /**
    * Opens the mailbox of `info.owner`, or for a vendor replaces its filters and end. Resolves
