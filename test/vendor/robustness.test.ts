@@ -2,7 +2,7 @@
  * Found in review: ways a customer's valid message, or the vendor's own store, still became a
  * 500 or was blamed on the customer. Each test failed before its fix.
  */
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test, vi } from 'vitest'
 import {
   dealOf,
   generateKeyPair,
@@ -68,24 +68,32 @@ describe('a customer’s valid counter is never a 500', () => {
   })
 
   test('a counter that expires while on.counter decides is a 409, not a reply the thread refuses', async () => {
-    const { handler, errors, customer, intent, offer } = await offered({
-      on: {
-        counter: async () => {
-          await new Promise((resolve) => setTimeout(resolve, 2_500))
-          return 'agree' as const
+    // The clock is the test's: the counter arrives just inside its tolerance, and deciding on it
+    // takes the vendor three seconds, with no real waiting (a loaded machine cannot move the edge).
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      const { handler, errors, customer, intent, offer } = await offered({
+        on: {
+          counter: () => {
+            vi.setSystemTime(Date.now() + 3_000)
+            return 'agree' as const
+          },
         },
-      },
-    })
-    // Expired 29 s ago: inside verify's 30 s tolerance on arrival, past it once the vendor has decided.
-    const counter = await signCounter(
-      { ...dealOf(offer.payload), inReplyTo: offer.digest, intent: intent.digest },
-      customer,
-      { audience: offer.issuer, now: new Date((offer.payload.iat - 30) * 1000), expiresIn: 1 },
-    )
-    const response = await postTo(handler, counter)
-    expect(response.status).toBe(409)
-    expect((await problemOf(response)).code).toBe('ERR_ILLEGAL_MOVE')
-    expect(errors).toEqual([])
+      })
+      vi.setSystemTime(offer.payload.iat * 1000)
+      // Expired 29 s before the offer: inside verify's 30 s tolerance on arrival, past it once the vendor has decided.
+      const counter = await signCounter(
+        { ...dealOf(offer.payload), inReplyTo: offer.digest, intent: intent.digest },
+        customer,
+        { audience: offer.issuer, now: new Date((offer.payload.iat - 30) * 1000), expiresIn: 1 },
+      )
+      const response = await postTo(handler, counter)
+      expect(response.status).toBe(409)
+      expect((await problemOf(response)).code).toBe('ERR_ILLEGAL_MOVE')
+      expect(errors).toEqual([])
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })
 
