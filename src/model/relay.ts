@@ -45,6 +45,11 @@ export const SubscriptionPayload = strictObject({
   aud: HttpUrl,
   exp: NumericDate,
   filters: SubscriptionFilters,
+  /**
+   * Where the relay POSTs each entry of the vendor's mailbox, as it is appended (spec §Relay
+   * binding, Webhooks). Its origin must publish the subscription's key in its vendor document.
+   */
+  webhook: z.optional(HttpUrl),
 })
 export type SubscriptionPayload = z.infer<typeof SubscriptionPayload>
 

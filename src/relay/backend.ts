@@ -23,6 +23,8 @@ export interface MailboxInfo {
   readonly intent?: string
   /** A vendor mailbox: the intents it receives (spec §Relay binding, Filters). */
   readonly filters?: SubscriptionFilters
+  /** A vendor mailbox: where its entries are POSTed as they are appended, checked at subscription (spec §Relay binding, Webhooks). */
+  readonly webhook?: string
 }
 
 /**

@@ -106,7 +106,11 @@ async function fanOut(intent: Verified<'intent'>, type: string, relay: Relay): P
     while (next < targets.length) {
       const target = targets[next++]!
       const result = await relay.backend.append(target.owner, entry, relay.options.mailbox)
-      if ('seq' in result) delivered++
+      if ('seq' in result) {
+        delivered++
+        // Delivered by the process that appended it, once: a retried cast finds it a duplicate.
+        if (!result.duplicate) relay.webhooks.enqueue(target, { ...entry, seq: result.seq })
+      }
     }
   }
   await Promise.all(Array.from({ length: Math.min(FAN_OUT_CONCURRENCY, targets.length) }, worker))

@@ -3,7 +3,7 @@
  * place where a failure becomes an answer: an IntentcastError the client's bytes caused is a 4xx
  * problem with its code; anything else (the backend or the replay store failing, a callback
  * throwing, an SDK bug) is a 500 that says nothing and is reported to `on.error`. Every 500 is
- * reported, and nothing else is.
+ * reported, and nothing else is, but a webhook's origin that cannot be reached (502, the vendor's).
  */
 import { isIntentcastError } from '../errors.js'
 import { withCors } from '../http/cors.js'
@@ -15,6 +15,7 @@ import type { RelayHandlerOptions, RelayOutcome } from './options.js'
 import { resolveRelayOptions } from './resolve-options.js'
 import { answerFor, routeFor, type Route } from './routes.js'
 import { createRelayState, type Relay } from './state.js'
+import { WebhookDelivery } from './webhook.js'
 
 /**
  * A fetch-standard handler: `(request) => Promise<Response>`, which never rejects. `ready`
@@ -54,7 +55,7 @@ export type RelayHandler = ((request: Request) => Promise<Response>) & {
  */
 export function createRelayHandler(options: RelayHandlerOptions): RelayHandler {
   const resolved = resolveRelayOptions(options)
-  const relay = createRelayState(resolved)
+  const relay = createRelayState(resolved, (r) => new WebhookDelivery(r))
   // Handled here so a caller who never awaits `ready` gets no unhandled rejection; a request
   // made meanwhile loads the subscriptions again itself.
   const ready = relay.subscribers.refresh()
@@ -76,6 +77,7 @@ export function createRelayHandler(options: RelayHandlerOptions): RelayHandler {
   }
   const close = async (): Promise<void> => {
     for (const end of [...relay.streams]) end()
+    await relay.webhooks.close()
     if (resolved.ownsBackend) await resolved.backend.close()
   }
   return Object.assign(handler, { ready, close })
@@ -104,7 +106,9 @@ async function answer(request: Request, route: Route | undefined, relay: Relay):
 function failure(e: unknown, request: Request, route: Route | undefined, relay: Relay): Response {
   // Only an IntentcastError of the relay's own checks is the client's; a RelayFailure never is.
   const problem = problemFor(e instanceof RelayFailure || !isIntentcastError(e) ? undefined : e)
-  if (problem.status >= 500) report(relay.options.onError, e)
+  // A vendor's webhook origin that cannot be reached (502) is the vendor's, not the relay's.
+  const vendorUnreachable = !(e instanceof RelayFailure) && isIntentcastError(e, 'ERR_UNREACHABLE')
+  if (problem.status >= 500 && !vendorUnreachable) report(relay.options.onError, e)
   // The body may be unread (a refusal by Content-Length, a decode failure): stop whoever feeds it.
   request.body?.cancel().catch(() => {})
   return problemAnswer(e instanceof Unsupported ? { ...problem, status: 415 } : problem, request, route?.methods)

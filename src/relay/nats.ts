@@ -136,6 +136,7 @@ interface Mailbox {
   expiresAt: number
   readonly intent?: string
   filters?: SubscriptionFilters
+  webhook?: string
   /**
    * Every message of this subject at or below `floor` is of an earlier mailbox of this owner, or
    * expired: reading starts above it, so that expired entries cost nothing.
@@ -151,6 +152,7 @@ interface Subscriber {
   readonly owner: string
   readonly expiresAt: number
   readonly filters?: SubscriptionFilters
+  readonly webhook?: string
   readonly rev: number
 }
 
@@ -310,6 +312,8 @@ export class NatsRelayBackend implements RelayBackend {
         mailbox.expiresAt = info.expiresAt
         if (info.filters === undefined) delete mailbox.filters
         else mailbox.filters = info.filters
+        if (info.webhook === undefined) delete mailbox.webhook
+        else mailbox.webhook = info.webhook
         prune(mailbox, now)
       } else {
         // New, or the owner's earlier mailbox has ended: its entries stay behind the floor.
@@ -675,8 +679,14 @@ export class NatsRelayBackend implements RelayBackend {
 
   #learnSubscriber(key: string, subscriber: Subscriber, revision: number): void {
     if ((this.#subscribers.get(key)?.revision ?? 0) >= revision) return
-    const { owner, expiresAt, filters } = subscriber
-    this.#subscribers.set(key, { info: filters ? { owner, expiresAt, filters } : { owner, expiresAt }, revision })
+    const { owner, expiresAt, filters, webhook } = subscriber
+    const info: MailboxInfo = {
+      owner,
+      expiresAt,
+      ...(filters && { filters }),
+      ...(typeof webhook === 'string' && { webhook }),
+    }
+    this.#subscribers.set(key, { info, revision })
   }
 
   #forgetSubscriber(key: string, revision: number): void {
@@ -693,6 +703,7 @@ export class NatsRelayBackend implements RelayBackend {
       owner: mailbox.owner,
       expiresAt: mailbox.expiresAt,
       ...(mailbox.filters && { filters: mailbox.filters }),
+      ...(mailbox.webhook !== undefined && { webhook: mailbox.webhook }),
       rev,
     }
     const value = JSON.stringify(subscriber)
@@ -753,12 +764,13 @@ function prune(mailbox: Mailbox, now: number): void {
 }
 
 function infoOf(mailbox: Mailbox): MailboxInfo {
-  const { owner, expiresAt, intent, filters } = mailbox
+  const { owner, expiresAt, intent, filters, webhook } = mailbox
   return {
     owner,
     expiresAt,
     ...(intent !== undefined && { intent }),
     ...(filters !== undefined && { filters }),
+    ...(webhook !== undefined && { webhook }),
   }
 }
 
@@ -778,13 +790,14 @@ function encodeMailbox(mailbox: Mailbox): string {
   })
   // The indexes of the posted slots, only when there are some (records written before had none).
   const posted = mailbox.slots.flatMap((slot, i) => (slot.posted === true ? [i] : []))
-  const { owner, expiresAt, intent, filters, floor, last } = mailbox
+  const { owner, expiresAt, intent, filters, webhook, floor, last } = mailbox
   return JSON.stringify({
     v: 1,
     owner,
     expiresAt,
     intent,
     filters,
+    webhook,
     floor,
     last,
     senders,
@@ -802,12 +815,13 @@ function decodeMailbox(text: string): Mailbox {
   }
   const posted = new Set(record.posted)
   if (record.v !== 1) throw new Error(`NatsRelayBackend: a mailbox record of unknown version ${String(record.v)}`)
-  const { owner, expiresAt, intent, filters, floor, last, senders } = record
+  const { owner, expiresAt, intent, filters, webhook, floor, last, senders } = record
   return {
     owner,
     expiresAt,
     ...(intent !== undefined && { intent }),
     ...(filters !== undefined && { filters }),
+    ...(typeof webhook === 'string' && { webhook }),
     floor,
     last,
     slots: record.slots.map(([digest, seq, expiresAt, bytes, sender, at], i) => ({
@@ -867,7 +881,7 @@ function checkLimits(limits: MailboxLimits): void {
 }
 
 /** The fields of a new mailbox's record that come from `info`, checked. */
-function checkInfo(info: MailboxInfo): Pick<Mailbox, 'owner' | 'expiresAt' | 'intent' | 'filters'> {
+function checkInfo(info: MailboxInfo): Pick<Mailbox, 'owner' | 'expiresAt' | 'intent' | 'filters' | 'webhook'> {
   const owner = checkOwner(info?.owner)
   wholeNumber(info.expiresAt, 'expiresAt', 0)
   if (info.intent !== undefined && typeof info.intent !== 'string')
@@ -879,5 +893,6 @@ function checkInfo(info: MailboxInfo): Pick<Mailbox, 'owner' | 'expiresAt' | 'in
     expiresAt: info.expiresAt,
     ...(info.intent !== undefined && { intent: info.intent }),
     ...(info.filters !== undefined && { filters: info.filters }),
+    ...(typeof info.webhook === 'string' && { webhook: info.webhook }),
   }
 }

@@ -16,7 +16,7 @@ import { verify, type Verified } from '../envelope/verify.js'
 import { IntentcastError } from '../errors.js'
 import { encodeBase64url } from '../lib/base64url.js'
 import type { Kind } from '../model/kinds.js'
-import type { AppendResult, MailboxInfo } from './backend.js'
+import type { AppendResult, MailboxInfo, NewEntry } from './backend.js'
 import { json } from './answers.js'
 import { readPosted } from './body.js'
 import type { Relay } from './state.js'
@@ -60,22 +60,25 @@ export async function takePost(request: Request, did: string, relay: Relay): Pro
   // 4.
   if (info.intent !== undefined) inThread(message, info.intent)
   // 5.
+  const entry: NewEntry = {
+    type,
+    parts: parts.map((p) => (typeof p === 'string' ? p : encodeBase64url(p))),
+    digest: message.digest,
+    // For an agreement, its customer party: `issuer` names the first signer.
+    sender: message.issuer,
+    expiresAt: expOf(message) ?? Math.min(info.expiresAt, Date.now() + NO_EXP_SECONDS * 1000),
+    posted: true,
+  }
   const result = await relay.backend.append(
     did,
-    {
-      type,
-      parts: parts.map((p) => (typeof p === 'string' ? p : encodeBase64url(p))),
-      digest: message.digest,
-      // For an agreement, its customer party: `issuer` names the first signer.
-      sender: message.issuer,
-      expiresAt: expOf(message) ?? Math.min(info.expiresAt, Date.now() + NO_EXP_SECONDS * 1000),
-      posted: true,
-    },
+    entry,
     // In a vendor mailbox posts may take half the bounds, so that the intents the relay puts
     // there always have the other half, whoever posts.
     info.intent === undefined ? relay.options.vendorPosts : relay.options.mailbox,
   )
-  return json(202, { seq: seqOf(result) })
+  const seq = seqOf(result)
+  if ('seq' in result && !result.duplicate) relay.webhooks.enqueue(info, { ...entry, seq })
+  return json(202, { seq })
 }
 
 function addressedTo(message: Verified, did: string, info: MailboxInfo): void {

@@ -11,6 +11,7 @@ import type { MailboxInfo } from './backend.js'
 import { json } from './answers.js'
 import { readOne } from './body.js'
 import type { Relay } from './state.js'
+import { checkWebhook } from './webhook.js'
 
 /** The longest a subscription may run: a vendor renews it, so an abandoned one ends. */
 const MAX_LIFETIME_SECONDS = 30 * 86_400
@@ -23,10 +24,17 @@ export async function takeSubscription(request: Request, relay: Relay): Promise<
     replay: relay.replay,
     maxBytes: relay.options.maxBodyBytes,
   })
-  const { exp, iat, filters } = subscription.payload
+  const { exp, iat, filters, webhook } = subscription.payload
   if (exp - iat > MAX_LIFETIME_SECONDS)
     throw new IntentcastError('ERR_SCHEMA', 'a subscription runs at most 30 days after its iat')
-  const info: MailboxInfo = { owner: subscription.issuer, expiresAt: exp * 1000, filters }
+  // Before anything is stored: the relay POSTs only to an origin that publishes this key.
+  if (webhook !== undefined) await checkWebhook(webhook, subscription.issuer)
+  const info: MailboxInfo = {
+    owner: subscription.issuer,
+    expiresAt: exp * 1000,
+    filters,
+    ...(webhook !== undefined && { webhook }),
+  }
   if (!(await relay.backend.open(info)))
     throw new IntentcastError(
       'ERR_ILLEGAL_MOVE',
