@@ -3,6 +3,7 @@
  * entries (each re-exports it as `toNodeListener`). Only types come from node:http: the adapter
  * works on the objects the server hands it, so the library stays platform-neutral.
  */
+import type { ClientInfo } from './client-info.js'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { IntentcastError } from '../errors.js'
 import { essence, problemFor, problemResponse } from './problem.js'
@@ -37,7 +38,8 @@ const EVENT_STREAM = 'text/event-stream'
  * request the adapter cannot even turn into a Request (a bad Host, a bad header) gets a 400
  * problem; nothing a client sends can throw out of the listener. Answers are written with their
  * length, except an event stream (`text/event-stream`), which is written as it comes, read from
- * the handler only as fast as the client takes it, and cancelled when the client goes away.
+ * the handler only as fast as the client takes it, and cancelled when the client goes away. The
+ * handler is told the client's address (`ClientInfo`), which a Request cannot carry.
  *
  * @example
  * ```ts
@@ -48,7 +50,7 @@ const EVENT_STREAM = 'text/event-stream'
  * ```
  */
 export function toNodeListener(
-  handler: (request: Request) => Promise<Response>,
+  handler: (request: Request, client: ClientInfo) => Promise<Response>,
   options: NodeListenerOptions = {},
 ): NodeListener {
   const drainBytes = options.drainBytes ?? 1_048_576
@@ -65,7 +67,7 @@ export function toNodeListener(
 }
 
 async function serve(
-  handler: (request: Request) => Promise<Response>,
+  handler: (request: Request, client: ClientInfo) => Promise<Response>,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
@@ -84,7 +86,10 @@ async function serve(
   }
   let response: Response
   try {
-    response = await handler(request)
+    response = await handler(
+      request,
+      req.socket.remoteAddress === undefined ? {} : { address: req.socket.remoteAddress },
+    )
   } catch {
     // The SDK's handlers never throw; another handler might. Say nothing about why.
     response = problemResponse(problemFor(undefined))

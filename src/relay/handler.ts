@@ -6,6 +6,7 @@
  * reported, and nothing else is, but a webhook's origin that cannot be reached (502, the vendor's).
  */
 import { isIntentcastError } from '../errors.js'
+import type { ClientInfo } from '../http/client-info.js'
 import { withCors } from '../http/cors.js'
 import { httpProblem, problemFor } from '../http/problem.js'
 import { codeOf, problemAnswer } from './answers.js'
@@ -30,7 +31,7 @@ import { WebhookDelivery } from './webhook.js'
  * await relay.close()
  * ```
  */
-export type RelayHandler = ((request: Request) => Promise<Response>) & {
+export type RelayHandler = ((request: Request, client?: ClientInfo) => Promise<Response>) & {
   readonly ready: Promise<void>
   close(): Promise<void>
 }
@@ -61,13 +62,13 @@ export function createRelayHandler(options: RelayHandlerOptions): RelayHandler {
   const ready = relay.subscribers.refresh()
   ready.catch(() => {})
 
-  const handler = async (request: Request): Promise<Response> => {
+  const handler = async (request: Request, client: ClientInfo = {}): Promise<Response> => {
     const started = performance.now()
     let route: Route | undefined
     let response: Response
     try {
       route = routeFor(new URL(request.url).pathname, relay)
-      response = await answer(request, route, relay)
+      response = await answer(request, route, relay, client)
     } catch (e) {
       response = failure(e, request, route, relay)
     }
@@ -83,7 +84,7 @@ export function createRelayHandler(options: RelayHandlerOptions): RelayHandler {
   return Object.assign(handler, { ready, close })
 }
 
-async function answer(request: Request, route: Route | undefined, relay: Relay): Promise<Response> {
+async function answer(request: Request, route: Route | undefined, relay: Relay, client: ClientInfo): Promise<Response> {
   if (route === undefined) {
     request.body?.cancel().catch(() => {})
     return problemAnswer(httpProblem(404, 'nothing here; see spec §Relay binding, Endpoints'), request, undefined)
@@ -96,7 +97,7 @@ async function answer(request: Request, route: Route | undefined, relay: Relay):
   }
   // The deployment's rate limit, before any work: not even the body is read for a request it turns away.
   const admit = relay.options.admit
-  if (admit !== undefined && !(await asRelay(() => admit(request)))) {
+  if (admit !== undefined && !(await asRelay(() => admit(request, client)))) {
     request.body?.cancel().catch(() => {})
     return problemAnswer(httpProblem(429, 'too many requests; try again later'), request, undefined)
   }

@@ -3,3 +3,4 @@
  * vendor; it writes the relay's event streams as they come and cancels them when a reader goes.
  */
 export { toNodeListener, type NodeListenerOptions } from '../http/node.js'
+export type { ClientInfo } from '../http/client-info.js'

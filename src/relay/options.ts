@@ -4,6 +4,7 @@
  * hears (`on`) and who may call from a browser (`http`). resolve-options.ts checks them.
  */
 import type { IntentcastErrorCode } from '../errors.js'
+import type { ClientInfo } from '../http/client-info.js'
 import type { ReplayStore } from '../replay/store.js'
 import type { RelayBackend } from './backend.js'
 
@@ -12,7 +13,7 @@ import type { RelayBackend } from './backend.js'
  *
  * @example
  * ```ts
- * const admit = (request: Request): Awaitable<boolean> => limiter.tryTake(request.headers.get('x-forwarded-for'))
+ * const admit = (request: Request, client: ClientInfo): Awaitable<boolean> => limiter.tryTake(client.address ?? 'unknown')
  * ```
  */
 export type Awaitable<T> = T | Promise<T>
@@ -96,14 +97,14 @@ export interface RelayOutcome {
  * @example
  * ```ts
  * const on: RelayCallbacks = {
- *   admit: (request) => limiter.take(request.headers.get('x-forwarded-for') ?? 'direct'),
+ *   admit: (request, client) => limiter.take(request.headers.get('x-forwarded-for') ?? client.address ?? 'unknown'),
  *   error: (e) => log.error(e),
  * }
  * ```
  */
 export interface RelayCallbacks {
   /** A rate limit, asked before any work: false answers 429 without reading the body. */
-  readonly admit?: (request: Request) => Awaitable<boolean>
+  readonly admit?: (request: Request, client: ClientInfo) => Awaitable<boolean>
   /** Hears every answer. A listener that throws changes nothing. */
   readonly outcome?: (event: RelayOutcome) => void
   /** Hears every failure answered 500 (the backend's, a store's, a callback's). Default: console.error. */

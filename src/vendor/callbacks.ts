@@ -7,6 +7,7 @@
 import { isIntentcastError, type IntentcastErrorCode } from '../errors.js'
 import type { OfferBody } from '../envelope/sign.js'
 import type { Verified } from '../envelope/verify.js'
+import type { ClientInfo } from '../http/client-info.js'
 import { statusForCode } from '../http/problem.js'
 import type { Deal } from '../model/deal.js'
 import type { Thread } from '../thread/thread.js'
@@ -140,10 +141,11 @@ export interface VendorCallbacks {
   /**
    * Asked first for every message request, before its body is read or anything is verified:
    * false answers 429 (with `Retry-After: 1`) and does no work. The place to rate-limit by
-   * whatever key the vendor trusts: a client address its proxy sets, an API key, a tenant.
+   * whatever key the vendor trusts: the client's address (`client.address`, from
+   * `toNodeListener`), one its proxy sets, an API key, a tenant.
    * Throwing is the vendor's failure (a 500).
    */
-  readonly admit?: (request: Request) => Awaitable<boolean>
+  readonly admit?: (request: Request, client: ClientInfo) => Awaitable<boolean>
   /**
    * Hears the outcome of every request once it is answered: answered (2xx), refused (4xx, with
    * the problem's code when it has one), limited (429 from `admit`) or failed (5xx). For logs and

@@ -6,6 +6,7 @@
  * says nothing and is reported to `on.error`. Every 500 is reported, and nothing else is.
  */
 import { isIntentcastError } from '../errors.js'
+import type { ClientInfo } from '../http/client-info.js'
 import { problemFor } from '../http/problem.js'
 import { codeOf, problemAnswer, withCors } from './answers.js'
 import type { Verified } from '../envelope/verify.js'
@@ -30,7 +31,7 @@ import { createVendorState, registerState } from './state.js'
  * const response = await handler(new Request('https://shop.example/.well-known/intentcast'))
  * ```
  */
-export type VendorHandler = ((request: Request) => Promise<Response>) & {
+export type VendorHandler = ((request: Request, client?: ClientInfo) => Promise<Response>) & {
   readonly ready: Promise<void>
   /**
    * Makes an offer to an intent the handler took without one (its `on.intent` returned null:
@@ -95,18 +96,18 @@ export function createVendorHandler(options: VendorHandlerOptions): VendorHandle
   const vendor = createVendorState(resolved, new VendorKeys(resolved.keyPair, resolved.previousKeys), terms)
   const routes = routeTable(vendor)
 
-  const handler = async (request: Request): Promise<Response> => {
+  const handler = async (request: Request, client: ClientInfo = {}): Promise<Response> => {
     const started = performance.now()
-    const response = await answer(request)
+    const response = await answer(request, client)
     if (resolved.onOutcome) tell(resolved.onOutcome, request, response, performance.now() - started)
     return response
   }
 
-  const answer = async (request: Request): Promise<Response> => {
+  const answer = async (request: Request, client: ClientInfo): Promise<Response> => {
     const route = routes.get(new URL(request.url).pathname)
     let response: Response
     try {
-      response = await answerByRoute(route, request, endpointPath)
+      response = await answerByRoute(route, request, endpointPath, client)
     } catch (e) {
       const cause = e instanceof VendorFailure ? e.cause : e
       // Only the sender's own IntentcastError is answered as such; a VendorFailure has no say.

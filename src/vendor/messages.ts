@@ -6,6 +6,7 @@
 import { IntentcastError } from '../errors.js'
 import { verify } from '../envelope/verify.js'
 import { readBody } from '../http/body.js'
+import type { ClientInfo } from '../http/client-info.js'
 import { BODY_DECODERS } from '../http/media-type.js'
 import { essence, httpProblem, problemFor } from '../http/problem.js'
 import { takeAcceptance } from './acceptance.js'
@@ -17,10 +18,10 @@ import { sentOf, storedAnswer } from './retry.js'
 import type { Vendor } from './state.js'
 import { takeWithdrawal } from './withdrawal.js'
 
-export async function takeMessage(request: Request, vendor: Vendor): Promise<Response> {
+export async function takeMessage(request: Request, vendor: Vendor, client: ClientInfo): Promise<Response> {
   const { options } = vendor
   // The vendor's rate limit, before any work: not even the body is read for a request it turns away.
-  if (options.admit !== undefined && !(await asVendor(() => options.admit!(request)))) {
+  if (options.admit !== undefined && !(await asVendor(() => options.admit!(request, client)))) {
     request.body?.cancel().catch(() => {})
     return problemAnswer(httpProblem(429, 'too many requests; try again later'), request, undefined)
   }

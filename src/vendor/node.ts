@@ -3,3 +3,4 @@
  * relay, which serves event streams through the same code.
  */
 export { toNodeListener, type NodeListenerOptions } from '../http/node.js'
+export type { ClientInfo } from '../http/client-info.js'

@@ -5,6 +5,7 @@
  */
 import { httpProblem } from '../http/problem.js'
 import { GPC_PATH, MYTERMS_PATH } from '../model/well-known.js'
+import type { ClientInfo } from '../http/client-info.js'
 import { WELL_KNOWN_PATH } from '../model/media-types.js'
 import { json, problemAnswer } from './answers.js'
 import { vendorDocument } from './document.js'
@@ -12,7 +13,7 @@ import { takeMessage } from './messages.js'
 import type { Vendor } from './state.js'
 
 type Method = 'GET' | 'POST'
-type Answer = (request: Request) => Promise<Response>
+type Answer = (request: Request, client: ClientInfo) => Promise<Response>
 
 export interface Route {
   readonly methods: Readonly<Partial<Record<Method, Answer>>>
@@ -25,7 +26,7 @@ export function routeTable(vendor: Vendor): ReadonlyMap<string, Route> {
   const { endpointPath, documents } = vendor.options
   const table: Array<[string, Partial<Record<Method, Answer>> | undefined]> = [
     [WELL_KNOWN_PATH, { GET: (request) => vendorDocument(request, vendor) }],
-    [endpointPath, { POST: (request) => takeMessage(request, vendor) }],
+    [endpointPath, { POST: (request, client) => takeMessage(request, vendor, client) }],
     [MYTERMS_PATH, documents.myterms && { GET: async () => json(documents.myterms) }],
     [GPC_PATH, documents.gpc && { GET: async () => json(documents.gpc) }],
   ]
@@ -40,7 +41,12 @@ export function routeTable(vendor: Vendor): ReadonlyMap<string, Route> {
  * Answers by the table: 404 for a path it does not hold and 405 for a method a path does not
  * take. These are about HTTP, not about a message, so they carry no intentcast code.
  */
-export function answerByRoute(route: Route | undefined, request: Request, endpointPath: string): Promise<Response> {
+export function answerByRoute(
+  route: Route | undefined,
+  request: Request,
+  endpointPath: string,
+  client: ClientInfo,
+): Promise<Response> {
   const path = new URL(request.url).pathname
   if (!route)
     return Promise.resolve(
@@ -54,7 +60,7 @@ export function answerByRoute(route: Route | undefined, request: Request, endpoi
     return Promise.resolve(new Response(null, { status: 204, headers: { allow: route.allow } }))
   // Own keys only: `constructor` is not a method.
   const answer = Object.hasOwn(route.methods, request.method) ? route.methods[request.method as Method] : undefined
-  if (answer) return answer(request)
+  if (answer) return answer(request, client)
   return Promise.resolve(
     problemAnswer(httpProblem(405, `${request.method.slice(0, 16)} is not allowed here`), request, route.allow),
   )

@@ -12,7 +12,18 @@ import {
   type RelayHandlerOptions,
   type RelayOutcome,
 } from '../../src/relay/index.js'
-import { cast, castable, expectProblem, JWS, post, read, relayInProcess, subscribe, URL_ } from './support.js'
+import {
+  cast,
+  castable,
+  expectProblem,
+  JWS,
+  post,
+  read,
+  relayInProcess,
+  relayOnLoopback,
+  subscribe,
+  URL_,
+} from './support.js'
 
 describe('routes and methods', () => {
   test('a path the relay does not serve is 404, a method a route does not take 405 with Allow; neither has a code', async () => {
@@ -95,6 +106,19 @@ describe('bodies (spec §HTTP binding, Request bodies and Limits)', () => {
 })
 
 describe('on.admit, on.outcome, on.error', () => {
+  test('admit hears the client’s address from toNodeListener, to rate-limit by client before any work', async () => {
+    const seen: Array<string | undefined> = []
+    const relay = await relayOnLoopback({ on: { admit: (_request, client) => (seen.push(client.address), false) } })
+    try {
+      const refused = await relay.call('/intents', { method: 'POST', headers: { 'content-type': JWS }, body: 'x' })
+      expect(refused.status).toBe(429)
+      expect(seen).toHaveLength(1)
+      expect(seen[0]).toMatch(/^(::ffff:)?127\.0\.0\.1$/)
+    } finally {
+      await relay.close()
+    }
+  })
+
   test('admit turns a request away with 429 and Retry-After before reading its body', async () => {
     let pulled = false
     const relay = await relayInProcess({ on: { admit: () => false } })

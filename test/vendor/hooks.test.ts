@@ -5,7 +5,17 @@
 import { describe, expect, test, vi } from 'vitest'
 import { generateKeyPair, signIntent } from '../../src/index.js'
 import { createVendorHandler, type VendorOutcome } from '../../src/vendor/index.js'
-import { freshIntent, httpProblemOf, intentBody, postTo, request, vendorOptions, type VendorExtras } from './support.js'
+import {
+  freshIntent,
+  httpProblemOf,
+  intentBody,
+  post,
+  postTo,
+  request,
+  startVendor,
+  vendorOptions,
+  type VendorExtras,
+} from './support.js'
 
 async function hooked(on: NonNullable<VendorExtras['on']>) {
   const events: VendorOutcome[] = []
@@ -17,6 +27,20 @@ async function hooked(on: NonNullable<VendorExtras['on']>) {
 }
 
 describe('on.admit: a rate limit before any work', () => {
+  test('over HTTP it hears the client’s address, which a Request cannot carry', async () => {
+    const seen: Array<string | undefined> = []
+    const vendor = await startVendor('1900.00', {
+      on: { admit: (_request, client) => (seen.push(client.address), true) },
+    })
+    try {
+      expect((await post(`${vendor.origin}/intentcast/messages`, (await freshIntent()).intent)).status).toBe(200)
+      expect(seen).toHaveLength(1)
+      expect(seen[0]).toMatch(/^(::ffff:)?127\.0\.0\.1$/)
+    } finally {
+      await vendor.close()
+    }
+  })
+
   test('false answers 429 with Retry-After and no code, before the body is read or verified', async () => {
     const intent = vi.fn(() => null)
     let budget = 1
