@@ -33,6 +33,7 @@
  * - model/: the zod schemas and the protocol's tables (kinds, roster, catalog, media types)
  * - replay/: replay stores
  * - envelope/: signing, countersigning and verify
+ * - seal/: signed messages encrypted to one recipient (JWE), opened and verified (`intentcast/seal`)
  * - thread/: threads of messages, and their text records
  * - agreements/: agreement stores, which both sides keep
  * - terms/: matching and negotiation (the `intentcast/terms` entry)
@@ -50,6 +51,7 @@ const LAYERS = [
   ['model'],
   ['replay'],
   ['envelope'],
+  ['seal'],
   ['thread'],
   ['agreements'],
   ['terms'],
@@ -66,7 +68,7 @@ const SIBLINGS_APART = [
 ]
 
 /** The entries (or internals) that the package root src/index.ts must not re-export or import. */
-const NOT_IN_ROOT = ['vendor', 'wallet', 'relay', 'r-button', 'cli', 'http', 'terms', 'cose', 'crypto']
+const NOT_IN_ROOT = ['vendor', 'wallet', 'relay', 'r-button', 'cli', 'http', 'terms', 'cose', 'crypto', 'seal']
 
 /** Where node:* may be imported at run time, and why. */
 const NODE_ALLOWED = [

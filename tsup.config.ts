@@ -8,6 +8,7 @@ export default defineConfig([
       crypto: 'src/crypto/index.ts',
       cose: 'src/cose/index.ts',
       terms: 'src/terms/index.ts',
+      seal: 'src/seal/index.ts',
       vendor: 'src/vendor/index.ts',
       wallet: 'src/wallet/index.ts',
       relay: 'src/relay/index.ts',

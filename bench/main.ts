@@ -9,6 +9,7 @@ import { coseBench, TYPICAL_INTENT } from './cose.js'
 import { measure, type Result } from './harness.js'
 import { httpBench } from './http.js'
 import { relayBench } from './relay/main.js'
+import { sealBench } from './seal.js'
 import { termsBench } from './terms.js'
 
 const customer = await generateKeyPair()
@@ -51,6 +52,8 @@ const terms = await termsBench()
 results.push(...terms.results)
 const cose = await coseBench(measure, body, customer)
 results.push(...cose.results)
+const sealed = await sealBench(measure)
+results.push(...sealed.results)
 const http = await httpBench()
 results.push(http)
 const relay = await relayBench()
@@ -65,9 +68,11 @@ console.log(
       results,
       medians: [terms.rank],
       sizes: cose.sizes,
+      sealedSizes: sealed.sizes,
       relay: relay.map(({ backend, latency, memory }) => ({ backend, ...latency, ...memory })),
       derived: {
         negotiateOverVerify: Number((terms.results[1]!.opsPerSec / sequential.opsPerSec).toFixed(1)),
+        openOverVerify: sealed.openOverVerify,
         httpOverVerify: Number((http.opsPerSec / sequential.opsPerSec).toFixed(3)),
       },
     },

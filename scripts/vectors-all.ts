@@ -1,5 +1,6 @@
 import { coreVectors } from './vectors-core.js'
 import { coseVectors } from './vectors-cose.js'
+import { sealVectors } from './vectors-seal.js'
 import { termsVectors } from './vectors-terms.js'
 
 /** Every vector file, by name. */
@@ -11,5 +12,6 @@ export async function allVectors(): Promise<Record<string, unknown>> {
     threads: core.threads,
     terms: termsVectors(),
     cose: await coseVectors(),
+    seal: await sealVectors(core.messages),
   }
 }

@@ -22,6 +22,8 @@ export const ERROR_CODES = [
   'ERR_UNSUPPORTED_ALG',
   /** The `typ` is not the one the kind requires, or not one the caller expected. */
   'ERR_TYPE_MISMATCH',
+  /** A sealed (encrypted) message does not decrypt: sealed to another key, or altered. */
+  'ERR_DECRYPT',
   /** The signer's key could not be found or is not an acceptable Ed25519 key. */
   'ERR_KEY_UNRESOLVED',
   /** The `kid` does not name the `iss`, or an agreement's signers are not its parties. */

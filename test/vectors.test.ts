@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { MemoryReplayStore, verify, verifyThread, isIntentcastError, type VerifyOptions } from '../src/index.js'
 import { allVectors } from '../scripts/vectors-all.js'
+import { open, openAndVerify, sealKeyPairFromSeed, type SealKeyPair } from '../src/seal/index.js'
 
 const load = (name: string) =>
   JSON.parse(readFileSync(new URL(`../spec/vectors/${name}.json`, import.meta.url), 'utf8'))
@@ -60,6 +61,30 @@ describe('thread vectors', () => {
         expect(thread.state()).toBe(t.state)
         expect(thread.status()).toBe(t.status)
       }
+    })
+  }
+})
+
+describe('sealed message vectors (spec §Encrypted envelopes)', () => {
+  const vectors = load('seal')
+  const keys = vectors.keys as Record<string, SealKeyPair & { seed: string }>
+  it('the keys come from their seeds', async () => {
+    for (const k of Object.values(keys)) {
+      const pair = await sealKeyPairFromSeed(new Uint8Array(Buffer.from(k.seed, 'hex')))
+      expect(pair.publicJwk).toEqual(k.publicJwk)
+    }
+  })
+  for (const v of vectors.valid) {
+    it(v.name, async () => {
+      expect(await open(v.jwe, keys[v.recipient]!)).toBe(v.message)
+      const out = await openAndVerify(v.jwe, keys[v.recipient]!, options(v.options))
+      expect(out.kind).toBe(v.expected.kind)
+      expect(out.digest).toBe(v.expected.digest)
+    })
+  }
+  for (const v of vectors.invalid) {
+    it(`${v.name} → ${v.code}`, async () => {
+      await expect(openAndVerify(v.jwe, keys[v.recipient]!, options(v.options))).rejects.toMatchObject({ code: v.code })
     })
   }
 })

@@ -16,6 +16,9 @@ const STATUS: Readonly<Record<ProblemCode, number>> = {
   ERR_MALFORMED: 400,
   ERR_UNSUPPORTED_ALG: 400,
   ERR_TYPE_MISMATCH: 422,
+  // 400, not 401: ECDH-ES authenticates no sender, so a failed tag says the bytes cannot be
+  // read, not who sent them; nor 422, which is for content that was read and judged.
+  ERR_DECRYPT: 400,
   ERR_KEY_UNRESOLVED: 401,
   ERR_ISSUER_MISMATCH: 401,
   ERR_SIGNATURE_INVALID: 401,
@@ -36,6 +39,7 @@ const TITLE: Readonly<Record<ProblemCode, string>> = {
   ERR_MALFORMED: 'Malformed request',
   ERR_UNSUPPORTED_ALG: 'Unsupported algorithm',
   ERR_TYPE_MISMATCH: 'Unexpected message type',
+  ERR_DECRYPT: 'Message does not decrypt',
   ERR_KEY_UNRESOLVED: 'Signing key not resolved',
   ERR_ISSUER_MISMATCH: 'Signer is not the issuer',
   ERR_SIGNATURE_INVALID: 'Invalid signature',
