@@ -36,6 +36,11 @@ export interface VerifyOptions<K extends Kind = Kind> {
  */
 export interface InternalVerifyOptions<K extends Kind = Kind> extends VerifyOptions<K> {
   timeless?: boolean
+  /**
+   * The message's digest, when the caller has already computed it from these very bytes (the
+   * vendor looks a retry up by it before verifying): not computed a second time.
+   */
+  digest?: string
 }
 
 declare const verifiedBrand: unique symbol

@@ -65,7 +65,7 @@ async function checkSign1(bytes: Uint8Array, options: InternalVerifyOptions): Pr
   const payload = checkSchema(kind, raw) as PayloadOf<Exclude<Kind, 'agreement'>>
   checkTime(payload, options)
   checkAudience(kind, payload, options)
-  const digest = coseSign1Digest(encodeProtected(cose.protectedHeader), cose.payload)
+  const digest = options.digest ?? coseSign1Digest(encodeProtected(cose.protectedHeader), cose.payload)
   return verified(kind, payload, [payload.iss], digest, { alg: 'EdDSA', typ: header.typ!, kid: header.kid! }, bytes)
 }
 
@@ -122,7 +122,7 @@ async function checkCoseAgreement(bytes: Uint8Array, options: InternalVerifyOpti
     'agreement',
     payload,
     signers,
-    coseSignDigest(cose.payload),
+    options.digest ?? coseSignDigest(cose.payload),
     { alg: 'EdDSA', typ, kid: kids[0]! },
     bytes,
   )

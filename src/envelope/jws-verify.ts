@@ -62,7 +62,7 @@ export async function checkCompact(message: string, options: InternalVerifyOptio
     header.kind,
     payload,
     [payload.iss],
-    encodeBase64url(await sha256Async(signingInput)),
+    options.digest ?? encodeBase64url(await sha256Async(signingInput)),
     header,
     message,
   )
@@ -132,5 +132,6 @@ export async function checkAgreementJson(message: string, options: InternalVerif
       "an agreement needs both parties' signatures; this one has one (see countersign)",
     )
   checkAudience('agreement', payload, options)
-  return verified('agreement', payload, signers, encodeBase64url(await sha256Async(utf8(jws.payload))), header, message)
+  const digest = options.digest ?? encodeBase64url(await sha256Async(utf8(jws.payload)))
+  return verified('agreement', payload, signers, digest, header, message)
 }

@@ -4,7 +4,7 @@
  * code: a media type or coding we do not read is a 415 with Accept-Post.
  */
 import { IntentcastError } from '../errors.js'
-import { verify } from '../envelope/verify.js'
+import { verifyInternal } from '../envelope/verify.js'
 import { readBody } from '../http/body.js'
 import type { ClientInfo } from '../http/client-info.js'
 import { BODY_DECODERS } from '../http/media-type.js'
@@ -48,11 +48,12 @@ export async function takeMessage(request: Request, vendor: Vendor, client: Clie
   const again = sent && (await storedAnswer(sent, options))
   if (again) return again
   // No replay store here: a move checks for a replay once it holds its thread (src/vendor/state.ts).
-  const checks = { maxBytes: options.maxBodyBytes }
+  // The digest the lookup computed is handed to verify, which would otherwise compute it again.
+  const checks = { maxBytes: options.maxBodyBytes, ...(sent && { digest: sent.digest }) }
   // Two parts are an acceptance and the agreement the customer signed (spec §HTTP binding, Bodies).
   if (second !== undefined)
-    return takeAcceptance(await verify(first, { ...checks, expect: 'acceptance' }), second, request, vendor)
-  const m = await verify(first, { ...checks, expect: ['intent', 'counter', 'withdrawal'] })
+    return takeAcceptance(await verifyInternal(first, { ...checks, expect: 'acceptance' }), second, request, vendor)
+  const m = await verifyInternal(first, { ...checks, expect: ['intent', 'counter', 'withdrawal'] as const })
   switch (m.kind) {
     case 'intent':
       return takeIntent(m, request, vendor)
