@@ -63,7 +63,7 @@ export function positiveOption(
 }
 
 /** An origin exactly as browsers send it in `Origin`: scheme, host and port, nothing more. */
-function isOrigin(value: unknown): value is string {
+export function isOrigin(value: unknown): value is string {
   if (typeof value !== 'string') return false
   try {
     return new URL(value).origin === value

@@ -65,24 +65,3 @@ const PROBLEM_CODES = new WeakMap<Response, IntentcastErrorCode>()
 export function codeOf(response: Response): IntentcastErrorCode | undefined {
   return PROBLEM_CODES.get(response)
 }
-
-/** Adds CORS headers for an allowed origin; `methods` answers a preflight. */
-export function withCors(
-  response: Response,
-  request: Request,
-  cors: readonly string[] | '*' | undefined,
-  methods: string | undefined,
-): Response {
-  const origin = request.headers.get('origin')
-  if (cors === undefined || origin === null || (cors !== '*' && !cors.includes(origin))) return response
-  const h = response.headers
-  h.set('access-control-allow-origin', cors === '*' ? '*' : origin)
-  h.append('vary', 'Origin')
-  h.set('access-control-expose-headers', 'Accept-Post, WWW-Authenticate')
-  if (request.method === 'OPTIONS' && methods !== undefined) {
-    h.set('access-control-allow-methods', methods)
-    h.set('access-control-allow-headers', 'Content-Type, Sec-GPC')
-    h.set('access-control-max-age', '600')
-  }
-  return response
-}

@@ -8,7 +8,8 @@
 import { isIntentcastError } from '../errors.js'
 import type { ClientInfo } from '../http/client-info.js'
 import { problemFor } from '../http/problem.js'
-import { codeOf, problemAnswer, withCors } from './answers.js'
+import { withCors } from '../http/cors.js'
+import { codeOf, problemAnswer } from './answers.js'
 import type { Verified } from '../envelope/verify.js'
 import { VendorFailure, type OfferReply, type VendorOutcome } from './callbacks.js'
 import { prepareTerms } from './document.js'
@@ -117,7 +118,8 @@ export function createVendorHandler(options: VendorHandlerOptions): VendorHandle
       // The body may be unread (a refusal by Content-Length, a decode failure): stop whoever feeds it.
       request.body?.cancel().catch(() => {})
     }
-    return withCors(response, request, cors, route?.allow)
+    // A page sends a message's media type, and may send Sec-GPC beside it.
+    return withCors(response, request, cors, route && { methods: route.allow, headers: 'Content-Type, Sec-GPC' })
   }
   const offer = (intent: Verified<'intent'>, reply: OfferReply, options?: LaterOfferOptions) =>
     offerLater(vendor, intent, reply, options)

@@ -5,9 +5,9 @@
  * ERR_INVALID_ARGUMENT naming it, rather than being ignored while a default quietly applies;
  * and so that the handler reads each option once, from a copy the caller cannot change under it.
  */
-import { IntentcastError } from '../errors.js'
 import type { TermsBody } from '../envelope/sign.js'
 import type { KeyPair } from '../keys/key-pair.js'
+import { corsOption, invalidArgument, isOrigin, optionGroup, pickOptions, positiveOption } from '../http/options.js'
 import { DEFAULT_MAX_BYTES } from '../lib/limits.js'
 import { parseDuration } from '../lib/time.js'
 import { parseGpc, parseMyTerms } from '../model/well-known.js'
@@ -114,9 +114,7 @@ export function resolveOptions(options: VendorHandlerOptions): ResolvedOptions {
     throw invalid('http.basePath is empty or a path like /intentcast')
   if (http.origin !== undefined && !isOrigin(http.origin))
     throw invalid('http.origin must be an origin (scheme://host[:port])')
-  const cors = http.cors
-  if (cors !== undefined && cors !== '*' && !(Array.isArray(cors) && cors.every(isOrigin)))
-    throw invalid("http.cors is '*' or a list of origins (scheme://host[:port])")
+  const cors = corsOption(http.cors, invalid)
   return {
     keyPair: o.keyPair,
     previousKeys,
@@ -136,46 +134,18 @@ export function resolveOptions(options: VendorHandlerOptions): ResolvedOptions {
         : { expiresIn: parseDuration(limits.proposalExpiresIn, 'createVendorHandler: limits.proposalExpiresIn') },
     origin: http.origin,
     endpointPath: `${basePath}/messages`,
-    cors: cors === undefined || cors === '*' ? cors : Object.freeze([...cors]),
+    cors,
     relays: relays(http.relays),
     documents: documents(o.documents),
   }
 }
 
-function invalid(message: string, cause?: unknown): IntentcastError {
-  return new IntentcastError(
-    'ERR_INVALID_ARGUMENT',
-    `createVendorHandler: ${message}`,
-    cause === undefined ? undefined : { cause },
-  )
-}
-
-/**
- * A copy of `value` holding the keys of `known` only. Known keys are read by name, so a class
- * instance's methods count; an own key that is not known is a mistake, not something to ignore.
- */
-function pick<T extends object>(value: unknown, known: Record<keyof T, true>, where: string): Partial<T> {
-  const name = where === '' ? 'options' : where
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(`${name} must be an object`)
-  const keys = Object.keys(known)
-  for (const key of Object.keys(value)) {
-    if (!Object.hasOwn(known, key))
-      throw invalid(
-        `unknown option "${where === '' ? '' : `${where}.`}${key.slice(0, 32)}"; ${name} takes ${keys.join(', ')}`,
-      )
-  }
-  const copy: Record<string, unknown> = {}
-  for (const key of keys) {
-    const v = (value as Record<string, unknown>)[key]
-    if (v !== undefined) copy[key] = v
-  }
-  return copy as Partial<T>
-}
-
-/** An optional group: absent is empty; anything else (null included) must be the group. */
-function group<T extends object>(value: unknown, known: Record<keyof T, true>, where: string): Partial<T> {
-  return value === undefined ? {} : pick<T>(value, known, where)
-}
+const invalid = invalidArgument('createVendorHandler')
+const pick = <T extends object>(value: unknown, known: Record<keyof T, true>, where: string): Partial<T> =>
+  pickOptions<T>(value, known, where, invalid)
+const group = <T extends object>(value: unknown, known: Record<keyof T, true>, where: string): Partial<T> =>
+  optionGroup<T>(value, known, where, invalid)
+const positive = (v: unknown, name: string, fallback: number): number => positiveOption(v, name, fallback, invalid)
 
 /**
  * The callbacks, each checked to be a function and bound to the object they came on, so that a
@@ -247,24 +217,7 @@ function wellKnown<T>(doc: T | undefined, parse: (json: unknown) => unknown, nam
   return structuredClone(doc)
 }
 
-function positive(v: unknown, name: string, fallback: number): number {
-  if (v === undefined) return fallback
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v <= 0)
-    throw invalid(`${name} must be a positive whole number`)
-  return v
-}
-
 function isKeyPair(k: unknown): k is KeyPair {
   const kp = k as Partial<KeyPair> | undefined
   return typeof kp?.did === 'string' && typeof kp.privateJwk?.d === 'string'
-}
-
-/** An origin exactly as browsers send it in `Origin`: scheme, host and port, nothing more. */
-function isOrigin(value: unknown): value is string {
-  if (typeof value !== 'string') return false
-  try {
-    return new URL(value).origin === value
-  } catch {
-    return false
-  }
 }
