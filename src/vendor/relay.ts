@@ -23,6 +23,7 @@
  * `onError` and the connection carries on, after a backoff that grows while they last. A customer's
  * message the handler refuses (4xx) is the customer's: the handler's `on.outcome` hears of it.
  */
+import { mailboxEntryOf, type ReadEntry } from '../http/mailbox-entry.js'
 import { IntentcastError, isIntentcastError } from '../errors.js'
 import { signAccess, signSubscription } from '../envelope/sign.js'
 import { verifyInternal } from '../envelope/verify.js'
@@ -30,10 +31,9 @@ import type { FetchLike } from '../http/client.js'
 import { joinMessages } from '../http/media-type.js'
 import { essence } from '../http/problem.js'
 import type { KeyPair } from '../keys/key-pair.js'
-import { decodeBase64url } from '../lib/base64url.js'
 import { parseJsonStrict } from '../lib/json.js'
 import { parseDuration } from '../lib/time.js'
-import { MEDIA_TYPE_COSE, MEDIA_TYPE_JWS } from '../model/media-types.js'
+import { MEDIA_TYPE_JWS } from '../model/media-types.js'
 import { parseWith } from '../model/parse.js'
 import { SubscriptionFilters } from '../model/relay.js'
 import type { VendorHandler } from './handler.js'
@@ -282,9 +282,10 @@ class Connection {
       }
       for await (const event of readEvents(response.body!, MAX_EVENT_BYTES, stream.signal, onChunk)) {
         if (event.event !== 'message') continue
-        let entry: Entry
+        let entry: ReadEntry
         try {
-          entry = entryOf(event.data)
+          // The relay is not trusted with the handler's input: the entry is checked as any reader does.
+          entry = mailboxEntryOf(parseJsonStrict(event.data, 'a mailbox event'), 0)
         } catch (e) {
           // Told, and passed over: read again, it would stop the stream at the same place forever.
           this.#report(e)
@@ -307,7 +308,7 @@ class Connection {
   }
 
   /** Takes an entry once fewer than `concurrency` are being taken: the stream waits meanwhile. */
-  async #take(entry: Entry): Promise<void> {
+  async #take(entry: ReadEntry): Promise<void> {
     while (this.#taking.size >= this.#settings.concurrency) await Promise.race(this.#taking)
     // A post cut short by `close` is not a failure to tell: the connection was asked to stop.
     const taking = this.#answer(entry).catch((e) => {
@@ -323,7 +324,7 @@ class Connection {
    * signed the entry's first message (the intent, counter or acceptance): that key owns the
    * cast's mailbox.
    */
-  async #answer(entry: Entry): Promise<void> {
+  async #answer(entry: ReadEntry): Promise<void> {
     const response = await this.#handler(
       new Request(this.#settings.endpoint, {
         method: 'POST',
@@ -354,36 +355,8 @@ class Connection {
   }
 }
 
-/** A mailbox entry as the stream carries it: its place, and its messages in their envelope. */
-interface Entry {
-  readonly seq: number
-  readonly type: typeof MEDIA_TYPE_JWS | typeof MEDIA_TYPE_COSE
-  readonly messages: readonly string[] | readonly Uint8Array[]
-}
-
-/** An event's data as an entry: `{"seq", "type", "parts"}`, checked (the relay is not trusted with the handler's input). */
-function entryOf(data: string): Entry {
-  const { seq, type, parts } = (parseJsonStrict(data, 'a mailbox event') ?? {}) as {
-    seq?: unknown
-    type?: unknown
-    parts?: unknown
-  }
-  const ok =
-    Number.isSafeInteger(seq) &&
-    (seq as number) > 0 &&
-    (type === MEDIA_TYPE_JWS || type === MEDIA_TYPE_COSE) &&
-    Array.isArray(parts) &&
-    parts.length >= 1 &&
-    parts.length <= 2 &&
-    parts.every((p) => typeof p === 'string' && p.length > 0)
-  if (!ok) throw new IntentcastError('ERR_MALFORMED', 'a mailbox event is not {"seq", "type", "parts"}')
-  const messages =
-    type === MEDIA_TYPE_JWS ? (parts as string[]) : (parts as string[]).map((p) => decodeBase64url(p, 'a COSE part'))
-  return { seq: seq as number, type, messages }
-}
-
 /** The HTTP binding's body of an entry: one message as it is, or an acceptance and its agreement joined. */
-function bodyOf(entry: Entry): string | Uint8Array<ArrayBuffer> {
+function bodyOf(entry: ReadEntry): string | Uint8Array<ArrayBuffer> {
   const [first, second] = entry.messages as readonly [string | Uint8Array, (string | Uint8Array)?]
   const body = second === undefined ? first : joinMessages(first, second)
   return typeof body === 'string' ? body : new Uint8Array(body)

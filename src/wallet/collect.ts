@@ -5,6 +5,7 @@
  * intent, the thread's legal first move), and, when its signer is a key a known vendor lists,
  * attributed to that vendor, so the wallet goes on with it at its site.
  */
+import type { ReadEntry } from '../http/mailbox-entry.js'
 import { isIntentcastError } from '../errors.js'
 import type { Verified } from '../envelope/verify.js'
 import { kidForDid } from '../keys/did-key.js'
@@ -13,7 +14,7 @@ import { Thread } from '../thread/thread.js'
 import { rankOffers } from '../terms/index.js'
 import type { CastFailure, CastResult } from './cast-types.js'
 import type { VendorTarget } from './discover.js'
-import { waitInMailbox, relayedVendor, type MailboxEntry, type MailboxReader } from './relay.js'
+import { waitInMailbox, relayedVendor, type MailboxReader } from './relay.js'
 import { verifyReply, type ReplyChecks, type VendorReply } from './reply.js'
 
 /** One reading of a cast's mailbox for offers. */
@@ -50,7 +51,7 @@ export async function collectOffers(c: OfferCollection): Promise<void> {
 }
 
 /** Passes the entry on when it is a valid offer; never ends the reading (undefined). */
-async function takeOffer(c: OfferCollection, entry: MailboxEntry): Promise<undefined> {
+async function takeOffer(c: OfferCollection, entry: ReadEntry): Promise<undefined> {
   // An offer travels alone; two parts are an acceptance and its agreement, never for the customer.
   if (entry.messages.length !== 1) return
   const message = entry.messages[0]!

@@ -8,15 +8,15 @@
  * be opened and closed as often as a poll is made, and polling works alike behind any proxy and in
  * any runtime. Vendors, which read their mailbox for days, hold a stream (src/vendor/relay.ts).
  */
+import { mailboxEntryOf, type ReadEntry } from '../http/mailbox-entry.js'
 import { IntentcastError, isIntentcastError } from '../errors.js'
 import { signAccess } from '../envelope/sign.js'
 import type { Verified } from '../envelope/verify.js'
 import { exchange } from '../http/client.js'
 import type { KeyPair } from '../keys/key-pair.js'
-import { decodeBase64url } from '../lib/base64url.js'
 import { parseJsonStrict } from '../lib/json.js'
 import { fromUtf8 } from '../lib/utf8.js'
-import { MEDIA_TYPE_COSE, MEDIA_TYPE_JSON, MEDIA_TYPE_JWS } from '../model/media-types.js'
+import { MEDIA_TYPE_JSON } from '../model/media-types.js'
 import { checkOrigin, type VendorTarget } from './discover.js'
 import { post, problemError, sleep, type FetchLike, type SendOptions } from './send.js'
 
@@ -99,12 +99,6 @@ export async function postToMailbox(url: string, body: string | Uint8Array, opti
   if (answer.status !== 202 && answer.status !== 200) throw problemError(answer, 'the relay')
 }
 
-/** One entry of a mailbox: its place, and its messages in their envelope (JWS text or COSE bytes). */
-export interface MailboxEntry {
-  readonly seq: number
-  readonly messages: readonly string[] | readonly Uint8Array[]
-}
-
 /** How a MailboxReader reaches the relay. */
 export interface ReaderOptions {
   readonly fetch?: FetchLike | undefined
@@ -145,8 +139,8 @@ export class MailboxReader {
   }
 
   /** The entries that came since the last read (all of them, page after page), within `timeoutMs`. */
-  async read(timeoutMs: number): Promise<MailboxEntry[]> {
-    const entries: MailboxEntry[] = []
+  async read(timeoutMs: number): Promise<ReadEntry[]> {
+    const entries: ReadEntry[] = []
     for (;;) {
       const page = await this.#page(timeoutMs)
       entries.push(...page)
@@ -154,7 +148,7 @@ export class MailboxReader {
     }
   }
 
-  async #page(timeoutMs: number): Promise<MailboxEntry[]> {
+  async #page(timeoutMs: number): Promise<ReadEntry[]> {
     const answer = await exchange(
       `${this.url}?after=${this.#after}&limit=${PAGE}`,
       { method: 'GET', headers: { accept: MEDIA_TYPE_JSON, authorization: `Intentcast ${await this.#token()}` } },
@@ -171,7 +165,7 @@ export class MailboxReader {
     const { entries, next } = readJson(answer, 'the mailbox') as { entries?: unknown; next?: unknown }
     if (!Array.isArray(entries) || entries.length > PAGE || !Number.isSafeInteger(next))
       throw new IntentcastError('ERR_MALFORMED', 'the mailbox did not answer {"entries", "next"}')
-    const read = entries.map((e) => entryOf(e, this.#after))
+    const read = entries.map((e) => mailboxEntryOf(e, this.#after))
     // Numbers only grow: a relay that went back would have us read entries twice, or forever.
     for (let i = 1; i < read.length; i++)
       if (read[i]!.seq <= read[i - 1]!.seq)
@@ -206,7 +200,7 @@ export async function waitInMailbox<T>(
   reader: MailboxReader,
   deadline: number,
   signal: AbortSignal | undefined,
-  take: (entry: MailboxEntry) => Promise<T | undefined>,
+  take: (entry: ReadEntry) => Promise<T | undefined>,
   stop: () => boolean = () => false,
 ): Promise<T | undefined> {
   let wait = FIRST_POLL_MS
@@ -214,7 +208,7 @@ export async function waitInMailbox<T>(
     signal?.throwIfAborted()
     const left = deadline - Date.now()
     if (left <= 0) return undefined
-    let entries: MailboxEntry[] = []
+    let entries: ReadEntry[] = []
     try {
       entries = await reader.read(left)
     } catch (e) {
@@ -234,25 +228,6 @@ export async function waitInMailbox<T>(
 /** A failure the next poll may not meet: the network, or the deadline of one read. */
 export function isPassing(e: unknown): boolean {
   return isIntentcastError(e, 'ERR_UNREACHABLE') || isIntentcastError(e, 'ERR_TIMEOUT')
-}
-
-/** One entry as the relay sent it, checked: a `seq` past `after`, a message media type, one or two parts. */
-function entryOf(value: unknown, after: number): MailboxEntry {
-  const { seq, type, parts } = (value ?? {}) as { seq?: unknown; type?: unknown; parts?: unknown }
-  const ok =
-    Number.isSafeInteger(seq) &&
-    (seq as number) > after &&
-    (type === MEDIA_TYPE_JWS || type === MEDIA_TYPE_COSE) &&
-    Array.isArray(parts) &&
-    parts.length >= 1 &&
-    parts.length <= 2 &&
-    parts.every((p) => typeof p === 'string' && p.length > 0)
-  if (!ok) throw new IntentcastError('ERR_MALFORMED', 'a mailbox entry is not {"seq", "type", "parts"}')
-  const messages =
-    type === MEDIA_TYPE_JWS
-      ? (parts as string[])
-      : (parts as string[]).map((p) => decodeBase64url(p, 'a COSE part of a mailbox entry'))
-  return { seq: seq as number, messages }
 }
 
 function readJson(answer: { mediaType: string; body: Uint8Array }, what: string): Record<string, unknown> {

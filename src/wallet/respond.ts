@@ -1,3 +1,4 @@
+import type { ReadEntry } from '../http/mailbox-entry.js'
 import { equalBytes } from '../lib/bytes.js'
 import { encodeCbor } from '../cose/cbor-encode.js'
 import type { CborValue } from '../cose/cbor-value.js'
@@ -11,7 +12,7 @@ import { joinMessages } from '../http/media-type.js'
 import type { KeyPair } from '../keys/key-pair.js'
 import { dealOf, type Deal } from '../model/deal.js'
 import type { Thread } from '../thread/thread.js'
-import { isPassing, MailboxReader, postToMailbox, waitInMailbox, type MailboxEntry } from './relay.js'
+import { isPassing, MailboxReader, postToMailbox, waitInMailbox } from './relay.js'
 import { verifyReply, type Negotiation, type VendorReply } from './reply.js'
 import { send, type SendOptions } from './send.js'
 
@@ -210,7 +211,7 @@ async function throughRelay<T>(
   const deadline = Date.now() + (options.timeoutMs ?? 10_000)
   const left = (): number => Math.max(1, deadline - Date.now())
   const reader = new MailboxReader(relay, castKey, { fetch: options.fetch, signal: options.signal })
-  const take = async (entry: MailboxEntry): Promise<T | undefined> =>
+  const take = async (entry: ReadEntry): Promise<T | undefined> =>
     entry.messages.length === 1 ? pick(entry.messages[0]!) : undefined
   for (const entry of await reader.read(left()).catch(passingOnly)) {
     const found = await take(entry)
@@ -221,7 +222,7 @@ async function throughRelay<T>(
 }
 
 /** A read that failed on the network is tried again when waiting; anything else rejects. */
-function passingOnly(e: unknown): MailboxEntry[] {
+function passingOnly(e: unknown): ReadEntry[] {
   if (isPassing(e)) return []
   throw e
 }
