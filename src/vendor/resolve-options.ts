@@ -4,6 +4,9 @@
  * (`limits.maxBodyByte`) or one from an older version (`onIntent`) fails at start with
  * ERR_INVALID_ARGUMENT naming it, rather than being ignored while a default quietly applies;
  * and so that the handler reads each option once, from a copy the caller cannot change under it.
+ * The generic pieces (picking keys, numbers, origins, CORS) are src/http/options.ts; this file is
+ * the vendor's own option groups and their values, kept together so one place says what the
+ * handler accepts.
  */
 import type { TermsBody } from '../envelope/sign.js'
 import type { KeyPair } from '../keys/key-pair.js'

@@ -1,3 +1,9 @@
+/**
+ * Casting one signed intent (`castIntent`, and `wallet.cast` on top of it): to vendor sites
+ * directly and through a relay, gathering and checking every answer into one ranked result. One
+ * file, because the two routes share one gathering (its deadline, progress events, de-duplication
+ * by digest and ranking) and would otherwise each keep half of it.
+ */
 import { IntentcastError, isIntentcastError } from '../errors.js'
 import { verify, type Verified } from '../envelope/verify.js'
 import { mediaTypeOf } from '../http/media-type.js'
