@@ -9,8 +9,9 @@ import { createInterface } from 'node:readline'
 import { afterAll, describe, expect, test } from 'vitest'
 import { dealOf, RedisAgreementStore, signCounter, verify, verifyThread, type KeyPair } from '../../src/index.js'
 import { RedisThreadStore } from '../../src/vendor/index.js'
-import { acceptanceFor, freshIntent, post } from '../vendor/support.js'
-import { testRedis } from './support.js'
+import { MemoryNegotiationStore, Wallet } from '../../src/wallet/index.js'
+import { acceptanceFor, freshIntent, intentBody, post } from '../vendor/support.js'
+import { freePort, testRedis } from './support.js'
 
 const redis = await testRedis('vendor processes on Redis')
 const children = new Set<ChildProcess>()
@@ -187,5 +188,25 @@ describe.skipIf(!redis)('vendor processes sharing one redis-server', () => {
     const agreement = await verify(await retried.text(), { expect: 'agreement' })
     expect((await d.agreements.list()).digests).toEqual([agreement.digest])
     await b.kill()
+  })
+
+  test('a wallet whose vendor process is killed before the agreement comes back accepts again, and gets it, once the vendor is back', async () => {
+    const d = await deployment()
+    const port = String(await freePort())
+    let vendor = await startVendor(d, { PORT: port })
+    const origin = `http://127.0.0.1:${port}`
+    const wallet = Wallet.create({ stores: { negotiations: new MemoryNegotiationStore() } })
+    const { offers } = await wallet.cast(intentBody(), [origin])
+    expect(offers).toHaveLength(1)
+    await vendor.kill()
+    // The vendor is gone: the acceptance is kept in flight, not lost and not re-signed.
+    await expect(wallet.accept(offers[0]!, { retries: 0 })).rejects.toMatchObject({ code: 'ERR_UNREACHABLE' })
+    expect((await wallet.negotiations()).map((n) => n.accepting)).toEqual([true])
+
+    vendor = await startVendor(d, { PORT: port }) // restarted, on the shared stores
+    const { agreement } = await wallet.accept(offers[0]!)
+    expect(agreement.signers).toHaveLength(2)
+    expect((await d.agreements.get(agreement.digest))?.agreement?.message).toBe(agreement.message)
+    await vendor.kill()
   })
 })

@@ -4,7 +4,7 @@
  * processes behind a load balancer. Prints `listening <port>` once it takes requests.
  *
  * Environment: REDIS_URL, PREFIX (the stores' key prefix), SEED (the vendor key's seed, 64 hex
- * digits), LEASE_MS (the thread lock's lease), ACCEPT_DELAY_MS (how long on.acceptance takes:
+ * digits), PORT (default: any free one), LEASE_MS (the thread lock's lease), ACCEPT_DELAY_MS (how long on.acceptance takes:
  * time for the test to kill the process in the middle of a move).
  */
 import { createServer } from 'node:http'
@@ -43,6 +43,6 @@ const handler = createVendorHandler({
 })
 await handler.ready
 const server = createServer(toNodeListener(handler))
-server.listen(0, '127.0.0.1', () => {
+server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
   console.log(`listening ${(server.address() as { port: number }).port}`)
 })
