@@ -13,11 +13,10 @@
  * - the relay's heap per open cast mailbox and per subscriber.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
+import { testNats } from '../../test/relay/nats-support.js'
 import type { Result } from '../harness.js'
 
 const here = new URL('.', import.meta.url).pathname
@@ -85,26 +84,6 @@ async function startRelay(backend: string, natsUrl?: string): Promise<{ origin: 
   )
   const origin = `http://127.0.0.1:${port}`
   return { origin, relay: `${origin}/relay`, stop: () => child.kill('SIGKILL') }
-}
-
-async function startNats(): Promise<{ url: string; stop(): void } | undefined> {
-  const port = await freePort()
-  const dir = mkdtempSync(join(tmpdir(), 'bench-nats-'))
-  const child = spawn('nats-server', ['-js', '-sd', dir, '-p', String(port), '-a', '127.0.0.1'], { stdio: 'ignore' })
-  const failed = await new Promise<boolean>((resolve) => {
-    child.once('error', () => resolve(true))
-    child.once('spawn', () => resolve(false))
-  })
-  if (failed) return undefined
-  children.add(child)
-  await new Promise((resolve) => setTimeout(resolve, 500))
-  return {
-    url: `nats://127.0.0.1:${port}`,
-    stop: () => {
-      child.kill('SIGKILL')
-      rmSync(dir, { recursive: true, force: true })
-    },
-  }
 }
 
 export interface RelayFigures {
@@ -178,12 +157,13 @@ async function onBackend(backend: string, natsUrl?: string): Promise<RelayFigure
 export async function relayBench(): Promise<RelayFigures[]> {
   try {
     const figures = [await onBackend('memory')]
-    const nats = await startNats()
+    // The tests' server: found where Debian puts it, JetStream on, a store of its own.
+    const nats = await testNats('relay NATS benchmark')
     if (nats) {
       try {
         figures.push(await onBackend('nats', nats.url))
       } finally {
-        nats.stop()
+        await nats.close()
       }
     }
     return figures
