@@ -1,65 +1,85 @@
-import { compactDecrypt, importJWK } from 'jose'
 import { maxBytesOf } from '../envelope/checks.js'
 import { prepareVerifyOptions, verify, type Verified, type VerifyOptions } from '../envelope/verify.js'
 import { IntentcastError } from '../errors.js'
-import { fromUtf8 } from '../lib/utf8.js'
 import type { Kind } from '../model/kinds.js'
+import { coseBinding, jweBinding } from './bindings.js'
 import type { SealKeyPair } from './keys.js'
-import { checkSeal, SEAL_ALG, SEAL_ENC } from './profile.js'
+import { openWith } from './recipient.js'
 
 /** Options of `open`. */
 export interface OpenOptions {
-  /** The largest JWE accepted, checked before any parsing. Default 65,536 bytes. */
+  /** The largest sealed message accepted, checked before any parsing. Default 65,536 bytes. */
   maxBytes?: number
 }
 
 const OPTION_KEYS = new Set(['maxBytes'])
 
 /**
- * Decrypts a sealed message (spec §Encrypted envelopes, steps 1 to 4) and returns the signed
- * message inside, unverified: verify it next with `verify`, or use `openAndVerify`.
+ * Decrypts a sealed body (spec §Encrypted envelopes, steps 1 to 5) and returns it as it was
+ * sealed, unverified: a string from a JWE, bytes from a COSE_Encrypt. Verify what is inside next:
+ * with `verify` for one message, or as the request body it is; `openAndVerify` does both for one
+ * message.
  *
- * @param jwe A compact JWE, as `seal` makes it.
- * @param recipient The recipient's encryption key pair.
- * @throws IntentcastError ERR_TOO_LARGE over `maxBytes`; ERR_MALFORMED for anything but a compact
- *   JWE of the profile; ERR_UNSUPPORTED_ALG for another `alg` or `enc`; ERR_TYPE_MISMATCH for a
- *   `cty` that is not `intentcast+jws`; ERR_DECRYPT when it was sealed to another key or altered.
+ * @param sealed A compact JWE (a string) or a tagged COSE_Encrypt (bytes), as `seal` makes them.
+ * @param recipient The recipient's key pair, or its key pairs when it rotates keys: the pair whose
+ *   `publicJwk.kid` is the `kid` the sealed header names, or the first pair when it names none.
+ * @throws IntentcastError ERR_TOO_LARGE over `maxBytes`; ERR_MALFORMED for anything outside the
+ *   profile; ERR_UNSUPPORTED_ALG for other algorithms; ERR_TYPE_MISMATCH for another content
+ *   type; ERR_DECRYPT when no key has the header's `kid`, or the body was sealed to another key
+ *   or altered. ERR_INVALID_ARGUMENT for an unknown option or a recipient that is not key pairs.
  * @example
  * ```ts
  * import { verify } from 'intentcast'
  * import { open } from 'intentcast/seal'
  * const offer = await verify(await open(jwe, myReplyKeys), { expect: 'offer', audience: me.did })
+ * const body = await open(sealedBytes, [currentKeys, previousKeys]) // a Uint8Array
  * ```
  */
-export async function open(jwe: string, recipient: SealKeyPair, options?: OpenOptions): Promise<string> {
+export function open(
+  sealed: string,
+  recipient: SealKeyPair | readonly SealKeyPair[],
+  options?: OpenOptions,
+): Promise<string>
+export function open(
+  sealed: Uint8Array,
+  recipient: SealKeyPair | readonly SealKeyPair[],
+  options?: OpenOptions,
+): Promise<Uint8Array>
+export function open(
+  sealed: string | Uint8Array,
+  recipient: SealKeyPair | readonly SealKeyPair[],
+  options?: OpenOptions,
+): Promise<string | Uint8Array>
+export async function open(
+  sealed: string | Uint8Array,
+  recipient: SealKeyPair | readonly SealKeyPair[],
+  options?: OpenOptions,
+): Promise<string | Uint8Array> {
+  // The caller's mistakes first: they are not the sender's.
   const maxBytes = maxBytesOf(openOptions(options))
-  const key = await importRecipient(recipient)
-  if (typeof jwe !== 'string') throw new IntentcastError('ERR_MALFORMED', 'a sealed message is a string')
-  // The length in UTF-16 units, not UTF-8 bytes: a JWE is ASCII, where the two agree, and a
-  // string with anything else in it fails as malformed right after.
-  if (jwe.length > maxBytes) throw new IntentcastError('ERR_TOO_LARGE', `the sealed message exceeds ${maxBytes} bytes`)
-  checkSeal(jwe)
-  let plaintext: Uint8Array
-  try {
-    ;({ plaintext } = await compactDecrypt(jwe, key, {
-      keyManagementAlgorithms: [SEAL_ALG],
-      contentEncryptionAlgorithms: [SEAL_ENC],
-    }))
-  } catch (cause) {
-    // checkSeal has refused every header and shape jose could object to, so what is left is the
-    // key agreement (a low-order epk) or the GCM tag: the JWE was sealed to another key, or altered.
-    throw new IntentcastError('ERR_DECRYPT', 'the sealed message does not decrypt with this key', { cause })
+  const keys = await openWith(recipient)
+  if (typeof sealed === 'string') {
+    // The length in UTF-16 units, not UTF-8 bytes: a JWE is ASCII, where the two agree, and a
+    // string with anything else in it fails as malformed right after.
+    if (sealed.length > maxBytes) throw tooLarge(maxBytes)
+    return (await jweBinding()).openJwe(sealed, keys)
   }
-  return fromUtf8(plaintext, 'sealed message')
+  if (sealed instanceof Uint8Array) {
+    if (sealed.length > maxBytes) throw tooLarge(maxBytes)
+    return (await coseBinding()).openCose(sealed, keys, maxBytes)
+  }
+  throw new IntentcastError('ERR_MALFORMED', 'a sealed message is a string (JWE) or bytes (COSE)')
 }
 
 /**
- * Opens a sealed message and verifies the message inside with every check of `verify`
- * (spec §Encrypted envelopes, step 5). With `audience` (the recipient's signing DID), the inner
- * message must also name it: a message sealed to one party is addressed to that party, so an
- * inner message without `aud`, or a message addressed to someone else and re-sealed to us, is
- * refused with ERR_AUDIENCE. The encryption key and the signing DID are separate keys; the
- * caller pairs them (the ones it published side by side).
+ * Opens a sealed message and verifies the one message inside with every check of `verify`
+ * (spec §Encrypted envelopes, step 6): a JWS from a JWE, a COSE message from a COSE_Encrypt. With
+ * `audience` (the recipient's signing DID), the inner message must also name it: a message sealed
+ * to one party is addressed to that party, so an inner message without `aud`, or a message
+ * addressed to someone else and re-sealed to us, is refused with ERR_AUDIENCE. The encryption key
+ * and the signing DID are separate keys; the caller pairs them (the ones it published side by
+ * side). A body of two messages (an acceptance and its agreement) is opened with `open` and read
+ * as the request body it is.
  *
  * @throws IntentcastError the codes of `open`, then those of `verify`.
  * @example
@@ -69,14 +89,29 @@ export async function open(jwe: string, recipient: SealKeyPair, options?: OpenOp
  * offer.payload.price
  * ```
  */
-export async function openAndVerify<K extends Kind = Kind>(
-  jwe: string,
-  recipient: SealKeyPair,
+export function openAndVerify<K extends Kind = Kind>(
+  sealed: string,
+  recipient: SealKeyPair | readonly SealKeyPair[],
   options?: VerifyOptions<K>,
-): Promise<Verified<K, 'jws'>> {
+): Promise<Verified<K, 'jws'>>
+export function openAndVerify<K extends Kind = Kind>(
+  sealed: Uint8Array,
+  recipient: SealKeyPair | readonly SealKeyPair[],
+  options?: VerifyOptions<K>,
+): Promise<Verified<K, 'cose'>>
+export function openAndVerify<K extends Kind = Kind>(
+  sealed: string | Uint8Array,
+  recipient: SealKeyPair | readonly SealKeyPair[],
+  options?: VerifyOptions<K>,
+): Promise<Verified<K>>
+export async function openAndVerify<K extends Kind = Kind>(
+  sealed: string | Uint8Array,
+  recipient: SealKeyPair | readonly SealKeyPair[],
+  options?: VerifyOptions<K>,
+): Promise<Verified<K>> {
   const prepared = prepareVerifyOptions(options, undefined, 'openAndVerify')
   const message = await open(
-    jwe,
+    sealed,
     recipient,
     prepared.maxBytes === undefined ? undefined : { maxBytes: prepared.maxBytes },
   )
@@ -99,34 +134,5 @@ function openOptions(options: OpenOptions | undefined): OpenOptions {
   return options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }
 }
 
-/**
- * Imported keys by key pair: importing a JWK costs more than the decryption itself, and a
- * recipient opens many messages with one key pair. Weak, so a dropped key pair is not kept. A key
- * pair is taken as immutable, as `sealKeyPairFromSeed` makes it (frozen).
- */
-const imported = new WeakMap<object, Promise<CryptoKey>>()
-
-/** The recipient's private key for jose; anything but an X25519 key pair is the caller's mistake. */
-function importRecipient(recipient: SealKeyPair): Promise<CryptoKey> {
-  const cached = typeof recipient === 'object' && recipient !== null ? imported.get(recipient) : undefined
-  if (cached !== undefined) return cached
-  const key = importPrivate(recipient)
-  // Only a key that imported is kept, so a bad argument is refused every time it is passed.
-  key.then(
-    () => imported.set(recipient, key),
-    () => undefined,
-  )
-  return key
-}
-
-async function importPrivate(recipient: SealKeyPair): Promise<CryptoKey> {
-  const j = (recipient as Partial<SealKeyPair> | null)?.privateJwk
-  if (typeof j !== 'object' || j === null || j.kty !== 'OKP' || j.crv !== 'X25519' || typeof j.d !== 'string') {
-    throw new IntentcastError('ERR_INVALID_ARGUMENT', 'the recipient is an X25519 key pair (generateSealKeyPair)')
-  }
-  try {
-    return await importJWK({ kty: 'OKP', crv: 'X25519', x: j.x, d: j.d }, SEAL_ALG)
-  } catch (cause) {
-    throw new IntentcastError('ERR_INVALID_ARGUMENT', 'the recipient is not a valid X25519 key pair', { cause })
-  }
-}
+const tooLarge = (maxBytes: number) =>
+  new IntentcastError('ERR_TOO_LARGE', `the sealed message exceeds ${maxBytes} bytes`)

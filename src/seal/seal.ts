@@ -1,103 +1,57 @@
-/**
- * Sealing uses `jose` (panva/jose), the package's one JOSE dependency: audited, dependency-free,
- * on WebCrypto in every runtime (X25519 ECDH-ES included, Node 20 too), so no key agreement,
- * Concat KDF or AES-GCM of our own is written or bundled. Only `intentcast/seal` imports it.
- */
-import { CompactEncrypt, importJWK } from 'jose'
 import { IntentcastError } from '../errors.js'
-import { utf8 } from '../lib/utf8.js'
+import { coseBinding, jweBinding } from './bindings.js'
 import type { SealPublicJwk } from './keys.js'
-import { SEAL_ALG, SEAL_CTY_JWS, SEAL_ENC } from './profile.js'
-
-/** Options of `seal`. */
-export interface SealOptions {
-  /** Names the recipient's key in the JWE header, so a recipient with several keys picks the right one. */
-  kid?: string
-}
+import { sealTo, type SealFixed } from './recipient.js'
 
 /**
- * The ephemeral key and IV a vector fixes. Internal: with a reused ephemeral key and IV, AES-GCM
- * loses its confidentiality, so only scripts/vectors-seal.ts passes them.
- */
-export interface SealFixed {
-  readonly epk: CryptoKey
-  readonly iv: Uint8Array
-}
-
-const OPTION_KEYS = new Set(['kid'])
-
-/**
- * Encrypts a signed message to one recipient (spec §Encrypted envelopes): a compact JWE with
- * ECDH-ES (X25519) and A256GCM, whose `cty` names the message inside. The message is carried
- * unchanged, so its digest, its signature and its place in a thread are those it had before.
- * Whoever relays the JWE sees only its header: the algorithms, the ephemeral key and the `kid`.
+ * Encrypts a message body to one recipient (spec §Encrypted envelopes). The body is what would
+ * otherwise be sent in the clear, in its binding's media type: in the JWS binding a string (one
+ * JWS, or an acceptance, a line feed and the agreement), sealed in a compact JWE (ECDH-ES over
+ * X25519, A256GCM, `cty` `intentcast+jws`); in the COSE binding bytes (one tagged COSE message, or
+ * the CBOR array `[acceptance, agreement]`), sealed in a COSE_Encrypt (ECDH-ES + HKDF-256 over
+ * X25519, A256GCM, content type `application/intentcast+cose`). The body is carried unchanged, so
+ * each message keeps its digest, its signature and its place in a thread. When the recipient's
+ * JWK has a `kid`, the sealed header names it, so a recipient with several keys picks the right
+ * one. Whoever relays the result sees only the algorithms, the ephemeral key, the `kid` and the
+ * length.
  *
- * @param message A signed message in the JWS binding, compact or JSON.
+ * @param body A non-empty body: a string in the JWS binding, bytes in the COSE binding.
  * @param recipient The recipient's X25519 public JWK (`use: "enc"`).
- * @throws IntentcastError ERR_INVALID_ARGUMENT for an empty message, a recipient that is not an
- *   X25519 public JWK, or an option `seal` does not take.
+ * @returns A compact JWE for a string, a tagged COSE_Encrypt for bytes.
+ * @throws IntentcastError ERR_INVALID_ARGUMENT for an empty body or one of another type, or a
+ *   recipient that is not a usable X25519 public JWK.
  * @example
  * ```ts
  * import { signOffer } from 'intentcast'
  * import { seal } from 'intentcast/seal'
- * const offer = await signOffer(body, vendor, { audience: customer.did })
- * const jwe = await seal(offer, customerReplyKey) // eyJhbGciOiJFQ0RILUVTIi…
+ * const jwe = await seal(await signOffer(body, vendor, { audience: customer.did }), customerReplyKey)
+ * const sealedCose = await seal(await signOffer(body, vendor, { audience: customer.did, format: 'cose' }), customerReplyKey)
  * ```
  */
-export function seal(message: string, recipient: SealPublicJwk, options?: SealOptions): Promise<string> {
-  return sealWith(message, recipient, options)
+export function seal(body: string, recipient: SealPublicJwk): Promise<string>
+export function seal(body: Uint8Array, recipient: SealPublicJwk): Promise<Uint8Array>
+export function seal(body: string | Uint8Array, recipient: SealPublicJwk): Promise<string | Uint8Array>
+export function seal(body: string | Uint8Array, recipient: SealPublicJwk): Promise<string | Uint8Array> {
+  return sealWith(body, recipient)
 }
 
 /** `seal`, with the ephemeral key and IV fixed when `fixed` is given (vectors only). */
-export async function sealWith(
-  message: string,
+export function sealWith(body: string, recipient: SealPublicJwk, fixed?: SealFixed): Promise<string>
+export function sealWith(body: Uint8Array, recipient: SealPublicJwk, fixed?: SealFixed): Promise<Uint8Array>
+export function sealWith(
+  body: string | Uint8Array,
   recipient: SealPublicJwk,
-  options: SealOptions | undefined,
   fixed?: SealFixed,
-): Promise<string> {
-  if (typeof message !== 'string' || message.length === 0) {
-    throw new IntentcastError('ERR_INVALID_ARGUMENT', 'seal takes a signed message, a non-empty string')
+): Promise<string | Uint8Array>
+export async function sealWith(
+  body: string | Uint8Array,
+  recipient: SealPublicJwk,
+  fixed?: SealFixed,
+): Promise<string | Uint8Array> {
+  const isText = typeof body === 'string'
+  if (!(isText || body instanceof Uint8Array) || body.length === 0) {
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', 'seal takes a non-empty body: a string (JWS) or bytes (COSE)')
   }
-  const kid = kidOf(options)
-  const key = await importRecipient(recipient)
-  const jwe = new CompactEncrypt(utf8(message)).setProtectedHeader({
-    alg: SEAL_ALG,
-    enc: SEAL_ENC,
-    cty: SEAL_CTY_JWS,
-    ...(kid !== undefined && { kid }),
-  })
-  if (fixed !== undefined) jwe.setKeyManagementParameters({ epk: fixed.epk }).setInitializationVector(fixed.iv)
-  return jwe.encrypt(key)
-}
-
-function kidOf(options: SealOptions | undefined): string | undefined {
-  if (options === undefined) return undefined
-  if (typeof options !== 'object' || options === null) {
-    throw new IntentcastError('ERR_INVALID_ARGUMENT', 'seal options must be an object')
-  }
-  for (const key of Object.keys(options)) {
-    if (!OPTION_KEYS.has(key))
-      throw new IntentcastError('ERR_INVALID_ARGUMENT', `seal has no option "${key.slice(0, 32)}"`)
-  }
-  const { kid } = options
-  if (kid !== undefined && (typeof kid !== 'string' || kid.length === 0)) {
-    throw new IntentcastError('ERR_INVALID_ARGUMENT', 'kid is a non-empty string')
-  }
-  return kid
-}
-
-/** The recipient's key for jose; anything but an X25519 public JWK is the caller's mistake. */
-async function importRecipient(jwk: SealPublicJwk): Promise<CryptoKey> {
-  const j = jwk as Partial<SealPublicJwk> | null
-  if (typeof j !== 'object' || j === null || j.kty !== 'OKP' || j.crv !== 'X25519' || typeof j.x !== 'string') {
-    throw new IntentcastError('ERR_INVALID_ARGUMENT', 'the recipient is an X25519 public JWK')
-  }
-  if (j.use !== undefined && j.use !== 'enc') {
-    throw new IntentcastError('ERR_INVALID_ARGUMENT', 'the recipient key is not for encryption (use is not "enc")')
-  }
-  try {
-    return await importJWK({ kty: 'OKP', crv: 'X25519', x: j.x }, SEAL_ALG)
-  } catch (cause) {
-    throw new IntentcastError('ERR_INVALID_ARGUMENT', 'the recipient is not a valid X25519 public key', { cause })
-  }
+  const to = sealTo(recipient)
+  return isText ? (await jweBinding()).sealJwe(body, to, fixed) : (await coseBinding()).sealCose(body, to, fixed)
 }

@@ -1,12 +1,14 @@
 /**
- * intentcast/seal, one describe per rule of spec §Encrypted envelopes: the round trip, then each
- * refusal in the order `open` checks (size, shape, alg/enc, cty, decrypt), then openAndVerify.
+ * intentcast/seal in the JWS binding, one describe per rule of spec §Encrypted envelopes: the
+ * round trip, then each refusal in the order `open` checks (size, structure, alg/enc, cty, values,
+ * decrypt), then openAndVerify. The COSE binding is in cose.test.ts, keys in keys.test.ts.
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { ERROR_CODES, IntentcastError, verify } from '../../src/index.js'
 import { generateSealKeyPair, open, openAndVerify, seal, sealKeyPairFromSeed } from '../../src/seal/index.js'
 import { b64uJson, customer, expectCode, fromB64uJson, seed, signSamples, T0, vendor } from '../helpers/fixtures.js'
+import { twoMessageBodies } from './samples.js'
 
 const samples = await signSamples()
 const customerKeys = await sealKeyPairFromSeed(seed(0x11))
@@ -15,58 +17,73 @@ const sealedOffer = await seal(samples.offer, customerKeys.publicJwk)
 const header = fromB64uJson(sealedOffer.split('.')[0]!)
 const withHeader = (jwe: string, h: Record<string, unknown>) => [b64uJson(h), ...jwe.split('.').slice(1)].join('.')
 
-describe('keys', () => {
-  it('sealKeyPairFromSeed is deterministic and an X25519 encryption key', async () => {
-    const again = await sealKeyPairFromSeed(seed(0x11))
-    expect(again).toEqual(customerKeys)
-    expect(customerKeys.publicJwk).toEqual({ kty: 'OKP', crv: 'X25519', x: expect.any(String), use: 'enc' })
-    expect(customerKeys.privateJwk.d).toBe(Buffer.from(seed(0x11)).toString('base64url'))
-  })
-  it('matches RFC 7748 §6.1 (Alice)', async () => {
-    const alice = await sealKeyPairFromSeed(
-      new Uint8Array(Buffer.from('77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a', 'hex')),
-    )
-    expect(Buffer.from(alice.publicJwk.x, 'base64url').toString('hex')).toBe(
-      '8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a',
-    )
-  })
-  it('generateSealKeyPair draws a fresh key each time', async () => {
-    expect((await generateSealKeyPair()).publicJwk.x).not.toBe((await generateSealKeyPair()).publicJwk.x)
-  })
-  it('refuses a seed that is not 32 bytes', async () => {
-    await expectCode(sealKeyPairFromSeed(new Uint8Array(31)), 'ERR_INVALID_ARGUMENT')
-  })
-})
+/** The error `p` rejects with, or undefined when it resolves. */
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e,
+  )
 
-describe('seal, then open: the signed message comes back unchanged', () => {
+describe('seal, then open: the body comes back unchanged', () => {
   for (const [kind, message] of Object.entries(samples)) {
     it(kind, async () => {
-      const jwe = await seal(message, vendorKeys.publicJwk, { kid: 'vendor-enc-1' })
+      const jwe = await seal(message, vendorKeys.publicJwk)
       expect(jwe.split('.')).toHaveLength(5)
+      expect(Object.keys(fromB64uJson(jwe.split('.')[0]!))).toEqual(['alg', 'enc', 'cty', 'kid', 'epk'])
       expect(fromB64uJson(jwe.split('.')[0]!)).toMatchObject({
         alg: 'ECDH-ES',
         enc: 'A256GCM',
         cty: 'intentcast+jws',
-        kid: 'vendor-enc-1',
+        kid: vendorKeys.publicJwk.kid,
       })
       expect(await open(jwe, vendorKeys)).toBe(message)
     })
   }
+  it('a body of two messages (an acceptance and its agreement) is sealed as it is', async () => {
+    const { jws } = await twoMessageBodies()
+    expect(await open(await seal(jws, vendorKeys.publicJwk), vendorKeys)).toBe(jws)
+  })
+  it('any non-empty string is a body: seal does not parse it', async () => {
+    expect(await open(await seal('x', vendorKeys.publicJwk), vendorKeys)).toBe('x')
+  })
+  it('a recipient JWK without kid gives a header without kid', async () => {
+    const { kid: _, ...anonymous } = customerKeys.publicJwk
+    const jwe = await seal(samples.offer, anonymous)
+    expect(fromB64uJson(jwe.split('.')[0]!)).not.toHaveProperty('kid')
+    expect(await open(jwe, customerKeys)).toBe(samples.offer)
+  })
   it('the JWE does not carry the plaintext: no price, no DID, no payload', () => {
     const everything = sealedOffer + Buffer.from(sealedOffer.split('.')[0]!, 'base64url').toString('utf8')
     expect(everything).not.toContain('999.00')
     expect(everything).not.toContain(customer.did)
     expect(everything).not.toContain(samples.offer.split('.')[1]!.slice(0, 40))
   })
-  it('two seals of one message differ (a fresh ephemeral key and IV each time)', async () => {
+  it('two seals of one body differ (a fresh ephemeral key and IV each time)', async () => {
     expect(await seal(samples.offer, customerKeys.publicJwk)).not.toBe(sealedOffer)
   })
-  it('seal refuses what the caller got wrong', async () => {
-    await expectCode(seal('', customerKeys.publicJwk), 'ERR_INVALID_ARGUMENT')
-    await expectCode(seal(samples.offer, customer.publicJwk as never), 'ERR_INVALID_ARGUMENT')
-    await expectCode(seal(samples.offer, { ...customerKeys.publicJwk, use: 'sig' } as never), 'ERR_INVALID_ARGUMENT')
-    await expectCode(seal(samples.offer, customerKeys.publicJwk, { kdi: 'x' } as never), 'ERR_INVALID_ARGUMENT')
+  it('the size: 4/3 of the body plus a header of about 300 characters', async () => {
+    const overhead = sealedOffer.length - Math.ceil((samples.offer.length * 4) / 3)
+    expect(overhead).toBeGreaterThan(250)
+    expect(overhead).toBeLessThan(320)
   })
+})
+
+describe('seal refuses what the caller got wrong (ERR_INVALID_ARGUMENT)', () => {
+  const cases: Record<string, () => Promise<unknown>> = {
+    'an empty body': () => seal('', customerKeys.publicJwk),
+    'a body that is neither a string nor bytes': () => seal({} as never, customerKeys.publicJwk),
+    'an Ed25519 JWK': () => seal(samples.offer, customer.publicJwk as never),
+    'a signing key (use: sig)': () => seal(samples.offer, { ...customerKeys.publicJwk, use: 'sig' } as never),
+    'an x of 31 bytes': () => seal(samples.offer, { ...customerKeys.publicJwk, x: 'A'.repeat(42) }),
+    'an x that is not base64url': () => seal(samples.offer, { ...customerKeys.publicJwk, x: '*'.repeat(43) }),
+    'an empty kid': () => seal(samples.offer, { ...customerKeys.publicJwk, kid: '' }),
+    'a low-order x (0)': () => seal(samples.offer, { ...customerKeys.publicJwk, x: 'A'.repeat(43) }),
+  }
+  for (const [name, call] of Object.entries(cases)) {
+    it(name, async () => {
+      await expectCode(call(), 'ERR_INVALID_ARGUMENT')
+    })
+  }
 })
 
 describe('ERR_TOO_LARGE: the size is checked before parsing', () => {
@@ -84,6 +101,7 @@ describe('ERR_MALFORMED: only a compact JWE of the profile', () => {
     'four parts': sealedOffer.split('.').slice(1).join('.'),
     'a header that is not JSON': ['bm90IGpzb24', ...sealedOffer.split('.').slice(1)].join('.'),
     'a header member outside the profile': withHeader(sealedOffer, { ...header, zip: 'DEF' }),
+    'a kid that is not a string': withHeader(sealedOffer, { ...header, kid: 7 }),
     'an encrypted key': sealedOffer.replace('..', '.AAAA.'),
     'an epk that is not X25519': withHeader(sealedOffer, {
       ...header,
@@ -97,6 +115,9 @@ describe('ERR_MALFORMED: only a compact JWE of the profile', () => {
       await expectCode(open(jwe, customerKeys), 'ERR_MALFORMED')
     })
   }
+  it('neither a string nor bytes', async () => {
+    await expectCode(open(42 as never, customerKeys), 'ERR_MALFORMED')
+  })
 })
 
 describe('ERR_UNSUPPORTED_ALG: ECDH-ES and A256GCM only', () => {
@@ -111,9 +132,14 @@ describe('ERR_UNSUPPORTED_ALG: ECDH-ES and A256GCM only', () => {
       await expectCode(open(withHeader(sealedOffer, { ...header, ...change }), customerKeys), 'ERR_UNSUPPORTED_ALG')
     })
   }
+  it('before the values another algorithm has: RSA-OAEP with an encrypted key and no epk', async () => {
+    const { epk: _, ...rest } = header
+    const jwe = withHeader(sealedOffer, { ...rest, alg: 'RSA-OAEP' }).replace('..', '.AAAA.')
+    await expectCode(open(jwe, customerKeys), 'ERR_UNSUPPORTED_ALG')
+  })
 })
 
-describe('ERR_TYPE_MISMATCH: the cty names an intentcast JWS', () => {
+describe('ERR_TYPE_MISMATCH: the cty names an intentcast JWS body', () => {
   for (const cty of [undefined, 'JWT', 'application/intentcast+jws', 'intentcast+cose']) {
     it(String(cty), async () => {
       await expectCode(open(withHeader(sealedOffer, { ...header, cty }), customerKeys), 'ERR_TYPE_MISMATCH')
@@ -122,41 +148,60 @@ describe('ERR_TYPE_MISMATCH: the cty names an intentcast JWS', () => {
 })
 
 describe('ERR_DECRYPT: another recipient, or any change', () => {
-  it('sealed to another key', async () => {
-    await expectCode(open(sealedOffer, vendorKeys), 'ERR_DECRYPT')
+  it('sealed to another key: its kid names no key of this recipient', async () => {
+    const e = await expectCode(open(sealedOffer, vendorKeys), 'ERR_DECRYPT')
+    expect(e.message).toMatch(/no key .* kid/)
     await expectCode(open(sealedOffer, await generateSealKeyPair()), 'ERR_DECRYPT')
   })
-  it('a header member changed (the header is the authenticated data)', async () => {
-    await expectCode(open(withHeader(sealedOffer, { ...header, kid: 'k' }), customerKeys), 'ERR_DECRYPT')
+  it('sealed to another key without a kid: the tag fails', async () => {
+    const { kid: _, ...anonymous } = customerKeys.publicJwk
+    await expectCode(open(await seal(samples.offer, anonymous), vendorKeys), 'ERR_DECRYPT')
   })
-  it('any character of the JWE changed is refused with a code, never a crash', async () => {
-    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~ '
-    await fc.assert(
-      fc.asyncProperty(fc.nat(sealedOffer.length - 1), fc.constantFrom(...alphabet), async (at, c) => {
-        fc.pre(sealedOffer[at] !== c)
-        const jwe = sealedOffer.slice(0, at) + c + sealedOffer.slice(at + 1)
-        const error = await open(jwe, customerKeys).then(
-          () => undefined,
-          (e: unknown) => e,
-        )
-        expect(error).toBeInstanceOf(IntentcastError)
-        expect(ERROR_CODES).toContain((error as IntentcastError).code)
-        expect((error as IntentcastError).code).not.toBe('ERR_INVALID_ARGUMENT')
-      }),
-      { numRuns: 300 },
-    )
+  it('a header member changed (the header is the authenticated data)', async () => {
+    const { kid, ...rest } = header
+    await expectCode(open(withHeader(sealedOffer, { ...rest, kid }), customerKeys), 'ERR_DECRYPT')
+  })
+  it('a low-order epk', async () => {
+    const jwe = withHeader(sealedOffer, { ...header, epk: { kty: 'OKP', crv: 'X25519', x: 'A'.repeat(43) } })
+    await expectCode(open(jwe, customerKeys), 'ERR_DECRYPT')
   })
   it('every byte of the ciphertext and tag flipped, one at a time', async () => {
     const parts = sealedOffer.split('.')
     for (const index of [3, 4]) {
       const bytes = Buffer.from(parts[index]!, 'base64url')
-      for (let i = 0; i < bytes.length; i++) {
+      for (let i = 0; i < bytes.length; i += 7) {
         const copy = Buffer.from(bytes)
         copy[i] = copy[i]! ^ 0x80
         const jwe = parts.map((p, j) => (j === index ? copy.toString('base64url') : p)).join('.')
         await expectCode(open(jwe, customerKeys), 'ERR_DECRYPT')
       }
     }
+  })
+})
+
+describe('fuzz: a mutated JWE is refused with a wire code, never a crash', () => {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~ é'
+  const mutation = fc.oneof(
+    fc.record({ op: fc.constant('set'), at: fc.nat(sealedOffer.length - 1), c: fc.constantFrom(...alphabet) }),
+    fc.record({ op: fc.constant('insert'), at: fc.nat(sealedOffer.length), c: fc.constantFrom(...alphabet) }),
+    fc.record({ op: fc.constant('delete'), at: fc.nat(sealedOffer.length - 1), c: fc.constant('') }),
+  )
+  it('set, insert or delete one character, up to three times', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 3 }), async (edits) => {
+        let jwe = sealedOffer
+        for (const { op, at, c } of edits) {
+          const i = Math.min(at, jwe.length)
+          jwe = jwe.slice(0, i) + c + jwe.slice(op === 'insert' ? i : i + 1)
+        }
+        fc.pre(jwe !== sealedOffer)
+        const error = await failure(open(jwe, customerKeys))
+        expect(error).toBeInstanceOf(IntentcastError)
+        expect(ERROR_CODES).toContain((error as IntentcastError).code)
+        expect(['ERR_INVALID_ARGUMENT', 'ERR_INTERNAL']).not.toContain((error as IntentcastError).code)
+      }),
+      { numRuns: 300 },
+    )
   })
 })
 
@@ -183,9 +228,15 @@ describe('openAndVerify: decrypt, then every check of verify', () => {
   it('the inner checks still apply (ERR_TYPE_MISMATCH for another kind)', async () => {
     await expectCode(openAndVerify(sealedOffer, customerKeys, { expect: 'counter', now: T0 }), 'ERR_TYPE_MISMATCH')
   })
-  it('refuses an unknown option before any work', async () => {
+  it('is for one message: a two-message body opens with open, and fails verify as ERR_MALFORMED', async () => {
+    const { jws } = await twoMessageBodies()
+    await expectCode(openAndVerify(await seal(jws, vendorKeys.publicJwk), vendorKeys, { now: T0 }), 'ERR_MALFORMED')
+  })
+  it('refuses an unknown option or a bad recipient before any work', async () => {
     await expectCode(openAndVerify(sealedOffer, customerKeys, { audeince: 'x' } as never), 'ERR_INVALID_ARGUMENT')
     await expectCode(open(sealedOffer, customerKeys, { max: 1 } as never), 'ERR_INVALID_ARGUMENT')
     await expectCode(open(sealedOffer, { privateJwk: customer.privateJwk } as never), 'ERR_INVALID_ARGUMENT')
+    await expectCode(open(sealedOffer, []), 'ERR_INVALID_ARGUMENT')
+    await expectCode(open(sealedOffer, [customerKeys, null as never]), 'ERR_INVALID_ARGUMENT')
   })
 })

@@ -1,0 +1,121 @@
+/**
+ * The JWS binding's sealed form (spec §Encrypted envelopes, JWE): a compact JWE with direct key
+ * agreement ECDH-ES over X25519 (RFC 8037) and A256GCM, whose `cty` names the body inside.
+ * Nothing else is accepted, so there is no algorithm to negotiate.
+ *
+ * The JWE itself is made and decrypted by `jose` (panva/jose), the package's one JOSE
+ * dependency: audited, dependency-free, on WebCrypto in every runtime (X25519 ECDH-ES included,
+ * Node 20 too), so no Concat KDF of our own is written or bundled. Only `intentcast/seal`
+ * imports it. What jose does not do is refuse everything outside the profile: `checkJwe` does,
+ * before any key is used.
+ */
+import { CompactEncrypt, compactDecrypt } from 'jose'
+import { IntentcastError } from '../errors.js'
+import { decodeBase64url } from '../lib/base64url.js'
+import { parseJsonStrict } from '../lib/json.js'
+import { fromUtf8, utf8 } from '../lib/utf8.js'
+import { MEDIA_TYPE_COSE, MEDIA_TYPE_JWS } from '../model/media-types.js'
+import { selectKey, type OpenWith, type SealFixed, type SealTo } from './recipient.js'
+import { bufferSource, ephemeral } from './x25519.js'
+
+export const JWE_ALG = 'ECDH-ES'
+export const JWE_ENC = 'A256GCM'
+/** The `cty` of a sealed JWS body: its media type without `application/` (RFC 7516 §4.1.12). */
+export const JWE_CTY = MEDIA_TYPE_JWS.slice('application/'.length)
+/** The COSE binding's `cty`, named only to say why it is refused: that binding seals in COSE. */
+const COSE_CTY = MEDIA_TYPE_COSE.slice('application/'.length)
+
+/** The header members a sealed JWE may carry; anything else (`zip`, `jku`, `crit`, …) is refused. */
+const HEADER_MEMBERS = new Set(['alg', 'enc', 'cty', 'epk', 'kid'])
+
+const malformed = (message: string) => new IntentcastError('ERR_MALFORMED', message)
+
+/** Seals a JWS body (one JWS, or an acceptance and its agreement) to `to`. */
+export async function sealJwe(body: string, to: SealTo, fixed?: SealFixed): Promise<string> {
+  const recipient = await globalThis.crypto.subtle.importKey('raw', bufferSource(to.x), { name: 'X25519' }, false, [])
+  const jwe = new CompactEncrypt(utf8(body)).setProtectedHeader({
+    alg: JWE_ALG,
+    enc: JWE_ENC,
+    cty: JWE_CTY,
+    ...(to.kid !== undefined && { kid: to.kid }),
+  })
+  if (fixed !== undefined) {
+    jwe
+      .setKeyManagementParameters({ epk: (await ephemeral(fixed.ephemeralSeed)).privateKey })
+      .setInitializationVector(fixed.iv)
+  }
+  try {
+    return await jwe.encrypt(recipient)
+  } catch (cause) {
+    // The header, body and key are the SDK's own and checked: what can fail is the key
+    // agreement, when the recipient's x is a low-order point.
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', 'the recipient is not a usable X25519 public key', { cause })
+  }
+}
+
+/** Opens a sealed JWE (spec §Encrypted envelopes, JWE steps 2 to 5); the size is checked already. */
+export async function openJwe(jwe: string, keys: readonly OpenWith[]): Promise<string> {
+  const { kid } = checkJwe(jwe)
+  const key = selectKey(keys, kid === undefined ? undefined : utf8(kid))
+  let plaintext: Uint8Array
+  try {
+    ;({ plaintext } = await compactDecrypt(jwe, key, {
+      keyManagementAlgorithms: [JWE_ALG],
+      contentEncryptionAlgorithms: [JWE_ENC],
+    }))
+  } catch (cause) {
+    // checkJwe has refused every header and shape jose could object to, so what is left is the
+    // key agreement (a low-order epk) or the GCM tag: the JWE was sealed to another key, or altered.
+    throw new IntentcastError('ERR_DECRYPT', 'the sealed message does not decrypt with this key', { cause })
+  }
+  if (plaintext.length === 0) throw malformed('a sealed body is never empty')
+  return fromUtf8(plaintext, 'sealed body')
+}
+
+/**
+ * Checks a compact JWE's shape and header against the profile, before any key is used, in the
+ * order of the spec: structure, algorithms, content type, then the members' values.
+ * Every part is decoded as canonical base64url: a lenient decoder would let two spellings of
+ * one tag both decrypt, so a changed character could pass unnoticed.
+ */
+function checkJwe(jwe: string): { kid: string | undefined } {
+  const parts = jwe.split('.')
+  if (parts.length !== 5) throw malformed('a sealed message is a compact JWE: five parts separated by dots')
+  const [h, k, i, c, t] = parts as [string, string, string, string, string]
+  const header = parseJsonStrict(fromUtf8(decodeBase64url(h, 'JWE header'), 'JWE header'), 'JWE header')
+  if (typeof header !== 'object' || header === null || Array.isArray(header))
+    throw malformed('JWE header is not an object')
+  for (const key of Object.keys(header)) {
+    if (!HEADER_MEMBERS.has(key)) throw malformed(`JWE header member "${key.slice(0, 32)}" is not allowed`)
+  }
+  const { alg, enc, cty, epk, kid } = header as Record<string, unknown>
+  // Before the members' values: another algorithm has other members (an encrypted key, no epk),
+  // and is reported as the algorithm it is, not as a malformed ECDH-ES.
+  if (alg !== JWE_ALG || enc !== JWE_ENC) {
+    throw new IntentcastError('ERR_UNSUPPORTED_ALG', `only alg ${JWE_ALG} with enc ${JWE_ENC} is accepted`)
+  }
+  if (cty !== JWE_CTY) {
+    throw new IntentcastError(
+      'ERR_TYPE_MISMATCH',
+      cty === COSE_CTY ? 'a COSE body is sealed in COSE, not in a JWE' : `cty is not ${JWE_CTY}`,
+    )
+  }
+  if (kid !== undefined && typeof kid !== 'string') throw malformed('JWE kid is not a string')
+  checkEpk(epk)
+  // ECDH-ES in direct mode derives the content key itself: there is no wrapped key to carry.
+  if (k.length !== 0) throw malformed('JWE encrypted key must be empty with ECDH-ES')
+  if (decodeBase64url(i, 'JWE iv').length !== 12) throw malformed('JWE iv is not 96 bits')
+  if (decodeBase64url(t, 'JWE tag').length !== 16) throw malformed('JWE tag is not 128 bits')
+  decodeBase64url(c, 'JWE ciphertext')
+  return { kid }
+}
+
+/** The ephemeral public key: an X25519 JWK with exactly `kty`, `crv` and a 32-byte `x`. */
+function checkEpk(epk: unknown): void {
+  if (typeof epk !== 'object' || epk === null || Array.isArray(epk)) throw malformed('JWE epk is missing')
+  const { kty, crv, x, ...rest } = epk as Record<string, unknown>
+  if (kty !== 'OKP' || crv !== 'X25519' || typeof x !== 'string' || Object.keys(rest).length > 0) {
+    throw malformed('JWE epk is not an X25519 public JWK')
+  }
+  if (decodeBase64url(x, 'JWE epk x').length !== 32) throw malformed('JWE epk x is not 32 bytes')
+}
