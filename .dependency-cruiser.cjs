@@ -34,6 +34,8 @@
  * - replay/: replay stores
  * - envelope/: signing, countersigning and verify
  * - seal/: signed messages encrypted to one recipient (JWE), opened and verified (`intentcast/seal`)
+ * - disclose/: selective disclosure (RFC 9901 disclosures, digest sets, agreement presentations);
+ *   it reads the errors, lib, crypto, model and envelope below it (`intentcast/disclose`)
  * - thread/: threads of messages, and their text records
  * - agreements/: agreement stores, which both sides keep
  * - terms/: matching and negotiation (the `intentcast/terms` entry)
@@ -52,6 +54,7 @@ const LAYERS = [
   ['replay'],
   ['envelope'],
   ['seal'],
+  ['disclose'],
   ['thread'],
   ['agreements'],
   ['terms'],
@@ -68,7 +71,7 @@ const SIBLINGS_APART = [
 ]
 
 /** The entries (or internals) that the package root src/index.ts must not re-export or import. */
-const NOT_IN_ROOT = ['vendor', 'wallet', 'relay', 'r-button', 'cli', 'http', 'terms', 'cose', 'crypto', 'seal']
+const NOT_IN_ROOT = ['vendor', 'wallet', 'relay', 'r-button', 'cli', 'http', 'terms', 'cose', 'crypto', 'seal', 'disclose']
 
 /** Where node:* may be imported at run time, and why. */
 const NODE_ALLOWED = [

@@ -9,6 +9,7 @@ export default defineConfig([
       cose: 'src/cose/index.ts',
       terms: 'src/terms/index.ts',
       seal: 'src/seal/index.ts',
+      disclose: 'src/disclose/index.ts',
       vendor: 'src/vendor/index.ts',
       wallet: 'src/wallet/index.ts',
       relay: 'src/relay/index.ts',

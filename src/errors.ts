@@ -24,6 +24,12 @@ export const ERROR_CODES = [
   'ERR_TYPE_MISMATCH',
   /** A sealed (encrypted) message does not decrypt: sealed to another key, or altered. */
   'ERR_DECRYPT',
+  /** A disclosure whose digest the message it is checked against does not carry (RFC 9901 format). */
+  'ERR_DISCLOSURE_UNKNOWN',
+  /** The same disclosure, or two of one claim, given twice. */
+  'ERR_DISCLOSURE_DUPLICATE',
+  /** Disclosures not in the order of their digests in the message: one set, one spelling. */
+  'ERR_DISCLOSURE_ORDER',
   /** The signer's key could not be found or is not an acceptable Ed25519 key. */
   'ERR_KEY_UNRESOLVED',
   /** The `kid` does not name the `iss`, or an agreement's signers are not its parties. */

@@ -52,6 +52,9 @@ export const CBOR_KEYS: Readonly<Record<string, number>> = Object.freeze({
   reason: -19,
   role: -20,
   url: -21,
+  replyKey: -22,
+  details: -23,
+  disclosures: -24,
 })
 
 const NAMES: ReadonlyMap<number, string> = new Map(Object.entries(CBOR_KEYS).map(([name, key]) => [key, name]))

@@ -19,6 +19,9 @@ const STATUS: Readonly<Record<ProblemCode, number>> = {
   // 400, not 401: ECDH-ES authenticates no sender, so a failed tag says the bytes cannot be
   // read, not who sent them; nor 422, which is for content that was read and judged.
   ERR_DECRYPT: 400,
+  ERR_DISCLOSURE_UNKNOWN: 422,
+  ERR_DISCLOSURE_DUPLICATE: 422,
+  ERR_DISCLOSURE_ORDER: 422,
   ERR_KEY_UNRESOLVED: 401,
   ERR_ISSUER_MISMATCH: 401,
   ERR_SIGNATURE_INVALID: 401,
@@ -40,6 +43,9 @@ const TITLE: Readonly<Record<ProblemCode, string>> = {
   ERR_UNSUPPORTED_ALG: 'Unsupported algorithm',
   ERR_TYPE_MISMATCH: 'Unexpected message type',
   ERR_DECRYPT: 'Message does not decrypt',
+  ERR_DISCLOSURE_UNKNOWN: 'Disclosure not committed to',
+  ERR_DISCLOSURE_DUPLICATE: 'Disclosure given twice',
+  ERR_DISCLOSURE_ORDER: 'Disclosures out of order',
   ERR_KEY_UNRESOLVED: 'Signing key not resolved',
   ERR_ISSUER_MISMATCH: 'Signer is not the issuer',
   ERR_SIGNATURE_INVALID: 'Invalid signature',

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini'
 import { strictObject } from './strict-object.js'
-import { commonClaims, Did, Digest, NumericDate } from './primitives.js'
+import { commonClaims, Did, Digest, DigestSet, Disclosures, NumericDate } from './primitives.js'
 import { dealClaims } from './deal.js'
 
 /**
@@ -23,5 +23,12 @@ export const AcceptancePayload = strictObject({
    * claim with the cast key is what binds the two.
    */
   party: z.optional(Did),
+  /**
+   * The delivery and contact details (address, email, phone, note), as digests: the agreement
+   * copies them, so both parties sign what was disclosed without the agreement saying it.
+   */
+  details: z.optional(DigestSet),
+  /** The disclosures of `details`, and of any of the intent's `want.precise`: sealed to the vendor only. */
+  disclosures: z.optional(Disclosures),
 })
 export type AcceptancePayload = z.infer<typeof AcceptancePayload>

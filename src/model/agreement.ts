@@ -1,6 +1,6 @@
 import * as z from 'zod/mini'
 import { strictObject } from './strict-object.js'
-import { Did, Digest, Item, Jti, NumericDate, Version } from './primitives.js'
+import { Did, Digest, DigestSet, Item, Jti, NumericDate, Version } from './primitives.js'
 import { dealClaims } from './deal.js'
 
 /**
@@ -22,5 +22,7 @@ export const AgreementPayload = strictObject({
   }),
   item: Item,
   ...dealClaims,
+  /** The acceptance's `details` digests: what the customer disclosed, committed to by both. */
+  details: z.optional(DigestSet),
 })
 export type AgreementPayload = z.infer<typeof AgreementPayload>

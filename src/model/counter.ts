@@ -1,6 +1,7 @@
 import * as z from 'zod/mini'
+import { SealKey } from './seal-key.js'
 import { strictObject } from './strict-object.js'
-import { commonClaims, Did, Digest, NumericDate, text } from './primitives.js'
+import { commonClaims, Did, Digest, Disclosures, NumericDate, text } from './primitives.js'
 import { dealClaims } from './deal.js'
 
 /**
@@ -19,5 +20,9 @@ export const CounterPayload = strictObject({
   intent: Digest,
   ...dealClaims,
   note: z.optional(text(1000)),
+  /** The sender's encryption key, when it changed since its last message (a vendor rotated). */
+  replyKey: z.optional(SealKey),
+  /** The customer's disclosures of its intent's `want.precise`, to this vendor only (sealed). */
+  disclosures: z.optional(Disclosures),
 })
 export type CounterPayload = z.infer<typeof CounterPayload>

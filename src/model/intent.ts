@@ -1,6 +1,18 @@
 import * as z from 'zod/mini'
+import { SealKey } from './seal-key.js'
 import { strictObject } from './strict-object.js'
-import { commonClaims, DateTime, Did, HttpUrl, Item, Money, NumericDate, Quantity, Region } from './primitives.js'
+import {
+  commonClaims,
+  DateTime,
+  Did,
+  DigestSet,
+  HttpUrl,
+  Item,
+  Money,
+  NumericDate,
+  Quantity,
+  Region,
+} from './primitives.js'
 import { TermSet } from './term-set.js'
 
 /** What the customer wants, after schema.org `Demand`. */
@@ -13,6 +25,11 @@ export const Want = strictObject({
   deliverBy: z.optional(DateTime),
   /** Where to deliver: ISO 3166 country or subdivision. */
   region: z.optional(Region),
+  /**
+   * The precise forms of fields given coarsely above (a street address for `region`), as digests
+   * only: the customer discloses each to the vendors it picks, in a counter or its acceptance.
+   */
+  precise: z.optional(DigestSet),
 })
 export type Want = z.infer<typeof Want>
 
@@ -26,5 +43,7 @@ export const IntentPayload = strictObject({
   /** The relationship terms the customer proffers. */
   terms: TermSet,
   replyTo: z.optional(HttpUrl),
+  /** The cast's own encryption key: vendors seal what they send back to it (spec §Encrypted envelopes). */
+  replyKey: z.optional(SealKey),
 })
 export type IntentPayload = z.infer<typeof IntentPayload>

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini'
+import { SealKey } from './seal-key.js'
 import { strictObject } from './strict-object.js'
 import { commonClaims, Did, Digest, Item, NumericDate, text } from './primitives.js'
 import { dealClaims } from './deal.js'
@@ -14,5 +15,7 @@ export const OfferPayload = strictObject({
   item: Item,
   ...dealClaims,
   note: z.optional(text(1000)),
+  /** The vendor's encryption key: the customer seals its counters and acceptance to it. */
+  replyKey: z.optional(SealKey),
 })
 export type OfferPayload = z.infer<typeof OfferPayload>

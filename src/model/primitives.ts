@@ -122,3 +122,24 @@ export const Item = strictObject({
 export type Item = z.infer<typeof Item>
 
 export const Quantity = z.int().check(z.minimum(1), z.maximum(1_000_000))
+
+/**
+ * Salted digests of claims given elsewhere as RFC 9901 disclosures (spec §Selective disclosure):
+ * sorted, so their order says nothing about the claims, and unique.
+ */
+export const DigestSet = strictObject({
+  _sd: z.array(Digest).check(
+    z.minLength(1),
+    z.maxLength(32),
+    z.refine((a) => a.every((d, i) => i === 0 || a[i - 1]! < d), 'digests are sorted and unique'),
+  ),
+})
+export type DigestSet = z.infer<typeof DigestSet>
+
+/**
+ * RFC 9901 disclosures (base64url of `[salt, name, value]`), carried only inside sealed
+ * messages: checked in full against their digests by `intentcast/disclose`.
+ */
+export const Disclosures = z
+  .array(z.string().check(z.minLength(1), z.maxLength(2048), z.regex(/^[A-Za-z0-9_-]+$/)))
+  .check(z.minLength(1), z.maxLength(32))

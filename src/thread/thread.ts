@@ -272,6 +272,10 @@ export class Thread {
     if (!sameJson(offer.payload.item, payload.item) || !sameDeal(a.payload, payload)) {
       fail('ERR_BROKEN_LINK', 'the agreement does not carry the accepted terms exactly')
     }
+    // The digests of what the customer disclosed: an agreement that dropped or changed them would
+    // leave the vendor unable to prove what it was given.
+    if (!sameJson(a.payload.details, payload.details))
+      fail('ERR_BROKEN_LINK', "the agreement does not carry the acceptance's details digests")
   }
 
   /**
@@ -282,7 +286,7 @@ export class Thread {
     const a = this.#acceptance
     if (!a) fail('ERR_ILLEGAL_MOVE', 'nothing has been accepted yet')
     const offer = this.#firstOffer(this.#byDigest.get(a.payload.inReplyTo) as Proposal)
-    const { quantity, price, deliverBy, terms } = a.payload
+    const { quantity, price, deliverBy, terms, details } = a.payload
     return {
       parties: { customer: a.payload.party ?? a.issuer, vendor: a.payload.aud },
       refs: { intent: this.intent.digest, offer: a.payload.inReplyTo, acceptance: a.digest },
@@ -291,6 +295,7 @@ export class Thread {
       price,
       ...(deliverBy !== undefined && { deliverBy }),
       terms,
+      ...(details !== undefined && { details }),
     }
   }
 
