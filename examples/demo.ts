@@ -13,6 +13,9 @@
  *     later, and to a relay. The relay reaches a vendor the wallet never discovered; the late
  *     site's offer comes through the intent's replyTo. The wallet counters and accepts the
  *     relay's vendor through the relay.
+ *  8. What each one saw: the relay held only ciphertext for every offer, counter and acceptance;
+ *     the delivery address went to the vendor accepted, and to no one else; a third party
+ *     verifies the agreement with the email disclosed, and learns nothing more.
  *
  * Everything is verified on the way; in-memory stores only (no Redis, no NATS: the relay keeps
  * its mailboxes in a MemoryRelayBackend); every server and connection is closed at the end, so
@@ -30,7 +33,8 @@ import {
   type RelayConnection,
   type VendorHandler,
 } from '../src/vendor/index.js'
-import { createRelayHandler, toNodeListener as relayListener } from '../src/relay/index.js'
+import { createRelayHandler, MemoryRelayBackend, toNodeListener as relayListener } from '../src/relay/index.js'
+import { parseDisclosure, presentAgreement, verifyPresentation, type Disclosed } from '../src/disclose/index.js'
 import {
   dealOf,
   generateKeyPair,
@@ -120,6 +124,10 @@ interface Market {
   }
   /** A site that takes intents without an offer, and makes one a moment later, through replyTo. */
   readonly slow: Site & { readonly later: Array<Promise<unknown>> }
+  /** What the relay holds in a mailbox, as its backend keeps it. */
+  entries(owner: string): Promise<ReadonlyArray<{ type: string; parts: readonly string[] }>>
+  /** The details each acceptance disclosed to Relay Rides, as its on.acceptance was told. */
+  readonly disclosed: Disclosed[]
   close(): Promise<void>
 }
 
@@ -128,7 +136,8 @@ async function startMarket(terms: TermSet): Promise<Market> {
   const relayServer = createServer()
   await new Promise<void>((resolve) => relayServer.listen(0, '127.0.0.1', resolve))
   const relayUrl = `http://127.0.0.1:${(relayServer.address() as AddressInfo).port}/relay`
-  const relay = createRelayHandler({ url: relayUrl })
+  const backend = new MemoryRelayBackend()
+  const relay = createRelayHandler({ url: relayUrl, backend })
   await relay.ready
   relayServer.on('request', relayListener(relay))
 
@@ -142,6 +151,7 @@ async function startMarket(terms: TermSet): Promise<Market> {
     })
   const ridesKey = await generateKeyPair()
   const ridesAgreements = new Map<string, string>()
+  const disclosed: Disclosed[] = []
   // Its code is the same as a site's: connectRelay hands it what comes through the relay.
   const rides = createVendorHandler({
     keyPair: ridesKey,
@@ -149,7 +159,10 @@ async function startMarket(terms: TermSet): Promise<Market> {
     on: {
       intent: offer('1820.00'),
       counter: (c) => (Number(c.payload.price.amount) >= 1820 * 0.95 ? 'agree' : null),
-      acceptance: (_a, { agreement }) => void ridesAgreements.set(agreement.digest, agreement.message as string),
+      acceptance: (_a, { agreement, disclosed: given }) => {
+        ridesAgreements.set(agreement.digest, agreement.message as string)
+        disclosed.push(given)
+      },
     },
   })
   const connection = connectRelay(rides, { relay: relayUrl, filters: { categories: ['bicycles'], regions: ['DE'] } })
@@ -179,6 +192,8 @@ async function startMarket(terms: TermSet): Promise<Market> {
     relayUrl,
     rides: { connection, did: ridesKey.did, agreements: ridesAgreements },
     slow: { name: 'Slow Spokes', ...slowSite, agreements: new Map(), later },
+    entries: (owner) => backend.read(owner, 0, 100),
+    disclosed,
     async close() {
       await connection.close()
       await closeAll([slowSite])
@@ -397,7 +412,12 @@ try {
   say(
     `counter   1780.00 EUR to Relay Rides, through its mailbox at the relay; it agrees, into the cast's mailbox ${dim('✓ verified')}`,
   )
-  const relayedDeal = await wallet.accept(ridesReply)
+  // Where to deliver, and how to reach the customer: for Relay Rides alone (step 8).
+  const details = {
+    address: { street: 'Invalidenstr. 1', postalCode: '10115', locality: 'Berlin', country: 'DE' },
+    email: 'ada@example.org',
+  }
+  const relayedDeal = await wallet.accept(ridesReply, { details })
   const rp = relayedDeal.agreement.payload
   const same = rides.agreements.get(relayedDeal.agreement.digest) === relayedDeal.agreement.message
   say(
@@ -410,6 +430,34 @@ try {
     `          state ${relayedDeal.thread.state()}; the wallet and Relay Rides hold identical bytes: ${same ? 'yes' : 'NO'}`,
   )
   if (!same || relayedDeal.thread.state() !== 'agreed') throw new Error('the relayed agreement does not check out')
+
+  // ---- 8. What each one saw --------------------------------------------------------------------------
+  step(8, 'What each one saw: ciphertext at the relay, the address at the vendor accepted, one field for a third party')
+  const held = [
+    ...(await market.entries(second.intent.issuer)),
+    ...(await market.entries(rides.did)).filter((e) => e.type !== 'application/intentcast+jws'),
+  ]
+  const plain = held.filter((e) => !e.type.includes('jwe') && !e.type.includes('sealed'))
+  const readable = held.some((e) => e.parts.some((p) => /1820|1780|Invalidenstr|ada@/.test(p)))
+  say(
+    `the relay   holds ${held.length} answers and moves for this cast, ${held.length - plain.length} of them sealed (${[...new Set(held.map((e) => e.type))].join(', ')})`,
+  )
+  say(`            a price, the address or the email readable in any of them: ${readable ? 'YES' : 'no'}`)
+  say(`            ${dim('(it relayed the intent itself in the clear: that is for the market to read)')}`)
+  const given = market.disclosed.at(-1)?.details
+  say(
+    `Relay Rides was given, sealed to it: ${given?.address?.street}, ${given?.address?.postalCode} ${given?.address?.locality}; ${given?.email}`,
+  )
+  say(
+    `            ${dim('checked against the digests the customer signed; the agreement commits to them:')} ${rp.details?._sd.length} digests`,
+  )
+  const email = relayedDeal.thread.acceptance!.payload.disclosures!.filter((d) => parseDisclosure(d).name === 'email')
+  const shown = await verifyPresentation(presentAgreement(relayedDeal.agreement.message, email))
+  say(
+    `a third party, shown the agreement and one disclosure: both signatures ${dim('✓ verified')}; learns ${JSON.stringify(shown.disclosed)}, and no address`,
+  )
+  if (plain.length > 0 || readable || given?.email !== details.email || shown.disclosed.email !== details.email)
+    throw new Error('confidentiality does not check out')
 } catch (e) {
   failed = true
   console.error(`\ndemo failed: ${(e as { code?: string }).code ?? ''} ${(e as Error).message}`)
@@ -420,5 +468,5 @@ try {
 }
 if (!failed)
   console.log(
-    `\n${bold('done')} in ${((performance.now() - t0) / 1000).toFixed(1)} s: one intent, three vendors, one countersigned agreement; then a relay, a vendor only it knew, a late offer and a second agreement, all verified; servers closed.`,
+    `\n${bold('done')} in ${((performance.now() - t0) / 1000).toFixed(1)} s: one intent, three vendors, one countersigned agreement; then a relay, a vendor only it knew, a late offer and a second agreement, all verified, every answer sealed, the address disclosed to one vendor; servers closed.`,
   )

@@ -15,11 +15,19 @@ export interface ExchangeOptions {
   readonly what: string
 }
 
+/**
+ * The header a vendor's message answer names its recipient in: the cast key whose mailbox the
+ * thread's answers go to. A relay forwarding a sealed answer cannot read it from the answer.
+ */
+export const RECIPIENT_HEADER = 'intentcast-recipient'
+
 export interface Answer {
   readonly status: number
   /** The media type without parameters, lowercased. */
   readonly mediaType: string
   readonly contentType: string | null
+  /** `Intentcast-Recipient`: whose cast mailbox a vendor's answer is for (spec §Relay binding, Webhooks). */
+  readonly recipient: string | null
   readonly body: Uint8Array
 }
 
@@ -61,7 +69,8 @@ export async function exchange(url: string, init: RequestInit, options: Exchange
       what: options.what,
     })
     const contentType = response.headers.get('content-type')
-    return { status: response.status, mediaType: essence(contentType), contentType, body }
+    const recipient = response.headers.get(RECIPIENT_HEADER)
+    return { status: response.status, mediaType: essence(contentType), contentType, recipient, body }
   } catch (e) {
     options.signal?.throwIfAborted()
     if (timedOut)

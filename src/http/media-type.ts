@@ -4,7 +4,7 @@ import type { CborValue } from '../cose/cbor-value.js'
 import { coseStructureOf } from '../cose/message.js'
 import { IntentcastError } from '../errors.js'
 import { fromUtf8 } from '../lib/utf8.js'
-import { MEDIA_TYPE_COSE, MEDIA_TYPE_JWS } from '../model/media-types.js'
+import { MEDIA_TYPE_COSE, MEDIA_TYPE_JWS, MEDIA_TYPE_SEALED_COSE, MEDIA_TYPE_SEALED_JWS } from '../model/media-types.js'
 
 /** The messages of one body, all in one envelope: JWS text, or COSE bytes. */
 export type BodyMessages = readonly string[] | readonly Uint8Array[]
@@ -19,7 +19,11 @@ export type BodyDecoder = (body: Uint8Array) => BodyMessages
 const SEPARATOR = '\n'
 
 function decodeJws(body: Uint8Array): string[] {
-  const text = fromUtf8(body, 'request body')
+  return splitJwsBody(fromUtf8(body, 'request body'))
+}
+
+/** A JWS body's messages, from its text: what a sealed body opens to. */
+export function splitJwsBody(text: string): string[] {
   const parts = text.split(SEPARATOR)
   // Exactly one message, or an acceptance and its agreement: nothing around them, not even a trailing newline.
   if (parts.length > 2 || parts.some((p) => p.length === 0)) {
@@ -67,9 +71,35 @@ export const BODY_DECODERS: ReadonlyMap<string, BodyDecoder> = new Map<string, B
   [MEDIA_TYPE_COSE, decodeCose],
 ])
 
-/** The media type of a message or body in its envelope: text is JWS, bytes are COSE. */
+/**
+ * The media types of sealed bodies, by the plain media type of what they carry (spec
+ * §Encrypted envelopes). A reader opens a sealed body and then reads what is inside as a body
+ * of the plain type.
+ */
+export const SEALED_TYPES: ReadonlyMap<string, string> = new Map([
+  [MEDIA_TYPE_SEALED_JWS, MEDIA_TYPE_JWS],
+  [MEDIA_TYPE_SEALED_COSE, MEDIA_TYPE_COSE],
+])
+
+/** The head of a tagged COSE_Encrypt: tag 96 (0xd8 0x60), then an array of four (0x84). */
+const COSE_ENCRYPT_HEAD = [0xd8, 0x60, 0x84]
+
+/**
+ * Whether a body is sealed: a compact JWE (five dot-separated parts: a JWS has three, and a JSON
+ * one or two joined messages are never five), or a tagged COSE_Encrypt.
+ */
+export function isSealed(body: string | Uint8Array): boolean {
+  if (typeof body === 'string') return body.split('.', 6).length === 5 && !body.includes('\n')
+  return COSE_ENCRYPT_HEAD.every((b, i) => body[i] === b)
+}
+
+/**
+ * The media type of a message or body in its envelope: text is JWS, bytes are COSE, each
+ * sealed or not.
+ */
 export function mediaTypeOf(message: string | Uint8Array): string {
-  return typeof message === 'string' ? MEDIA_TYPE_JWS : MEDIA_TYPE_COSE
+  if (typeof message === 'string') return isSealed(message) ? MEDIA_TYPE_SEALED_JWS : MEDIA_TYPE_JWS
+  return isSealed(message) ? MEDIA_TYPE_SEALED_COSE : MEDIA_TYPE_COSE
 }
 
 /** Joins an acceptance and its agreement into one body, in their envelope. */

@@ -2,6 +2,16 @@
 export const MEDIA_TYPE_JWS = 'application/intentcast+jws'
 /** A message body in the COSE binding: one COSE message, or a CBOR array of an acceptance and its agreement. */
 export const MEDIA_TYPE_COSE = 'application/intentcast+cose'
+/**
+ * A sealed body in the JWS binding: a compact JWE whose plaintext is an `intentcast+jws` body
+ * (spec §Encrypted envelopes). Its own type, so whoever carries it knows not to look inside.
+ */
+export const MEDIA_TYPE_SEALED_JWS = 'application/intentcast+jwe'
+/**
+ * A sealed body in the COSE binding: a COSE_Encrypt (tag 96) whose plaintext is an
+ * `intentcast+cose` body. `+cose` is the structured suffix of RFC 9596.
+ */
+export const MEDIA_TYPE_SEALED_COSE = 'application/intentcast-sealed+cose'
 /** RFC 9457 problem details. */
 export const MEDIA_TYPE_PROBLEM = 'application/problem+json'
 /** The vendor document and the other well-known files. */

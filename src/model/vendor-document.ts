@@ -4,6 +4,7 @@ import { didFromJwk, kidForDid } from '../keys/did-key.js'
 import type { KeyPair } from '../keys/key-pair.js'
 import { HttpUrl, NumericDate, PROTOCOL_VERSION } from './primitives.js'
 import { parseWith } from './parse.js'
+import { sealKeyThumbprint } from './thumbprint.js'
 
 /**
  * One signing key in the vendor document: an Ed25519 JWK whose `kid` is the DID URL its
@@ -21,6 +22,22 @@ export interface VendorKey {
   readonly exp?: number
 }
 
+/**
+ * One encryption key in the vendor document (`sealKeys`): an X25519 JWK whose `kid` is its
+ * RFC 7638 thumbprint. Each is derived from one signing key and listed with that key's status
+ * and `exp`, so the two rotate together (spec §Encrypted envelopes, Keys).
+ */
+export interface VendorSealKey {
+  readonly kty: 'OKP'
+  readonly crv: 'X25519'
+  readonly x: string
+  readonly kid: string
+  readonly use: 'enc'
+  readonly status: 'current' | 'retired'
+  /** NumericDate; required for a retired key. */
+  readonly exp?: number
+}
+
 /** `/.well-known/intentcast`. */
 export interface VendorDocument {
   readonly v: typeof PROTOCOL_VERSION
@@ -30,6 +47,11 @@ export interface VendorDocument {
   readonly endpoint: string
   readonly mediaTypes: readonly string[]
   readonly keys: { readonly keys: readonly VendorKey[] }
+  /**
+   * The keys to seal messages to the vendor with. A JWKS of its own beside `keys`, so a 0.1
+   * wallet, which ignores members it does not know, still reads the document.
+   */
+  readonly sealKeys?: { readonly keys: readonly VendorSealKey[] }
 }
 
 export function vendorKey(keyPair: KeyPair, status: VendorKey['status'], exp?: number): VendorKey {
@@ -42,8 +64,8 @@ export function didOfVendorKey(key: VendorKey): string {
   return didFromJwk({ kty: key.kty, crv: key.crv, x: key.x })
 }
 
-/** The keys whose signatures count at `now`: current ones, and retired ones before their `exp`. */
-export function liveKeys(keys: readonly VendorKey[], now: Date = new Date()): VendorKey[] {
+/** The keys that count at `now`: current ones, and retired ones before their `exp`. */
+export function liveKeys<K extends VendorKey | VendorSealKey>(keys: readonly K[], now: Date = new Date()): K[] {
   const t = now.getTime() / 1000
   return keys.filter((k) => k.status === 'current' || (k.exp !== undefined && k.exp > t))
 }
@@ -58,6 +80,16 @@ const Key = z.object({
   exp: z.optional(NumericDate),
 })
 
+const SealKeyEntry = z.object({
+  kty: z.literal('OKP'),
+  crv: z.literal('X25519'),
+  x: z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/)),
+  kid: z.string().check(z.maxLength(64)),
+  use: z.literal('enc'),
+  status: z.enum(['current', 'retired']),
+  exp: z.optional(NumericDate),
+})
+
 // Members this version does not know are ignored, so a vendor can add some without breaking older wallets.
 const Document = z.object({
   v: z.literal(PROTOCOL_VERSION),
@@ -65,6 +97,7 @@ const Document = z.object({
   endpoint: HttpUrl,
   mediaTypes: z.array(z.string().check(z.maxLength(128))).check(z.minLength(1), z.maxLength(16)),
   keys: z.object({ keys: z.array(Key).check(z.minLength(1), z.maxLength(32)) }),
+  sealKeys: z.optional(z.object({ keys: z.array(SealKeyEntry).check(z.minLength(1), z.maxLength(32)) })),
 })
 
 /** Checks a fetched vendor document. Throws ERR_SCHEMA, or ERR_KEY_UNRESOLVED for a key whose kid is not its own. */
@@ -86,5 +119,17 @@ export function parseVendorDocument(json: unknown): VendorDocument {
       throw new IntentcastError('ERR_KEY_UNRESOLVED', "vendor document: a key's kid is not the DID URL of its x")
     return key
   })
-  return { ...document, keys: { keys } }
+  const sealKeys = document.sealKeys?.keys.map((k): VendorSealKey => {
+    if (k.status === 'retired' && k.exp === undefined)
+      throw new IntentcastError('ERR_SCHEMA', 'vendor document: a retired seal key needs an exp')
+    if (sealKeyThumbprint(k.x) !== k.kid)
+      throw new IntentcastError(
+        'ERR_KEY_UNRESOLVED',
+        "vendor document: a seal key's kid is not the thumbprint of its x",
+      )
+    const { kty, crv, x, kid, use, status, exp } = k
+    return { kty, crv, x, kid, use, status, ...(exp !== undefined && { exp }) }
+  })
+  const { sealKeys: _listed, ...rest } = document
+  return { ...rest, keys: { keys }, ...(sealKeys !== undefined && { sealKeys: { keys: sealKeys } }) }
 }

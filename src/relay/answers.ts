@@ -3,13 +3,13 @@
  * problems with the headers RFC 9110 asks of their status. CORS is added by the handler.
  */
 import type { IntentcastErrorCode } from '../errors.js'
-import { BODY_DECODERS } from '../http/media-type.js'
+import { BODY_TYPES } from '../http/sealed-body.js'
 import { essence, problemResponse, type HttpProblem, type Problem } from '../http/problem.js'
 import { MEDIA_TYPE_COSE, MEDIA_TYPE_JSON } from '../model/media-types.js'
 import type { MailboxEntry } from './backend.js'
 
 /** The media types the relay takes, as Accept-Post lists them. */
-export const ACCEPTED_TYPES = [...BODY_DECODERS.keys()].join(', ')
+export const ACCEPTED_TYPES = BODY_TYPES.join(', ')
 
 /** A JSON answer: about one client's mailbox or cast, so never cached. */
 export function json(status: number, value: unknown): Response {

@@ -10,15 +10,23 @@
  * 4. in a cast mailbox, it belongs to the intent's thread (ERR_BROKEN_LINK);
  * 5. the mailbox's bounds (ERR_ILLEGAL_MOVE).
  * The relay does not judge moves: each party verifies the thread as it reads it.
+ *
+ * A sealed body (spec §Encrypted envelopes) cannot be verified by the relay, which holds no key
+ * to it: only step 1 and the bounds apply. Its sender is the client's address, so one client
+ * fills at most its share of a mailbox, and its digest that of its bytes, so a retry of the same
+ * bytes is kept once. Its reader opens it, and passes over whatever is not for it.
  */
 import { verifyFirstSignature } from '../envelope/countersign.js'
 import { verify, type Verified } from '../envelope/verify.js'
 import { IntentcastError } from '../errors.js'
+import { sha256 } from '../crypto/sha256.js'
+import type { ClientInfo } from '../http/client-info.js'
 import { encodeBase64url } from '../lib/base64url.js'
+import { utf8 } from '../lib/utf8.js'
 import type { Kind } from '../model/kinds.js'
 import type { AppendResult, MailboxInfo, NewEntry } from './backend.js'
 import { json } from './answers.js'
-import { readPosted } from './body.js'
+import { readPosted, type Posted } from './body.js'
 import type { Relay } from './state.js'
 
 /** The kinds a mailbox takes: the moves of a negotiation, never an intent, terms or the relay's own. */
@@ -32,13 +40,21 @@ const POSTABLE: ReadonlySet<Kind> = new Set(['offer', 'counter', 'acceptance', '
  */
 const NO_EXP_SECONDS = 3_600
 
-export async function takePost(request: Request, did: string, relay: Relay): Promise<Response> {
-  const { type, first, second } = await readPosted(request, relay)
+/** Who posts: the client, as the handler saw it, or a vendor whose answer the relay forwards. */
+export interface Poster {
+  readonly client?: ClientInfo
+  /** The vendor's DID, for a sealed answer a webhook gave: it is the sender, not the relay's client. */
+  readonly vendor?: string
+}
+
+export async function takePost(request: Request, did: string, relay: Relay, poster: Poster): Promise<Response> {
+  const posted = await readPosted(request, relay)
+  if (posted.sealed) return takeSealed(posted, did, relay, poster)
+  const { type, first, second } = posted
   const maxBytes = relay.options.maxBodyBytes
   const message = await verify(first, { maxBytes })
   // 1.
-  const info = await relay.backend.info(did)
-  if (info === undefined) throw new IntentcastError('ERR_BROKEN_LINK', 'no mailbox is open for this DID')
+  const info = await openMailbox(did, relay)
   // 2. An acceptance travels with its agreement, and only it has a second part (spec §HTTP binding, Request bodies).
   if (!POSTABLE.has(message.kind) || (message.kind === 'acceptance') !== (second !== undefined))
     throw new IntentcastError(
@@ -60,15 +76,44 @@ export async function takePost(request: Request, did: string, relay: Relay): Pro
   // 4.
   if (info.intent !== undefined) inThread(message, info.intent)
   // 5.
-  const entry: NewEntry = {
+  return append(did, info, relay, {
     type,
     parts: parts.map((p) => (typeof p === 'string' ? p : encodeBase64url(p))),
     digest: message.digest,
     // For an agreement, its customer party: `issuer` names the first signer.
     sender: message.issuer,
-    expiresAt: expOf(message) ?? Math.min(info.expiresAt, Date.now() + NO_EXP_SECONDS * 1000),
+    expiresAt: expOf(message) ?? noExpAfter(info),
     posted: true,
-  }
+  })
+}
+
+async function takeSealed(posted: Posted, did: string, relay: Relay, poster: Poster): Promise<Response> {
+  const info = await openMailbox(did, relay)
+  const bytes = typeof posted.first === 'string' ? utf8(posted.first) : posted.first
+  return append(did, info, relay, {
+    type: posted.type,
+    parts: [typeof posted.first === 'string' ? posted.first : encodeBase64url(posted.first)],
+    digest: encodeBase64url(sha256(bytes)),
+    sender: poster.vendor ?? `client:${poster.client?.address ?? 'unknown'}`,
+    expiresAt: noExpAfter(info),
+    posted: true,
+  })
+}
+
+/** Step 1: the mailbox of `did` is open. */
+async function openMailbox(did: string, relay: Relay): Promise<MailboxInfo> {
+  const info = await relay.backend.info(did)
+  if (info === undefined) throw new IntentcastError('ERR_BROKEN_LINK', 'no mailbox is open for this DID')
+  return info
+}
+
+/** When an entry with no `exp` of its own leaves the mailbox. */
+function noExpAfter(info: MailboxInfo): number {
+  return Math.min(info.expiresAt, Date.now() + NO_EXP_SECONDS * 1000)
+}
+
+/** The bounds, then the entry: 202 with its place. */
+async function append(did: string, info: MailboxInfo, relay: Relay, entry: NewEntry): Promise<Response> {
   const result = await relay.backend.append(
     did,
     entry,

@@ -14,13 +14,15 @@
  */
 import { verifyInternal } from '../envelope/verify.js'
 import { IntentcastError, isIntentcastError } from '../errors.js'
-import { exchange, type FetchLike } from '../http/client.js'
-import { joinMessages } from '../http/media-type.js'
+import { exchange, type Answer, type FetchLike } from '../http/client.js'
+import { joinMessages, SEALED_TYPES } from '../http/media-type.js'
+import { BODY_TYPES } from '../http/sealed-body.js'
 import { kidForDid } from '../keys/did-key.js'
 import { decodeBase64url } from '../lib/base64url.js'
 import { parseJsonStrict } from '../lib/json.js'
 import { fromUtf8 } from '../lib/utf8.js'
-import { MEDIA_TYPE_COSE, MEDIA_TYPE_JSON, MEDIA_TYPE_JWS, WELL_KNOWN_PATH } from '../model/media-types.js'
+import { MEDIA_TYPE_JSON, MEDIA_TYPE_JWS, MEDIA_TYPE_SEALED_JWS, WELL_KNOWN_PATH } from '../model/media-types.js'
+import { Did } from '../model/primitives.js'
 import { liveKeys, parseVendorDocument } from '../model/vendor-document.js'
 import type { MailboxEntry, MailboxInfo } from './backend.js'
 import { RelayFailure, report } from './failure.js'
@@ -202,8 +204,7 @@ export class WebhookDelivery implements Deliveries {
       return true
     }
     if (answer.status >= 500) return true
-    if (answer.status === 200 && (answer.mediaType === MEDIA_TYPE_JWS || answer.mediaType === MEDIA_TYPE_COSE))
-      await this.#forward(entry, answer.mediaType, answer.body)
+    if (answer.status === 200 && BODY_TYPES.includes(answer.mediaType)) await this.#forward(job, answer)
     return false
   }
 
@@ -212,26 +213,40 @@ export class WebhookDelivery implements Deliveries {
    * signed the entry's first message, the cast key whose mailbox holds the thread, as if the
    * vendor had posted it: a refusal there is the vendor's, and is dropped.
    */
-  async #forward(entry: MailboxEntry, type: string, body: Uint8Array): Promise<void> {
+  async #forward(job: Job, answer: Answer): Promise<void> {
     const relay = this.#relay()
-    const first = entry.type === MEDIA_TYPE_JWS ? entry.parts[0]! : decodeBase64url(entry.parts[0]!, 'a COSE part')
-    const { issuer } = await verifyInternal(first, { timeless: true, maxBytes: Math.max(1, first.length) })
-    const request = new Request(relay.mailboxUrl(issuer), {
+    const recipient = await this.#recipient(job.entry, answer)
+    if (recipient === undefined) return
+    const request = new Request(relay.mailboxUrl(recipient), {
       method: 'POST',
-      headers: { 'content-type': type },
-      body: new Uint8Array(body),
+      headers: { 'content-type': answer.mediaType },
+      body: new Uint8Array(answer.body),
     })
     try {
-      await takePost(request, issuer, relay)
+      // A sealed answer is posted as the vendor's, whose webhook gave it; a plain one proves its signer.
+      await takePost(request, recipient, relay, { vendor: job.owner })
     } catch (e) {
       if (e instanceof RelayFailure || !isIntentcastError(e)) throw e
     }
+  }
+
+  /**
+   * The cast key the answer is for: the one the vendor names (`Intentcast-Recipient`), or else
+   * the signer of the entry's first message, when the relay can read it. A sealed entry whose
+   * answer names no one cannot be forwarded, and is dropped.
+   */
+  async #recipient(entry: MailboxEntry, answer: Answer): Promise<string | undefined> {
+    if (answer.recipient !== null) return Did.safeParse(answer.recipient).success ? answer.recipient : undefined
+    if (SEALED_TYPES.has(entry.type)) return undefined
+    const first = entry.type === MEDIA_TYPE_JWS ? entry.parts[0]! : decodeBase64url(entry.parts[0]!, 'a COSE part')
+    return (await verifyInternal(first, { timeless: true, maxBytes: Math.max(1, first.length) })).issuer
   }
 }
 
 /** The HTTP binding's body of an entry: one message as it is, or an acceptance and its agreement joined. */
 function bodyOf(entry: MailboxEntry): string | Uint8Array<ArrayBuffer> {
-  if (entry.type === MEDIA_TYPE_JWS)
+  // A sealed entry is one part: a JWE's text, or a COSE_Encrypt's base64url.
+  if (entry.type === MEDIA_TYPE_JWS || entry.type === MEDIA_TYPE_SEALED_JWS)
     return entry.parts.length === 1 ? entry.parts[0]! : joinMessages(entry.parts[0]!, entry.parts[1]!)
   const [first, second] = entry.parts.map((p) => decodeBase64url(p, 'a COSE part'))
   return new Uint8Array(second === undefined ? first! : joinMessages(first!, second))

@@ -11,6 +11,7 @@
  */
 import { IntentcastError } from '../errors.js'
 import { countersignVerified, verifyFirstSignature, type FirstSigned } from '../envelope/countersign.js'
+import { disclosedIn } from '../disclose/disclosed.js'
 import type { Verified } from '../envelope/verify.js'
 import { sameJson } from '../lib/same.js'
 import type { Thread } from '../thread/thread.js'
@@ -32,6 +33,8 @@ export async function takeAcceptance(
     // store still shows this thread open, and must not take a second agreement.
     if ((await asVendor(() => options.agreements.get(thread.intent.digest))) !== undefined)
       throw new IntentcastError('ERR_ILLEGAL_MOVE', 'this thread already has its agreement')
+    // Hashing the disclosures costs less than the agreement's signature, so it comes first.
+    const disclosed = await disclosedIn(acceptance, thread.intent)
     const customers = await verifyFirstSignature(agreement, { maxBytes: options.maxBodyBytes })
     requireThreadsAgreement(thread, customers)
     requireAnswerable(thread, 'agreement')
@@ -41,12 +44,12 @@ export async function takeAcceptance(
       return countersigned
     })
     if (options.on.acceptance)
-      await callVendor(() => options.on.acceptance!(acceptance, { request, thread, agreement: full }))
+      await callVendor(() => options.on.acceptance!(acceptance, { request, thread, agreement: full, disclosed }))
     // The record first: if the process dies before the thread is stored, a retry of the
     // acceptance still finds its agreement there (src/vendor/retry.ts).
     await asVendor(() => options.agreements.put(thread))
     await vendor.save(thread, stored)
-    return message(full.message)
+    return message(full.message, thread)
   })
 }
 

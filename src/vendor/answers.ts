@@ -4,20 +4,30 @@ import type { IntentcastErrorCode } from '../errors.js'
  * envelope they were asked in, never cached; documents cacheable for a while; problems with the
  * headers RFC 9110 asks of their status; CORS on all of them.
  */
-import { BODY_DECODERS, mediaTypeOf } from '../http/media-type.js'
+import { RECIPIENT_HEADER } from '../http/client.js'
+import { mediaTypeOf } from '../http/media-type.js'
+import { BODY_TYPES } from '../http/sealed-body.js'
 import { essence, problemResponse, type HttpProblem, type Problem } from '../http/problem.js'
-import { MEDIA_TYPE_COSE, MEDIA_TYPE_JSON } from '../model/media-types.js'
+import { MEDIA_TYPE_COSE, MEDIA_TYPE_JSON, MEDIA_TYPE_SEALED_COSE } from '../model/media-types.js'
+import { seal } from '../seal/seal.js'
+import type { Thread } from '../thread/thread.js'
 
 const NO_STORE = { 'cache-control': 'no-store' }
 
 /** The media types the endpoint takes, as Accept-Post lists them. */
-export const ACCEPTED_TYPES = [...BODY_DECODERS.keys()].join(', ')
+export const ACCEPTED_TYPES = BODY_TYPES.join(', ')
 
-/** A message answer, typed by its envelope: JWS text or COSE bytes. */
-export function message(m: string | Uint8Array): Response {
-  return new Response(typeof m === 'string' ? m : new Uint8Array(m), {
+/**
+ * A message answer in its thread, typed by its envelope (JWS text or COSE bytes), and sealed to
+ * the reply key the thread's intent names, when it names one (spec §Encrypted envelopes): a
+ * customer who gave one reads the answer, and whoever carries it does not.
+ */
+export async function message(m: string | Uint8Array, thread: Thread): Promise<Response> {
+  const to = thread.intent.payload.replyKey
+  const body = to === undefined ? m : await seal(m, to)
+  return new Response(typeof body === 'string' ? body : new Uint8Array(body), {
     status: 200,
-    headers: { 'content-type': mediaTypeOf(m), ...NO_STORE },
+    headers: { 'content-type': mediaTypeOf(body), [RECIPIENT_HEADER]: thread.intent.issuer, ...NO_STORE },
   })
 }
 
@@ -45,8 +55,11 @@ export function problemAnswer(problem: Problem | HttpProblem, request: Request, 
   if (problem.status === 415) headers['accept-post'] = ACCEPTED_TYPES
   // RFC 9110 §15.5.2: a 401 names its scheme; here, the message's own signature, in its envelope.
   if (problem.status === 401)
-    headers['www-authenticate'] =
-      essence(request.headers.get('content-type')) === MEDIA_TYPE_COSE ? 'IntentcastCOSE' : 'IntentcastJWS'
+    headers['www-authenticate'] = [MEDIA_TYPE_COSE, MEDIA_TYPE_SEALED_COSE].includes(
+      essence(request.headers.get('content-type')),
+    )
+      ? 'IntentcastCOSE'
+      : 'IntentcastJWS'
   if (problem.status === 405 && allow !== undefined) headers['allow'] = allow
   // A rate limit answers every client the same way: come back in a second.
   if (problem.status === 429) headers['retry-after'] = '1'

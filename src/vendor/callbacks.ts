@@ -6,6 +6,7 @@
  */
 import { isIntentcastError, type IntentcastErrorCode } from '../errors.js'
 import type { OfferBody } from '../envelope/sign.js'
+import type { Disclosed } from '../disclose/disclosed.js'
 import type { Verified } from '../envelope/verify.js'
 import type { ClientInfo } from '../http/client-info.js'
 import { statusForCode } from '../http/problem.js'
@@ -95,6 +96,19 @@ export interface MoveContext {
 }
 
 /**
+ * What `on.counter` is told: the thread, and what the counter disclosed to this vendor alone
+ * (the precise forms of the intent's `want`), checked against the intent's digests.
+ *
+ * @example
+ * ```ts
+ * const counter = (c: Verified<'counter'>, { disclosed }: CounterContext) => quoteShipping(disclosed.precise?.region)
+ * ```
+ */
+export interface CounterContext extends MoveContext {
+  readonly disclosed: Disclosed
+}
+
+/**
  * What `on.acceptance` is told: the thread and the agreement as the customer will receive it.
  *
  * @example
@@ -105,6 +119,13 @@ export interface MoveContext {
 export interface AcceptanceContext extends MoveContext {
   /** The agreement, countersigned: what the customer receives if this callback returns. */
   readonly agreement: Verified<'agreement'>
+  /**
+   * What the acceptance disclosed to this vendor alone: where to deliver and how to reach the
+   * customer (`details`), and the precise forms of the intent's `want` (`precise`), each checked
+   * against the digests the customer signed. The agreement commits to `details`; the acceptance,
+   * kept in the thread, proves what was given.
+   */
+  readonly disclosed: Disclosed
 }
 
 /**
@@ -127,7 +148,7 @@ export interface VendorCallbacks {
   /** Decides on an intent: an offer, or null for 202 (the intent is then not kept). */
   readonly intent: (intent: Verified<'intent'>, context: IntentContext) => Awaitable<OfferReply | null>
   /** Decides on a customer's counter. Default: no answer (202), and the counter is not stored, since nothing will answer it. */
-  readonly counter?: (counter: Verified<'counter'>, context: MoveContext) => Awaitable<CounterDecision>
+  readonly counter?: (counter: Verified<'counter'>, context: CounterContext) => Awaitable<CounterDecision>
   /**
    * Sees each agreement before it is stored and sent; throwing an IntentcastError refuses it. It
    * runs at least once per agreement: again if the process died after it ran and before the

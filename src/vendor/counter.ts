@@ -15,6 +15,7 @@ import { IntentcastError } from '../errors.js'
 import { signCounter } from '../envelope/sign.js'
 import { verify, type Verified } from '../envelope/verify.js'
 import { dealOf } from '../model/deal.js'
+import { disclosedIn } from '../disclose/disclosed.js'
 import { accepted, message } from './answers.js'
 import { asVendor, callVendor, type CounterReply } from './callbacks.js'
 import { requireAnswerable, type Vendor, ownSize } from './state.js'
@@ -35,8 +36,9 @@ export async function takeCounter(counter: Verified<'counter'>, request: Request
     }
     const thread = stored.with(counter)
     requireAnswerable(thread, 'proposal')
+    const disclosed = await disclosedIn(counter, thread.intent)
     const decision = options.on.counter
-      ? await callVendor(() => options.on.counter!(counter, { request, thread }))
+      ? await callVendor(() => options.on.counter!(counter, { request, thread, disclosed }))
       : null
     if (decision === null) return accepted() // not stored: nothing will answer it
     requireAnswerable(thread, 'proposal') // again: the negotiation may have ended while the vendor decided
@@ -52,6 +54,6 @@ export async function takeCounter(counter: Verified<'counter'>, request: Request
       return signed
     })
     await vendor.save(thread, stored)
-    return message(answer)
+    return message(answer, thread)
   })
 }

@@ -7,7 +7,7 @@
 import { IntentcastError } from '../errors.js'
 import { signTerms, type TermsBody } from '../envelope/sign.js'
 import { verify, type Verified } from '../envelope/verify.js'
-import { BODY_DECODERS } from '../http/media-type.js'
+import { BODY_TYPES } from '../http/sealed-body.js'
 import type { KeyPair } from '../keys/key-pair.js'
 import { PROTOCOL_VERSION } from '../model/primitives.js'
 import type { VendorDocument } from '../model/vendor-document.js'
@@ -51,8 +51,9 @@ export async function vendorDocument(request: Request, vendor: Vendor): Promise<
     v: PROTOCOL_VERSION,
     terms: terms.message,
     endpoint: (configured ?? new URL(request.url).origin) + vendor.options.endpointPath,
-    mediaTypes: [...BODY_DECODERS.keys()],
+    mediaTypes: [...BODY_TYPES],
     keys: { keys: vendor.keys.listed() },
+    sealKeys: { keys: await vendor.keys.listedSealKeys() },
   }
   const response = json(document)
   if (configured === undefined) response.headers.set('cache-control', 'no-store')

@@ -21,6 +21,7 @@ export type {
 export type {
   AcceptanceContext,
   Awaitable,
+  CounterContext,
   CounterDecision,
   CounterReply,
   IntentContext,

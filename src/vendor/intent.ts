@@ -10,6 +10,7 @@ import type { KeyPair } from '../keys/key-pair.js'
 import { Thread } from '../thread/thread.js'
 import { accepted, message } from './answers.js'
 import { asVendor, callVendor, type IntentContext } from './callbacks.js'
+import { replyKeyClaim } from './keys.js'
 import { requireAnswerable, type Vendor, ownSize } from './state.js'
 
 export async function takeIntent(intent: Verified<'intent'>, request: Request, vendor: Vendor): Promise<Response> {
@@ -35,7 +36,7 @@ async function answerIntent(
   requireAnswerable(thread, 'proposal')
   const offer = await asVendor(async () => {
     // Answered in the envelope it was sent in: a COSE intent gets a COSE offer.
-    const signed = await signOffer({ ...reply, inReplyTo: intent.digest }, key, {
+    const signed = await signOffer({ ...reply, inReplyTo: intent.digest, ...(await replyKeyClaim(intent, key)) }, key, {
       audience: intent.issuer,
       format: intent.format,
       ...options.lifetime,
@@ -44,5 +45,5 @@ async function answerIntent(
     return signed
   })
   await vendor.save(thread, undefined)
-  return message(offer)
+  return message(offer, thread)
 }

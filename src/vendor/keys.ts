@@ -3,11 +3,16 @@
  * working until they expire, so a thread opened under an old key is answered, and its
  * agreement countersigned, with that key: the thread requires the vendor's moves to come from
  * the DID the customer addressed. A message to any other DID is not ours (ERR_AUDIENCE).
+ *
+ * Each signing key has its encryption key, derived from its seed (spec §Encrypted envelopes,
+ * Keys): a proposal signed by a key names that key's encryption key as its `replyKey`, and the
+ * two are listed, and retired, together.
  */
 import { IntentcastError } from '../errors.js'
 import type { Verified } from '../envelope/verify.js'
 import type { KeyPair } from '../keys/key-pair.js'
-import { liveKeys, vendorKey, type VendorKey } from '../model/vendor-document.js'
+import { liveKeys, vendorKey, type VendorKey, type VendorSealKey } from '../model/vendor-document.js'
+import { sealKeyPairOf, type SealKeyPair, type SealPublicJwk } from '../seal/keys.js'
 import type { PreviousKey } from './options.js'
 
 export class VendorKeys {
@@ -17,6 +22,12 @@ export class VendorKeys {
   constructor(current: KeyPair, previous: readonly PreviousKey[]) {
     this.current = current
     this.#previous = previous
+  }
+
+  /** The encryption keys that open sealed bodies now: the current key's, then those of live previous keys. */
+  sealKeys(now = Date.now()): Promise<SealKeyPair[]> {
+    const live = [this.current, ...this.#previous.filter((k) => k.expiresAt.getTime() > now).map((k) => k.keyPair)]
+    return Promise.all(live.map((k) => sealKeyPairOf(k)))
   }
 
   /** The key whose DID is `did`, if it may sign now. */
@@ -47,4 +58,34 @@ export class VendorKeys {
     const retired = this.#previous.map((k) => vendorKey(k.keyPair, 'retired', Math.floor(k.expiresAt.getTime() / 1000)))
     return liveKeys([vendorKey(this.current, 'current'), ...retired], now)
   }
+
+  /** The encryption keys the vendor document lists, with the status and `exp` of their signing keys. */
+  async listedSealKeys(now = new Date()): Promise<VendorSealKey[]> {
+    const entry = async (keyPair: KeyPair, status: VendorSealKey['status'], exp?: Date): Promise<VendorSealKey> => {
+      const { x, kid } = (await sealKeyPairOf(keyPair)).publicJwk
+      return {
+        kty: 'OKP',
+        crv: 'X25519',
+        x,
+        kid: kid!,
+        use: 'enc',
+        status,
+        ...(exp && { exp: Math.floor(exp.getTime() / 1000) }),
+      }
+    }
+    const keys = [
+      entry(this.current, 'current'),
+      ...this.#previous.map((k) => entry(k.keyPair, 'retired', k.expiresAt)),
+    ]
+    return liveKeys(await Promise.all(keys), now)
+  }
+}
+
+/**
+ * The `replyKey` claim of an offer signed by `key`: that key's encryption key, for the customer
+ * to seal its counters and acceptance to. Only for an intent that named a reply key of its own,
+ * the customer's sign that it seals; to any other the offer is what it was before sealing.
+ */
+export async function replyKeyClaim(intent: Verified<'intent'>, key: KeyPair): Promise<{ replyKey?: SealPublicJwk }> {
+  return intent.payload.replyKey === undefined ? {} : { replyKey: (await sealKeyPairOf(key)).publicJwk }
 }

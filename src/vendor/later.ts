@@ -14,8 +14,10 @@ import { IntentcastError } from '../errors.js'
 import { signOffer } from '../envelope/sign.js'
 import { verify, type Verified } from '../envelope/verify.js'
 import type { FetchLike } from '../http/client.js'
+import { seal } from '../seal/seal.js'
 import { Thread } from '../thread/thread.js'
 import type { OfferReply } from './callbacks.js'
+import { replyKeyClaim } from './keys.js'
 import { mailboxUrl, postToRelay } from './relay-client.js'
 import { ownSize, requireAnswerable, type Vendor } from './state.js'
 
@@ -53,7 +55,7 @@ export async function offerLater(
     if (stored !== undefined) return offerIn(stored)
     const thread = new Thread(intent)
     requireAnswerable(thread, 'proposal') // again: the intent may have expired while waiting for its thread
-    const signed = await signOffer({ ...reply, inReplyTo: intent.digest }, key, {
+    const signed = await signOffer({ ...reply, inReplyTo: intent.digest, ...(await replyKeyClaim(intent, key)) }, key, {
       audience: intent.issuer,
       format: intent.format,
       ...vendor.options.lifetime,
@@ -62,7 +64,9 @@ export async function offerLater(
     await vendor.save(thread, undefined)
     return signed
   })
-  await postToRelay(mailbox, offer, options)
+  // Sealed to the cast's reply key when the intent names one: the relay keeps only ciphertext.
+  const to = intent.payload.replyKey
+  await postToRelay(mailbox, to === undefined ? offer : await seal(offer, to), options)
   return offer
 }
 

@@ -4,10 +4,10 @@
  * code: a media type or coding we do not read is a 415 with Accept-Post.
  */
 import { IntentcastError } from '../errors.js'
-import { verifyInternal } from '../envelope/verify.js'
+import { verifyInternal, type Verified } from '../envelope/verify.js'
 import { readBody } from '../http/body.js'
 import type { ClientInfo } from '../http/client-info.js'
-import { BODY_DECODERS } from '../http/media-type.js'
+import { BODY_TYPES, openBody } from '../http/sealed-body.js'
 import { essence, httpProblem, problemFor } from '../http/problem.js'
 import { takeAcceptance } from './acceptance.js'
 import { ACCEPTED_TYPES, problemAnswer } from './answers.js'
@@ -27,8 +27,7 @@ export async function takeMessage(request: Request, vendor: Vendor, client: Clie
   }
   const encoding = request.headers.get('content-encoding')
   const type = essence(request.headers.get('content-type'))
-  const decode = BODY_DECODERS.get(type)
-  if (!decode) return unsupported(request, `media type ${type.slice(0, 64) || '(none)'}`)
+  if (!BODY_TYPES.includes(type)) return unsupported(request, `media type ${type.slice(0, 64) || '(none)'}`)
   if (encoding !== null && encoding.toLowerCase() !== 'identity')
     return unsupported(request, `content coding ${encoding.slice(0, 32)}`)
   const body = await readBody(request, {
@@ -37,8 +36,10 @@ export async function takeMessage(request: Request, vendor: Vendor, client: Clie
     failure: 'ERR_MALFORMED',
     what: 'request body',
   })
-  // A decoder returns one message, or an acceptance and its agreement.
-  const [first, second] = decode(body) as readonly [string | Uint8Array, (string | Uint8Array)?]
+  // One message, or an acceptance and its agreement; a sealed body is opened first, with any
+  // live key of ours (the header's kid picks it).
+  const opened = await openBody(type, body, await vendor.keys.sealKeys(), options.maxBodyBytes)
+  const [first, second] = opened.messages as readonly [string | Uint8Array, (string | Uint8Array)?]
   // A vendor whose terms failed answers nothing (500), before a message can take up its replay entry.
   await asVendor(() => vendor.terms)
   // The same bytes again get their first answer before verify judges their time: an acceptance
@@ -51,9 +52,14 @@ export async function takeMessage(request: Request, vendor: Vendor, client: Clie
   // The digest the lookup computed is handed to verify, which would otherwise compute it again.
   const checks = { maxBytes: options.maxBodyBytes, ...(sent && { digest: sent.digest }) }
   // Two parts are an acceptance and the agreement the customer signed (spec §HTTP binding, Bodies).
-  if (second !== undefined)
-    return takeAcceptance(await verifyInternal(first, { ...checks, expect: 'acceptance' }), second, request, vendor)
-  const m = await verifyInternal(first, { ...checks, expect: ['intent', 'counter', 'withdrawal'] as const })
+  if (second !== undefined) {
+    const acceptance = await verifyInternal(first, { ...checks, expect: 'acceptance' })
+    return takeAcceptance(sealedIfDisclosing(acceptance, opened.sealed), second, request, vendor)
+  }
+  const m = sealedIfDisclosing(
+    await verifyInternal(first, { ...checks, expect: ['intent', 'counter', 'withdrawal'] as const }),
+    opened.sealed,
+  )
   switch (m.kind) {
     case 'intent':
       return takeIntent(m, request, vendor)
@@ -62,6 +68,17 @@ export async function takeMessage(request: Request, vendor: Vendor, client: Clie
     default:
       return takeWithdrawal(m, request, vendor)
   }
+}
+
+/**
+ * A message that discloses anything came sealed (spec §Selective disclosure): the SDK's wallet
+ * never sends one in the clear, and a vendor that took one would keep, and could forward, what
+ * every carrier on the way has read.
+ */
+function sealedIfDisclosing<M extends Verified>(m: M, sealed: boolean): M {
+  if (!sealed && 'disclosures' in m.payload && m.payload.disclosures !== undefined)
+    throw new IntentcastError('ERR_SCHEMA', `a ${m.kind} with disclosures is taken only sealed to this vendor`)
+  return m
 }
 
 /** 415, with Accept-Post; the body is not read, so whoever feeds it is told to stop. */

@@ -89,7 +89,7 @@ export async function postToRelay(
 }
 
 /** The relay's problem, as an IntentcastError with its code (ERR_UNREACHABLE when it is none). */
-export function problemOf(answer: Answer): IntentcastError {
+export function problemOf(answer: Omit<Answer, 'recipient'>): IntentcastError {
   const problem = parseProblem(answer.status, answer.contentType, new TextDecoder().decode(answer.body))
   return new IntentcastError(problem.code, `the relay answered ${answer.status}: ${problem.detail}`)
 }

@@ -29,14 +29,13 @@
 import { mailboxEntryOf, type ReadEntry } from '../http/mailbox-entry.js'
 import { IntentcastError, isIntentcastError } from '../errors.js'
 import { signAccess, signSubscription } from '../envelope/sign.js'
-import { verifyInternal } from '../envelope/verify.js'
-import type { FetchLike } from '../http/client.js'
+import { RECIPIENT_HEADER, type FetchLike } from '../http/client.js'
 import { joinMessages } from '../http/media-type.js'
 import { essence } from '../http/problem.js'
 import type { KeyPair } from '../keys/key-pair.js'
 import { parseJsonStrict } from '../lib/json.js'
 import { parseDuration } from '../lib/time.js'
-import { MEDIA_TYPE_JWS } from '../model/media-types.js'
+import { MEDIA_TYPE_JWS, MEDIA_TYPE_SEALED_JWS } from '../model/media-types.js'
 import { parseWith } from '../model/parse.js'
 import { SubscriptionFilters } from '../model/relay.js'
 import type { VendorHandler } from './handler.js'
@@ -339,11 +338,15 @@ class Connection {
       await response.body?.cancel()
       return
     }
-    const answer = entry.type === MEDIA_TYPE_JWS ? await response.text() : new Uint8Array(await response.arrayBuffer())
-    const first = entry.messages[0]!
-    // The handler verified it a moment ago; this reads its signer back, whatever its clock says now.
-    const { issuer } = await verifyInternal(first, { timeless: true, maxBytes: Math.max(1, first.length) })
-    await postToRelay(mailboxUrl(this.#relay, issuer), answer, {
+    const type = essence(response.headers.get('content-type'))
+    const answer =
+      type === MEDIA_TYPE_JWS || type === MEDIA_TYPE_SEALED_JWS
+        ? await response.text()
+        : new Uint8Array(await response.arrayBuffer())
+    // Our own handler names the cast key the answer is for: the entry may be sealed, and reading
+    // its signer back would cost a verify.
+    const recipient = response.headers.get(RECIPIENT_HEADER)!
+    await postToRelay(mailboxUrl(this.#relay, recipient), answer, {
       fetch: this.#settings.fetch,
       signal: this.#stop.signal,
     })

@@ -42,7 +42,7 @@ export async function storedAnswer(
   options: Pick<ResolvedOptions, 'threads' | 'agreements'>,
 ): Promise<Response | undefined> {
   const thread = await asVendor(() => options.threads.get(sent.digest))
-  const answer = thread && answerIn(thread, sent)
+  const answer = thread && (await answerIn(thread, sent))
   if (answer !== undefined || !sent.acceptance) return answer
   // Only the acceptance is answered from the record: it is kept for the agreement, not as a
   // thread store that never forgets.
@@ -50,7 +50,7 @@ export async function storedAnswer(
   return agreed?.acceptance?.digest === sent.digest ? answerIn(agreed, sent) : undefined
 }
 
-function answerIn(thread: Thread, sent: Sent): Response | undefined {
+async function answerIn(thread: Thread, sent: Sent): Promise<Response | undefined> {
   const stored = thread.messages.find((m) => m.digest === sent.digest)
   if (stored === undefined || !sameBytes(stored.message, sent.message)) return undefined
   switch (stored.kind) {
@@ -62,7 +62,7 @@ function answerIn(thread: Thread, sent: Sent): Response | undefined {
       return stored.issuer === thread.intent.issuer ? answered(thread, stored) : undefined
     case 'acceptance':
       // An acceptance comes with its agreement (spec §HTTP binding, Bodies); alone it is refused as such.
-      return thread.agreement === undefined || !sent.acceptance ? undefined : message(thread.agreement.message)
+      return thread.agreement === undefined || !sent.acceptance ? undefined : message(thread.agreement.message, thread)
     case 'withdrawal':
       return noContent()
     default:
@@ -71,9 +71,9 @@ function answerIn(thread: Thread, sent: Sent): Response | undefined {
 }
 
 /** The vendor's offer or counter that answered `move`, or 202 when none did. */
-function answered(thread: Thread, move: Verified): Response {
+function answered(thread: Thread, move: Verified): Promise<Response> | Response {
   const reply = thread.proposals.find((p) => p.payload.inReplyTo === move.digest && p.issuer !== move.issuer)
-  return reply === undefined ? accepted() : message(reply.message)
+  return reply === undefined ? accepted() : message(reply.message, thread)
 }
 
 function sameBytes(a: string | Uint8Array, b: string | Uint8Array): boolean {

@@ -163,7 +163,7 @@ async function castToVendors(
   signedIntent: string | Uint8Array,
   intent: Verified<'intent'>,
   vendors: ReadonlyArray<Exclude<CastTarget, RelayTarget>>,
-  options: CastOptions,
+  options: CastIntentOptions,
   cast: Gathering,
 ): Promise<void> {
   async function castTo(target: Exclude<CastTarget, RelayTarget>): Promise<void> {
@@ -285,7 +285,7 @@ async function sendTo(
   signedIntent: string | Uint8Array,
   intent: Verified<'intent'>,
   target: Exclude<CastTarget, RelayTarget>,
-  options: CastOptions,
+  options: CastIntentOptions,
   cast: Gathering,
 ): Promise<VendorReply | null> {
   const { report } = cast
@@ -309,11 +309,16 @@ async function sendTo(
     )
   }
   report({ type: 'sending', vendor: origin, attempt: 1 })
-  const answer = await send(vendor.endpoint, signedIntent, {
-    ...options,
-    timeoutMs: Math.max(1, deadline - Date.now()),
-    onRetry: (attempt) => report({ type: 'sending', vendor: origin, attempt: attempt + 1 }),
-  })
+  const answer = await send(
+    vendor.endpoint,
+    signedIntent,
+    {
+      ...options,
+      timeoutMs: Math.max(1, deadline - Date.now()),
+      onRetry: (attempt) => report({ type: 'sending', vendor: origin, attempt: attempt + 1 }),
+    },
+    options.castKey,
+  )
   if (answer === null) return null
   const offer = await verifyReply(
     answer,

@@ -39,5 +39,5 @@ export type {
   RelayTarget,
 } from './cast-types.js'
 export type { Negotiation, VendorReply } from './reply.js'
-export type { Accepted, Countered, CounterOptions, RespondOptions } from './respond.js'
+export type { AcceptOptions, Accepted, Countered, CounterOptions, RespondOptions } from './respond.js'
 export type { FetchLike } from './send.js'

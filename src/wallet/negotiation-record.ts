@@ -16,6 +16,7 @@ import { sha256Base64url } from '../envelope/digest.js'
 import type { Proposal } from '../envelope/verify.js'
 import { IntentcastError } from '../errors.js'
 import { decodeBase64url, encodeBase64url } from '../lib/base64url.js'
+import { isSealed, joinMessages } from '../http/media-type.js'
 import { decodeThread, encodeThread } from '../thread/record.js'
 import { Thread } from '../thread/thread.js'
 import { checkNegotiation } from './check.js'
@@ -47,11 +48,16 @@ export function encodeNegotiation(negotiation: Negotiation, acceptance?: SignedA
     // The relay route is kept too: a wallet restarted over the record goes on through the relay.
     vendor: { origin, endpoint, ...(keys && { keys }), ...(relay !== undefined && { relay, did }) },
     thread: encodeThread(acceptance?.thread ?? negotiation.thread),
+    ...(negotiation.precise && { precise: negotiation.precise }),
     ...(acceptance && {
       agreement:
         typeof acceptance.agreement === 'string'
           ? { jws: acceptance.agreement }
           : { cose: encodeBase64url(acceptance.agreement) },
+      // The body as sealed: a resend must be these bytes, and sealing again would make new ones.
+      ...(isSealed(acceptance.body) && {
+        sealed: typeof acceptance.body === 'string' ? acceptance.body : encodeBase64url(acceptance.body),
+      }),
     }),
   })
 }
@@ -69,8 +75,12 @@ export interface StoredNegotiation {
  * IntentcastError for anything else; the caller still checks the cast key and the signer.
  */
 export async function decodeNegotiation(record: string): Promise<StoredNegotiation> {
-  const { v, castIndex, vendor, thread: text, agreement: signed, ...rest } = parseRecord(record)
+  const { v, castIndex, vendor, thread: text, agreement: signed, sealed, precise, ...rest } = parseRecord(record)
   if (v !== VERSION || typeof text !== 'string' || Object.keys(rest).length > 0) throw malformed()
+  // Checked as disclosures only: whether each is one of the intent's is `disclose`'s to find.
+  if (precise !== undefined && !(Array.isArray(precise) && precise.every((d) => typeof d === 'string')))
+    throw malformed()
+  const kept = precise === undefined ? {} : { precise }
   const thread = await decodeThread(text)
   const last = thread.messages.at(-1)!
   const { origin, endpoint, keys, relay, did } = (vendor ?? {}) as Partial<VendorTarget>
@@ -84,7 +94,7 @@ export async function decodeNegotiation(record: string): Promise<StoredNegotiati
   if (signed === undefined) {
     // The wallet keeps a thread whose last move is the vendor's, to be answered.
     if ((last.kind !== 'offer' && last.kind !== 'counter') || last.issuer === thread.intent.issuer) throw malformed()
-    const negotiation = { vendor: target, proposal: last, thread, castIndex } as Negotiation
+    const negotiation = { vendor: target, proposal: last, thread, castIndex, ...kept } as Negotiation
     checkNegotiation(negotiation)
     return { negotiation }
   }
@@ -98,14 +108,25 @@ export async function decodeNegotiation(record: string): Promise<StoredNegotiati
   const open = new Thread(thread.intent)
   for (const m of thread.messages.slice(1, -1)) open.add(m)
   const proposal = open.proposals.find((p) => p.digest === last.payload.inReplyTo) as Proposal
-  const negotiation = { vendor: target, proposal, thread: open, castIndex } as Negotiation
+  const negotiation = { vendor: target, proposal, thread: open, castIndex, ...kept } as Negotiation
   checkNegotiation(negotiation)
   // Judged by the thread, not the clock: the agreement is as old as the acceptance.
   const first = await verifyFirstSignature(agreement, { timeless: true, maxBytes: agreement.length })
   thread.agreementAllowed(first.payload)
+  // The wallet cannot open a body sealed to the vendor, so it is checked for its shape only: a
+  // record that swapped it sends bytes the vendor refuses, and the next accept signs anew.
+  const body =
+    sealed === undefined
+      ? joinMessages(last.message, agreement)
+      : typeof sealed === 'string' && typeof last.message === 'string'
+        ? sealed
+        : typeof sealed === 'string'
+          ? decodeBase64url(sealed, 'a stored sealed body')
+          : undefined
+  if (body === undefined || (sealed !== undefined && !isSealed(body))) throw malformed()
   return {
     negotiation,
-    acceptance: { thread: thread as SignedAcceptance['thread'], agreement, signer: first.signer },
+    acceptance: { thread: thread as SignedAcceptance['thread'], agreement, body, signer: first.signer },
   }
 }
 

@@ -8,7 +8,7 @@
  * be opened and closed as often as a poll is made, and polling works alike behind any proxy and in
  * any runtime. Vendors, which read their mailbox for days, hold a stream (src/vendor/relay.ts).
  */
-import { mailboxEntryOf, type ReadEntry } from '../http/mailbox-entry.js'
+import { mailboxEntryOf, openEntry, type ReadEntry } from '../http/mailbox-entry.js'
 import { IntentcastError, isIntentcastError } from '../errors.js'
 import { signAccess } from '../envelope/sign.js'
 import type { Verified } from '../envelope/verify.js'
@@ -17,6 +17,7 @@ import type { KeyPair } from '../keys/key-pair.js'
 import { parseJsonStrict } from '../lib/json.js'
 import { fromUtf8 } from '../lib/utf8.js'
 import { MEDIA_TYPE_JSON } from '../model/media-types.js'
+import { sealKeyPairOf } from '../seal/keys.js'
 import { checkOrigin, type VendorTarget } from './discover.js'
 import { post, problemError, sleep, type FetchLike, type SendOptions } from './send.js'
 
@@ -173,7 +174,12 @@ export class MailboxReader {
     const last = read.at(-1)?.seq ?? this.#after
     if (next !== last) throw new IntentcastError('ERR_MALFORMED', 'the mailbox answered a "next" it did not reach')
     this.#after = last
-    return read
+    // Sealed entries are opened with the cast's reply key; one that does not open is not for
+    // this cast (anyone may post to a mailbox) and is passed over, as a message that does not
+    // verify is by whoever reads the entry.
+    const keys = [await sealKeyPairOf(this.#key)]
+    const opened = await Promise.all(read.map((entry) => openEntry(entry, keys, MAX_PAGE_BYTES).catch(passedOver)))
+    return opened.filter((entry) => entry !== undefined)
   }
 
   /** The access message to send: the last one, until it has a minute left. */
@@ -223,6 +229,12 @@ export async function waitInMailbox<T>(
     wait = entries.length > 0 ? FIRST_POLL_MS : Math.min(MAX_POLL_MS, wait * 2)
     await sleep(Math.min(wait, Math.max(0, deadline - Date.now())), signal)
   }
+}
+
+/** An entry whose bytes the sender got wrong is passed over; our own failure is not. */
+function passedOver(e: unknown): undefined {
+  if (isIntentcastError(e) && e.code !== 'ERR_INVALID_ARGUMENT' && e.code !== 'ERR_INTERNAL') return undefined
+  throw e
 }
 
 /** A failure the next poll may not meet: the network, or the deadline of one read. */

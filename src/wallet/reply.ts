@@ -39,6 +39,11 @@ export interface VendorReply {
 export interface Negotiation extends VendorReply {
   /** The index of the cast key that signed the thread's intent (`wallet.castKey(castIndex)`). */
   readonly castIndex: number
+  /**
+   * The disclosures of the intent's `want.precise`, when the cast hid precise forms behind it:
+   * the wallet's alone, to give the vendor it picks (`disclose` in `counter` and `accept`).
+   */
+  readonly precise?: readonly string[]
 }
 
 export interface ReplyChecks {

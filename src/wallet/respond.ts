@@ -11,6 +11,12 @@ import { verify, type Verified } from '../envelope/verify.js'
 import { joinMessages } from '../http/media-type.js'
 import type { KeyPair } from '../keys/key-pair.js'
 import { dealOf, type Deal } from '../model/deal.js'
+import { ContactDetails, type PreciseWant } from '../disclose/claims.js'
+import { discloseClaims } from '../disclose/disclose.js'
+import { disclosureDigest, parseDisclosure } from '../disclose/disclosure.js'
+import { parseWith } from '../model/parse.js'
+import type { SealKey } from '../model/seal-key.js'
+import { seal } from '../seal/seal.js'
 import type { Thread } from '../thread/thread.js'
 import { isPassing, MailboxReader, postToMailbox, waitInMailbox } from './relay.js'
 import { verifyReply, type Negotiation, type VendorReply } from './reply.js'
@@ -46,6 +52,28 @@ export interface RespondOptions extends Pick<
 export interface CounterOptions extends RespondOptions {
   /** Free text for the vendor, signed with the counter (at most 1000 characters). */
   readonly note?: string
+  /**
+   * The precise forms of the intent's `want` to disclose to this vendor (names of fields the
+   * cast hid behind `want.precise`). The counter then goes sealed to the vendor only.
+   */
+  readonly disclose?: readonly (keyof PreciseWant)[]
+}
+
+/**
+ * `wallet.accept`'s options: the transport, and what to disclose to the vendor accepted, and to
+ * no one else (spec §Selective disclosure): where to deliver and how to reach the customer, and
+ * the precise forms of the intent's `want`. The acceptance carries them sealed to the vendor;
+ * the agreement both sign commits to `details` by salted digests, so the customer can later
+ * show any of them to a third party (`presentAgreement`).
+ *
+ * @example
+ * ```ts
+ * await wallet.accept(offer, { details: { address: { street: 'Invalidenstr. 1', postalCode: '10115', locality: 'Berlin' }, email: 'ada@example.org' }, disclose: ['region'] })
+ * ```
+ */
+export interface AcceptOptions extends RespondOptions {
+  readonly details?: ContactDetails
+  readonly disclose?: readonly (keyof PreciseWant)[]
 }
 
 /**
@@ -102,6 +130,11 @@ export interface SignedAcceptance {
   readonly thread: Thread & { readonly acceptance: Verified<'acceptance'> }
   /** The agreement, signed by the wallet's key for this vendor only. */
   readonly agreement: string | Uint8Array
+  /**
+   * The body that goes to the vendor: the acceptance and the agreement, sealed to the vendor's
+   * encryption key when it named one. Sealed once and kept, so a resend is the same bytes.
+   */
+  readonly body: string | Uint8Array
 }
 
 /**
@@ -111,27 +144,36 @@ export interface SignedAcceptance {
  * thread keeps one.
  */
 export async function signAcceptanceOf(
-  offer: VendorReply,
+  offer: Negotiation,
   keys: ThreadKeys,
-  options: RespondOptions,
+  options: AcceptOptions,
 ): Promise<SignedAcceptance> {
   const { proposal } = offer
   const { castKey, vendorKey } = keys
   requireCaster(castKey, offer.thread)
   const at = options.now && { now: options.now }
+  const details =
+    options.details === undefined
+      ? undefined
+      : await discloseClaims(parseWith(ContactDetails, options.details, 'details', 'ERR_INVALID_ARGUMENT'))
+  // The acceptance's own disclosures first, then the intent's: the order `checkDisclosures` reads them in.
+  const disclosures = [...(details?.disclosures ?? []), ...(await preciseDisclosures(offer, options.disclose))]
   const acceptance = await signAcceptance(
     {
       inReplyTo: proposal.digest,
       intent: offer.thread.intent.digest,
       ...dealOf(proposal.payload),
       ...(vendorKey.did !== castKey.did && { party: vendorKey.did }),
+      ...(details && { details: details.claim }),
+      ...(disclosures.length > 0 && { disclosures: requireSealing(offer, disclosures) }),
     },
     castKey,
     { audience: proposal.issuer, format: proposal.format, ...at },
   )
   const thread = offer.thread.with(await verify(acceptance, { expect: 'acceptance', ...at }))
   const agreement = await signAgreement(thread.agreementBody(), vendorKey, { format: proposal.format, ...at })
-  return { thread: thread as SignedAcceptance['thread'], agreement }
+  const body = await sealedForVendor(joinMessages(acceptance, agreement), offer)
+  return { thread: thread as SignedAcceptance['thread'], agreement, body }
 }
 
 /**
@@ -153,8 +195,7 @@ export async function sendAcceptance(
   options: RespondOptions,
 ): Promise<Accepted> {
   const { vendor } = offer
-  const { acceptance } = signed.thread
-  const body = joinMessages(acceptance.message, signed.agreement)
+  const { body } = signed
   if (vendor.relay !== undefined) {
     const agreement = await throughRelay(vendor.relay, vendor.endpoint, castKey, body, options, (m) =>
       agreementOf(offer, signed, m, options).catch(() => undefined),
@@ -166,7 +207,7 @@ export async function sendAcceptance(
       )
     return { agreement, thread: signed.thread.add(agreement) }
   }
-  const answer = await send(vendor.endpoint, body, options)
+  const answer = await send(vendor.endpoint, body, options, castKey)
   if (answer === null)
     throw new IntentcastError('ERR_BROKEN_LINK', 'the vendor took the acceptance without countersigning the agreement')
   const agreement = await agreementOf(offer, signed, answer, options)
@@ -236,7 +277,7 @@ function passingOnly(e: unknown): ReadEntry[] {
  * mailbox until the deadline (a message there that is not the answer is passed over).
  */
 export async function counterWith(
-  offer: VendorReply,
+  offer: Negotiation,
   deal: Deal,
   castKey: KeyPair,
   options: CounterOptions,
@@ -244,12 +285,14 @@ export async function counterWith(
   const { proposal, vendor } = offer
   requireCaster(castKey, offer.thread)
   const at = options.now && { now: options.now }
+  const disclosures = await preciseDisclosures(offer, options.disclose)
   const signed = await signCounter(
     {
       ...dealOf(deal),
       ...(options.note !== undefined && { note: options.note }),
       inReplyTo: proposal.digest,
       intent: offer.thread.intent.digest,
+      ...(disclosures.length > 0 && { disclosures: requireSealing(offer, disclosures) }),
     },
     castKey,
     { audience: proposal.issuer, format: proposal.format, ...at },
@@ -258,13 +301,14 @@ export async function counterWith(
   const thread = offer.thread.with(mine)
   const expected = { customer: castKey.did, inReplyTo: mine.digest, vendor, signer: proposal.issuer }
   let reply: Verified<'counter'> | undefined
+  const body = await sealedForVendor(signed, offer)
   if (vendor.relay !== undefined) {
     // Through a relay, no answer by the deadline is what a 202 is directly: none yet.
-    reply = await throughRelay(vendor.relay, vendor.endpoint, castKey, signed, options, (m) =>
+    reply = await throughRelay(vendor.relay, vendor.endpoint, castKey, body, options, (m) =>
       verifyReply(m, 'counter', expected, checks(options)).catch(() => undefined),
     )
   } else {
-    const answer = await send(vendor.endpoint, signed, options)
+    const answer = await send(vendor.endpoint, body, options, castKey)
     reply = answer === null ? undefined : await verifyReply(answer, 'counter', expected, checks(options))
   }
   if (reply === undefined) return { thread }
@@ -295,6 +339,54 @@ function keepsOwnSignature(sent: string | Uint8Array, back: string | Uint8Array)
     equalBytes(sentPayload as Uint8Array, backPayload as Uint8Array) &&
     (backSignatures as CborValue[]).some((s) => equalBytes(encodeCbor(s), own))
   )
+}
+
+/**
+ * A move to the vendor, sealed to the encryption key it last named in the thread (its offer's or
+ * counter's `replyKey`, signed with it): only the vendor reads it, whoever carries it. As it is
+ * to a vendor that named none, which takes no sealed bodies.
+ */
+async function sealedForVendor<B extends string | Uint8Array>(body: B, offer: VendorReply): Promise<B> {
+  const key = vendorReplyKey(offer)
+  return key === undefined ? body : ((await seal(body, key)) as B)
+}
+
+/**
+ * The disclosures of the precise forms named in `names`, in the order of their digests: each
+ * must be one the cast hid (ERR_INVALID_ARGUMENT otherwise, before anything is signed).
+ */
+async function preciseDisclosures(offer: Negotiation, names: readonly string[] | undefined): Promise<string[]> {
+  if (names === undefined) return []
+  // Checked through an `unknown` alias: narrowing `names` itself would leave it `any[]`.
+  const list: unknown = names
+  if (!Array.isArray(list) || list.some((n) => typeof n !== 'string'))
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', 'disclose is a list of want field names')
+  const byName = new Map((offer.precise ?? []).map((d) => [parseDisclosure(d).name, d]))
+  const chosen = names.map((name) => {
+    const d = byName.get(name)
+    if (d === undefined)
+      throw new IntentcastError('ERR_INVALID_ARGUMENT', `the cast hid no precise ${name.slice(0, 32)} to disclose`)
+    return d
+  })
+  // In the order of the intent's digests, as the vendor checks them.
+  const sorted = await Promise.all([...new Set(chosen)].map(async (d) => [await disclosureDigest(d), d] as const))
+  return sorted.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, d]) => d)
+}
+
+/** Disclosures go only sealed to the vendor: one that named no encryption key gets none. */
+function requireSealing(offer: VendorReply, disclosures: string[]): string[] {
+  if (vendorReplyKey(offer) === undefined)
+    throw new IntentcastError(
+      'ERR_INVALID_ARGUMENT',
+      'this vendor named no encryption key (replyKey), so nothing can be disclosed to it: it would travel in the clear',
+    )
+  return disclosures
+}
+
+/** The encryption key the vendor named last in the thread, if any. */
+export function vendorReplyKey(offer: VendorReply): SealKey | undefined {
+  const named = offer.thread.proposals.filter((p) => p.issuer === offer.proposal.issuer && p.payload.replyKey)
+  return named.at(-1)?.payload.replyKey
 }
 
 function checks(options: RespondOptions): { maxBytes?: number; now?: Date } {

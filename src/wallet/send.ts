@@ -1,9 +1,12 @@
 import { IntentcastError } from '../errors.js'
 import { DEFAULT_MAX_BYTES } from '../envelope/verify.js'
 import { exchange, isRetryable, type Answer } from '../http/client.js'
-import { mediaTypeOf } from '../http/media-type.js'
+import { mediaTypeOf, SEALED_TYPES } from '../http/media-type.js'
 import { parseProblem } from '../http/problem.js'
-import { fromUtf8 } from '../lib/utf8.js'
+import { openBody } from '../http/sealed-body.js'
+import type { KeyPair } from '../keys/key-pair.js'
+import { MEDIA_TYPE_COSE, MEDIA_TYPE_JWS } from '../model/media-types.js'
+import { sealKeyPairOf } from '../seal/keys.js'
 
 /**
  * The `fetch` the wallet calls for every request: the global one by default. Pass your own to
@@ -77,28 +80,45 @@ export function checkSendOptions(options: SendOptions & { readonly now?: Date })
  * retrying is safe because the vendor's replay protection takes a message at most once, and
  * a problem is the vendor's considered answer, which a retry would not change.
  */
-export async function send(endpoint: string, body: string, options?: SendOptions): Promise<string | null>
-export async function send(endpoint: string, body: Uint8Array, options?: SendOptions): Promise<Uint8Array | null>
+export async function send(
+  endpoint: string,
+  body: string,
+  options?: SendOptions,
+  castKey?: KeyPair,
+): Promise<string | null>
+export async function send(
+  endpoint: string,
+  body: Uint8Array,
+  options?: SendOptions,
+  castKey?: KeyPair,
+): Promise<Uint8Array | null>
 export async function send(
   endpoint: string,
   body: string | Uint8Array,
   options?: SendOptions,
+  castKey?: KeyPair,
 ): Promise<string | Uint8Array | null>
 export async function send(
   endpoint: string,
   body: string | Uint8Array,
   options: SendOptions = {},
+  castKey?: KeyPair,
 ): Promise<string | Uint8Array | null> {
-  const mediaType = mediaTypeOf(body)
-  const answer = await post(endpoint, body, mediaType, options)
+  const answer = await post(endpoint, body, mediaTypeOf(body), options)
   if (answer.status === 202 || answer.status === 204) return null
   if (answer.status !== 200) throw problemError(answer, 'the vendor')
-  if (answer.mediaType !== mediaType)
+  // The answer comes in the request's binding, sealed to the cast's reply key or not, whether or
+  // not the request was: a vendor seals whatever answers an intent that named a reply key.
+  const plain = typeof body === 'string' ? MEDIA_TYPE_JWS : MEDIA_TYPE_COSE
+  const keys = castKey === undefined ? [] : [await sealKeyPairOf(castKey)]
+  if (answer.mediaType !== plain && SEALED_TYPES.get(answer.mediaType) !== plain)
     throw new IntentcastError(
       'ERR_MALFORMED',
-      `the answer is ${answer.mediaType.slice(0, 64) || 'untyped'}, not ${mediaType}`,
+      `the answer is ${answer.mediaType.slice(0, 64) || 'untyped'}, not ${plain} (sealed or not)`,
     )
-  return typeof body === 'string' ? fromUtf8(answer.body, 'answer') : answer.body
+  const { messages } = await openBody(answer.mediaType, answer.body, keys, options.maxBytes ?? DEFAULT_MAX_BYTES)
+  if (messages.length !== 1) throw new IntentcastError('ERR_MALFORMED', 'the answer is one message')
+  return messages[0]!
 }
 
 /**

@@ -3,6 +3,10 @@ import { IntentcastError } from '../errors.js'
 import { signIntent, type IntentBody } from '../envelope/sign.js'
 import type { Format } from '../envelope/verify.js'
 import { keyPairFromSeed, type KeyPair } from '../keys/key-pair.js'
+import { sealKeyPairOf } from '../seal/keys.js'
+import { PreciseWant } from '../disclose/claims.js'
+import { discloseClaims } from '../disclose/disclose.js'
+import { parseWith } from '../model/parse.js'
 import type { Deal } from '../model/deal.js'
 import { castIntent } from './cast.js'
 import type { CastFailure, CastOptions, CastResult, CastTarget } from './cast-types.js'
@@ -28,8 +32,8 @@ import {
   signAcceptanceOf,
   type Accepted,
   type Countered,
+  type AcceptOptions,
   type CounterOptions,
-  type RespondOptions,
   type SignedAcceptance,
 } from './respond.js'
 
@@ -59,6 +63,12 @@ export interface WalletCastOptions extends CastOptions {
   readonly format?: Format
   /** The intent's lifetime: seconds, or a span such as `'2h'`. Default 24h. */
   readonly expiresIn?: number | string
+  /**
+   * Precise forms of `want` fields, hidden behind salted digests in `want.precise` (spec
+   * §Selective disclosure): the market matches on the public fields, and the customer discloses
+   * these to the vendors it picks (`disclose` in `counter` and `accept`).
+   */
+  readonly precise?: PreciseWant
 }
 
 /**
@@ -73,6 +83,8 @@ export interface WalletCastOptions extends CastOptions {
 export interface WalletCast extends CastResult<Negotiation> {
   /** The cast key's index: `wallet.castKey(castIndex)` derives it again. */
   readonly castIndex: number
+  /** The disclosures of `want.precise`, when the cast hid precise forms: pass them on to `collect`. */
+  readonly precise?: readonly string[]
 }
 
 /**
@@ -344,19 +356,39 @@ export class Wallet {
         'ERR_INVALID_ARGUMENT',
         "a cast to a relay sets the intent's replyTo itself: the cast key's mailbox there",
       )
+    const hidden =
+      options.precise === undefined
+        ? undefined
+        : await discloseClaims(parseWith(PreciseWant, options.precise, 'precise', 'ERR_INVALID_ARGUMENT'))
     const { index, keyPair } = await this.nextCastKey()
     const signOptions = {
       ...(options.format && { format: options.format }),
       ...(options.expiresIn !== undefined && { expiresIn: options.expiresIn }),
       ...(options.now && { now: options.now }),
     }
+    // The cast's reply key, derived from its signing key: vendors seal their answers to it.
+    const replyKey = (await sealKeyPairOf(keyPair)).publicJwk
     const signed = await signIntent(
-      relay === undefined ? body : { ...body, replyTo: mailboxUrl(relay, keyPair.did) },
+      // Anything but an object is signIntent's to refuse, as it is.
+      typeof body === 'object' && body !== null
+        ? {
+            ...body,
+            ...(hidden && { want: { ...body.want, precise: hidden.claim } }),
+            replyKey,
+            ...(relay !== undefined && { replyTo: mailboxUrl(relay, keyPair.did) }),
+          }
+        : body,
       keyPair,
       signOptions,
     )
     const result = await castIntent(signed, targets, { ...options, castKey: keyPair })
-    const cast = { ...result, castIndex: index, ...this.#negotiationsOf(result, index) }
+    const precise = hidden?.disclosures
+    const cast = {
+      ...result,
+      castIndex: index,
+      ...(precise && { precise }),
+      ...this.#negotiationsOf(result, index, precise),
+    }
     await Promise.all([...cast.offers, ...cast.excluded].map((n) => this.#save(n)))
     return cast
   }
@@ -377,7 +409,10 @@ export class Wallet {
    * const { offers } = await wallet.collect(cast, { vendors: [shop] })
    * ```
    */
-  async collect(cast: Pick<WalletCast, 'castIndex' | 'intent'>, options: CollectOptions = {}): Promise<Collected> {
+  async collect(
+    cast: Pick<WalletCast, 'castIndex' | 'intent' | 'precise'>,
+    options: CollectOptions = {},
+  ): Promise<Collected> {
     const { vendors = [], ...send } = checkCollect(cast, options)
     const castKey = await this.castKey(cast.castIndex)
     const relay = replyRelay(cast.intent)
@@ -409,7 +444,7 @@ export class Wallet {
     for (const reply of found) {
       if (held.has(reply.proposal.digest)) continue
       if ((await this.#agreements.get(reply.proposal.digest)) !== undefined) continue
-      fresh.push({ ...reply, castIndex: cast.castIndex })
+      fresh.push({ ...reply, castIndex: cast.castIndex, ...(cast.precise && { precise: cast.precise }) })
     }
     const collected: Collected = {
       intent: cast.intent,
@@ -434,8 +469,16 @@ export class Wallet {
   }
 
   /** A cast's offers as Negotiations: each carries the index of the cast key that signed the intent. */
-  #negotiationsOf(result: CastResult, castIndex: number): Pick<WalletCast, 'offers' | 'excluded'> {
-    const withIndex = <T extends object>(reply: T): T & { castIndex: number } => ({ ...reply, castIndex })
+  #negotiationsOf(
+    result: CastResult,
+    castIndex: number,
+    precise: readonly string[] | undefined,
+  ): Pick<WalletCast, 'offers' | 'excluded'> {
+    const withIndex = <T extends object>(reply: T): T & Pick<Negotiation, 'castIndex' | 'precise'> => ({
+      ...reply,
+      castIndex,
+      ...(precise && { precise }),
+    })
     return { offers: result.offers.map(withIndex), excluded: result.excluded.map(withIndex) }
   }
 
@@ -459,7 +502,11 @@ export class Wallet {
     const castKey = await this.#castKeyOf(negotiation)
     const { thread, reply } = await counterWith(negotiation, deal, castKey, options)
     if (reply === undefined) return { thread }
-    const next = { ...reply, castIndex: negotiation.castIndex }
+    const next = {
+      ...reply,
+      castIndex: negotiation.castIndex,
+      ...(negotiation.precise && { precise: negotiation.precise }),
+    }
     await this.#save(next)
     return { thread, reply: next }
   }
@@ -485,7 +532,7 @@ export class Wallet {
    * const { agreement, thread } = await wallet.accept(reply ?? offers[0]!)
    * ```
    */
-  async accept(negotiation: Negotiation, options: RespondOptions = {}): Promise<Accepted> {
+  async accept(negotiation: Negotiation, options: AcceptOptions = {}): Promise<Accepted> {
     checkNegotiation(negotiation)
     checkSendOptions(options)
     const castKey = await this.#castKeyOf(negotiation)

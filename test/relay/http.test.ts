@@ -78,7 +78,9 @@ describe('bodies (spec §HTTP binding, Request bodies and Limits)', () => {
     const { intent } = await castable(relay)
     for (const headers of [{ 'content-type': 'text/plain' }, {}, { 'content-type': JWS, 'content-encoding': 'gzip' }]) {
       const response = await relay.call('/intents', { method: 'POST', headers, body: intent })
-      expect(response.headers.get('accept-post')).toBe('application/intentcast+jws, application/intentcast+cose')
+      expect(response.headers.get('accept-post')).toBe(
+        'application/intentcast+jws, application/intentcast+cose, application/intentcast+jwe, application/intentcast-sealed+cose',
+      )
       await expectProblem(response, 415, 'ERR_MALFORMED')
     }
   })

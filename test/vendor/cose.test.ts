@@ -95,7 +95,12 @@ describe('COSE bodies', () => {
     expect(doc.mediaTypes).toContain(COSE)
     const refused = await post(handler, 'x', 'application/cbor')
     expect(refused.status).toBe(415)
-    expect(refused.headers.get('accept-post')!.split(', ')).toEqual([JWS, COSE])
+    expect(refused.headers.get('accept-post')!.split(', ')).toEqual([
+      JWS,
+      COSE,
+      'application/intentcast+jwe',
+      'application/intentcast-sealed+cose',
+    ])
   })
 
   test('counter → counter, acceptance + agreement → the countersigned agreement, all in COSE; the vendor stores those bytes', async () => {

@@ -148,7 +148,9 @@ describe('hostile bodies', () => {
     for (const type of ['application/json', 'text/plain', 'application/jose', 'multipart/form-data; boundary=x']) {
       const response = await post(endpoint, intent, type)
       expect(response.status).toBe(415)
-      expect(response.headers.get('accept-post')).toBe('application/intentcast+jws, application/intentcast+cose')
+      expect(response.headers.get('accept-post')).toBe(
+        'application/intentcast+jws, application/intentcast+cose, application/intentcast+jwe, application/intentcast-sealed+cose',
+      )
       expect((await problemOf(response)).code).toBe('ERR_MALFORMED')
     }
     const gz = await raw(

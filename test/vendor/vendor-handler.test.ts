@@ -1,6 +1,7 @@
 import { describe, expect, test, vi } from 'vitest'
 import { createVendorHandler, MemoryThreadStore } from '../../src/vendor/index.js'
 import { statusForCode } from '../../src/http/problem.js'
+import { sealKeyPairOf } from '../../src/seal/keys.js'
 import {
   ERROR_CODES,
   IntentcastError,
@@ -92,7 +93,17 @@ describe('vendor document', () => {
     const doc = await response.json()
     expect(doc.v).toBe('0.1')
     expect(doc.endpoint).toBe('https://vendor.example/intentcast/messages')
-    expect(doc.mediaTypes).toEqual(['application/intentcast+jws', 'application/intentcast+cose'])
+    expect(doc.mediaTypes).toEqual([
+      'application/intentcast+jws',
+      'application/intentcast+cose',
+      'application/intentcast+jwe',
+      'application/intentcast-sealed+cose',
+    ])
+    // Beside each signing key, the encryption key derived from it, with the same status.
+    const sealKey = (await sealKeyPairOf(key)).publicJwk
+    expect(doc.sealKeys.keys).toEqual([
+      { kty: 'OKP', crv: 'X25519', x: sealKey.x, kid: sealKey.kid, use: 'enc', status: 'current' },
+    ])
     expect(doc.keys.keys).toEqual([
       {
         kty: 'OKP',
@@ -580,7 +591,9 @@ describe('routing, media types and CORS', () => {
     for (const type of ['application/json', 'text/plain', 'application/cose', 'application/intentcast+cbor']) {
       const r = await postTo(handler, 'x', type)
       expect(r.status).toBe(415)
-      expect(r.headers.get('accept-post')).toBe('application/intentcast+jws, application/intentcast+cose')
+      expect(r.headers.get('accept-post')).toBe(
+        'application/intentcast+jws, application/intentcast+cose, application/intentcast+jwe, application/intentcast-sealed+cose',
+      )
       expect((await problemOf(r)).code).toBe('ERR_MALFORMED')
     }
     const none = await handler(request('/intentcast/messages', { method: 'POST', body: new Uint8Array([1, 2]) }))

@@ -52,10 +52,10 @@ describe('an acceptance in flight', () => {
     const negotiations = new MemoryNegotiationStore()
     const wallet = Wallet.create({ stores: { negotiations } })
     const { offers } = await wallet.cast(intentBody(), [shop.origin], { expiresIn: 120 })
-    let sent: { url: string; body: string } | undefined
+    let sent: { url: string; type: string; body: string } | undefined
     const losesAnswer: FetchLike = async (url, init) => {
       const request = new Request(url, init)
-      sent = { url: String(url), body: await request.clone().text() }
+      sent = { url: String(url), type: request.headers.get('content-type')!, body: await request.clone().text() }
       await fetch(request)
       throw new TypeError('fetch failed: connection reset')
     }
@@ -70,7 +70,7 @@ describe('an acceptance in flight', () => {
     // …although the vendor still answers the very same bytes with its agreement:
     const again = await fetch(sent!.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/intentcast+jws' },
+      headers: { 'content-type': sent!.type },
       body: sent!.body,
     })
     expect(again.status).toBe(200)

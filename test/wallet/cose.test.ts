@@ -14,6 +14,8 @@ import {
   verifyThread,
   type Verified,
 } from '../../src/index.js'
+import { open } from '../../src/seal/index.js'
+import { sealKeyPairOf } from '../../src/seal/keys.js'
 import { dealAt, intentBody, serve, startVendor, vendorHandler, type Running } from './support.js'
 
 const running: Running[] = []
@@ -92,10 +94,14 @@ describe('a COSE cast over HTTP', () => {
     const theirs = await verifyThread(threads.get(agreement.payload.refs.intent)!.messages.map((m) => m.message))
     expect(theirs.agreement!.digest).toBe(mine.agreement!.digest)
 
-    // Every request went, and every answer came, as application/intentcast+cose.
-    expect(seen).toHaveLength(3)
-    for (const s of seen)
-      expect(s).toEqual({ sent: 'application/intentcast+cose', answered: 'application/intentcast+cose' })
+    // Every request went, and every answer came, in COSE: the intent in the clear, for the market
+    // to read; the vendor's answers sealed to the cast's reply key, and the customer's moves to
+    // the vendor's encryption key (spec §Encrypted envelopes).
+    expect(seen).toEqual([
+      { sent: 'application/intentcast+cose', answered: 'application/intentcast-sealed+cose' },
+      { sent: 'application/intentcast-sealed+cose', answered: 'application/intentcast-sealed+cose' },
+      { sent: 'application/intentcast-sealed+cose', answered: 'application/intentcast-sealed+cose' },
+    ])
   })
 
   test('a vendor that does not list the COSE media type fails without a request; a JWS answer to COSE is refused', async () => {
@@ -143,15 +149,16 @@ describe('a COSE cast over HTTP', () => {
     // vendor, but other bytes than those the wallet just sent.
     const dishonest: Running = track(
       await serve(async (r): Promise<Response> => {
-        const acceptanceAndAgreement = r.method === 'POST' && new Uint8Array(await r.clone().arrayBuffer())[0] === 0x82
+        // The customer's moves come sealed to the vendor: the test opens them with the vendor's key.
+        const sealed = r.method === 'POST' && r.headers.get('content-type') === 'application/intentcast-sealed+cose'
+        const inside = sealed && (await open(new Uint8Array(await r.clone().arrayBuffer()), await sealKeyPairOf(key)))
         const response = await handler(r)
-        if (!acceptanceAndAgreement) return response
-        const {
-          v: _v,
-          iat: _iat,
-          jti: _jti,
-          ...body
-        } = (await verify(new Uint8Array(await response.arrayBuffer()), { expect: 'agreement' })).payload
+        if (!(inside instanceof Uint8Array) || inside[0] !== 0x82) return response
+        const answer = await open(
+          new Uint8Array(await response.arrayBuffer()),
+          await sealKeyPairOf(await wallet.castKey(0)),
+        )
+        const { v: _v, iat: _iat, jti: _jti, ...body } = (await verify(answer, { expect: 'agreement' })).payload
         const other: Uint8Array = await countersign(
           await signAgreement(body, await wallet.vendorKey(dishonest.origin), { format: 'cose' }),
           key,

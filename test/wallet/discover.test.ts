@@ -38,7 +38,12 @@ describe('discover', () => {
     expect(found.terms!.issuer).toBe(vendor.key.did)
     expect(found.termSet).toEqual(vendorTerms.terms)
     expect(found.keys.map((k) => k.x)).toEqual([vendor.key.publicJwk.x])
-    expect(found.mediaTypes).toEqual(['application/intentcast+jws', 'application/intentcast+cose'])
+    expect(found.mediaTypes).toEqual([
+      'application/intentcast+jws',
+      'application/intentcast+cose',
+      'application/intentcast+jwe',
+      'application/intentcast-sealed+cose',
+    ])
     expect(found.myterms).toEqual({ agreements: [{ id: 'SD-BASE' }] })
     expect(found.gpc).toEqual({ gpc: true })
   })

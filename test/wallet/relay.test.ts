@@ -23,6 +23,8 @@ import {
   type AgreementStore,
   type Verified,
 } from '../../src/index.js'
+import { open } from '../../src/seal/index.js'
+import { sealKeyPairOf } from '../../src/seal/keys.js'
 import { dealAt, intentBody, offerFor, startVendor, type Running } from './support.js'
 import { countingFetch, eventually, startRelay, startRelayedVendor } from './relay-support.js'
 
@@ -289,7 +291,7 @@ describe('an agreement whose answer was lost is found again in the mailbox', () 
 
   test('the acceptance never reached the relay: accept again posts the same bytes and gets the agreement', async () => {
     const relay = track(await startRelay())
-    track(await startRelayedVendor(relay))
+    const vendor = track(await startRelayedVendor(relay))
     const { wallet, restart } = walletWithStores()
     const { offers } = await wallet.cast(intentBody(), [{ relay: relay.url }])
     const bodies: string[] = []
@@ -312,7 +314,9 @@ describe('an agreement whose answer was lost is found again in the mailbox', () 
     })
     expect(sent).toEqual(bodies)
     expect(requests.filter((r) => r.method === 'POST').map((r) => r.url)).toEqual([inFlight!.vendor.endpoint])
-    const acceptance = await verify(bodies[0]!.split('\n')[0]!, { expect: 'acceptance' })
+    // Sealed to the vendor: the relay held ciphertext; the vendor's key opens it.
+    const inner = await open(bodies[0]!, await sealKeyPairOf(vendor.key))
+    const acceptance = await verify(inner.split('\n')[0]!, { expect: 'acceptance' })
     expect(agreement.payload.refs.acceptance).toBe(acceptance.digest)
   })
 })

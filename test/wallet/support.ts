@@ -10,6 +10,8 @@ import type { AddressInfo } from 'node:net'
 import {
   createVendorHandler,
   toNodeListener,
+  type AcceptanceContext,
+  type CounterContext,
   type MemoryThreadStore,
   type VendorHandler,
 } from '../../src/vendor/index.js'
@@ -89,11 +91,8 @@ export interface TestVendorOptions {
   readonly price?: string
   readonly onIntent?: (intent: Verified<'intent'>, context: { readonly gpc: boolean }) => Offer | null
   /** Default: no answer (202). */
-  readonly onCounter?: (counter: Verified<'counter'>) => Deal | 'agree' | null
-  readonly onAcceptance?: (
-    acceptance: Verified<'acceptance'>,
-    context: { readonly agreement: Verified<'agreement'> },
-  ) => void
+  readonly onCounter?: (counter: Verified<'counter'>, context: CounterContext) => Deal | 'agree' | null
+  readonly onAcceptance?: (acceptance: Verified<'acceptance'>, context: AcceptanceContext) => void
   readonly threads?: MemoryThreadStore
   /** Where the vendor keeps the agreements it countersigns. Default: its own memory store. */
   readonly agreements?: AgreementStore
@@ -130,11 +129,8 @@ export async function vendorHandler(
     terms: vendorTerms,
     on: {
       intent: (intent, context) => onIntent(intent, { gpc: context.gpc }),
-      ...(onCounter && { counter: (counter: Verified<'counter'>) => onCounter(counter) }),
-      ...(onAcceptance && {
-        acceptance: (a: Verified<'acceptance'>, context: { agreement: Verified<'agreement'> }) =>
-          onAcceptance(a, { agreement: context.agreement }),
-      }),
+      ...(onCounter && { counter: onCounter }),
+      ...(onAcceptance && { acceptance: onAcceptance }),
     },
     ...((threads || agreements) && { stores: { ...(threads && { threads }), ...(agreements && { agreements }) } }),
     ...(previousKeys && { previousKeys }),
