@@ -16,7 +16,7 @@ import {
   type GpcDocument,
   type MyTermsDocument,
 } from '../model/well-known.js'
-import { checkSendOptions, type FetchLike } from './send.js'
+import { checkSendOptions, UNLINKED, type FetchLike } from './send.js'
 
 /**
  * How `discover` fetches: the fetch to use, a deadline and a size limit per document, a
@@ -206,7 +206,7 @@ async function getJson(base: string, path: string, options: DiscoverOptions): Pr
   const url = base + path
   const answer = await exchange(
     url,
-    { method: 'GET', headers: { accept: MEDIA_TYPE_JSON } },
+    { method: 'GET', headers: { accept: MEDIA_TYPE_JSON, ...UNLINKED } },
     {
       fetch: options.fetch,
       timeoutMs: options.timeoutMs ?? 5_000,

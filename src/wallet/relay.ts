@@ -19,7 +19,7 @@ import { fromUtf8 } from '../lib/utf8.js'
 import { MEDIA_TYPE_JSON } from '../model/media-types.js'
 import { sealKeyPairOf } from '../seal/keys.js'
 import { checkOrigin, type VendorTarget } from './discover.js'
-import { post, problemError, sleep, type FetchLike, type SendOptions } from './send.js'
+import { post, problemError, sleep, UNLINKED, type FetchLike, type SendOptions } from './send.js'
 
 /**
  * A relay's URL as the wallet uses it: https (http on loopback), without query or fragment, and
@@ -152,7 +152,10 @@ export class MailboxReader {
   async #page(timeoutMs: number): Promise<ReadEntry[]> {
     const answer = await exchange(
       `${this.url}?after=${this.#after}&limit=${PAGE}`,
-      { method: 'GET', headers: { accept: MEDIA_TYPE_JSON, authorization: `Intentcast ${await this.#token()}` } },
+      {
+        method: 'GET',
+        headers: { accept: MEDIA_TYPE_JSON, authorization: `Intentcast ${await this.#token()}`, ...UNLINKED },
+      },
       {
         fetch: this.#options.fetch,
         timeoutMs: Math.max(1, timeoutMs),

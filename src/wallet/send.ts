@@ -22,6 +22,15 @@ import { sealKeyPairOf } from '../seal/keys.js'
  */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>
 
+/**
+ * Every wallet request asks for its connection to be closed after it (spec §Encrypted envelopes,
+ * Privacy properties): a kept-alive connection would carry the next cast's requests to the same
+ * vendor or relay, and link the two casts whatever their keys. One connection per request costs
+ * a handshake; a wallet makes few requests. Runtimes that keep `Connection` to themselves (the
+ * browsers) ignore it, and a `fetch` passed in decides for itself.
+ */
+export const UNLINKED = { connection: 'close' } as const
+
 /** How one message goes out: the transport options every wallet request shares. */
 export interface SendOptions {
   readonly fetch?: FetchLike
@@ -134,7 +143,7 @@ export async function post(
 ): Promise<Answer> {
   const deadline = Date.now() + (options.timeoutMs ?? 10_000)
   const retries = options.retries ?? 2
-  const headers: Record<string, string> = { 'content-type': mediaTypeOf(body), accept }
+  const headers: Record<string, string> = { 'content-type': mediaTypeOf(body), accept, ...UNLINKED }
   // A copy the fetch types take (an ArrayBuffer-backed view), which also leaves the caller's bytes alone.
   const payload = typeof body === 'string' ? body : new Uint8Array(body)
   if (options.gpc) headers['sec-gpc'] = '1'
