@@ -27,6 +27,7 @@ import {
   type TermsBody,
 } from '../src/index.js'
 import { decodeBase64url, encodeBase64url } from '../src/lib/base64url.js'
+import type { DigestSet } from '../src/model/primitives.js'
 import { parseJsonStrict } from '../src/lib/json.js'
 import { encodeBase45 } from '../src/link/base45.js'
 import { toIntentcastUri } from '../src/link/uri.js'
@@ -121,7 +122,8 @@ export function qrComparison(
 }
 
 /** A typical intent, the vendor's terms and a two-party agreement, in both envelopes, at a fixed time. */
-export async function typicalMessages(body: IntentBody = TYPICAL_INTENT, customer?: KeyPair) {
+/** The typical messages in both envelopes; `details`, when given, is the acceptance's (and so the agreement's) digest set. */
+export async function typicalMessages(body: IntentBody = TYPICAL_INTENT, customer?: KeyPair, details?: DigestSet) {
   const c = customer ?? (await keyPairFromSeed(new Uint8Array(32).fill(1)))
   const vendor = await keyPairFromSeed(new Uint8Array(32).fill(2))
   const now = new Date('2030-01-01T00:00:00Z')
@@ -150,6 +152,7 @@ export async function typicalMessages(body: IntentBody = TYPICAL_INTENT, custome
         quantity: proposal.quantity,
         price: proposal.price,
         terms: proposal.terms,
+        ...(details && { details }),
       },
       c,
       { now, jti, audience: vendor.did, format },

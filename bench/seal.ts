@@ -1,8 +1,11 @@
 /**
  * The cost of sealing (spec §Encrypted envelopes), in each binding: open + verify of an encrypted
- * offer against verify of the same offer in the clear, and the bytes sealing adds.
+ * offer against verify of the same offer in the clear, and the bytes sealing adds. And of
+ * selective disclosure (spec §Selective disclosure): checking disclosures against their digests,
+ * and a third party's verification of an agreement shown with one disclosure.
  */
 import { keyPairFromSeed, verify } from '../src/index.js'
+import { checkDisclosures, discloseClaims, presentAgreement, verifyPresentation } from '../src/disclose/index.js'
 import { openAndVerify, seal, sealKeyPairFromSeed } from '../src/seal/index.js'
 import { typicalMessages } from './cose.js'
 import type { measure as Measure } from './harness.js'
@@ -27,8 +30,22 @@ export async function sealBench(measure: typeof Measure) {
     sealedOffer: sealedBytes,
     added: sealedBytes - plainBytes,
   })
+  // Three details behind their digests, as an acceptance carries them; the agreement commits to them.
+  const details = await discloseClaims({
+    address: { street: 'Invalidenstr. 1', postalCode: '10115', locality: 'Berlin', country: 'DE' },
+    email: 'ada@example.org',
+    phone: '+49 30 1234567',
+  })
+  const { agreement } = await typicalMessages(undefined, customer, details.claim)
+  const checked = await measure('checkDisclosures: 3 disclosures against their digest set', 1, () =>
+    checkDisclosures(details.claim, details.disclosures),
+  )
+  const shown = presentAgreement(agreement.jws, [details.disclosures[0]!])
+  const presented = await measure('verifyPresentation: an agreement (two signatures) and one disclosure', 1, () =>
+    verifyPresentation(shown, { now: options.now }),
+  )
   return {
-    results: [plain, opened, plainCose, openedCose],
+    results: [plain, opened, plainCose, openedCose, checked, presented],
     // Bytes on the wire: the JWE is text (one byte a character), the COSE_Encrypt bytes.
     sizes: { jws: size(offer.jws.length, sealed.jws.length), cose: size(offer.cose.length, sealed.cose.length) },
     openOverVerify: { jws: ratio(opened, plain), cose: ratio(openedCose, plainCose) },
