@@ -8,6 +8,7 @@
 import { IntentcastError } from '../errors.js'
 import type { Engine, Verifier } from './engine.js'
 import { useNodeSha256 } from './native-hash.js'
+import { useNodeOpening } from './open-key.js'
 
 type NodeCrypto = typeof import('node:crypto')
 
@@ -135,6 +136,7 @@ export function loadNative(): Promise<Engine> {
   native ??= globalThis.process?.versions?.node
     ? import('node:crypto').then((nodeCrypto) => {
         useNodeSha256(nodeCrypto)
+        useNodeOpening(nodeCrypto)
         return nodeEngine(nodeCrypto)
       })
     : loadWebCrypto()

@@ -9,10 +9,13 @@
  * Every item is in deterministic CBOR and read back strictly (src/cose), so one sealed message
  * has one encoding. The crypto is WebCrypto's: X25519, HKDF-SHA256 and AES-GCM, no dependency.
  */
+import { hkdf } from '@noble/hashes/hkdf.js'
+import { sha256 } from '@noble/hashes/sha2.js'
 import { decodeCbor } from '../cose/cbor-decode.js'
 import { encodeCbor } from '../cose/cbor-encode.js'
 import { CborTag, type CborValue } from '../cose/cbor-value.js'
 import { COSE_HEADER } from '../cose/constants.js'
+import { opening } from '../crypto/open-key.js'
 import { IntentcastError } from '../errors.js'
 import { utf8 } from '../lib/utf8.js'
 import { MEDIA_TYPE_COSE } from '../model/media-types.js'
@@ -65,10 +68,12 @@ export async function sealCose(body: Uint8Array, to: SealTo, fixed?: SealFixed):
     throw new IntentcastError('ERR_INVALID_ARGUMENT', 'the recipient is not a usable X25519 public key')
   }
   const iv = fixed?.iv ?? globalThis.crypto.getRandomValues(new Uint8Array(12))
-  const key = await contentKey(shared, RECIPIENT_PROTECTED, 'encrypt')
-  const ciphertext = new Uint8Array(
-    await globalThis.crypto.subtle.encrypt(aesGcm(iv, PROTECTED), key, bufferSource(body)),
-  )
+  const subtle = globalThis.crypto.subtle
+  const key = await subtle.importKey('raw', bufferSource(contentKey(shared, RECIPIENT_PROTECTED)), 'AES-GCM', false, [
+    'encrypt',
+  ])
+  const params = { name: 'AES-GCM', iv: bufferSource(iv), additionalData: bufferSource(encStructure(PROTECTED)) }
+  const ciphertext = new Uint8Array(await subtle.encrypt({ ...params, tagLength: 128 }, key, bufferSource(body)))
   const recipientUnprotected = new Map<number, CborValue>([
     [
       EPHEMERAL_KEY,
@@ -94,20 +99,16 @@ export async function sealCose(body: Uint8Array, to: SealTo, fixed?: SealFixed):
 export async function openCose(sealed: Uint8Array, keys: readonly OpenWith[], maxBytes: number): Promise<Uint8Array> {
   const parts = parseCose(sealed, maxBytes)
   const privateKey = selectKey(keys, parts.kid)
-  const shared = await agree(privateKey, parts.x)
+  const backend = opening()
+  const shared = await backend.agree(privateKey, parts.x)
   if (shared === undefined) {
     throw new IntentcastError('ERR_DECRYPT', 'the sealed message does not decrypt: its ephemeral key is of low order')
   }
-  const key = await contentKey(shared, parts.recipientProtected, 'decrypt')
-  let plaintext: Uint8Array
-  try {
-    plaintext = new Uint8Array(
-      await globalThis.crypto.subtle.decrypt(aesGcm(parts.iv, parts.protected), key, bufferSource(parts.ciphertext)),
-    )
-  } catch (cause) {
-    // Everything else was checked: a tag that fails means another key, or an altered byte.
-    throw new IntentcastError('ERR_DECRYPT', 'the sealed message does not decrypt with this key', { cause })
-  }
+  const key = contentKey(shared, parts.recipientProtected)
+  const plaintext = await backend.decrypt(key, parts.iv, parts.ciphertext, encStructure(parts.protected))
+  // Everything else was checked: a tag that fails means another key, or an altered byte.
+  if (plaintext === undefined)
+    throw new IntentcastError('ERR_DECRYPT', 'the sealed message does not decrypt with this key')
   if (plaintext.length === 0) throw malformed('a sealed body is never empty')
   return plaintext
 }
@@ -118,30 +119,15 @@ export async function openCose(sealed: Uint8Array, keys: readonly OpenWith[], ma
  * AlgorithmID A256GCM, no party information, a 256-bit key, and the recipient's protected bytes
  * as received.
  */
-async function contentKey(shared: Uint8Array, recipientProtected: Uint8Array, usage: KeyUsage): Promise<CryptoKey> {
+function contentKey(shared: Uint8Array, recipientProtected: Uint8Array): Uint8Array {
   const noParty = [null, null, null]
   const context = encodeCbor([A256GCM, noParty, noParty, [256, recipientProtected]])
-  const subtle = globalThis.crypto.subtle
-  const ikm = await subtle.importKey('raw', bufferSource(shared), 'HKDF', false, ['deriveKey'])
-  // An absent salt is HashLen zero bytes (RFC 5869 §2.2), which HMAC treats as the empty key.
-  return subtle.deriveKey(
-    { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: bufferSource(context) },
-    ikm,
-    { name: 'AES-GCM', length: 256 },
-    false,
-    [usage],
-  )
+  // An absent salt is HashLen zero bytes (RFC 5869 §2.2), which noble's hkdf takes as undefined.
+  return hkdf(sha256, shared, undefined, context, 32)
 }
 
-/** AES-GCM with a 128-bit tag; the AAD is the Enc_structure `["Encrypt", protected, h'']` (RFC 9052 §5.3). */
-function aesGcm(iv: Uint8Array, protectedBytes: Uint8Array): AesGcmParams {
-  return {
-    name: 'AES-GCM',
-    iv: bufferSource(iv),
-    additionalData: bufferSource(encodeCbor(['Encrypt', protectedBytes, new Uint8Array(0)])),
-    tagLength: 128,
-  }
-}
+/** The AAD of AES-GCM: the Enc_structure `["Encrypt", protected, h'']` (RFC 9052 §5.3). */
+const encStructure = (protectedBytes: Uint8Array) => encodeCbor(['Encrypt', protectedBytes, new Uint8Array(0)])
 
 /** What decryption needs from a sealed COSE_Encrypt, once every check has passed. */
 interface SealedCose {

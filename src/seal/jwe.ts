@@ -3,15 +3,21 @@
  * agreement ECDH-ES over X25519 (RFC 8037) and A256GCM, whose `cty` names the body inside.
  * Nothing else is accepted, so there is no algorithm to negotiate.
  *
- * The JWE itself is made and decrypted by `jose` (panva/jose), the package's one JOSE
- * dependency: audited, dependency-free, on WebCrypto in every runtime (X25519 ECDH-ES included,
- * Node 20 too), so no Concat KDF of our own is written or bundled. Only `intentcast/seal`
- * imports it. What jose does not do is refuse everything outside the profile: `checkJwe` does,
- * before any key is used.
+ * The JWE is made by `jose` (panva/jose), the package's one JOSE dependency: audited,
+ * dependency-free, on WebCrypto in every runtime, so the ephemeral key, the Concat KDF and the
+ * encryption of what we send are its own. It is opened here, on the backend of
+ * src/crypto/open-key.ts: opening is the hot path (every answer a wallet reads, every move a
+ * vendor takes), and jose's compactDecrypt made five WebCrypto calls of it, each a hop to the
+ * thread pool, where node:crypto does the key agreement and AES-GCM synchronously. What is left
+ * to write is one SHA-256 of the Concat KDF, over a header `checkJwe` has already held to the
+ * profile; the vectors (made by jose) and a decryption by jose in the tests keep the two in step.
  */
-import { CompactEncrypt, compactDecrypt } from 'jose'
+import { CompactEncrypt } from 'jose'
+import { opening } from '../crypto/open-key.js'
+import { sha256 } from '../crypto/sha256.js'
 import { IntentcastError } from '../errors.js'
 import { decodeBase64url } from '../lib/base64url.js'
+import { concatBytes } from '../lib/bytes.js'
 import { parseJsonStrict } from '../lib/json.js'
 import { fromUtf8, utf8 } from '../lib/utf8.js'
 import { MEDIA_TYPE_COSE, MEDIA_TYPE_JWS } from '../model/media-types.js'
@@ -55,19 +61,22 @@ export async function sealJwe(body: string, to: SealTo, fixed?: SealFixed): Prom
 
 /** Opens a sealed JWE (spec §Encrypted envelopes, JWE steps 2 to 5); the size is checked already. */
 export async function openJwe(jwe: string, keys: readonly OpenWith[]): Promise<string> {
-  const { kid } = checkJwe(jwe)
+  const { kid, epkX } = checkJwe(jwe)
   const key = selectKey(keys, kid === undefined ? undefined : utf8(kid))
-  let plaintext: Uint8Array
-  try {
-    ;({ plaintext } = await compactDecrypt(jwe, key, {
-      keyManagementAlgorithms: [JWE_ALG],
-      contentEncryptionAlgorithms: [JWE_ENC],
-    }))
-  } catch (cause) {
-    // checkJwe has refused every header and shape jose could object to, so what is left is the
-    // key agreement (a low-order epk) or the GCM tag: the JWE was sealed to another key, or altered.
-    throw new IntentcastError('ERR_DECRYPT', 'the sealed message does not decrypt with this key', { cause })
-  }
+  const [h, , i, c, t] = jwe.split('.') as [string, string, string, string, string]
+  const backend = opening()
+  const shared = await backend.agree(key, epkX)
+  // A low-order epk, or a tag that fails: sealed to another key, or altered.
+  const plaintext =
+    shared &&
+    (await backend.decrypt(
+      concatKdf(shared),
+      decodeBase64url(i, 'JWE iv'),
+      concatBytes(decodeBase64url(c, 'JWE ciphertext'), decodeBase64url(t, 'JWE tag')),
+      utf8(h),
+    ))
+  if (plaintext === undefined)
+    throw new IntentcastError('ERR_DECRYPT', 'the sealed message does not decrypt with this key')
   if (plaintext.length === 0) throw malformed('a sealed body is never empty')
   return fromUtf8(plaintext, 'sealed body')
 }
@@ -78,7 +87,7 @@ export async function openJwe(jwe: string, keys: readonly OpenWith[]): Promise<s
  * Every part is decoded as canonical base64url: a lenient decoder would let two spellings of
  * one tag both decrypt, so a changed character could pass unnoticed.
  */
-function checkJwe(jwe: string): { kid: string | undefined } {
+function checkJwe(jwe: string): { kid: string | undefined; epkX: Uint8Array } {
   const parts = jwe.split('.')
   if (parts.length !== 5) throw malformed('a sealed message is a compact JWE: five parts separated by dots')
   const [h, k, i, c, t] = parts as [string, string, string, string, string]
@@ -101,21 +110,37 @@ function checkJwe(jwe: string): { kid: string | undefined } {
     )
   }
   if (kid !== undefined && typeof kid !== 'string') throw malformed('JWE kid is not a string')
-  checkEpk(epk)
+  const epkX = checkEpk(epk)
   // ECDH-ES in direct mode derives the content key itself: there is no wrapped key to carry.
   if (k.length !== 0) throw malformed('JWE encrypted key must be empty with ECDH-ES')
   if (decodeBase64url(i, 'JWE iv').length !== 12) throw malformed('JWE iv is not 96 bits')
   if (decodeBase64url(t, 'JWE tag').length !== 16) throw malformed('JWE tag is not 128 bits')
   decodeBase64url(c, 'JWE ciphertext')
-  return { kid }
+  return { kid, epkX }
 }
 
-/** The ephemeral public key: an X25519 JWK with exactly `kty`, `crv` and a 32-byte `x`. */
-function checkEpk(epk: unknown): void {
+/** The ephemeral public key: an X25519 JWK with exactly `kty`, `crv` and a 32-byte `x`. Its `x`. */
+function checkEpk(epk: unknown): Uint8Array {
   if (typeof epk !== 'object' || epk === null || Array.isArray(epk)) throw malformed('JWE epk is missing')
   const { kty, crv, x, ...rest } = epk as Record<string, unknown>
   if (kty !== 'OKP' || crv !== 'X25519' || typeof x !== 'string' || Object.keys(rest).length > 0) {
     throw malformed('JWE epk is not an X25519 public JWK')
   }
-  if (decodeBase64url(x, 'JWE epk x').length !== 32) throw malformed('JWE epk x is not 32 bytes')
+  const raw = decodeBase64url(x, 'JWE epk x')
+  if (raw.length !== 32) throw malformed('JWE epk x is not 32 bytes')
+  return raw
 }
+
+/**
+ * The content key of ECDH-ES in direct mode (RFC 7518 §4.6.2): the Concat KDF of NIST SP 800-56A
+ * with SHA-256, one round for a 256-bit key: SHA-256 of the round counter 1, Z, then the
+ * AlgorithmID (the `enc`, A256GCM, length-prefixed), empty PartyUInfo and PartyVInfo (no `apu`,
+ * `apv`: the profile allows neither), and the key length in bits.
+ */
+function concatKdf(shared: Uint8Array): Uint8Array {
+  return sha256(concatBytes(ROUND_ONE, shared, OTHER_INFO))
+}
+
+const u32 = (n: number) => new Uint8Array([n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff])
+const ROUND_ONE = u32(1)
+const OTHER_INFO = concatBytes(u32(JWE_ENC.length), utf8(JWE_ENC), u32(0), u32(0), u32(256))

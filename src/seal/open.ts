@@ -1,5 +1,6 @@
 import { maxBytesOf } from '../envelope/checks.js'
 import { prepareVerifyOptions, verify, type Verified, type VerifyOptions } from '../envelope/verify.js'
+import { loadNative } from '../crypto/native.js'
 import { IntentcastError } from '../errors.js'
 import type { Kind } from '../model/kinds.js'
 import { coseBinding, jweBinding } from './bindings.js'
@@ -58,6 +59,9 @@ export async function open(
   // The caller's mistakes first: they are not the sender's.
   const maxBytes = maxBytesOf(openOptions(options))
   const keys = await openWith(recipient)
+  // Opening runs on node:crypto once the native backend has loaded (src/crypto/open-key.ts); a
+  // runtime without it opens on WebCrypto.
+  await loadNative().catch(() => undefined)
   if (typeof sealed === 'string') {
     // The length in UTF-16 units, not UTF-8 bytes: a JWE is ASCII, where the two agree, and a
     // string with anything else in it fails as malformed right after.

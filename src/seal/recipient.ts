@@ -7,7 +7,8 @@ import { IntentcastError } from '../errors.js'
 import { decodeBase64url } from '../lib/base64url.js'
 import { equalBytes } from '../lib/bytes.js'
 import { utf8 } from '../lib/utf8.js'
-import type { SealKeyPair, SealPublicJwk } from './keys.js'
+import type { OpeningKey } from '../crypto/open-key.js'
+import { sealKeyPairFromSeed, type SealKeyPair, type SealPublicJwk } from './keys.js'
 
 /** A recipient to seal to: its public key's bytes, and the `kid` to name it by, if it has one. */
 export interface SealTo {
@@ -26,7 +27,7 @@ export interface SealFixed {
 
 /** One of the recipient's key pairs, imported: its private key, and its `kid` as UTF-8 bytes. */
 export interface OpenWith {
-  readonly key: CryptoKey
+  readonly key: OpeningKey
   readonly kid: Uint8Array | undefined
 }
 
@@ -94,18 +95,15 @@ async function importPrivate(pair: SealKeyPair): Promise<OpenWith> {
   if (kid !== undefined && (typeof kid !== 'string' || kid.length === 0)) {
     throw invalid('the recipient key pair has a kid that is not a non-empty string')
   }
+  let d: Uint8Array
   try {
-    const key = await globalThis.crypto.subtle.importKey(
-      'jwk',
-      { kty: 'OKP', crv: 'X25519', x: j.x, d: j.d },
-      { name: 'X25519' },
-      false,
-      ['deriveBits'],
-    )
-    return { key, kid: kid === undefined ? undefined : utf8(kid) }
+    d = decodeBase64url(j.d, 'd')
+    // Once per key pair (the result is kept): a pair whose x is not that of its d is the caller's mistake.
+    if (d.length !== 32 || (await sealKeyPairFromSeed(d)).publicJwk.x !== j.x) throw new Error('x is not that of d')
   } catch (cause) {
     throw invalid('the recipient is not a valid X25519 key pair', cause)
   }
+  return { key: { d }, kid: kid === undefined ? undefined : utf8(kid) }
 }
 
 /**
@@ -113,7 +111,7 @@ async function importPrivate(pair: SealKeyPair): Promise<OpenWith> {
  * when it names none, the first pair. A `kid` that names none of the pairs is ERR_DECRYPT, as a
  * message sealed to another key is: either way the recipient holds no key that reads it.
  */
-export function selectKey(keys: readonly OpenWith[], kid: Uint8Array | undefined): CryptoKey {
+export function selectKey(keys: readonly OpenWith[], kid: Uint8Array | undefined): OpeningKey {
   if (kid === undefined) return keys[0]!.key
   const match = keys.find((k) => k.kid !== undefined && equalBytes(k.kid, kid))
   if (match === undefined) {
