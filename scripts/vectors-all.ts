@@ -1,5 +1,6 @@
 import { coreVectors } from './vectors-core.js'
 import { coseVectors } from './vectors-cose.js'
+import { discloseVectors } from './vectors-disclose.js'
 import { sealVectors } from './vectors-seal.js'
 import { termsVectors } from './vectors-terms.js'
 
@@ -13,5 +14,6 @@ export async function allVectors(): Promise<Record<string, unknown>> {
     terms: termsVectors(),
     cose: await coseVectors(),
     seal: await sealVectors(core.messages),
+    disclose: await discloseVectors(),
   }
 }

@@ -1,11 +1,33 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { MemoryReplayStore, verify, verifyThread, isIntentcastError, type VerifyOptions } from '../src/index.js'
+import {
+  MemoryReplayStore,
+  verify,
+  verifyThread,
+  isIntentcastError,
+  type Verified,
+  type VerifyOptions,
+} from '../src/index.js'
 import { allVectors } from '../scripts/vectors-all.js'
-import { open, openAndVerify, sealKeyPairFromSeed, type SealKeyPair } from '../src/seal/index.js'
+import {
+  checkDisclosures,
+  disclosedIn,
+  disclosureDigest,
+  parseDisclosure,
+  verifyPresentation,
+} from '../src/disclose/index.js'
+import type { DigestSet } from '../src/model/primitives.js'
+import { deriveSealKeyPair, open, openAndVerify, sealKeyPairFromSeed, type SealKeyPair } from '../src/seal/index.js'
 
 const load = (name: string) =>
   JSON.parse(readFileSync(new URL(`../spec/vectors/${name}.json`, import.meta.url), 'utf8'))
+
+/** A digest set of disclose.json, and the disclosures behind it. */
+interface Commitment {
+  claims: Record<string, unknown>
+  digests: DigestSet
+  disclosures: { salt: string; name: string; value: unknown; disclosure: string; digest: string }[]
+}
 
 function options(o: Record<string, unknown> = {}): VerifyOptions {
   return { ...o, ...(typeof o.now === 'string' && { now: new Date(o.now) }) }
@@ -87,4 +109,113 @@ describe('sealed message vectors (spec §Encrypted envelopes)', () => {
       await expect(openAndVerify(v.jwe, keys[v.recipient]!, options(v.options))).rejects.toMatchObject({ code: v.code })
     })
   }
+})
+
+describe('selective disclosure vectors (spec §Selective disclosure)', () => {
+  const vectors = load('disclose')
+  const at = { now: new Date(vectors.options.now as string) }
+  /** `{disclosed}` or `{code}`: what the SDK answers, in the shape the vectors write it. */
+  const outcome = (p: Promise<unknown>) =>
+    p.then(
+      (disclosed) => ({ disclosed }),
+      (e: unknown) => ({ code: isIntentcastError(e) ? e.code : String(e) }),
+    )
+  const expected = (v: { code?: string; disclosed?: unknown }) =>
+    v.code === undefined ? { disclosed: v.disclosed } : { code: v.code }
+  const sets = (digests: (DigestSet | null)[]) => digests.map((set) => set ?? undefined)
+
+  describe('RFC 9901’s disclosures', () => {
+    for (const v of vectors.rfc9901.disclosures) {
+      it(`§${v.section} ${v.contents[1]}: digest, then ${v.code ?? 'its contents'}`, async () => {
+        expect(await disclosureDigest(v.disclosure)).toBe(v.digest)
+        if (v.code !== undefined) {
+          expect(() => parseDisclosure(v.disclosure)).toThrow(expect.objectContaining({ code: v.code }))
+        } else {
+          const [salt, name, value] = v.contents
+          expect(parseDisclosure(v.disclosure)).toEqual({ salt, name, value })
+        }
+      })
+    }
+  })
+
+  describe('checks', () => {
+    for (const c of [...vectors.rfc9901.checks, ...vectors.checks]) {
+      it(`${c.name} → ${c.code ?? 'disclosed'}`, async () => {
+        expect(await outcome(checkDisclosures(sets(c.digests), c.disclosures))).toEqual(expected(c))
+      })
+    }
+  })
+
+  describe('commitments: each disclosure is [salt, name, value] as compact JSON, under its digest', () => {
+    for (const [place, c] of Object.entries(vectors.commitments as Record<string, Commitment>)) {
+      it(place, async () => {
+        for (const d of c.disclosures) {
+          expect(Buffer.from(d.disclosure, 'base64url').toString('utf8')).toBe(
+            JSON.stringify([d.salt, d.name, d.value]),
+          )
+          expect(await disclosureDigest(d.disclosure)).toBe(d.digest)
+        }
+        expect(c.digests._sd).toEqual(c.disclosures.map((d) => d.digest))
+        expect(c.digests._sd).toEqual([...c.digests._sd].sort())
+        expect(Object.fromEntries(c.disclosures.map((d) => [d.name, d.value]))).toEqual(c.claims)
+      })
+    }
+  })
+
+  describe('messages', () => {
+    const message = (name: string) => vectors.messages.find((m: { name: string }) => m.name === name)
+    for (const v of vectors.messages) {
+      it(v.name, async () => {
+        const out = await verify(v.message, options(v.options))
+        expect(out.kind).toBe(v.expected.kind)
+        expect(out.digest).toBe(v.expected.digest)
+        expect(out.payload).toEqual(v.expected.payload)
+      })
+    }
+    it('they commit to the digests of the commitments, and link by digest', async () => {
+      const { precise, details } = vectors.commitments
+      const [intent, offer, acceptance, agreement] = ['intent', 'offer', 'acceptance', 'agreement'].map(
+        (n) => message(n).expected,
+      )
+      expect(intent.payload.want.precise).toEqual(precise.digests)
+      expect(acceptance.payload.details).toEqual(details.digests)
+      expect(agreement.payload.details).toEqual(details.digests)
+      expect(acceptance.payload.disclosures).toEqual(
+        [...details.disclosures, ...precise.disclosures].map((d: { disclosure: string }) => d.disclosure),
+      )
+      expect(intent.payload.replyKey).toEqual(vectors.keys.customer.replyKey)
+      expect(offer.payload.replyKey).toEqual(vectors.keys.vendor.replyKey)
+      expect(agreement.payload.refs).toEqual({
+        intent: intent.digest,
+        offer: offer.digest,
+        acceptance: acceptance.digest,
+      })
+    })
+    it('the reply keys are derived from the signing seeds', async () => {
+      for (const k of Object.values(vectors.keys as Record<string, { seed: string; replyKey: unknown }>)) {
+        const pair = await deriveSealKeyPair(new Uint8Array(Buffer.from(k.seed, 'hex')))
+        expect(pair.publicJwk).toEqual(k.replyKey)
+      }
+    })
+    it('they form one thread, agreed, and the acceptance discloses the details and the precise region', async () => {
+      const thread = await verifyThread(vectors.messages.map((m: { message: string }) => m.message))
+      expect(thread.state()).toBe('agreed')
+      const verified = (name: string) => verify(message(name).message, options(message(name).options))
+      expect(
+        await disclosedIn(
+          (await verified('acceptance')) as Verified<'acceptance'>,
+          (await verified('intent')) as Verified<'intent'>,
+        ),
+      ).toEqual({ details: vectors.commitments.details.claims, precise: vectors.commitments.precise.claims })
+    })
+  })
+
+  describe('presentations', () => {
+    for (const v of [...vectors.presentations.valid, ...vectors.presentations.invalid]) {
+      it(`${v.name} → ${v.code ?? 'disclosed'}`, async () => {
+        const out = await outcome(verifyPresentation(v.presentation, at).then((p) => p.disclosed))
+        expect(out).toEqual(expected(v))
+      })
+    }
+  })
 })

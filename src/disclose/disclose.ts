@@ -23,6 +23,9 @@ export interface SaltedClaims {
 
 const OPTION_KEYS: ReadonlySet<string> = new Set(['decoys'] satisfies (keyof DiscloseOptions)[])
 
+/** Each salt's length: 128 bits, as RFC 9901 §4.2.1 recommends. */
+const SALT_BYTES = 16
+
 /**
  * Hides each claim behind a salted digest (RFC 9901 §4.2): a fresh 128-bit salt per claim from
  * the platform CSPRNG, the disclosure `[salt, name, value]` as compact JSON, and its digest.
@@ -46,9 +49,19 @@ const OPTION_KEYS: ReadonlySet<string> = new Set(['decoys'] satisfies (keyof Dis
  * )
  * ```
  */
-export async function discloseClaims(
+export function discloseClaims(claims: Record<string, unknown>, options?: DiscloseOptions): Promise<SaltedClaims> {
+  return discloseClaimsWith(claims, options)
+}
+
+/**
+ * `discloseClaims`, with each claim's salt fixed when `salts` is given: 16 bytes per claim, in
+ * the order of the claims' names (vectors only; decoys stay random). Not exported by the package:
+ * a writer never fixes a salt.
+ */
+export async function discloseClaimsWith(
   claims: Record<string, unknown>,
   options?: DiscloseOptions,
+  salts?: readonly Uint8Array[],
 ): Promise<SaltedClaims> {
   const decoys = decoysOf(options)
   if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
@@ -58,9 +71,15 @@ export async function discloseClaims(
   if (names.length === 0 || names.length + decoys > MAX_DIGESTS) {
     throw invalid(`discloseClaims takes 1 to ${MAX_DIGESTS} claims, decoys included`)
   }
+  if (
+    salts !== undefined &&
+    (salts.length !== names.length || !salts.every((s) => s instanceof Uint8Array && s.length === SALT_BYTES))
+  ) {
+    throw invalid(`fixed salts are ${SALT_BYTES} bytes each, one per claim`)
+  }
   const entries: { digest: string; disclosure?: string }[] = []
-  for (const name of names) {
-    const disclosure = discloseOne(name, claims[name])
+  for (const [i, name] of names.entries()) {
+    const disclosure = discloseOne(name, claims[name], salts?.[i] ?? randomBytes(SALT_BYTES))
     entries.push({ digest: await disclosureDigest(disclosure), disclosure })
   }
   // A decoy is what a digest looks like: 32 random bytes, as SHA-256 output is indistinguishable from.
@@ -72,7 +91,7 @@ export async function discloseClaims(
   }
 }
 
-function discloseOne(name: string, value: unknown): string {
+function discloseOne(name: string, value: unknown, salt: Uint8Array): string {
   checkName(name, 'ERR_INVALID_ARGUMENT')
   // JSON.stringify writes these as null inside an array, which would disclose another value.
   if (value === undefined || typeof value === 'function' || typeof value === 'symbol') {
@@ -80,7 +99,7 @@ function discloseOne(name: string, value: unknown): string {
   }
   let json: string
   try {
-    json = JSON.stringify([encodeBase64url(randomBytes(16)), name, value])
+    json = JSON.stringify([encodeBase64url(salt), name, value])
   } catch (cause) {
     throw new IntentcastError('ERR_INVALID_ARGUMENT', `the claim "${name.slice(0, 32)}" is not JSON`, { cause })
   }
