@@ -6,6 +6,7 @@
  * returned closures reuse them.
  */
 import { IntentcastError } from '../errors.js'
+import { encodeBase64url } from '../lib/base64url.js'
 import type { Engine, Verifier } from './engine.js'
 import { useNodeSha256 } from './native-hash.js'
 import { useNodeOpening } from './open-key.js'
@@ -34,7 +35,9 @@ function nodeEngine(nodeCrypto: NodeCrypto): Engine {
   const { createPrivateKey, createPublicKey, sign, verify } = nodeCrypto
   return Object.freeze({
     async importPublicKey(raw: Uint8Array): Promise<Verifier> {
-      const key = createPublicKey({ key: asBuffer(der(SPKI_PREFIX, raw)), format: 'der', type: 'spki' })
+      // As a JWK: OpenSSL 3 imports one in about 13 µs, and the same key in DER (SPKI) in about
+      // 115, as much as the signature check itself; every intent comes from a fresh cast key.
+      const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: encodeBase64url(raw) }, format: 'jwk' })
       return (message, signature, inline) => {
         // Ed25519 takes no digest name: the algorithm argument is null.
         if (inline) return verify(null, message, key, signature)
