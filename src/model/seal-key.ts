@@ -1,5 +1,35 @@
 import * as z from 'zod/mini'
+import { decodeBase64url } from '../lib/base64url.js'
 import { strictObject } from './strict-object.js'
+
+/**
+ * The points of small order on Curve25519 and their non-canonical encodings (RFC 7748 §6.1,
+ * libsodium's list), with the unused top bit cleared. Agreement with one gives a shared secret
+ * an attacker knows (all zeros), so sealing to it must fail: it is refused as a claim, before the
+ * message is taken, rather than when a vendor seals its answer to it.
+ */
+const LOW_ORDER = [
+  '0000000000000000000000000000000000000000000000000000000000000000',
+  '0100000000000000000000000000000000000000000000000000000000000000',
+  'e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800',
+  '5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157',
+  'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+  'eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
+]
+
+/** A usable X25519 public key: 32 bytes in canonical base64url, not of small order. */
+function isUsableX25519(x: string): boolean {
+  let raw: Uint8Array
+  try {
+    raw = decodeBase64url(x, 'x')
+  } catch {
+    return false
+  }
+  if (raw.length !== 32) return false
+  const hex = Array.from(raw, (b, i) => (i === 31 ? b & 0x7f : b).toString(16).padStart(2, '0')).join('')
+  return !LOW_ORDER.includes(hex)
+}
 
 /**
  * An X25519 public key as a JWK (RFC 8037), to seal messages to (spec §Encrypted envelopes):
@@ -9,7 +39,12 @@ import { strictObject } from './strict-object.js'
 export const SealKey = strictObject({
   kty: z.literal('OKP'),
   crv: z.literal('X25519'),
-  x: z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/)),
+  x: z
+    .string()
+    .check(
+      z.regex(/^[A-Za-z0-9_-]{43}$/),
+      z.refine(isUsableX25519, 'x is not a usable X25519 public key (canonical, 32 bytes, not of small order)'),
+    ),
   use: z.optional(z.literal('enc')),
   kid: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/))),
 })

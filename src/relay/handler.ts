@@ -101,7 +101,7 @@ async function answer(request: Request, route: Route | undefined, relay: Relay, 
     request.body?.cancel().catch(() => {})
     return problemAnswer(httpProblem(429, 'too many requests; try again later'), request, undefined)
   }
-  return take(request, client)
+  return take(request)
 }
 
 function failure(e: unknown, request: Request, route: Route | undefined, relay: Relay): Response {

@@ -12,21 +12,23 @@
  * The relay does not judge moves: each party verifies the thread as it reads it.
  *
  * A sealed body (spec §Encrypted envelopes) cannot be verified by the relay, which holds no key
- * to it: only step 1 and the bounds apply. Its sender is the client's address, so one client
- * fills at most its share of a mailbox, and its digest that of its bytes, so a retry of the same
- * bytes is kept once. Its reader opens it, and passes over whatever is not for it.
+ * to it: what can be checked without a key is (src/relay/body.ts), then step 1 and the bounds.
+ * Its sender signs an access message naming the mailbox (`Authorization: Intentcast`), so one
+ * key fills at most its share of a mailbox, as with a plain message; its digest is that of its
+ * bytes, so a retry of the same bytes is kept once. Its reader opens it, and passes over
+ * whatever is not for it.
  */
 import { verifyFirstSignature } from '../envelope/countersign.js'
 import { verify, type Verified } from '../envelope/verify.js'
 import { IntentcastError } from '../errors.js'
 import { sha256 } from '../crypto/sha256.js'
-import type { ClientInfo } from '../http/client-info.js'
 import { encodeBase64url } from '../lib/base64url.js'
 import { utf8 } from '../lib/utf8.js'
 import type { Kind } from '../model/kinds.js'
 import type { AppendResult, MailboxInfo, NewEntry } from './backend.js'
 import { json } from './answers.js'
 import { readPosted, type Posted } from './body.js'
+import { accessTo } from './read.js'
 import type { Relay } from './state.js'
 
 /** The kinds a mailbox takes: the moves of a negotiation, never an intent, terms or the relay's own. */
@@ -40,16 +42,18 @@ const POSTABLE: ReadonlySet<Kind> = new Set(['offer', 'counter', 'acceptance', '
  */
 const NO_EXP_SECONDS = 3_600
 
-/** Who posts: the client, as the handler saw it, or a vendor whose answer the relay forwards. */
+/**
+ * Who posts a sealed body: the signer of the request's access message, or, for a webhook's answer
+ * the relay forwards, the vendor whose webhook gave it.
+ */
 export interface Poster {
-  readonly client?: ClientInfo
-  /** The vendor's DID, for a sealed answer a webhook gave: it is the sender, not the relay's client. */
+  /** The vendor's DID, for a sealed answer a webhook gave: it is the sender. */
   readonly vendor?: string
 }
 
-export async function takePost(request: Request, did: string, relay: Relay, poster: Poster): Promise<Response> {
+export async function takePost(request: Request, did: string, relay: Relay, poster: Poster = {}): Promise<Response> {
   const posted = await readPosted(request, relay)
-  if (posted.sealed) return takeSealed(posted, did, relay, poster)
+  if (posted.sealed) return takeSealed(request, posted, did, relay, poster)
   const { type, first, second } = posted
   const maxBytes = relay.options.maxBodyBytes
   const message = await verify(first, { maxBytes })
@@ -87,15 +91,28 @@ export async function takePost(request: Request, did: string, relay: Relay, post
   })
 }
 
-async function takeSealed(posted: Posted, did: string, relay: Relay, poster: Poster): Promise<Response> {
+async function takeSealed(
+  request: Request,
+  posted: Posted,
+  did: string,
+  relay: Relay,
+  poster: Poster,
+): Promise<Response> {
+  // The sender proves a key, as a plain message's signer does, so one sender fills at most its
+  // share of the mailbox: no shared bucket for everyone behind one address, or none.
+  const sender =
+    poster.vendor ??
+    (await accessTo(request, did, relay, 'a sealed body is posted with an access message', false)).issuer
   const info = await openMailbox(did, relay)
   const bytes = typeof posted.first === 'string' ? utf8(posted.first) : posted.first
   return append(did, info, relay, {
     type: posted.type,
     parts: [typeof posted.first === 'string' ? posted.first : encodeBase64url(posted.first)],
     digest: encodeBase64url(sha256(bytes)),
-    sender: poster.vendor ?? `client:${poster.client?.address ?? 'unknown'}`,
-    expiresAt: noExpAfter(info),
+    sender,
+    // In a cast mailbox, for as long as the mailbox lasts (its intent's life): a sealed offer
+    // must not go before the same offer in the clear would. A vendor reads its own within minutes.
+    expiresAt: info.intent === undefined ? noExpAfter(info) : info.expiresAt,
     posted: true,
   })
 }

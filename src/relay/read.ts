@@ -32,15 +32,26 @@ export async function readMailbox(request: Request, did: string, relay: Relay): 
   return json(200, { entries: entries.map(entryJson), next: entries.at(-1)?.seq ?? after })
 }
 
-async function checkAccess(request: Request, did: string, relay: Relay): Promise<Verified<'access'>> {
+function checkAccess(request: Request, did: string, relay: Relay): Promise<Verified<'access'>> {
+  return accessTo(request, did, relay, 'a mailbox is read with an access message signed by its key', true)
+}
+
+/**
+ * The access message of a request to the mailbox of `did`: in `Authorization: Intentcast`,
+ * verified, signed by the mailbox's own key when `owner` (to read it; anyone's to post a sealed
+ * body, spec §Relay binding), naming that mailbox's URL, living at most five minutes.
+ */
+export async function accessTo(
+  request: Request,
+  did: string,
+  relay: Relay,
+  why: string,
+  owner: boolean,
+): Promise<Verified<'access'>> {
   const match = /^Intentcast +([^\s]+) *$/i.exec(request.headers.get('authorization') ?? '')
-  if (match === null)
-    throw new IntentcastError(
-      'ERR_KEY_UNRESOLVED',
-      'a mailbox is read with an access message signed by its key: Authorization: Intentcast <access>',
-    )
+  if (match === null) throw new IntentcastError('ERR_KEY_UNRESOLVED', `${why}: Authorization: Intentcast <access>`)
   const access = await verify(match[1]!, { expect: 'access' })
-  if (access.issuer !== did)
+  if (owner && access.issuer !== did)
     throw new IntentcastError('ERR_ISSUER_MISMATCH', "the access message is not signed by the mailbox's key")
   if (access.payload.aud !== relay.mailboxUrl(did))
     throw new IntentcastError('ERR_AUDIENCE', 'the access message names another mailbox URL')

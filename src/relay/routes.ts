@@ -3,7 +3,6 @@
  * send it. Allow (on 405 and OPTIONS) and the CORS preflight come from the same table, so a
  * route cannot answer a method its Allow does not list, or the reverse.
  */
-import type { ClientInfo } from '../http/client-info.js'
 import type { CorsRoute } from '../http/cors.js'
 import { Did } from '../model/primitives.js'
 import { takeIntent } from './cast.js'
@@ -14,7 +13,7 @@ import type { Relay } from './state.js'
 import { takeSubscription } from './subscribe.js'
 
 type Method = 'GET' | 'POST'
-type Answer = (request: Request, client: ClientInfo) => Promise<Response>
+type Answer = (request: Request) => Promise<Response>
 
 export interface Route extends CorsRoute {
   readonly name: NonNullable<RelayOutcome['route']>
@@ -42,7 +41,7 @@ export function routeFor(path: string, relay: Relay): Route | undefined {
   if (!Did.safeParse(did).success) return undefined
   return route(
     'mailbox',
-    { GET: (r) => readMailbox(r, did, relay), POST: (r, client) => takePost(r, did, relay, { client }) },
+    { GET: (r) => readMailbox(r, did, relay), POST: (r) => takePost(r, did, relay) },
     MAILBOX_HEADERS,
   )
 }

@@ -146,7 +146,7 @@ interface SealedCose {
  * before it; the values come last, since another algorithm has other values (a wrapped key, no
  * ephemeral key) and is reported as the algorithm it is.
  */
-function parseCose(sealed: Uint8Array, maxBytes: number): SealedCose {
+export function parseCose(sealed: Uint8Array, maxBytes: number): SealedCose {
   // 1. Structure.
   if (sealed.length < TAG_HEAD.length || TAG_HEAD.some((b, i) => sealed[i] !== b)) {
     throw malformed(`a sealed COSE body starts with tag ${TAG} (0xd8 0x60)`)

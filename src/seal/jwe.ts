@@ -87,7 +87,7 @@ export async function openJwe(jwe: string, keys: readonly OpenWith[]): Promise<s
  * Every part is decoded as canonical base64url: a lenient decoder would let two spellings of
  * one tag both decrypt, so a changed character could pass unnoticed.
  */
-function checkJwe(jwe: string): { kid: string | undefined; epkX: Uint8Array } {
+export function checkJwe(jwe: string): { kid: string | undefined; epkX: Uint8Array } {
   const parts = jwe.split('.')
   if (parts.length !== 5) throw malformed('a sealed message is a compact JWE: five parts separated by dots')
   const [h, k, i, c, t] = parts as [string, string, string, string, string]

@@ -140,3 +140,16 @@ function openOptions(options: OpenOptions | undefined): OpenOptions {
 
 const tooLarge = (maxBytes: number) =>
   new IntentcastError('ERR_TOO_LARGE', `the sealed message exceeds ${maxBytes} bytes`)
+
+/**
+ * The checks of opening that need no key (spec §Encrypted envelopes, Opening, steps 1 to 4): what
+ * a carrier that holds no key (a relay) can still refuse before it stores a body as sealed.
+ * Internal to the SDK; not in `intentcast/seal`.
+ *
+ * @throws IntentcastError ERR_TOO_LARGE, ERR_MALFORMED, ERR_UNSUPPORTED_ALG, ERR_TYPE_MISMATCH.
+ */
+export async function checkSealed(sealed: string | Uint8Array, maxBytes: number): Promise<void> {
+  if (sealed.length > maxBytes) throw tooLarge(maxBytes)
+  if (typeof sealed === 'string') (await jweBinding()).checkJwe(sealed)
+  else (await coseBinding()).parseCose(sealed, maxBytes)
+}

@@ -1,4 +1,8 @@
+import { hkdf } from '@noble/hashes/hkdf.js'
+import { sha256 } from '@noble/hashes/sha2.js'
 import { IntentcastError } from '../errors.js'
+import { concatBytes } from '../lib/bytes.js'
+import { utf8 } from '../lib/utf8.js'
 import { coseBinding, jweBinding } from './bindings.js'
 import type { SealPublicJwk } from './keys.js'
 import { sealTo, type SealFixed } from './recipient.js'
@@ -35,7 +39,7 @@ export function seal(body: string | Uint8Array, recipient: SealPublicJwk): Promi
   return sealWith(body, recipient)
 }
 
-/** `seal`, with the ephemeral key and IV fixed when `fixed` is given (vectors only). */
+/** `seal`, with the ephemeral key and IV fixed when `fixed` is given (vectors, and `sealOnce`). */
 export function sealWith(body: string, recipient: SealPublicJwk, fixed?: SealFixed): Promise<string>
 export function sealWith(body: Uint8Array, recipient: SealPublicJwk, fixed?: SealFixed): Promise<Uint8Array>
 export function sealWith(
@@ -55,3 +59,26 @@ export async function sealWith(
   const to = sealTo(recipient)
   return isText ? (await jweBinding()).sealJwe(body, to, fixed) : (await coseBinding()).sealCose(body, to, fixed)
 }
+
+/**
+ * `seal`, the same bytes every time for the same body, recipient and `secret` (spec §Encrypted
+ * envelopes, Sealing again): the ephemeral key and IV are HKDF-SHA256 of `secret` (salt
+ * `intentcast/0.1 seal again`, info the body's SHA-256 and the recipient's `x`), so sending an
+ * answer again (a retry, a relay's redelivery, another process of the same vendor) sends the very
+ * bytes the relay already holds, and it keeps them once. Two different bodies, or two
+ * recipients, never share an ephemeral key or IV; the same body to the same recipient repeats
+ * only itself. Internal: the vendor's answers, with its encryption key's private bytes as `secret`.
+ */
+export function sealOnce<B extends string | Uint8Array>(
+  body: B,
+  recipient: SealPublicJwk,
+  secret: Uint8Array,
+): Promise<B> {
+  const text: string | Uint8Array = body
+  const bytes = typeof text === 'string' ? utf8(text) : text
+  const x = typeof recipient?.x === 'string' ? utf8(recipient.x) : new Uint8Array(0)
+  const okm = hkdf(sha256, secret, utf8(SEAL_AGAIN), concatBytes(sha256(bytes), x), 44)
+  return sealWith(body, recipient, { ephemeralSeed: okm.subarray(0, 32), iv: okm.subarray(32) }) as Promise<B>
+}
+
+const SEAL_AGAIN = 'intentcast/0.1 seal again'

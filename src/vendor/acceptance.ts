@@ -49,7 +49,7 @@ export async function takeAcceptance(
     // acceptance still finds its agreement there (src/vendor/retry.ts).
     await asVendor(() => options.agreements.put(thread))
     await vendor.save(thread, stored)
-    return message(full.message, thread)
+    return message(full.message, thread, vendor.keys)
   })
 }
 

@@ -9,8 +9,9 @@ import { mediaTypeOf } from '../http/media-type.js'
 import { BODY_TYPES } from '../http/sealed-body.js'
 import { essence, problemResponse, type HttpProblem, type Problem } from '../http/problem.js'
 import { MEDIA_TYPE_COSE, MEDIA_TYPE_JSON, MEDIA_TYPE_SEALED_COSE } from '../model/media-types.js'
-import { seal } from '../seal/seal.js'
+import { sealOnce } from '../seal/seal.js'
 import type { Thread } from '../thread/thread.js'
+import type { VendorKeys } from './keys.js'
 
 const NO_STORE = { 'cache-control': 'no-store' }
 
@@ -22,9 +23,10 @@ export const ACCEPTED_TYPES = BODY_TYPES.join(', ')
  * the reply key the thread's intent names, when it names one (spec §Encrypted envelopes): a
  * customer who gave one reads the answer, and whoever carries it does not.
  */
-export async function message(m: string | Uint8Array, thread: Thread): Promise<Response> {
+export async function message(m: string | Uint8Array, thread: Thread, keys: VendorKeys): Promise<Response> {
   const to = thread.intent.payload.replyKey
-  const body = to === undefined ? m : await seal(m, to)
+  // Sealed the same way each time, so an answer sent again is the same bytes.
+  const body = to === undefined ? m : await sealOnce(m, to, await keys.answerSecret())
   return new Response(typeof body === 'string' ? body : new Uint8Array(body), {
     status: 200,
     headers: { 'content-type': mediaTypeOf(body), [RECIPIENT_HEADER]: thread.intent.issuer, ...NO_STORE },

@@ -54,6 +54,6 @@ export async function takeCounter(counter: Verified<'counter'>, request: Request
       return signed
     })
     await vendor.save(thread, stored)
-    return message(answer, thread)
+    return message(answer, thread, vendor.keys)
   })
 }

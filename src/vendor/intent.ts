@@ -45,5 +45,5 @@ async function answerIntent(
     return signed
   })
   await vendor.save(thread, undefined)
-  return message(offer, thread)
+  return message(offer, thread, vendor.keys)
 }

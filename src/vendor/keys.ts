@@ -11,6 +11,7 @@
 import { IntentcastError } from '../errors.js'
 import type { Verified } from '../envelope/verify.js'
 import type { KeyPair } from '../keys/key-pair.js'
+import { decodeBase64url } from '../lib/base64url.js'
 import { liveKeys, vendorKey, type VendorKey, type VendorSealKey } from '../model/vendor-document.js'
 import { sealKeyPairOf, type SealKeyPair, type SealPublicJwk } from '../seal/keys.js'
 import type { PreviousKey } from './options.js'
@@ -57,6 +58,14 @@ export class VendorKeys {
   listed(now = new Date()): VendorKey[] {
     const retired = this.#previous.map((k) => vendorKey(k.keyPair, 'retired', Math.floor(k.expiresAt.getTime() / 1000)))
     return liveKeys([vendorKey(this.current, 'current'), ...retired], now)
+  }
+
+  /**
+   * The secret the vendor's answers are sealed again with, byte for byte (`sealOnce`): the
+   * current encryption key's private bytes, which every process of the vendor shares.
+   */
+  async answerSecret(): Promise<Uint8Array> {
+    return decodeBase64url((await sealKeyPairOf(this.current)).privateJwk.d, 'seal key d')
   }
 
   /** The encryption keys the vendor document lists, with the status and `exp` of their signing keys. */

@@ -14,7 +14,7 @@ import { IntentcastError } from '../errors.js'
 import { signOffer } from '../envelope/sign.js'
 import { verify, type Verified } from '../envelope/verify.js'
 import type { FetchLike } from '../http/client.js'
-import { seal } from '../seal/seal.js'
+import { sealOnce } from '../seal/seal.js'
 import { Thread } from '../thread/thread.js'
 import type { OfferReply } from './callbacks.js'
 import { replyKeyClaim } from './keys.js'
@@ -64,9 +64,11 @@ export async function offerLater(
     await vendor.save(thread, undefined)
     return signed
   })
-  // Sealed to the cast's reply key when the intent names one: the relay keeps only ciphertext.
+  // Sealed to the cast's reply key when the intent names one: the relay keeps only ciphertext,
+  // and the same bytes each time, so offering again adds no second entry.
   const to = intent.payload.replyKey
-  await postToRelay(mailbox, to === undefined ? offer : await seal(offer, to), options)
+  const body = to === undefined ? offer : await sealOnce(offer, to, await vendor.keys.answerSecret())
+  await postToRelay(mailbox, body, key, options)
   return offer
 }
 

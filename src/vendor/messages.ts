@@ -46,7 +46,7 @@ export async function takeMessage(request: Request, vendor: Vendor, client: Clie
   // whose agreement was lost is answered after the acceptance has expired. This is looked up
   // again once the move holds its thread, for a copy that came while the first was in flight.
   const sent = sentOf(first, second !== undefined)
-  const again = sent && (await storedAnswer(sent, options))
+  const again = sent && (await storedAnswer(sent, options, vendor.keys))
   if (again) return again
   // No replay store here: a move checks for a replay once it holds its thread (src/vendor/state.ts).
   // The digest the lookup computed is handed to verify, which would otherwise compute it again.

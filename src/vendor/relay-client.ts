@@ -7,7 +7,9 @@
  */
 import { IntentcastError, isIntentcastError } from '../errors.js'
 import { exchange, isRetryable, type Answer, type FetchLike } from '../http/client.js'
-import { mediaTypeOf } from '../http/media-type.js'
+import { isSealed, mediaTypeOf } from '../http/media-type.js'
+import { signAccess } from '../envelope/sign.js'
+import type { KeyPair } from '../keys/key-pair.js'
 import { parseProblem } from '../http/problem.js'
 import { parseJsonStrict } from '../lib/json.js'
 import { fromUtf8 } from '../lib/utf8.js'
@@ -47,6 +49,9 @@ export interface RelayRequestOptions {
   readonly signal?: AbortSignal | undefined
 }
 
+/** An access message's lifetime: the longest a relay takes (a stream, a sealed post). */
+export const ACCESS_SECONDS = 300
+
 /** Attempts after a network failure, and the first wait before one (doubled, with jitter). */
 const RETRIES = 2
 const BACKOFF_MS = 100
@@ -58,10 +63,15 @@ const BACKOFF_MS = 100
 export async function postToRelay(
   url: string,
   body: string | Uint8Array,
+  key: KeyPair,
   options: RelayRequestOptions,
 ): Promise<Record<string, unknown>> {
   const deadline = Date.now() + (options.timeoutMs ?? 10_000)
-  const headers = { 'content-type': mediaTypeOf(body), accept: MEDIA_TYPE_JSON }
+  const headers: Record<string, string> = { 'content-type': mediaTypeOf(body), accept: MEDIA_TYPE_JSON }
+  // A sealed body, which the relay cannot verify, comes with an access message naming the
+  // mailbox, signed by `key`: the relay counts it against that key (spec §Relay binding).
+  if (isSealed(body))
+    headers['authorization'] = `Intentcast ${await signAccess(key, { audience: url, expiresIn: ACCESS_SECONDS })}`
   const payload = typeof body === 'string' ? body : new Uint8Array(body)
   let answer: Answer
   for (let attempt = 0; ; attempt++) {

@@ -39,7 +39,7 @@ import { MEDIA_TYPE_JWS, MEDIA_TYPE_SEALED_JWS } from '../model/media-types.js'
 import { parseWith } from '../model/parse.js'
 import { SubscriptionFilters } from '../model/relay.js'
 import type { VendorHandler } from './handler.js'
-import { mailboxUrl, postToRelay, problemOf, relayUrl } from './relay-client.js'
+import { ACCESS_SECONDS, mailboxUrl, postToRelay, problemOf, relayUrl } from './relay-client.js'
 import { readEvents } from './event-stream.js'
 import { stateOf } from './state.js'
 
@@ -100,8 +100,6 @@ const OPTIONS: Record<keyof RelayConnectionOptions, true> = {
 
 /** The longest subscription a relay takes (spec §Relay binding, Subscribing). */
 const MAX_SUBSCRIPTION_SECONDS = 30 * 86_400
-/** An access message's lifetime: the longest a relay takes, since the stream ends with it. */
-const ACCESS_SECONDS = 300
 /** A stream silent this long is dead: the relay sends a comment every 15 s. */
 const IDLE_MS = 45_000
 /** The largest event read: an entry of two parts at the largest body, in base64url, and its JSON. */
@@ -232,7 +230,7 @@ class Connection {
   async #subscribe(): Promise<void> {
     const { filters, lifetime, fetch } = this.#settings
     const subscription = await signSubscription({ filters }, this.#key, { audience: this.#relay, expiresIn: lifetime })
-    const { expires } = await postToRelay(`${this.#relay}/subscriptions`, subscription, {
+    const { expires } = await postToRelay(`${this.#relay}/subscriptions`, subscription, this.#key, {
       fetch,
       signal: this.#stop.signal,
     })
@@ -346,7 +344,7 @@ class Connection {
     // Our own handler names the cast key the answer is for: the entry may be sealed, and reading
     // its signer back would cost a verify.
     const recipient = response.headers.get(RECIPIENT_HEADER)!
-    await postToRelay(mailboxUrl(this.#relay, recipient), answer, {
+    await postToRelay(mailboxUrl(this.#relay, recipient), answer, this.#key, {
       fetch: this.#settings.fetch,
       signal: this.#stop.signal,
     })

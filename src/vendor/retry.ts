@@ -13,6 +13,7 @@ import { equalBytes } from '../lib/bytes.js'
 import type { Thread } from '../thread/thread.js'
 import { accepted, message, noContent } from './answers.js'
 import { asVendor } from './callbacks.js'
+import type { VendorKeys } from './keys.js'
 import type { ResolvedOptions } from './resolve-options.js'
 
 /** A request's first message, as a retry is looked up by: its bytes and their digest. */
@@ -40,29 +41,32 @@ export function sentOf(first: string | Uint8Array, acceptance: boolean): Sent | 
 export async function storedAnswer(
   sent: Sent,
   options: Pick<ResolvedOptions, 'threads' | 'agreements'>,
+  keys: VendorKeys,
 ): Promise<Response | undefined> {
   const thread = await asVendor(() => options.threads.get(sent.digest))
-  const answer = thread && (await answerIn(thread, sent))
+  const answer = thread && (await answerIn(thread, sent, keys))
   if (answer !== undefined || !sent.acceptance) return answer
   // Only the acceptance is answered from the record: it is kept for the agreement, not as a
   // thread store that never forgets.
   const agreed = await asVendor(() => options.agreements.get(sent.digest))
-  return agreed?.acceptance?.digest === sent.digest ? answerIn(agreed, sent) : undefined
+  return agreed?.acceptance?.digest === sent.digest ? answerIn(agreed, sent, keys) : undefined
 }
 
-async function answerIn(thread: Thread, sent: Sent): Promise<Response | undefined> {
+async function answerIn(thread: Thread, sent: Sent, keys: VendorKeys): Promise<Response | undefined> {
   const stored = thread.messages.find((m) => m.digest === sent.digest)
   if (stored === undefined || !sameBytes(stored.message, sent.message)) return undefined
   switch (stored.kind) {
     case 'intent':
-      return answered(thread, stored)
+      return answered(thread, stored, keys)
     case 'counter':
       // The vendor's own counter is addressed to the customer: posted back to the vendor, it is
       // verified (and refused) like any message, not answered as if the vendor had taken it.
-      return stored.issuer === thread.intent.issuer ? answered(thread, stored) : undefined
+      return stored.issuer === thread.intent.issuer ? answered(thread, stored, keys) : undefined
     case 'acceptance':
       // An acceptance comes with its agreement (spec §HTTP binding, Bodies); alone it is refused as such.
-      return thread.agreement === undefined || !sent.acceptance ? undefined : message(thread.agreement.message, thread)
+      return thread.agreement === undefined || !sent.acceptance
+        ? undefined
+        : message(thread.agreement.message, thread, keys)
     case 'withdrawal':
       return noContent()
     default:
@@ -71,9 +75,9 @@ async function answerIn(thread: Thread, sent: Sent): Promise<Response | undefine
 }
 
 /** The vendor's offer or counter that answered `move`, or 202 when none did. */
-function answered(thread: Thread, move: Verified): Promise<Response> | Response {
+function answered(thread: Thread, move: Verified, keys: VendorKeys): Promise<Response> | Response {
   const reply = thread.proposals.find((p) => p.payload.inReplyTo === move.digest && p.issuer !== move.issuer)
-  return reply === undefined ? accepted() : message(reply.message, thread)
+  return reply === undefined ? accepted() : message(reply.message, thread, keys)
 }
 
 function sameBytes(a: string | Uint8Array, b: string | Uint8Array): boolean {

@@ -61,7 +61,7 @@ export function createVendorState(
   const hold = <T>(intent: string, task: () => Promise<T>): Promise<T> =>
     queue.run(intent, () => locked(threads, intent, task))
   const exclusive = (intent: string, m: Verified, move: () => Promise<Response>): Promise<Response> =>
-    hold(intent, async () => (await storedAnswer(sentAs(m), options)) ?? move())
+    hold(intent, async () => (await storedAnswer(sentAs(m), options, keys)) ?? move())
   return {
     options,
     keys,
@@ -89,7 +89,7 @@ export function createVendorState(
         found.with(m)
       } catch (e) {
         // A copy of a move stored since this request began is its retry, not a refusal.
-        const again = await storedAnswer(sentAs(m), options)
+        const again = await storedAnswer(sentAs(m), options, keys)
         if (again !== undefined) return again
         throw e
       }

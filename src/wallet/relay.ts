@@ -9,6 +9,7 @@
  * any runtime. Vendors, which read their mailbox for days, hold a stream (src/vendor/relay.ts).
  */
 import { mailboxEntryOf, openEntry, type ReadEntry } from '../http/mailbox-entry.js'
+import { isSealed } from '../http/media-type.js'
 import { IntentcastError, isIntentcastError } from '../errors.js'
 import { signAccess } from '../envelope/sign.js'
 import type { Verified } from '../envelope/verify.js'
@@ -95,8 +96,18 @@ export async function castToRelay(
  * keeps a message once, so posting the same bytes again is harmless: it answers with the same
  * place. What answers the move comes to the cast's mailbox, not in this answer.
  */
-export async function postToMailbox(url: string, body: string | Uint8Array, options: SendOptions): Promise<void> {
-  const answer = await post(url, body, MEDIA_TYPE_JSON, options)
+export async function postToMailbox(
+  url: string,
+  body: string | Uint8Array,
+  castKey: KeyPair,
+  options: SendOptions,
+): Promise<void> {
+  // A sealed body, which the relay cannot verify, comes with an access message naming the
+  // mailbox: the relay counts it against the cast key, as it would the signer of a plain one.
+  const access = isSealed(body)
+    ? `Intentcast ${await signAccess(castKey, { audience: url, expiresIn: ACCESS_SECONDS })}`
+    : undefined
+  const answer = await post(url, body, MEDIA_TYPE_JSON, options, access)
   if (answer.status !== 202 && answer.status !== 200) throw problemError(answer, 'the relay')
 }
 

@@ -258,7 +258,7 @@ async function throughRelay<T>(
     const found = await take(entry)
     if (found !== undefined) return found
   }
-  await postToMailbox(endpoint, body, { ...options, timeoutMs: left() })
+  await postToMailbox(endpoint, body, castKey, { ...options, timeoutMs: left() })
   return waitInMailbox(reader, deadline, options.signal, take)
 }
 

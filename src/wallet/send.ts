@@ -140,10 +140,12 @@ export async function post(
   body: string | Uint8Array,
   accept: string,
   options: SendOptions = {},
+  authorization?: string,
 ): Promise<Answer> {
   const deadline = Date.now() + (options.timeoutMs ?? 10_000)
   const retries = options.retries ?? 2
   const headers: Record<string, string> = { 'content-type': mediaTypeOf(body), accept, ...UNLINKED }
+  if (authorization !== undefined) headers['authorization'] = authorization
   // A copy the fetch types take (an ArrayBuffer-backed view), which also leaves the caller's bytes alone.
   const payload = typeof body === 'string' ? body : new Uint8Array(body)
   if (options.gpc) headers['sec-gpc'] = '1'

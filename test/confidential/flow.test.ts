@@ -5,7 +5,8 @@
  * chosen vendor only, and a third party verifying the agreement with one disclosure.
  */
 import { afterEach, describe, expect, test } from 'vitest'
-import { signAcceptance, signIntent, Thread, verify, type Verified } from '../../src/index.js'
+import { generateKeyPair, signAcceptance, signIntent, Thread, verify, type Verified } from '../../src/index.js'
+import { headerFor, intentPayload, signCompact } from '../helpers/fixtures.js'
 import { discloseClaims, presentAgreement, parseDisclosure, verifyPresentation } from '../../src/disclose/index.js'
 import { generateSealKeyPair, open, seal } from '../../src/seal/index.js'
 import { sealKeyPairOf } from '../../src/seal/keys.js'
@@ -181,6 +182,22 @@ describe('what a vendor refuses', () => {
     const response = await post(shop, 'application/intentcast+jwe', body)
     expect(response.status).toBe(422)
     expect(((await response.json()) as { code: string }).code).toBe('ERR_DISCLOSURE_UNKNOWN')
+    expect(seen).toEqual([])
+  })
+
+  test('an intent naming a reply key nothing can be sealed to: 422 ERR_SCHEMA, before on.intent', async () => {
+    const seen: Verified<'intent'>[] = []
+    const shop = await startVendor({ onIntent: (i) => (seen.push(i), null) })
+    running.push(shop)
+    const castKey = await generateKeyPair()
+    // Small order (all zeros: any agreement with it is all zeros), and non-canonical base64url.
+    for (const x of ['A'.repeat(43), 'A'.repeat(42) + 'B']) {
+      const payload = { ...intentPayload(castKey), replyKey: { kty: 'OKP', crv: 'X25519', x } }
+      const intent = await signCompact(headerFor('intent', castKey), payload, castKey)
+      const response = await post(shop, 'application/intentcast+jws', intent)
+      expect(response.status).toBe(422)
+      expect(((await response.json()) as { code: string }).code).toBe('ERR_SCHEMA')
+    }
     expect(seen).toEqual([])
   })
 

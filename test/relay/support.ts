@@ -92,8 +92,13 @@ export async function castable(
   return { key, intent: await signIntent({ ...body, replyTo: mailbox }, key), mailbox }
 }
 
-export const post = (relay: TestRelay, path: string, body: string | Uint8Array<ArrayBuffer>, type = JWS) =>
-  relay.call(path, { method: 'POST', headers: { 'content-type': type }, body })
+export const post = (
+  relay: TestRelay,
+  path: string,
+  body: string | Uint8Array<ArrayBuffer>,
+  type = JWS,
+  headers: Record<string, string> = {},
+) => relay.call(path, { method: 'POST', headers: { 'content-type': type, ...headers }, body })
 
 /** Subscribes a (fresh, unless given) vendor key with `filters`; expects 201. */
 export async function subscribe(
