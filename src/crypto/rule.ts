@@ -126,14 +126,45 @@ const P = 2n ** 255n - 19n
 /** The curve constant d = -121665/121666 mod p (RFC 8032 §5.1). */
 const D = 37095705934669439343138083508754565189542113879843219016388785533085940283555n
 
-function powMod(base: bigint, exp: bigint): bigint {
-  let result = 1n
-  let b = base % P
-  for (let e = exp; e > 0n; e >>= 1n) {
-    if (e & 1n) result = (result * b) % P
-    b = (b * b) % P
-  }
-  return result
+const LOW_255 = 2n ** 255n - 1n
+
+/**
+ * x mod p for x < 2^510, without division: 2^255 ≡ 19 (mod p), so the bits above 255 fold back
+ * in multiplied by 19, twice, and one subtraction ends it. BigInt division was most of the cost
+ * of the exponentiation below.
+ */
+function reduce(x: bigint): bigint {
+  x = (x & LOW_255) + 19n * (x >> 255n)
+  x = (x & LOW_255) + 19n * (x >> 255n)
+  return x >= P ? x - P : x
+}
+
+/** x^(2^k) mod p: k squarings. */
+function square(x: bigint, k: number): bigint {
+  for (let i = 0; i < k; i++) x = reduce(x * x)
+  return x
+}
+
+/**
+ * Euler's criterion, x^((p-1)/2) = x^(2^254 - 10) mod p: 1 for a non-zero square. By the
+ * addition chain of ed25519's square root (x^(2^250 - 1) in 250 squarings and 11
+ * multiplications), then four squarings and x^6: 255 squarings and 14 multiplications, where
+ * square-and-multiply over this exponent of nearly all ones takes about 500.
+ */
+function eulerCriterion(x: bigint): bigint {
+  const x2 = reduce(x * x)
+  const b2 = reduce(x2 * x) // x^(2^2 - 1)
+  const b4 = reduce(square(b2, 2) * b2)
+  const b5 = reduce(square(b4, 1) * x)
+  const b10 = reduce(square(b5, 5) * b5)
+  const b20 = reduce(square(b10, 10) * b10)
+  const b40 = reduce(square(b20, 20) * b20)
+  const b80 = reduce(square(b40, 40) * b40)
+  const b160 = reduce(square(b80, 80) * b80)
+  const b240 = reduce(square(b160, 80) * b80)
+  const b250 = reduce(square(b240, 10) * b10) // x^(2^250 - 1)
+  const x6 = reduce(reduce(x2 * x2) * x2)
+  return reduce(square(b250, 4) * x6) // x^(2^254 - 16 + 6)
 }
 
 /**
@@ -143,6 +174,11 @@ function powMod(base: bigint, exp: bigint): bigint {
  * loads the pure-JS curve code where native Ed25519 exists (the browser bundle stays small);
  * a property test holds it to noble's decoding. Canonical, non-small-order encodings (steps 3
  * and 4) have already been checked, so x = 0 cannot occur here with the sign bit set.
+ *
+ * One exponentiation, not two: v is never 0 (d is not a square mod p), and the Legendre symbol
+ * is multiplicative with (1/v) having the symbol of v, so u/v is a square exactly when u·v is.
+ * That drops the inversion v^(p-2), which cost as much as the criterion itself: the check runs
+ * for every fresh key, and every intent comes from one.
  */
 export function hasCurvePoint(a: Uint8Array): boolean {
   let y = 0n
@@ -150,8 +186,7 @@ export function hasCurvePoint(a: Uint8Array): boolean {
   const y2 = (y * y) % P
   const u = (y2 - 1n + P) % P
   const v = (D * y2 + 1n) % P
-  const x2 = (u * powMod(v, P - 2n)) % P
-  return x2 === 0n || powMod(x2, (P - 1n) / 2n) === 1n
+  return u === 0n || eulerCriterion((u * v) % P) === 1n
 }
 
 /**
