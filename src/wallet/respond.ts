@@ -1,3 +1,6 @@
+// Over 250 lines on purpose: counter and accept are the customer's two answers to a proposal,
+// and share the checks of what comes back (the vendor's counter, the countersigned agreement),
+// the relay route and the in-flight acceptance; how the moves are sealed is src/wallet/sealed-moves.ts.
 import type { ReadEntry } from '../http/mailbox-entry.js'
 import { equalBytes } from '../lib/bytes.js'
 import { encodeCbor } from '../cose/cbor-encode.js'
@@ -13,13 +16,11 @@ import type { KeyPair } from '../keys/key-pair.js'
 import { dealOf, type Deal } from '../model/deal.js'
 import { ContactDetails, type PreciseWant } from '../disclose/claims.js'
 import { discloseClaims } from '../disclose/disclose.js'
-import { disclosureDigest, parseDisclosure } from '../disclose/disclosure.js'
 import { parseWith } from '../model/parse.js'
-import type { SealKey } from '../model/seal-key.js'
-import { seal } from '../seal/seal.js'
 import type { Thread } from '../thread/thread.js'
 import { isPassing, MailboxReader, postToMailbox, waitInMailbox } from './relay.js'
 import { verifyReply, type Negotiation, type VendorReply } from './reply.js'
+import { preciseDisclosures, requireSealing, sealedForVendor } from './sealed-moves.js'
 import { send, type SendOptions } from './send.js'
 
 /**
@@ -339,54 +340,6 @@ function keepsOwnSignature(sent: string | Uint8Array, back: string | Uint8Array)
     equalBytes(sentPayload as Uint8Array, backPayload as Uint8Array) &&
     (backSignatures as CborValue[]).some((s) => equalBytes(encodeCbor(s), own))
   )
-}
-
-/**
- * A move to the vendor, sealed to the encryption key it last named in the thread (its offer's or
- * counter's `replyKey`, signed with it): only the vendor reads it, whoever carries it. As it is
- * to a vendor that named none, which takes no sealed bodies.
- */
-async function sealedForVendor<B extends string | Uint8Array>(body: B, offer: VendorReply): Promise<B> {
-  const key = vendorReplyKey(offer)
-  return key === undefined ? body : ((await seal(body, key)) as B)
-}
-
-/**
- * The disclosures of the precise forms named in `names`, in the order of their digests: each
- * must be one the cast hid (ERR_INVALID_ARGUMENT otherwise, before anything is signed).
- */
-async function preciseDisclosures(offer: Negotiation, names: readonly string[] | undefined): Promise<string[]> {
-  if (names === undefined) return []
-  // Checked through an `unknown` alias: narrowing `names` itself would leave it `any[]`.
-  const list: unknown = names
-  if (!Array.isArray(list) || list.some((n) => typeof n !== 'string'))
-    throw new IntentcastError('ERR_INVALID_ARGUMENT', 'disclose is a list of want field names')
-  const byName = new Map((offer.precise ?? []).map((d) => [parseDisclosure(d).name, d]))
-  const chosen = names.map((name) => {
-    const d = byName.get(name)
-    if (d === undefined)
-      throw new IntentcastError('ERR_INVALID_ARGUMENT', `the cast hid no precise ${name.slice(0, 32)} to disclose`)
-    return d
-  })
-  // In the order of the intent's digests, as the vendor checks them.
-  const sorted = await Promise.all([...new Set(chosen)].map(async (d) => [await disclosureDigest(d), d] as const))
-  return sorted.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, d]) => d)
-}
-
-/** Disclosures go only sealed to the vendor: one that named no encryption key gets none. */
-function requireSealing(offer: VendorReply, disclosures: string[]): string[] {
-  if (vendorReplyKey(offer) === undefined)
-    throw new IntentcastError(
-      'ERR_INVALID_ARGUMENT',
-      'this vendor named no encryption key (replyKey), so nothing can be disclosed to it: it would travel in the clear',
-    )
-  return disclosures
-}
-
-/** The encryption key the vendor named last in the thread, if any. */
-export function vendorReplyKey(offer: VendorReply): SealKey | undefined {
-  const named = offer.thread.proposals.filter((p) => p.issuer === offer.proposal.issuer && p.payload.replyKey)
-  return named.at(-1)?.payload.replyKey
 }
 
 function checks(options: RespondOptions): { maxBytes?: number; now?: Date } {

@@ -1,3 +1,6 @@
+// Over 250 lines on purpose: \`Wallet\` is the customer's one object (keys, stores, cast, collect,
+// counter, accept, negotiations), each method a few lines over the modules that do the work
+// (derive, cast, respond, relay, the stores); splitting the class would split its documentation.
 import type { AgreementStore } from '../agreements/store.js'
 import { IntentcastError } from '../errors.js'
 import { signIntent, type IntentBody } from '../envelope/sign.js'
