@@ -17,7 +17,7 @@
  *   root-not-entries         src/index.ts never pulls in another entry (terms, cose, crypto, vendor,
  *                            wallet, r-button), the cli or the internal http
  *   no-node-builtins         node:* (and bare Node builtins) only in the cli, http/node.ts and
- *                            crypto/native.ts (crypto/native-hash.ts, open-key.ts: a type reference only)
+ *                            crypto/native.ts (crypto/native-hash.ts, seal-crypto.ts: a type reference only)
  *   not-to-unresolvable      every import resolves (a typo'd path would silently pass the rest)
  */
 
@@ -197,22 +197,22 @@ module.exports = {
       comment:
         'The library is platform-neutral (tsup builds it with platform: "neutral" for browsers ' +
         'and edge runtimes). Node builtins only where listed in NODE_ALLOWED, plus a type ' +
-        'reference in src/crypto/native-hash.ts and src/crypto/open-key.ts (next rule).',
+        'reference in src/crypto/native-hash.ts and src/crypto/seal-crypto.ts (next rule).',
       severity: 'error',
-      from: { path: '^src/', pathNot: [...NODE_ALLOWED, '^src/crypto/(native-hash|open-key)\\.ts$'] },
+      from: { path: '^src/', pathNot: [...NODE_ALLOWED, '^src/crypto/(native-hash|seal-crypto)\\.ts$'] },
       to: { dependencyTypes: ['core'] },
     },
     {
       name: 'native-hash-node-types-only',
       comment:
-        'src/crypto/native-hash.ts and open-key.ts receive node:crypto from crypto/native.ts once it has loaded; ' +
+        'src/crypto/native-hash.ts and seal-crypto.ts receive node:crypto from crypto/native.ts once it has loaded; ' +
         'it names its type (`typeof import("node:crypto")`, erased at compile time) and must never ' +
         'load it itself. Catches a static import of a builtin here. Blind spot (dependency-cruiser ' +
         '17.4): it keeps one dependency per specifier and type-only flag, and `typeof import()` ' +
         'is not flagged type-only, so a later dynamic `import("node:crypto")` in this same file ' +
         'would merge into the type reference and pass (checked by planting one).',
       severity: 'error',
-      from: { path: '^src/crypto/(native-hash|open-key)\\.ts$' },
+      from: { path: '^src/crypto/(native-hash|seal-crypto)\\.ts$' },
       to: { dependencyTypes: ['core'], dependencyTypesNot: ['type-only', 'type-import'] },
     },
     {

@@ -9,7 +9,7 @@ import { IntentcastError } from '../errors.js'
 import { encodeBase64url } from '../lib/base64url.js'
 import type { Engine, Verifier } from './engine.js'
 import { useNodeSha256 } from './native-hash.js'
-import { useNodeOpening } from './open-key.js'
+import { useNodeSealCrypto } from './seal-crypto.js'
 
 type NodeCrypto = typeof import('node:crypto')
 
@@ -139,7 +139,7 @@ export function loadNative(): Promise<Engine> {
   native ??= globalThis.process?.versions?.node
     ? import('node:crypto').then((nodeCrypto) => {
         useNodeSha256(nodeCrypto)
-        useNodeOpening(nodeCrypto)
+        useNodeSealCrypto(nodeCrypto)
         return nodeEngine(nodeCrypto)
       })
     : loadWebCrypto()

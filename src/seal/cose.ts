@@ -7,7 +7,8 @@
  *          [[ << {1: -25} >>, {? 4: kid, -1: {1: 1, -1: 4, -2: x}}, h'' ]] ])
  *
  * Every item is in deterministic CBOR and read back strictly (src/cose), so one sealed message
- * has one encoding. The crypto is WebCrypto's: X25519, HKDF-SHA256 and AES-GCM, no dependency.
+ * has one encoding. X25519 and AES-GCM are src/crypto/seal-crypto.ts's (node:crypto, or WebCrypto);
+ * HKDF-SHA256 is @noble/hashes'.
  */
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { sha256 } from '@noble/hashes/sha2.js'
@@ -15,12 +16,12 @@ import { decodeCbor } from '../cose/cbor-decode.js'
 import { encodeCbor } from '../cose/cbor-encode.js'
 import { CborTag, type CborValue } from '../cose/cbor-value.js'
 import { COSE_HEADER } from '../cose/constants.js'
-import { opening } from '../crypto/open-key.js'
+import { sealCrypto } from '../crypto/seal-crypto.js'
 import { IntentcastError } from '../errors.js'
+import { randomBytes } from '../lib/random.js'
 import { utf8 } from '../lib/utf8.js'
 import { MEDIA_TYPE_COSE } from '../model/media-types.js'
 import { selectKey, type OpenWith, type SealFixed, type SealTo } from './recipient.js'
-import { agree, bufferSource, ephemeral } from './x25519.js'
 
 /** CBOR tag of a COSE_Encrypt (RFC 9052 §2), and its encoded head. */
 const TAG = 96
@@ -62,25 +63,21 @@ const malformed = (message: string, cause?: unknown) =>
 
 /** Seals a COSE body (one tagged COSE message, or the array `[acceptance, agreement]`) to `to`. */
 export async function sealCose(body: Uint8Array, to: SealTo, fixed?: SealFixed): Promise<Uint8Array> {
-  const eph = await ephemeral(fixed?.ephemeralSeed)
-  const shared = await agree(eph.privateKey, to.x)
+  const backend = sealCrypto()
+  const ephemeral = { d: fixed?.ephemeralSeed ?? randomBytes(32) }
+  const shared = await backend.agree(ephemeral, to.x)
   if (shared === undefined) {
     throw new IntentcastError('ERR_INVALID_ARGUMENT', 'the recipient is not a usable X25519 public key')
   }
-  const iv = fixed?.iv ?? globalThis.crypto.getRandomValues(new Uint8Array(12))
-  const subtle = globalThis.crypto.subtle
-  const key = await subtle.importKey('raw', bufferSource(contentKey(shared, RECIPIENT_PROTECTED)), 'AES-GCM', false, [
-    'encrypt',
-  ])
-  const params = { name: 'AES-GCM', iv: bufferSource(iv), additionalData: bufferSource(encStructure(PROTECTED)) }
-  const ciphertext = new Uint8Array(await subtle.encrypt({ ...params, tagLength: 128 }, key, bufferSource(body)))
+  const iv = fixed?.iv ?? randomBytes(12)
+  const ciphertext = await backend.encrypt(contentKey(shared, RECIPIENT_PROTECTED), iv, body, encStructure(PROTECTED))
   const recipientUnprotected = new Map<number, CborValue>([
     [
       EPHEMERAL_KEY,
       new Map<number, CborValue>([
         [KTY, OKP],
         [CRV, X25519],
-        [X, eph.x],
+        [X, await backend.publicKey(ephemeral)],
       ]),
     ],
   ])
@@ -99,7 +96,7 @@ export async function sealCose(body: Uint8Array, to: SealTo, fixed?: SealFixed):
 export async function openCose(sealed: Uint8Array, keys: readonly OpenWith[], maxBytes: number): Promise<Uint8Array> {
   const parts = parseCose(sealed, maxBytes)
   const privateKey = selectKey(keys, parts.kid)
-  const backend = opening()
+  const backend = sealCrypto()
   const shared = await backend.agree(privateKey, parts.x)
   if (shared === undefined) {
     throw new IntentcastError('ERR_DECRYPT', 'the sealed message does not decrypt: its ephemeral key is of low order')

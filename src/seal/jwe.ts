@@ -3,26 +3,24 @@
  * agreement ECDH-ES over X25519 (RFC 8037) and A256GCM, whose `cty` names the body inside.
  * Nothing else is accepted, so there is no algorithm to negotiate.
  *
- * The JWE is made by `jose` (panva/jose), the package's one JOSE dependency: audited,
- * dependency-free, on WebCrypto in every runtime, so the ephemeral key, the Concat KDF and the
- * encryption of what we send are its own. It is opened here, on the backend of
- * src/crypto/open-key.ts: opening is the hot path (every answer a wallet reads, every move a
- * vendor takes), and jose's compactDecrypt made five WebCrypto calls of it, each a hop to the
- * thread pool, where node:crypto does the key agreement and AES-GCM synchronously. What is left
- * to write is one SHA-256 of the Concat KDF, over a header `checkJwe` has already held to the
- * profile; the vectors (made by jose) and a decryption by jose in the tests keep the two in step.
+ * Written here on src/crypto/seal-crypto.ts rather than with `jose`: sealing and opening are the
+ * hot path (every answer a vendor sends, every one a wallet reads), and jose's WebCrypto calls
+ * cost about a millisecond per JWE on Node, five times a signature, where node:crypto does the
+ * same work synchronously in under a tenth of that. The profile is one algorithm pair, so what is
+ * left to write is the header, one SHA-256 of the Concat KDF and the compact serialization;
+ * jose stays in the tests, which hold this code to it byte for byte (test/seal/jose.test.ts) and
+ * to the vectors it made.
  */
-import { CompactEncrypt } from 'jose'
-import { opening } from '../crypto/open-key.js'
+import { sealCrypto } from '../crypto/seal-crypto.js'
 import { sha256 } from '../crypto/sha256.js'
 import { IntentcastError } from '../errors.js'
-import { decodeBase64url } from '../lib/base64url.js'
+import { decodeBase64url, encodeBase64url } from '../lib/base64url.js'
 import { concatBytes } from '../lib/bytes.js'
+import { randomBytes } from '../lib/random.js'
 import { parseJsonStrict } from '../lib/json.js'
 import { fromUtf8, utf8 } from '../lib/utf8.js'
 import { MEDIA_TYPE_COSE, MEDIA_TYPE_JWS } from '../model/media-types.js'
 import { selectKey, type OpenWith, type SealFixed, type SealTo } from './recipient.js'
-import { bufferSource, ephemeral } from './x25519.js'
 
 export const JWE_ALG = 'ECDH-ES'
 export const JWE_ENC = 'A256GCM'
@@ -36,27 +34,25 @@ const HEADER_MEMBERS = new Set(['alg', 'enc', 'cty', 'epk', 'kid'])
 
 const malformed = (message: string) => new IntentcastError('ERR_MALFORMED', message)
 
-/** Seals a JWS body (one JWS, or an acceptance and its agreement) to `to`. */
+/**
+ * Seals a JWS body (one JWS, or an acceptance and its agreement) to `to`. The header's members
+ * are in the order jose writes them (`alg`, `enc`, `cty`, `kid`, then `epk` as `x`, `crv`,
+ * `kty`), so a vector made with either reads the same.
+ */
 export async function sealJwe(body: string, to: SealTo, fixed?: SealFixed): Promise<string> {
-  const recipient = await globalThis.crypto.subtle.importKey('raw', bufferSource(to.x), { name: 'X25519' }, false, [])
-  const jwe = new CompactEncrypt(utf8(body)).setProtectedHeader({
-    alg: JWE_ALG,
-    enc: JWE_ENC,
-    cty: JWE_CTY,
-    ...(to.kid !== undefined && { kid: to.kid }),
-  })
-  if (fixed !== undefined) {
-    jwe
-      .setKeyManagementParameters({ epk: (await ephemeral(fixed.ephemeralSeed)).privateKey })
-      .setInitializationVector(fixed.iv)
-  }
-  try {
-    return await jwe.encrypt(recipient)
-  } catch (cause) {
-    // The header, body and key are the SDK's own and checked: what can fail is the key
-    // agreement, when the recipient's x is a low-order point.
-    throw new IntentcastError('ERR_INVALID_ARGUMENT', 'the recipient is not a usable X25519 public key', { cause })
-  }
+  const backend = sealCrypto()
+  const ephemeral = { d: fixed?.ephemeralSeed ?? randomBytes(32) }
+  const shared = await backend.agree(ephemeral, to.x)
+  // The body and key are the SDK's own and checked: what can fail is a low-order recipient key.
+  if (shared === undefined)
+    throw new IntentcastError('ERR_INVALID_ARGUMENT', 'the recipient is not a usable X25519 public key')
+  const epk = { x: encodeBase64url(await backend.publicKey(ephemeral)), crv: 'X25519', kty: 'OKP' }
+  const header = { alg: JWE_ALG, enc: JWE_ENC, cty: JWE_CTY, ...(to.kid !== undefined && { kid: to.kid }), epk }
+  const h = encodeBase64url(utf8(JSON.stringify(header)))
+  const iv = fixed?.iv ?? randomBytes(12)
+  const sealed = await backend.encrypt(concatKdf(shared), iv, utf8(body), utf8(h))
+  const tag = sealed.subarray(sealed.length - 16)
+  return `${h}..${encodeBase64url(iv)}.${encodeBase64url(sealed.subarray(0, sealed.length - 16))}.${encodeBase64url(tag)}`
 }
 
 /** Opens a sealed JWE (spec §Encrypted envelopes, JWE steps 2 to 5); the size is checked already. */
@@ -64,7 +60,7 @@ export async function openJwe(jwe: string, keys: readonly OpenWith[]): Promise<s
   const { kid, epkX } = checkJwe(jwe)
   const key = selectKey(keys, kid === undefined ? undefined : utf8(kid))
   const [h, , i, c, t] = jwe.split('.') as [string, string, string, string, string]
-  const backend = opening()
+  const backend = sealCrypto()
   const shared = await backend.agree(key, epkX)
   // A low-order epk, or a tag that fails: sealed to another key, or altered.
   const plaintext =

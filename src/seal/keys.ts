@@ -1,11 +1,11 @@
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { sha256 } from '@noble/hashes/sha2.js'
+import { sealCrypto } from '../crypto/seal-crypto.js'
 import { IntentcastError } from '../errors.js'
 import { sealKeyThumbprint } from '../model/thumbprint.js'
 import { seedFromJwk, type KeyPair } from '../keys/key-pair.js'
-import { decodeBase64url } from '../lib/base64url.js'
+import { decodeBase64url, encodeBase64url } from '../lib/base64url.js'
 import { utf8 } from '../lib/utf8.js'
-import { importPrivateSeed } from './x25519.js'
 
 /**
  * An X25519 public key as a JWK (RFC 8037), for encryption only (`use: "enc"`). `kid`, when
@@ -66,11 +66,15 @@ export async function sealKeyPairFromSeed(seed: Uint8Array): Promise<SealKeyPair
   if (!(seed instanceof Uint8Array) || seed.length !== 32) {
     throw new IntentcastError('ERR_INVALID_ARGUMENT', 'an X25519 private key is 32 bytes')
   }
-  // WebCrypto computes the public `x` for us: the JWK export of the private key carries it.
-  const { x, d } = await globalThis.crypto.subtle.exportKey('jwk', await importPrivateSeed(seed, true))
-  const kid = sealKeyThumbprint(x!)
-  const publicJwk: SealPublicJwk = Object.freeze({ kty: 'OKP', crv: 'X25519', x: x!, use: 'enc', kid })
-  return Object.freeze({ publicJwk, privateJwk: Object.freeze({ ...publicJwk, d: d! }) })
+  const x = encodeBase64url(await sealCrypto().publicKey({ d: seed }))
+  const publicJwk: SealPublicJwk = Object.freeze({
+    kty: 'OKP',
+    crv: 'X25519',
+    x,
+    use: 'enc',
+    kid: sealKeyThumbprint(x),
+  })
+  return Object.freeze({ publicJwk, privateJwk: Object.freeze({ ...publicJwk, d: encodeBase64url(seed) }) })
 }
 
 /** HKDF salt of every encryption key derived from a signing seed (spec §Encrypted envelopes, Keys). */

@@ -7,7 +7,7 @@ import { IntentcastError } from '../errors.js'
 import { decodeBase64url } from '../lib/base64url.js'
 import { equalBytes } from '../lib/bytes.js'
 import { utf8 } from '../lib/utf8.js'
-import type { OpeningKey } from '../crypto/open-key.js'
+import type { X25519Private } from '../crypto/seal-crypto.js'
 import { sealKeyPairFromSeed, type SealKeyPair, type SealPublicJwk } from './keys.js'
 
 /** A recipient to seal to: its public key's bytes, and the `kid` to name it by, if it has one. */
@@ -27,7 +27,7 @@ export interface SealFixed {
 
 /** One of the recipient's key pairs, imported: its private key, and its `kid` as UTF-8 bytes. */
 export interface OpenWith {
-  readonly key: OpeningKey
+  readonly key: X25519Private
   readonly kid: Uint8Array | undefined
 }
 
@@ -111,7 +111,7 @@ async function importPrivate(pair: SealKeyPair): Promise<OpenWith> {
  * when it names none, the first pair. A `kid` that names none of the pairs is ERR_DECRYPT, as a
  * message sealed to another key is: either way the recipient holds no key that reads it.
  */
-export function selectKey(keys: readonly OpenWith[], kid: Uint8Array | undefined): OpeningKey {
+export function selectKey(keys: readonly OpenWith[], kid: Uint8Array | undefined): X25519Private {
   if (kid === undefined) return keys[0]!.key
   const match = keys.find((k) => k.kid !== undefined && equalBytes(k.kid, kid))
   if (match === undefined) {
