@@ -9,6 +9,10 @@ import { abytes } from './bytes.js'
 import type { Engine, Signer, Verifier } from './engine.js'
 import { loadNative } from './native.js'
 import { checkPublicKeyBytes, checkSignatureBytes } from './rule.js'
+import { sha256 } from './sha256.js'
+import { BoundedCache } from '../lib/bounded-cache.js'
+import { encodeBase64url } from '../lib/base64url.js'
+import { equalBytes } from '../lib/bytes.js'
 
 /** `native`: node:crypto or WebCrypto. `noble`: pure JS, works everywhere. */
 export type Ed25519Backend = 'native' | 'noble'
@@ -119,7 +123,22 @@ export async function verifyPrepared(
     throw new IntentcastError('ERR_INVALID_ARGUMENT', '"key" expected a PreparedPublicKey from preparePublicKey()')
   abytes(message, 'message')
   abytes(signature, 'signature')
+  if (signedHere(key.raw, message, signature)) return true
   return checkSignatureBytes(signature) && verify(message, signature, inline)
+}
+
+/**
+ * Signatures this process made a moment ago, by their bytes: the key and a digest of the message
+ * each was made over. A party verifies what it has just signed to get its verified form (a
+ * vendor its offer, a wallet its acceptance), and the signature it made itself is valid by
+ * construction: recognising the very triple (key, message, signature) spares the curve math,
+ * about a signature check per move. Bounded: only the last few are ever asked for.
+ */
+const signed = new BoundedCache<string, { readonly publicKey: Uint8Array; readonly digest: Uint8Array }>(256)
+
+function signedHere(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+  const made = signature.length === 64 ? signed.get(encodeBase64url(signature)) : undefined
+  return made !== undefined && equalBytes(made.publicKey, publicKey) && equalBytes(made.digest, sha256(message))
 }
 
 /**
@@ -131,5 +150,7 @@ export async function signPrepared(key: PreparedPrivateKey, message: Uint8Array)
   if (sign === undefined)
     throw new IntentcastError('ERR_INVALID_ARGUMENT', '"key" expected a PreparedPrivateKey from preparePrivateKey()')
   abytes(message, 'message')
-  return sign(message)
+  const signature = await sign(message)
+  signed.set(encodeBase64url(signature), { publicKey: key.publicKey, digest: sha256(message) })
+  return signature
 }
