@@ -9,7 +9,7 @@ import { abytes } from './bytes.js'
 import type { Engine, Signer, Verifier } from './engine.js'
 import { loadNative } from './native.js'
 import { checkPublicKeyBytes, checkSignatureBytes } from './rule.js'
-import { sha256 } from './sha256.js'
+import { sha256Async } from './sha256-async.js'
 import { BoundedCache } from '../lib/bounded-cache.js'
 import { encodeBase64url } from '../lib/base64url.js'
 import { equalBytes } from '../lib/bytes.js'
@@ -123,7 +123,7 @@ export async function verifyPrepared(
     throw new IntentcastError('ERR_INVALID_ARGUMENT', '"key" expected a PreparedPublicKey from preparePublicKey()')
   abytes(message, 'message')
   abytes(signature, 'signature')
-  if (signedHere(key.raw, message, signature)) return true
+  if (await signedHere(key.raw, message, signature)) return true
   return checkSignatureBytes(signature) && verify(message, signature, inline)
 }
 
@@ -136,9 +136,11 @@ export async function verifyPrepared(
  */
 const signed = new BoundedCache<string, { readonly publicKey: Uint8Array; readonly digest: Uint8Array }>(256)
 
-function signedHere(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+async function signedHere(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean> {
   const made = signature.length === 64 ? signed.get(encodeBase64url(signature)) : undefined
-  return made !== undefined && equalBytes(made.publicKey, publicKey) && equalBytes(made.digest, sha256(message))
+  return (
+    made !== undefined && equalBytes(made.publicKey, publicKey) && equalBytes(made.digest, await sha256Async(message))
+  )
 }
 
 /**
@@ -151,6 +153,6 @@ export async function signPrepared(key: PreparedPrivateKey, message: Uint8Array)
     throw new IntentcastError('ERR_INVALID_ARGUMENT', '"key" expected a PreparedPrivateKey from preparePrivateKey()')
   abytes(message, 'message')
   const signature = await sign(message)
-  signed.set(encodeBase64url(signature), { publicKey: key.publicKey, digest: sha256(message) })
+  signed.set(encodeBase64url(signature), { publicKey: key.publicKey, digest: await sha256Async(message) })
   return signature
 }
