@@ -7,6 +7,7 @@
  */
 import { encodeQR, type ErrorCorrection } from '@paulmillr/qr'
 import { decodeCbor } from '../src/cose/cbor-decode.js'
+import { preparePrivateKey, signPrepared } from '../src/crypto/prepared.js'
 import { encodeCbor } from '../src/cose/cbor-encode.js'
 import { decodeCoseMessage } from '../src/cose/message.js'
 import { claimsFromCbor, claimsToCbor } from '../src/envelope/cose-claims.js'
@@ -161,7 +162,18 @@ export async function typicalMessages(body: IntentBody = TYPICAL_INTENT, custome
     return countersign(await signAgreement(thread.agreementBody(), c, { now, jti, format }), vendor, { now })
   }
   const agreement = { jws: (await agree('jws')) as string, cose: (await agree('cose')) as Uint8Array }
+  await forgetOwnSignatures()
   return { intent, offer, agreement, terms }
+}
+
+/**
+ * Signs enough throwaway messages that the process forgets the signatures it made above: it
+ * recognises its last 256 own signatures without checking them (src/crypto/prepared.ts), and a
+ * figure for verifying a message signed elsewhere must not meet one of them.
+ */
+async function forgetOwnSignatures(): Promise<void> {
+  const throwaway = await preparePrivateKey(new Uint8Array(32).fill(9))
+  for (let i = 0; i < 256; i++) await signPrepared(throwaway, new Uint8Array([i]))
 }
 
 function offerBody(inReplyTo: string, body: IntentBody): OfferBody {
