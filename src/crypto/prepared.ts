@@ -152,7 +152,11 @@ export async function signPrepared(key: PreparedPrivateKey, message: Uint8Array)
   if (sign === undefined)
     throw new IntentcastError('ERR_INVALID_ARGUMENT', '"key" expected a PreparedPrivateKey from preparePrivateKey()')
   abytes(message, 'message')
-  const signature = await sign(message)
-  signed.set(encodeBase64url(signature), { publicKey: key.publicKey, digest: await sha256Async(message) })
+  // Our own copy, signed and hashed alike: a caller changing its buffer while this awaits must
+  // not have the changed bytes remembered as signed.
+  const bytes = Uint8Array.from(message)
+  const digest = await sha256Async(bytes)
+  const signature = await sign(bytes)
+  signed.set(encodeBase64url(signature), { publicKey: Uint8Array.from(key.publicKey), digest })
   return signature
 }

@@ -1,5 +1,9 @@
+import { sha256 } from '../crypto/sha256.js'
+import { signAccess } from '../envelope/sign.js'
 import { IntentcastError } from '../errors.js'
-import { decodeBase64url } from '../lib/base64url.js'
+import type { KeyPair } from '../keys/key-pair.js'
+import { decodeBase64url, encodeBase64url } from '../lib/base64url.js'
+import { utf8 } from '../lib/utf8.js'
 import { MEDIA_TYPE_COSE, MEDIA_TYPE_JWS } from '../model/media-types.js'
 import type { SealKeyPair } from '../seal/keys.js'
 import { SEALED_TYPES } from './media-type.js'
@@ -52,4 +56,14 @@ export async function openEntry(entry: ReadEntry, keys: readonly SealKeyPair[], 
   if (plain === undefined) return entry
   const { messages } = await openBody(entry.type, entry.messages[0]!, keys, maxBytes)
   return { seq: entry.seq, type: plain, messages }
+}
+
+/**
+ * The access message a sealed body is posted to a mailbox with (spec §Relay binding, Posting to
+ * a mailbox): signed by the sender, naming the mailbox URL, with the body's SHA-256 as its `jti`,
+ * so the relay counts the body against the sender and the message serves for that body only.
+ */
+export function sealedPostAccess(key: KeyPair, mailbox: string, body: string | Uint8Array): Promise<string> {
+  const jti = encodeBase64url(sha256(typeof body === 'string' ? utf8(body) : body))
+  return signAccess(key, { audience: mailbox, expiresIn: 300, jti })
 }

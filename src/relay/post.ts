@@ -98,23 +98,32 @@ async function takeSealed(
   relay: Relay,
   poster: Poster,
 ): Promise<Response> {
-  // The sender proves a key, as a plain message's signer does, so one sender fills at most its
-  // share of the mailbox: no shared bucket for everyone behind one address, or none.
-  const sender =
-    poster.vendor ??
-    (await accessTo(request, did, relay, 'a sealed body is posted with an access message', false)).issuer
-  const info = await openMailbox(did, relay)
   const bytes = typeof posted.first === 'string' ? utf8(posted.first) : posted.first
+  const digest = encodeBase64url(sha256(bytes))
+  // The sender proves a key, as a plain message's signer does, so one sender fills at most its
+  // share of the mailbox: no shared bucket for everyone behind one address, or none. The access
+  // message names this very body (its jti is the body's digest): one seen in passing cannot be
+  // replayed with other bodies in its signer's name, and a retry of the same post is the same.
+  const sender = poster.vendor ?? (await sealedSender(request, did, relay, digest))
+  const info = await openMailbox(did, relay)
   return append(did, info, relay, {
     type: posted.type,
     parts: [typeof posted.first === 'string' ? posted.first : encodeBase64url(posted.first)],
-    digest: encodeBase64url(sha256(bytes)),
+    digest,
     sender,
     // In a cast mailbox, for as long as the mailbox lasts (its intent's life): a sealed offer
     // must not go before the same offer in the clear would. A vendor reads its own within minutes.
     expiresAt: info.intent === undefined ? noExpAfter(info) : info.expiresAt,
     posted: true,
   })
+}
+
+/** The signer of a sealed post's access message, which must name the mailbox and the body. */
+async function sealedSender(request: Request, did: string, relay: Relay, digest: string): Promise<string> {
+  const access = await accessTo(request, did, relay, 'a sealed body is posted with an access message', false)
+  if (access.payload.jti !== digest)
+    throw new IntentcastError('ERR_BROKEN_LINK', "a sealed post's access message has the body's SHA-256 as its jti")
+  return access.issuer
 }
 
 /** Step 1: the mailbox of `did` is open. */

@@ -1,7 +1,7 @@
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { IntentcastError } from '../errors.js'
-import { concatBytes } from '../lib/bytes.js'
+import { encodeBase64url } from '../lib/base64url.js'
 import { utf8 } from '../lib/utf8.js'
 import { coseBinding, jweBinding } from './bindings.js'
 import type { SealPublicJwk } from './keys.js'
@@ -63,11 +63,13 @@ export async function sealWith(
 /**
  * `seal`, the same bytes every time for the same body, recipient and `secret` (spec §Encrypted
  * envelopes, Sealing again): the ephemeral key and IV are HKDF-SHA256 of `secret` (salt
- * `intentcast/0.1 seal again`, info the body's SHA-256 and the recipient's `x`), so sending an
- * answer again (a retry, a relay's redelivery, another process of the same vendor) sends the very
- * bytes the relay already holds, and it keeps them once. Two different bodies, or two
- * recipients, never share an ephemeral key or IV; the same body to the same recipient repeats
- * only itself. Internal: the vendor's answers, with its encryption key's private bytes as `secret`.
+ * `intentcast/0.1 seal again`, info the SHA-256 of the JSON array of the body's digest, the
+ * recipient's `x` and `kid`, and the binding), so sending an answer again (a retry, a relay's
+ * redelivery, another process of the same vendor) sends the very bytes the relay already holds,
+ * and it keeps them once. Everything the header says but the ephemeral key is in the info, so
+ * two seals that differ in anything the tag covers never share a key and IV (GCM with a repeated
+ * IV would give its authentication key away); the same body to the same recipient repeats only
+ * itself. Internal: the vendor's answers, with its encryption key's private bytes as `secret`.
  */
 export function sealOnce<B extends string | Uint8Array>(
   body: B,
@@ -76,8 +78,13 @@ export function sealOnce<B extends string | Uint8Array>(
 ): Promise<B> {
   const text: string | Uint8Array = body
   const bytes = typeof text === 'string' ? utf8(text) : text
-  const x = typeof recipient?.x === 'string' ? utf8(recipient.x) : new Uint8Array(0)
-  const okm = hkdf(sha256, secret, utf8(SEAL_AGAIN), concatBytes(sha256(bytes), x), 44)
+  const seal = [
+    encodeBase64url(sha256(bytes)),
+    recipient?.x ?? null,
+    recipient?.kid ?? null,
+    typeof text === 'string' ? 'jwe' : 'cose',
+  ]
+  const okm = hkdf(sha256, secret, utf8(SEAL_AGAIN), sha256(utf8(JSON.stringify(seal))), 44)
   return sealWith(body, recipient, { ephemeralSeed: okm.subarray(0, 32), iv: okm.subarray(32) }) as Promise<B>
 }
 

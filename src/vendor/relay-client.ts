@@ -7,8 +7,8 @@
  */
 import { IntentcastError, isIntentcastError } from '../errors.js'
 import { exchange, isRetryable, type Answer, type FetchLike } from '../http/client.js'
+import { sealedPostAccess } from '../http/mailbox-entry.js'
 import { isSealed, mediaTypeOf } from '../http/media-type.js'
-import { signAccess } from '../envelope/sign.js'
 import type { KeyPair } from '../keys/key-pair.js'
 import { parseProblem } from '../http/problem.js'
 import { parseJsonStrict } from '../lib/json.js'
@@ -70,8 +70,7 @@ export async function postToRelay(
   const headers: Record<string, string> = { 'content-type': mediaTypeOf(body), accept: MEDIA_TYPE_JSON }
   // A sealed body, which the relay cannot verify, comes with an access message naming the
   // mailbox, signed by `key`: the relay counts it against that key (spec §Relay binding).
-  if (isSealed(body))
-    headers['authorization'] = `Intentcast ${await signAccess(key, { audience: url, expiresIn: ACCESS_SECONDS })}`
+  if (isSealed(body)) headers['authorization'] = `Intentcast ${await sealedPostAccess(key, url, body)}`
   const payload = typeof body === 'string' ? body : new Uint8Array(body)
   let answer: Answer
   for (let attempt = 0; ; attempt++) {

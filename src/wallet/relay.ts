@@ -8,7 +8,7 @@
  * be opened and closed as often as a poll is made, and polling works alike behind any proxy and in
  * any runtime. Vendors, which read their mailbox for days, hold a stream (src/vendor/relay.ts).
  */
-import { mailboxEntryOf, openEntry, type ReadEntry } from '../http/mailbox-entry.js'
+import { mailboxEntryOf, openEntry, sealedPostAccess, type ReadEntry } from '../http/mailbox-entry.js'
 import { isSealed } from '../http/media-type.js'
 import { IntentcastError, isIntentcastError } from '../errors.js'
 import { signAccess } from '../envelope/sign.js'
@@ -104,9 +104,7 @@ export async function postToMailbox(
 ): Promise<void> {
   // A sealed body, which the relay cannot verify, comes with an access message naming the
   // mailbox: the relay counts it against the cast key, as it would the signer of a plain one.
-  const access = isSealed(body)
-    ? `Intentcast ${await signAccess(castKey, { audience: url, expiresIn: ACCESS_SECONDS })}`
-    : undefined
+  const access = isSealed(body) ? `Intentcast ${await sealedPostAccess(castKey, url, body)}` : undefined
   const answer = await post(url, body, MEDIA_TYPE_JSON, options, access)
   if (answer.status !== 202 && answer.status !== 200) throw problemError(answer, 'the relay')
 }

@@ -4,7 +4,8 @@
  * the key that signed its access message, and keeps it as long as a plain one would be kept.
  */
 import { afterEach, describe, expect, test } from 'vitest'
-import { digest, generateKeyPair, signAccess, signIntent, signOffer, type KeyPair } from '../../src/index.js'
+import { digest, generateKeyPair, signIntent, signOffer, type KeyPair } from '../../src/index.js'
+import { sealedPostAccess } from '../../src/http/mailbox-entry.js'
 import { MemoryRelayBackend } from '../../src/relay/index.js'
 import { generateSealKeyPair, seal } from '../../src/seal/index.js'
 import { offerBody } from '../helpers/fixtures.js'
@@ -26,9 +27,9 @@ async function castWithReplyKey(relay: TestRelay) {
   return { key, reply, intent, mailbox, path: `/mailboxes/${key.did}` }
 }
 
-/** `Authorization: Intentcast <access>` for posting to `mailbox`, signed by `key`. */
-const accessFor = async (key: KeyPair, mailbox: string) => ({
-  authorization: `Intentcast ${await signAccess(key, { audience: mailbox, expiresIn: 300 })}`,
+/** `Authorization: Intentcast <access>` for posting `body` to `mailbox`, signed by `key`. */
+const accessFor = async (key: KeyPair, mailbox: string, body: string | Uint8Array) => ({
+  authorization: `Intentcast ${await sealedPostAccess(key, mailbox, body)}`,
 })
 
 describe('posting a sealed body', () => {
@@ -56,7 +57,7 @@ describe('posting a sealed body', () => {
     const refused: number[] = []
     for (let i = 0; i < 20; i++) {
       const junk = await seal(`junk ${i}`, c.reply.publicJwk)
-      const r = await post(relay, c.path, junk, JWE, await accessFor(stranger, c.mailbox))
+      const r = await post(relay, c.path, junk, JWE, await accessFor(stranger, c.mailbox, junk))
       if (r.status !== 202) refused.push(r.status)
     }
     // The per-sender bound (16) stops the stranger; everyone else's share is untouched.
@@ -65,11 +66,34 @@ describe('posting a sealed body', () => {
       await signOffer(offerBody(digest(c.intent)), vendor, { audience: c.key.did }),
       c.reply.publicJwk,
     )
-    expect((await post(relay, c.path, offer, JWE, await accessFor(vendor, c.mailbox))).status).toBe(202)
+    expect((await post(relay, c.path, offer, JWE, await accessFor(vendor, c.mailbox, offer))).status).toBe(202)
     // The same bytes again are kept once.
-    const again = await post(relay, c.path, offer, JWE, await accessFor(vendor, c.mailbox))
+    const again = await post(relay, c.path, offer, JWE, await accessFor(vendor, c.mailbox, offer))
     expect(again.status).toBe(202)
     expect((await read(relay, c.key)).entries).toHaveLength(17)
+  })
+
+  test('an access message seen in passing serves for its own body only: another is refused, the same is kept once', async () => {
+    const relay = await relayInProcess()
+    relays.push(relay)
+    const c = await castWithReplyKey(relay)
+    const vendor = await subscribe(relay, { categories: ['bicycles'] })
+    const offer = await seal(
+      await signOffer(offerBody(digest(c.intent)), vendor, { audience: c.key.did }),
+      c.reply.publicJwk,
+    )
+    const seen = await accessFor(vendor, c.mailbox, offer)
+    const first = await post(relay, c.path, offer, JWE, seen)
+    expect(first.status).toBe(202)
+    // Replayed with other bytes in the vendor's name: refused, nothing stored.
+    const junk = await seal('junk', c.reply.publicJwk)
+    const replayed = await post(relay, c.path, junk, JWE, seen)
+    expect(replayed.status).toBe(422)
+    expect(((await replayed.json()) as { code: string }).code).toBe('ERR_BROKEN_LINK')
+    // The same post again (a retry): the same place.
+    const again = await post(relay, c.path, offer, JWE, seen)
+    expect(await again.json()).toEqual(await first.json())
+    expect((await read(relay, c.key)).entries).toHaveLength(1)
   })
 
   const notSealed: Array<[string, string, string | Uint8Array<ArrayBuffer>]> = [
@@ -88,7 +112,7 @@ describe('posting a sealed body', () => {
       const relay = await relayInProcess()
       relays.push(relay)
       const c = await castWithReplyKey(relay)
-      const response = await post(relay, c.path, body, type, await accessFor(await generateKeyPair(), c.mailbox))
+      const response = await post(relay, c.path, body, type, await accessFor(await generateKeyPair(), c.mailbox, body))
       expect(response.status).toBe(400)
       expect((await read(relay, c.key)).entries).toEqual([])
     })
@@ -110,7 +134,7 @@ describe('posting a sealed body', () => {
     })
     expect((await post(relay, c.path, plain)).status).toBe(202)
     const sealed = await seal(hidden, c.reply.publicJwk)
-    expect((await post(relay, c.path, sealed, JWE, await accessFor(vendor, c.mailbox))).status).toBe(202)
+    expect((await post(relay, c.path, sealed, JWE, await accessFor(vendor, c.mailbox, sealed))).status).toBe(202)
     skew = 2 * 3_600_000
     expect((await read(relay, c.key)).entries.map((e) => e.type)).toEqual(['application/intentcast+jws', JWE])
   })
