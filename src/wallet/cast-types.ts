@@ -94,7 +94,7 @@ export interface CastOptions extends Pick<SendOptions, 'fetch' | 'retries' | 'ba
 export interface CastIntentOptions extends CastOptions {
   /**
    * The key that signed the intent: it opens the intent's mailbox at a relay (an access message
-   * signed by the mailbox's owner), and its reply key (`sealKeyPairOf(castKey)`) opens the
+   * signed by the mailbox's owner), and its reply key (`deriveSealKeyPair` of its seed) opens the
    * answers vendors seal to an intent that names one. Required when a target is a relay, or when
    * the intent names a `replyKey`; not sent anywhere.
    */
