@@ -16,14 +16,12 @@
  * @module
  */
 import { isIntentcastError } from '../errors.js'
-import { BoundedCache } from '../lib/bounded-cache.js'
 import { abytes } from './bytes.js'
 import {
   type Ed25519Backend,
   type PreparedPublicKey,
+  importedPublicKey,
   preparePrivateKey,
-  preparePublicKey,
-  resolveBackend,
   signPrepared,
   verifyPrepared,
 } from './prepared.js'
@@ -33,23 +31,6 @@ export type { Ed25519Backend }
 export interface Ed25519Options {
   /** Default: `native` (node:crypto or WebCrypto) where the runtime offers Ed25519, else `noble`. */
   backend?: Ed25519Backend
-}
-
-/** Imported public keys. `null` remembers a key that breaks the rule. */
-const cache = new BoundedCache<string, Promise<PreparedPublicKey | null>>(256)
-
-function cachedPublicKey(raw: Uint8Array, backend: Ed25519Backend): Promise<PreparedPublicKey | null> {
-  const id = backend + String.fromCharCode(...raw)
-  let key = cache.get(id)
-  if (key === undefined) {
-    key = preparePublicKey(raw, backend).catch((error: unknown) => {
-      if (isIntentcastError(error, 'ERR_KEY_UNRESOLVED')) return null
-      cache.delete(id) // an unexpected failure may be transient: do not remember it
-      throw error
-    })
-    cache.set(id, key)
-  }
-  return key
 }
 
 /**
@@ -71,8 +52,14 @@ export async function verifyEd25519(
   abytes(publicKey, 'publicKey', 32)
   abytes(message, 'message')
   abytes(signature, 'signature')
-  const key = await cachedPublicKey(publicKey, await resolveBackend(options.backend))
-  return key !== null && verifyPrepared(key, message, signature, true)
+  let key: PreparedPublicKey
+  try {
+    key = await importedPublicKey(publicKey, options.backend)
+  } catch (error) {
+    if (isIntentcastError(error, 'ERR_KEY_UNRESOLVED')) return false // a key that breaks the rule
+    throw error
+  }
+  return verifyPrepared(key, message, signature, true)
 }
 
 /**

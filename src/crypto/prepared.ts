@@ -88,6 +88,29 @@ export async function preparePublicKey(raw: Uint8Array, backend?: Ed25519Backend
 }
 
 /**
+ * Imported public keys by their bytes and backend, shared by every path that verifies: the
+ * envelopes resolve a signer's key (src/keys/resolve.ts) and the COSE layer then verifies with
+ * the key's bytes (`verifyEd25519`); without one cache for both, a message from a fresh key paid
+ * the import and the rule's curve check twice. A key that breaks the rule is not kept: it is
+ * refused again each time.
+ */
+const imported = new BoundedCache<string, Promise<PreparedPublicKey>>(1024)
+
+/** `preparePublicKey`, once per key and backend while the key is among the last 1,024 used. */
+export async function importedPublicKey(raw: Uint8Array, backend?: Ed25519Backend): Promise<PreparedPublicKey> {
+  abytes(raw, 'publicKey')
+  const chosen = await resolveBackend(backend)
+  const id = chosen + String.fromCharCode(...raw)
+  let key = imported.get(id)
+  if (key === undefined) {
+    key = preparePublicKey(raw, chosen)
+    key.catch(() => imported.delete(id))
+    imported.set(id, key)
+  }
+  return key
+}
+
+/**
  * Imports a 32-byte RFC 8032 private key (the seed) into the backend, once.
  * @throws {IntentcastError} ERR_INVALID_ARGUMENT if `seed` is not a Uint8Array.
  * @throws {IntentcastError} ERR_INVALID_ARGUMENT if `seed` is not 32 bytes or `backend` is not a known backend.

@@ -1,4 +1,4 @@
-import { preparePublicKey, type PreparedPublicKey } from '../crypto/prepared.js'
+import { importedPublicKey, type PreparedPublicKey } from '../crypto/prepared.js'
 import { IntentcastError } from '../errors.js'
 import { BoundedCache } from '../lib/bounded-cache.js'
 import { publicKeyFromDid, publicKeyFromJwk, type PublicJwk } from './did-key.js'
@@ -22,7 +22,7 @@ const cache = new BoundedCache<string, PreparedPublicKey>(1024)
 async function prepare(id: string, raw: () => Uint8Array): Promise<PreparedPublicKey> {
   const hit = cache.get(id)
   if (hit) return hit
-  const prepared = await preparePublicKey(raw())
+  const prepared = await importedPublicKey(raw())
   cache.set(id, prepared)
   return prepared
 }
