@@ -10,7 +10,11 @@
  *   (and at most two per mailbox, so a slow webhook does not hold up the others), retried with
  *   backoff on network errors and 5xx, ended by a 2xx or a 4xx. Only the process that appended an
  *   entry delivers it. An offer or counter the vendor answers with is posted, through the same
- *   checks as any post, to the mailbox of the key that signed the entry's first message.
+ *   checks as any post, to the mailbox the vendor's answer names (`Intentcast-Recipient`), or
+ *   else that of the key that signed the entry's first message.
+ *
+ * One file over 250 lines: the check at subscription and the delivery share the webhook's
+ * bounds and its view of the vendor document, and neither is used without the other.
  */
 import { verifyInternal } from '../envelope/verify.js'
 import { IntentcastError, isIntentcastError } from '../errors.js'

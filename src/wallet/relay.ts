@@ -7,6 +7,9 @@
  * waits for answers for seconds at a time (a cast, a counter, an acceptance), so a stream would
  * be opened and closed as often as a poll is made, and polling works alike behind any proxy and in
  * any runtime. Vendors, which read their mailbox for days, hold a stream (src/vendor/relay.ts).
+ *
+ * One file over 250 lines: posting, reading and waiting make up every move the
+ * wallet makes through a relay, and share its mailbox URLs, access messages and failure rules.
  */
 import { mailboxEntryOf, openEntry, sealedPostAccess, type ReadEntry } from '../http/mailbox-entry.js'
 import { isSealed } from '../http/media-type.js'
