@@ -1,10 +1,10 @@
+// Over 250 lines on purpose: its parts are one invariant: the mailboxes, their entries, the
+// byte and count bounds, eviction (cast mailboxes only, oldest first) and the watchers are updated
+// together in each call, and split apart each would have to trust the others to keep the totals
+// right.
 /**
  * The embedded relay backend: every mailbox in this process's memory, gone on a restart. For one
  * relay process; processes that share a market share a NatsRelayBackend instead.
- *
- * One file, because its parts are one invariant: the mailboxes, their entries, the byte and count
- * bounds, eviction (cast mailboxes only, oldest first) and the watchers are updated together in
- * each call, and split apart each would have to trust the others to keep the totals right.
  */
 import { IntentcastError } from '../errors.js'
 import type { AppendResult, MailboxEntry, MailboxInfo, MailboxLimits, NewEntry, RelayBackend } from './backend.js'

@@ -1,3 +1,6 @@
+// Over 250 lines on purpose: the three pieces are one protocol over one connection: an
+// append's reservation, publish and seq write, the reads that skip reservations still pending, and
+// the watches that resume after a reconnect all depend on the record layout defined here.
 /**
  * NatsRelayBackend: a relay's mailboxes in NATS JetStream, shared by every relay process of a
  * market and kept across restarts (spec §Relay binding, Several processes).
@@ -27,10 +30,6 @@
  * The stream is bounded in bytes too (`maxBytes`, 1 GiB by default) with discard policy `new`: a
  * full stream refuses new entries rather than dropping the oldest, which would empty the
  * longest-standing vendor mailboxes first. Nothing here forgets a mailbox to make room.
- *
- * One file, because the three pieces are one protocol over one connection: an append's
- * reservation, publish and seq write, the reads that skip reservations still pending, and the
- * watches that resume after a reconnect all depend on the record layout defined here.
  *
  * The connection is the caller's: its servers, credentials, TLS and reconnect policy are the
  * deployment's to choose, and `close()` leaves it open.

@@ -1,3 +1,5 @@
+// Over 250 lines on purpose: the check at subscription and the delivery share the webhook's bounds
+// and its view of the vendor document, and neither is used without the other.
 /**
  * Webhooks (spec §Relay binding, Webhooks): a vendor mailbox whose subscription names a
  * `webhook` has each entry POSTed there as it is appended, on top of the mailbox, which stays
@@ -12,9 +14,6 @@
  *   entry delivers it. An offer or counter the vendor answers with is posted, through the same
  *   checks as any post, to the mailbox the vendor's answer names (`Intentcast-Recipient`), or
  *   else that of the key that signed the entry's first message.
- *
- * One file over 250 lines: the check at subscription and the delivery share the webhook's
- * bounds and its view of the vendor document, and neither is used without the other.
  */
 import { verifyInternal } from '../envelope/verify.js'
 import { IntentcastError, isIntentcastError } from '../errors.js'

@@ -1,3 +1,6 @@
+// Over 250 lines on purpose: the four steps share one connection's state (the
+// subscription's end, the last `seq` taken, the entries in flight, the backoff) and one lifetime,
+// ended by `close`.
 /**
  * `connectRelay`: a vendor handler at a relay (spec §Relay binding). The handler subscribes
  * there under its current key, reads its mailbox as an event stream, and takes each entry as if
@@ -22,9 +25,6 @@
  * Failures (the relay unreachable or refusing, an answer that could not be posted) go to
  * `onError` and the connection carries on, after a backoff that grows while they last. A customer's
  * message the handler refuses (4xx) is the customer's: the handler's `on.outcome` hears of it.
- *
- * One file, because the four steps share one connection's state (the subscription's end, the
- * last `seq` taken, the entries in flight, the backoff) and one lifetime, ended by `close`.
  */
 import { mailboxEntryOf, type ReadEntry } from '../http/mailbox-entry.js'
 import { IntentcastError, isIntentcastError } from '../errors.js'

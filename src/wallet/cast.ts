@@ -1,8 +1,9 @@
+// Over 250 lines on purpose: the two routes (vendor sites, a relay) share one gathering (its
+// deadline, progress events, de-duplication by digest and ranking) and would otherwise each keep
+// half of it.
 /**
  * Casting one signed intent (`castIntent`, and `wallet.cast` on top of it): to vendor sites
- * directly and through a relay, gathering and checking every answer into one ranked result. One
- * file, because the two routes share one gathering (its deadline, progress events, de-duplication
- * by digest and ranking) and would otherwise each keep half of it.
+ * directly and through a relay, gathering and checking every answer into one ranked result.
  */
 import { IntentcastError, isIntentcastError } from '../errors.js'
 import { verify, type Verified } from '../envelope/verify.js'
