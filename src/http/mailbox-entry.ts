@@ -54,7 +54,7 @@ export function mailboxEntryOf(value: unknown, after: number): ReadEntry {
 export async function openEntry(entry: ReadEntry, keys: readonly SealKeyPair[], maxBytes: number): Promise<ReadEntry> {
   const plain = SEALED_TYPES.get(entry.type)
   if (plain === undefined) return entry
-  const { messages } = await openBody(entry.type, entry.messages[0]!, keys, maxBytes)
+  const { messages } = await openBody(entry.type, entry.messages[0]!, () => keys, maxBytes)
   return { seq: entry.seq, type: plain, messages }
 }
 

@@ -21,9 +21,10 @@ export interface OpenedBody {
 }
 
 /**
- * The messages of a body of media type `type` (one of `BODY_TYPES`), opening it first with
- * `keys` when it is sealed. A sealed body for a reader with no keys is refused as one sealed to
- * another key (ERR_DECRYPT): the reader cannot read it, whoever sent it.
+ * The messages of a body of media type `type` (one of `BODY_TYPES`), opening it first with the
+ * reader's `keys` when it is sealed; they are asked for only then, so a plain body costs nothing
+ * of them. A sealed body for a reader with no keys is refused as one sealed to another key
+ * (ERR_DECRYPT): the reader cannot read it, whoever sent it.
  *
  * `body` is bytes as read from a request, or the text of a body kept as text (a mailbox entry).
  *
@@ -33,7 +34,7 @@ export interface OpenedBody {
 export async function openBody(
   type: string,
   body: Uint8Array | string,
-  keys: readonly SealKeyPair[],
+  keys: () => readonly SealKeyPair[] | Promise<readonly SealKeyPair[]>,
   maxBytes: number,
 ): Promise<OpenedBody> {
   const plain = SEALED_TYPES.get(type)
@@ -43,11 +44,14 @@ export async function openBody(
       throw new IntentcastError('ERR_MALFORMED', `media type ${type.slice(0, 64)} is not a body`)
     return { messages: decode(typeof body === 'string' ? utf8(body) : body), sealed: false }
   }
-  if (keys.length === 0) throw new IntentcastError('ERR_DECRYPT', 'this reader takes no sealed bodies')
+  const recipient = await keys()
+  if (recipient.length === 0) throw new IntentcastError('ERR_DECRYPT', 'this reader takes no sealed bodies')
   // A JWE is text and opens to text; a COSE_Encrypt is bytes and opens to bytes.
   const messages =
     plain === MEDIA_TYPE_JWS
-      ? splitJwsBody(await open(typeof body === 'string' ? body : fromUtf8(body, 'sealed body'), keys, { maxBytes }))
-      : BODY_DECODERS.get(plain)!(await open(typeof body === 'string' ? utf8(body) : body, keys, { maxBytes }))
+      ? splitJwsBody(
+          await open(typeof body === 'string' ? body : fromUtf8(body, 'sealed body'), recipient, { maxBytes }),
+        )
+      : BODY_DECODERS.get(plain)!(await open(typeof body === 'string' ? utf8(body) : body, recipient, { maxBytes }))
   return { messages, sealed: true }
 }

@@ -38,7 +38,7 @@ export async function takeMessage(request: Request, vendor: Vendor, client: Clie
   })
   // One message, or an acceptance and its agreement; a sealed body is opened first, with any
   // live key of ours (the header's kid picks it).
-  const opened = await openBody(type, body, await vendor.keys.sealKeys(), options.maxBodyBytes)
+  const opened = await openBody(type, body, () => vendor.keys.sealKeys(), options.maxBodyBytes)
   const [first, second] = opened.messages as readonly [string | Uint8Array, (string | Uint8Array)?]
   // A vendor whose terms failed answers nothing (500), before a message can take up its replay entry.
   await asVendor(() => vendor.terms)

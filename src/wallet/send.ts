@@ -119,12 +119,12 @@ export async function send(
   // The answer comes in the request's binding, sealed to the cast's reply key or not, whether or
   // not the request was: a vendor seals whatever answers an intent that named a reply key.
   const plain = typeof body === 'string' ? MEDIA_TYPE_JWS : MEDIA_TYPE_COSE
-  const keys = castKey === undefined ? [] : [await sealKeyPairOf(castKey)]
   if (answer.mediaType !== plain && SEALED_TYPES.get(answer.mediaType) !== plain)
     throw new IntentcastError(
       'ERR_MALFORMED',
       `the answer is ${answer.mediaType.slice(0, 64) || 'untyped'}, not ${plain} (sealed or not)`,
     )
+  const keys = async () => (castKey === undefined ? [] : [await sealKeyPairOf(castKey)])
   const { messages } = await openBody(answer.mediaType, answer.body, keys, options.maxBytes ?? DEFAULT_MAX_BYTES)
   if (messages.length !== 1) throw new IntentcastError('ERR_MALFORMED', 'the answer is one message')
   return messages[0]!
