@@ -4,6 +4,7 @@ import type { CborValue } from '../cose/cbor-value.js'
 import { coseStructureOf } from '../cose/message.js'
 import { IntentcastError } from '../errors.js'
 import { fromUtf8 } from '../lib/utf8.js'
+import { essence } from './problem.js'
 import { MEDIA_TYPE_COSE, MEDIA_TYPE_JWS, MEDIA_TYPE_SEALED_COSE, MEDIA_TYPE_SEALED_JWS } from '../model/media-types.js'
 
 /** The messages of one body, all in one envelope: JWS text, or COSE bytes. */
@@ -113,4 +114,13 @@ export function joinMessages(acceptance: string | Uint8Array, agreement: string 
     'ERR_INVALID_ARGUMENT',
     'an acceptance and its agreement travel in one envelope: both JWS or both COSE',
   )
+}
+
+/**
+ * The scheme a 401 names for a posted body (RFC 9110 §15.5.2): the message's own signature, in
+ * its binding, `IntentcastCOSE` or `IntentcastJWS`, sealed or not.
+ */
+export function signatureScheme(contentType: string | null): 'IntentcastCOSE' | 'IntentcastJWS' {
+  const type = essence(contentType)
+  return type === MEDIA_TYPE_COSE || SEALED_TYPES.get(type) === MEDIA_TYPE_COSE ? 'IntentcastCOSE' : 'IntentcastJWS'
 }

@@ -3,9 +3,10 @@
  * problems with the headers RFC 9110 asks of their status. CORS is added by the handler.
  */
 import type { IntentcastErrorCode } from '../errors.js'
+import { SEALED_TYPES, signatureScheme } from '../http/media-type.js'
 import { BODY_TYPES } from '../http/sealed-body.js'
 import { essence, problemResponse, type HttpProblem, type Problem } from '../http/problem.js'
-import { MEDIA_TYPE_COSE, MEDIA_TYPE_JSON } from '../model/media-types.js'
+import { MEDIA_TYPE_JSON } from '../model/media-types.js'
 import type { MailboxEntry } from './backend.js'
 
 /** The media types the relay takes, as Accept-Post lists them. */
@@ -26,11 +27,12 @@ export function entryJson(entry: MailboxEntry): { seq: number; type: string; par
 
 /**
  * Where a 401 points the client (RFC 9110 §15.5.2): a mailbox is read with an access message in
- * `Authorization: Intentcast`; a posted message is its own credential, in its envelope.
+ * `Authorization: Intentcast`, and so is a sealed body posted; a plain posted message is its own
+ * credential, in its envelope.
  */
 function challenge(request: Request): string {
-  if (request.method === 'GET') return 'Intentcast'
-  return essence(request.headers.get('content-type')) === MEDIA_TYPE_COSE ? 'IntentcastCOSE' : 'IntentcastJWS'
+  if (request.method === 'GET' || SEALED_TYPES.has(essence(request.headers.get('content-type')))) return 'Intentcast'
+  return signatureScheme(request.headers.get('content-type'))
 }
 
 /** A problem, with what its status calls for: Accept-Post on 415, the scheme on 401, Allow on 405, Retry-After on 429. */

@@ -5,10 +5,10 @@ import type { IntentcastErrorCode } from '../errors.js'
  * headers RFC 9110 asks of their status; CORS on all of them.
  */
 import { RECIPIENT_HEADER } from '../http/client.js'
-import { mediaTypeOf } from '../http/media-type.js'
+import { mediaTypeOf, signatureScheme } from '../http/media-type.js'
 import { BODY_TYPES } from '../http/sealed-body.js'
-import { essence, problemResponse, type HttpProblem, type Problem } from '../http/problem.js'
-import { MEDIA_TYPE_COSE, MEDIA_TYPE_JSON, MEDIA_TYPE_SEALED_COSE } from '../model/media-types.js'
+import { problemResponse, type HttpProblem, type Problem } from '../http/problem.js'
+import { MEDIA_TYPE_JSON } from '../model/media-types.js'
 import { sealOnce } from '../seal/seal.js'
 import type { Thread } from '../thread/thread.js'
 import type { VendorKeys } from './keys.js'
@@ -56,12 +56,7 @@ export function problemAnswer(problem: Problem | HttpProblem, request: Request, 
   const headers: Record<string, string> = {}
   if (problem.status === 415) headers['accept-post'] = ACCEPTED_TYPES
   // RFC 9110 §15.5.2: a 401 names its scheme; here, the message's own signature, in its envelope.
-  if (problem.status === 401)
-    headers['www-authenticate'] = [MEDIA_TYPE_COSE, MEDIA_TYPE_SEALED_COSE].includes(
-      essence(request.headers.get('content-type')),
-    )
-      ? 'IntentcastCOSE'
-      : 'IntentcastJWS'
+  if (problem.status === 401) headers['www-authenticate'] = signatureScheme(request.headers.get('content-type'))
   if (problem.status === 405 && allow !== undefined) headers['allow'] = allow
   // A rate limit answers every client the same way: come back in a second.
   if (problem.status === 429) headers['retry-after'] = '1'

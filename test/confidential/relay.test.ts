@@ -44,6 +44,7 @@ describe('posting a sealed body', () => {
     )
     const response = await post(relay, c.path, sealed, JWE)
     expect(response.status).toBe(401)
+    expect(response.headers.get('www-authenticate')).toBe('Intentcast')
     expect(((await response.json()) as { code: string }).code).toBe('ERR_KEY_UNRESOLVED')
     expect((await read(relay, c.key)).entries).toEqual([])
   })
