@@ -74,6 +74,21 @@ describe('posting a sealed body', () => {
     expect((await read(relay, c.key)).entries).toHaveLength(17)
   })
 
+  test('a flood of sealed posts from fresh keys: the mailbox keeps its bound, every refusal a 409, never a 500', async () => {
+    const relay = await relayInProcess({ limits: { entries: 12 } })
+    relays.push(relay)
+    const c = await castWithReplyKey(relay)
+    const statuses: number[] = []
+    for (let i = 0; i < 30; i++) {
+      const junk = await seal(`junk ${i}`, c.reply.publicJwk)
+      statuses.push(
+        (await post(relay, c.path, junk, JWE, await accessFor(await generateKeyPair(), c.mailbox, junk))).status,
+      )
+    }
+    expect(new Set(statuses)).toEqual(new Set([202, 409]))
+    expect((await read(relay, c.key)).entries.length).toBeLessThanOrEqual(12)
+  })
+
   test('an access message seen in passing serves for its own body only: another is refused, the same is kept once', async () => {
     const relay = await relayInProcess()
     relays.push(relay)
