@@ -1,5 +1,5 @@
-import { hkdf } from '@noble/hashes/hkdf.js'
-import { sha256 } from '@noble/hashes/sha2.js'
+import { hkdfSha256 } from '../crypto/hkdf.js'
+import { sha256 } from '../crypto/sha256.js'
 import { IntentcastError } from '../errors.js'
 import { encodeBase64url } from '../lib/base64url.js'
 import { utf8 } from '../lib/utf8.js'
@@ -84,7 +84,7 @@ export function sealOnce<B extends string | Uint8Array>(
     recipient?.kid ?? null,
     typeof text === 'string' ? 'jwe' : 'cose',
   ]
-  const okm = hkdf(sha256, secret, utf8(SEAL_AGAIN), sha256(utf8(JSON.stringify(seal))), 44)
+  const okm = hkdfSha256(secret, utf8(SEAL_AGAIN), sha256(utf8(JSON.stringify(seal))), 44)
   return sealWith(body, recipient, { ephemeralSeed: okm.subarray(0, 32), iv: okm.subarray(32) }) as Promise<B>
 }
 
