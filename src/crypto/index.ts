@@ -59,7 +59,7 @@ export async function verifyEd25519(
     if (isIntentcastError(error, 'ERR_KEY_UNRESOLVED')) return false // a key that breaks the rule
     throw error
   }
-  return verifyPrepared(key, message, signature, true)
+  return verifyPrepared(key, message, signature)
 }
 
 /**

@@ -1,8 +1,8 @@
 /**
  * Native backend: node:crypto (OpenSSL) under Node, WebCrypto `crypto.subtle` elsewhere.
  *
- * node:crypto is loaded with a dynamic import, only when running under Node, so bundles built
- * for browsers never pull it in. Keys become a KeyObject / CryptoKey once, at import, and the
+ * node:crypto is taken from `process.getBuiltinModule`, only when running under Node, so bundles
+ * built for browsers never see it. Keys become a KeyObject / CryptoKey once, at import, and the
  * returned closures reuse them.
  */
 import { IntentcastError } from '../errors.js'
@@ -62,10 +62,14 @@ function nodeEngine(nodeCrypto: NodeCrypto): Engine {
       const publicKey = Uint8Array.from(spki.subarray(SPKI_PREFIX.length))
       return {
         publicKey,
-        sign: (message: Uint8Array) => {
-          const signature = sign(null, message, key)
+        sign: (message: Uint8Array, inline: boolean) => {
           // node allocates a fresh 64-byte buffer per signature, so a view over it is safe.
-          return new Uint8Array(signature.buffer, signature.byteOffset, signature.byteLength)
+          const view = (signature: Buffer) =>
+            new Uint8Array(signature.buffer, signature.byteOffset, signature.byteLength)
+          if (inline) return view(sign(null, message, key))
+          return new Promise<Uint8Array>((resolve, reject) => {
+            sign(null, message, key, (error, signature) => (error ? reject(error) : resolve(view(signature))))
+          })
         },
       }
     },
@@ -136,12 +140,23 @@ let native: Promise<Engine> | undefined
  * elsewhere. Rejects where neither offers Ed25519.
  */
 export function loadNative(): Promise<Engine> {
-  native ??= globalThis.process?.versions?.node
-    ? import('node:crypto').then((nodeCrypto) => {
-        useNodeSha256(nodeCrypto)
-        useNodeSealCrypto(nodeCrypto)
-        return nodeEngine(nodeCrypto)
-      })
-    : loadWebCrypto()
+  native ??= Promise.resolve()
+    .then(builtinCrypto)
+    .then((nodeCrypto) => {
+      if (nodeCrypto === undefined) return loadWebCrypto()
+      useNodeSha256(nodeCrypto)
+      useNodeSealCrypto(nodeCrypto)
+      return nodeEngine(nodeCrypto)
+    })
   return native
+}
+
+/**
+ * node:crypto where the runtime is Node (or says it is), taken from `process.getBuiltinModule`
+ * (Node 20.16+) rather than imported: a bundle for a browser or a worker then has no Node
+ * built-in to resolve, with no `external` or `--platform` flag. Undefined elsewhere.
+ */
+function builtinCrypto(): NodeCrypto | undefined {
+  const process = globalThis.process
+  return process?.versions?.node ? process.getBuiltinModule?.('node:crypto') : undefined
 }

@@ -7,8 +7,9 @@
 import { IntentcastError } from '../errors.js'
 import { abytes } from './bytes.js'
 import type { Engine, Signer, Verifier } from './engine.js'
+import { alone } from './load.js'
 import { loadNative } from './native.js'
-import { checkPublicKeyBytes, checkSignatureBytes } from './rule.js'
+import { checkKeyEncoding, checkSignatureBytes, hasCurvePoint } from './rule.js'
 import { sha256Async } from './sha256-async.js'
 import { BoundedCache } from '../lib/bounded-cache.js'
 import { encodeBase64url } from '../lib/base64url.js'
@@ -69,22 +70,50 @@ function engine(backend: Ed25519Backend): Promise<Engine> {
 }
 
 /**
- * Checks a public key against the rule and imports it into the backend, once.
+ * Checks a public key's bytes against the rule and imports it into the backend, once.
+ *
+ * Rule step 5 (the key is a point on the curve) costs a square root in JavaScript, about 60 µs,
+ * as much as the signature check itself, and every intent comes from a fresh key. It is not run
+ * here but proven by the first signature the key verifies: RFC 8032 verification decodes the key
+ * first (§5.1.7 step 1), so no signature verifies under a key off the curve. A caller whose
+ * signature check fails asks `requireCurvePoint` before reporting it, and so reports the key's
+ * fault first, as if the key had been refused here.
  * @throws {IntentcastError} ERR_INVALID_ARGUMENT if `raw` is not a Uint8Array.
  * @throws {IntentcastError} ERR_INVALID_ARGUMENT if `backend` is not a known backend.
- * @throws {IntentcastError} `ERR_KEY_UNRESOLVED` if `raw` is not 32 bytes or breaks the rule
- *   (non-canonical, small order, not on the curve).
+ * @throws {IntentcastError} `ERR_KEY_UNRESOLVED` if `raw` is not 32 bytes or breaks rule steps 3
+ *   and 4 (non-canonical, small order), or the backend refuses it for being off the curve.
  */
 export async function preparePublicKey(raw: Uint8Array, backend?: Ed25519Backend): Promise<PreparedPublicKey> {
   abytes(raw, 'publicKey')
   const chosen = await resolveBackend(backend)
-  if (!checkPublicKeyBytes(raw)) {
-    throw new IntentcastError('ERR_KEY_UNRESOLVED', 'not an acceptable Ed25519 public key')
-  }
+  if (!checkKeyEncoding(raw)) throw unacceptable()
   const owned = Uint8Array.from(raw) // the caller may reuse its buffer
-  const verify = await (await engine(chosen)).importPublicKey(owned)
+  let verify: Verifier
+  try {
+    verify = await (await engine(chosen)).importPublicKey(owned)
+  } catch (e) {
+    // noble decodes the point on import; a backend refusing a key off the curve refuses it by the rule.
+    if (!hasCurvePoint(owned)) throw unacceptable()
+    throw e
+  }
   const key: PublicKeyHandle = { raw: owned, backend: chosen, [VERIFY]: verify }
   return Object.freeze(key)
+}
+
+const unacceptable = () => new IntentcastError('ERR_KEY_UNRESOLVED', 'not an acceptable Ed25519 public key')
+
+/** Rule step 5 for each prepared key, once known: proven by a verified signature, or computed. */
+const onCurve = new WeakMap<PreparedPublicKey, boolean>()
+
+/**
+ * Rule step 5 for a prepared key: throws unless the key is a point on the curve. Free for a key
+ * that has verified a signature; otherwise computed once and remembered with the key.
+ * @throws {IntentcastError} `ERR_KEY_UNRESOLVED` if the key is not on the curve.
+ */
+export function requireCurvePoint(key: PreparedPublicKey): void {
+  let on = onCurve.get(key)
+  if (on === undefined) onCurve.set(key, (on = hasCurvePoint(key.raw)))
+  if (!on) throw unacceptable()
 }
 
 /**
@@ -129,7 +158,7 @@ export async function preparePrivateKey(seed: Uint8Array, backend?: Ed25519Backe
  * `inline: true` verifies synchronously on this thread, fastest when nothing else is waiting.
  * `inline: false` hands the curve math to libuv's thread pool (node `crypto.verify` with a
  * callback), so all cores work when many verifications are queued. Ignored by the noble and
- * WebCrypto backends.
+ * WebCrypto backends. Default: inline when nothing else is in flight (src/crypto/load.ts).
  *
  * Resolves to false, never rejects, for a signature that does not verify, including one of
  * the wrong length or one that breaks the rule.
@@ -139,7 +168,7 @@ export async function verifyPrepared(
   key: PreparedPublicKey,
   message: Uint8Array,
   signature: Uint8Array,
-  inline: boolean,
+  inline = alone(),
 ): Promise<boolean> {
   const verify = (key as Partial<PublicKeyHandle>)[VERIFY]
   if (verify === undefined)
@@ -147,7 +176,9 @@ export async function verifyPrepared(
   abytes(message, 'message')
   abytes(signature, 'signature')
   if (await signedHere(key.raw, message, signature)) return true
-  return checkSignatureBytes(signature) && verify(message, signature, inline)
+  const valid = checkSignatureBytes(signature) && (await verify(message, signature, inline))
+  if (valid) onCurve.set(key, true)
+  return valid
 }
 
 /**
@@ -167,10 +198,15 @@ async function signedHere(publicKey: Uint8Array, message: Uint8Array, signature:
 }
 
 /**
- * Signs `message` with a prepared private key; resolves to the 64-byte signature.
+ * Signs `message` with a prepared private key; resolves to the 64-byte signature. `inline` as
+ * for `verifyPrepared`: on node:crypto, `false` signs on libuv's thread pool.
  * @throws {IntentcastError} ERR_INVALID_ARGUMENT if `key` is not from `preparePrivateKey` or `message` is not a Uint8Array.
  */
-export async function signPrepared(key: PreparedPrivateKey, message: Uint8Array): Promise<Uint8Array> {
+export async function signPrepared(
+  key: PreparedPrivateKey,
+  message: Uint8Array,
+  inline = alone(),
+): Promise<Uint8Array> {
   const sign = (key as Partial<PrivateKeyHandle>)[SIGN]
   if (sign === undefined)
     throw new IntentcastError('ERR_INVALID_ARGUMENT', '"key" expected a PreparedPrivateKey from preparePrivateKey()')
@@ -179,7 +215,7 @@ export async function signPrepared(key: PreparedPrivateKey, message: Uint8Array)
   // not have the changed bytes remembered as signed.
   const bytes = Uint8Array.from(message)
   const digest = await sha256Async(bytes)
-  const signature = await sign(bytes)
+  const signature = await sign(bytes, inline)
   signed.set(encodeBase64url(signature), { publicKey: Uint8Array.from(key.publicKey), digest })
   return signature
 }

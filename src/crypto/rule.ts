@@ -115,11 +115,16 @@ function isBelowL(b: Uint8Array, off: number): boolean {
 
 /**
  * Rule steps 1, 3, 4 and 5 for a public key: 32 bytes, canonical, not of small order, on the
- * curve. Decoding costs a square root, which is fine because keys are checked once and then
- * cached by the callers.
+ * curve. Decoding costs a square root; `verify` checks step 5 only for a key whose signature
+ * fails (src/crypto/prepared.ts, `requireCurvePoint`).
  */
 export function checkPublicKeyBytes(a: Uint8Array): boolean {
-  return a.length === 32 && isAcceptableEncoding(a, 0) && hasCurvePoint(a)
+  return checkKeyEncoding(a) && hasCurvePoint(a)
+}
+
+/** Rule steps 1, 3 and 4 for a public key: 32 bytes, canonical, not of small order. Bytes only. */
+export function checkKeyEncoding(a: Uint8Array): boolean {
+  return a.length === 32 && isAcceptableEncoding(a, 0)
 }
 
 const P = 2n ** 255n - 19n

@@ -1,3 +1,4 @@
+import { requireCurvePoint, type PreparedPublicKey } from '../crypto/prepared.js'
 import { IntentcastError } from '../errors.js'
 import { DEFAULT_MAX_BYTES } from '../lib/limits.js'
 import { didOfKid, kidForDid } from '../keys/did-key.js'
@@ -109,6 +110,21 @@ export function checkKid(kid: string, signer: unknown): void {
     throw new IntentcastError('ERR_ISSUER_MISMATCH', 'kid does not name the issuer')
   if (did.startsWith('did:key:') && kid !== kidForDid(did))
     throw new IntentcastError('ERR_ISSUER_MISMATCH', 'a did:key kid is the DID, "#", and the key part of the DID')
+}
+
+/**
+ * Runs the checks that follow the resolution of `keys`, up to and including their signatures.
+ * If one fails, a key off the curve is reported first (ERR_KEY_UNRESOLVED), as when keys were
+ * refused on resolution: that check now waits for a failure, since a verified signature proves
+ * it (src/crypto/prepared.ts, `preparePublicKey`). The keys are checked in the order resolved.
+ */
+export async function keyFaultFirst<T>(keys: readonly PreparedPublicKey[], checks: () => Promise<T>): Promise<T> {
+  try {
+    return await checks()
+  } catch (e) {
+    for (const key of keys) requireCurvePoint(key)
+    throw e
+  }
 }
 
 export function checkSchema<K extends Kind>(kind: K, payload: unknown): PayloadOf<K> {

@@ -4,6 +4,7 @@ import { encodeProtected } from '../cose/headers.js'
 import { coseStructureOf } from '../cose/message.js'
 import { verifyCoseSign, type VerifiedCoseSign } from '../cose/sign.js'
 import { verifyCoseSign1 } from '../cose/sign1.js'
+import type { PreparedPublicKey } from '../crypto/prepared.js'
 import { IntentcastError } from '../errors.js'
 import { didOfKid } from '../keys/did-key.js'
 import { resolvePublicKey } from '../keys/resolve.js'
@@ -14,6 +15,7 @@ import {
   checkSchema,
   checkTime,
   expectKind,
+  keyFaultFirst,
   maxBytesOf,
   verified,
   type InternalVerifyOptions,
@@ -28,8 +30,11 @@ const SIGN1_LABELS = [COSE_HEADER.alg, COSE_HEADER.kid, COSE_HEADER.typ]
 const BODY_LABELS = [COSE_HEADER.typ]
 const SIGNER_LABELS = [COSE_HEADER.alg, COSE_HEADER.kid]
 
-async function rawKey(kid: string, options: InternalVerifyOptions): Promise<Uint8Array> {
-  return (await resolvePublicKey(kid, didOfKid(kid), options.resolveKey)).raw
+/** The key `kid` names, added to `resolved` for `keyFaultFirst`. */
+async function rawKey(kid: string, options: InternalVerifyOptions, resolved: PreparedPublicKey[]): Promise<Uint8Array> {
+  const key = await resolvePublicKey(kid, didOfKid(kid), options.resolveKey)
+  resolved.push(key)
+  return key.raw
 }
 
 /** The claims of a COSE payload, strictly decoded, as the JSON-shaped object the schemas check. */
@@ -49,15 +54,18 @@ export function checkCose(bytes: Uint8Array, options: InternalVerifyOptions): Pr
 
 async function checkSign1(bytes: Uint8Array, options: InternalVerifyOptions): Promise<VerifiedOf<Kind>> {
   let header: { kind?: Kind; typ?: string; kid?: string } = {}
-  const cose = await verifyCoseSign1(
-    bytes,
-    (protectedHeader, unprotectedHeader) => {
-      header = readHeaders(protectedHeader, unprotectedHeader, SIGN1_LABELS)
-      expectKind(header.kind!, options.expect)
-      if (header.kind === 'agreement') throw new IntentcastError('ERR_MALFORMED', 'COSE: an agreement is a COSE_Sign')
-      return rawKey(header.kid!, options)
-    },
-    { maxBytes: maxBytesOf(options) },
+  const resolved: PreparedPublicKey[] = []
+  const cose = await keyFaultFirst(resolved, () =>
+    verifyCoseSign1(
+      bytes,
+      (protectedHeader, unprotectedHeader) => {
+        header = readHeaders(protectedHeader, unprotectedHeader, SIGN1_LABELS)
+        expectKind(header.kind!, options.expect)
+        if (header.kind === 'agreement') throw new IntentcastError('ERR_MALFORMED', 'COSE: an agreement is a COSE_Sign')
+        return rawKey(header.kid!, options, resolved)
+      },
+      { maxBytes: maxBytesOf(options) },
+    ),
   )
   const kind = header.kind as Exclude<Kind, 'agreement'>
   const raw = decodeClaims(cose.payload, options)
@@ -85,23 +93,26 @@ export async function verifyCoseAgreementSignatures(
 }> {
   const kids: string[] = []
   let typ = ''
-  const cose = await verifyCoseSign(
-    bytes,
-    (protectedHeader, unprotectedHeader, index, body) => {
-      if (index === 0) {
-        // The body says what the message is; check that before any key is looked up.
-        const { kind, typ: t } = readHeaders(body!.protectedHeader, body!.unprotectedHeader, BODY_LABELS)
-        if (kind !== 'agreement')
-          throw new IntentcastError('ERR_TYPE_MISMATCH', `a COSE_Sign carries an agreement, not a ${kind}`)
-        expectKind('agreement', options.expect)
-        typ = t!
-      }
-      if (index > 1) throw new IntentcastError('ERR_MALFORMED', 'an agreement has at most two signatures')
-      const { kid } = readHeaders(protectedHeader, unprotectedHeader, SIGNER_LABELS)
-      kids.push(kid!)
-      return rawKey(kid!, options)
-    },
-    { maxBytes: maxBytesOf(options) },
+  const resolved: PreparedPublicKey[] = []
+  const cose = await keyFaultFirst(resolved, () =>
+    verifyCoseSign(
+      bytes,
+      (protectedHeader, unprotectedHeader, index, body) => {
+        if (index === 0) {
+          // The body says what the message is; check that before any key is looked up.
+          const { kind, typ: t } = readHeaders(body!.protectedHeader, body!.unprotectedHeader, BODY_LABELS)
+          if (kind !== 'agreement')
+            throw new IntentcastError('ERR_TYPE_MISMATCH', `a COSE_Sign carries an agreement, not a ${kind}`)
+          expectKind('agreement', options.expect)
+          typ = t!
+        }
+        if (index > 1) throw new IntentcastError('ERR_MALFORMED', 'an agreement has at most two signatures')
+        const { kid } = readHeaders(protectedHeader, unprotectedHeader, SIGNER_LABELS)
+        kids.push(kid!)
+        return rawKey(kid!, options, resolved)
+      },
+      { maxBytes: maxBytesOf(options) },
+    ),
   )
   const raw = decodeClaims(cose.payload, options)
   const signers = checkSigners(kids, raw.parties)

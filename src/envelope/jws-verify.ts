@@ -13,13 +13,13 @@ import {
   checkSchema,
   checkTime,
   expectKind,
+  keyFaultFirst,
   verified,
   type InternalVerifyOptions,
   type VerifiedOf,
 } from './checks.js'
 import { parseGeneralJws, type GeneralJws } from './general.js'
 import { parseProtectedHeader, type ParsedHeader } from './header.js'
-import { load } from './load.js'
 
 function parsePayload(segment: string): Record<string, unknown> {
   const p = parseJsonStrict(fromUtf8(decodeBase64url(segment, 'JWS payload'), 'JWS payload'), 'JWS payload')
@@ -35,10 +35,10 @@ async function checkSignature(
   options: InternalVerifyOptions,
 ): Promise<void> {
   const key = await resolvePublicKey(header.kid, didOfKid(header.kid), options.resolveKey)
-  const sig = decodeBase64url(signature, 'JWS signature')
-  if (!(await verifyPrepared(key, signingInput, sig, load.pending <= 1))) {
-    throw new IntentcastError('ERR_SIGNATURE_INVALID', 'signature does not verify')
-  }
+  await keyFaultFirst([key], async () => {
+    if (!(await verifyPrepared(key, signingInput, decodeBase64url(signature, 'JWS signature'))))
+      throw new IntentcastError('ERR_SIGNATURE_INVALID', 'signature does not verify')
+  })
 }
 
 /** A compact JWS: every kind but the agreement. */

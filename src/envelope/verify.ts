@@ -1,4 +1,5 @@
 import { IntentcastError } from '../errors.js'
+import { load } from '../crypto/load.js'
 import { KINDS, type Kind } from '../model/kinds.js'
 import {
   checkReplay,
@@ -10,7 +11,6 @@ import {
   type VerifyOptions,
 } from './checks.js'
 import { checkAgreementJson, checkCompact } from './jws-verify.js'
-import { load } from './load.js'
 
 export { DEFAULT_MAX_BYTES, type Format, type Proposal, type Verified, type VerifyOptions } from './checks.js'
 
@@ -104,7 +104,7 @@ export async function verifyInternal<K extends Kind = Kind>(
   // The caller's own options are checked first: their mistakes are not the message's.
   maxBytesOf(options)
   if (!options.timeless) clockOf(options)
-  load.pending++
+  load.verifying++
   let result: VerifiedOf<Kind>
   try {
     result = await check(message, options)
@@ -115,7 +115,7 @@ export async function verifyInternal<K extends Kind = Kind>(
       cause: e,
     })
   } finally {
-    load.pending--
+    load.verifying--
   }
   if (options.replay) await checkReplay(result, options.replay, options)
   return result as Verified<K>

@@ -5,6 +5,7 @@
  */
 import type { ClientInfo } from './client-info.js'
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { load } from '../crypto/load.js'
 import { IntentcastError } from '../errors.js'
 import { essence, problemFor, problemResponse } from './problem.js'
 
@@ -56,9 +57,16 @@ export function toNodeListener(
   const drainBytes = options.drainBytes ?? 1_048_576
   const drainMs = options.drainMs ?? 2_000
   return (req, res) => {
+    // Counted while answered, so that signatures made and checked meanwhile go to the thread pool
+    // when other requests are waiting (src/crypto/load.ts).
+    load.serving++
     serve(handler, req, res).then(
-      () => finish(req, drainBytes, drainMs),
       () => {
+        load.serving--
+        finish(req, drainBytes, drainMs)
+      },
+      () => {
+        load.serving--
         // Only a failure while writing the answer gets here (the client went away): drop the connection.
         req.socket.destroy()
       },

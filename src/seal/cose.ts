@@ -10,11 +10,12 @@
  * has one encoding. X25519 and AES-GCM are src/crypto/seal-crypto.ts's (node:crypto, or WebCrypto);
  * HKDF-SHA256 is @noble/hashes'.
  */
+import { hkdf } from '@noble/hashes/hkdf.js'
+import { sha256 } from '@noble/hashes/sha2.js'
 import { decodeCbor } from '../cose/cbor-decode.js'
 import { encodeCbor } from '../cose/cbor-encode.js'
 import { CborTag, type CborValue } from '../cose/cbor-value.js'
 import { COSE_HEADER } from '../cose/constants.js'
-import { hkdfSha256 } from '../crypto/hkdf.js'
 import { sealCrypto } from '../crypto/seal-crypto.js'
 import { IntentcastError } from '../errors.js'
 import { randomBytes } from '../lib/random.js'
@@ -118,8 +119,8 @@ export async function openCose(sealed: Uint8Array, keys: readonly OpenWith[], ma
 function contentKey(shared: Uint8Array, recipientProtected: Uint8Array): Uint8Array {
   const noParty = [null, null, null]
   const context = encodeCbor([A256GCM, noParty, noParty, [256, recipientProtected]])
-  // An absent salt is HashLen zero bytes (RFC 5869 §2.2).
-  return hkdfSha256(shared, undefined, context, 32)
+  // An absent salt is HashLen zero bytes (RFC 5869 §2.2), which noble's hkdf takes as undefined.
+  return hkdf(sha256, shared, undefined, context, 32)
 }
 
 /** The AAD of AES-GCM: the Enc_structure `["Encrypt", protected, h'']` (RFC 9052 §5.3). */

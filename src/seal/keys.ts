@@ -1,4 +1,5 @@
-import { hkdfSha256 } from '../crypto/hkdf.js'
+import { hkdf } from '@noble/hashes/hkdf.js'
+import { sha256 } from '@noble/hashes/sha2.js'
 import { sealCrypto } from '../crypto/seal-crypto.js'
 import { IntentcastError } from '../errors.js'
 import { sealKeyThumbprint } from '../model/thumbprint.js'
@@ -102,7 +103,7 @@ export async function deriveSealKeyPair(signingSeed: Uint8Array): Promise<SealKe
   if (!(signingSeed instanceof Uint8Array) || signingSeed.length !== 32) {
     throw new IntentcastError('ERR_INVALID_ARGUMENT', 'a signing seed is 32 bytes')
   }
-  return sealKeyPairFromSeed(hkdfSha256(signingSeed, utf8(SEAL_SALT), utf8(SEAL_INFO), 32))
+  return sealKeyPairFromSeed(hkdf(sha256, signingSeed, utf8(SEAL_SALT), utf8(SEAL_INFO), 32))
 }
 
 /**

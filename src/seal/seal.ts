@@ -1,4 +1,5 @@
-import { hkdfSha256 } from '../crypto/hkdf.js'
+import { hkdf } from '@noble/hashes/hkdf.js'
+import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js'
 import { sha256 } from '../crypto/sha256.js'
 import { IntentcastError } from '../errors.js'
 import { encodeBase64url } from '../lib/base64url.js'
@@ -84,7 +85,7 @@ export function sealOnce<B extends string | Uint8Array>(
     recipient?.kid ?? null,
     typeof text === 'string' ? 'jwe' : 'cose',
   ]
-  const okm = hkdfSha256(secret, utf8(SEAL_AGAIN), sha256(utf8(JSON.stringify(seal))), 44)
+  const okm = hkdf(nobleSha256, secret, utf8(SEAL_AGAIN), sha256(utf8(JSON.stringify(seal))), 44)
   return sealWith(body, recipient, { ephemeralSeed: okm.subarray(0, 32), iv: okm.subarray(32) }) as Promise<B>
 }
 

@@ -1,4 +1,5 @@
-import { hkdfSha256 } from '../crypto/hkdf.js'
+import { hkdf } from '@noble/hashes/hkdf.js'
+import { sha256 } from '@noble/hashes/sha2.js'
 import { IntentcastError } from '../errors.js'
 import { didFromPublicKey, publicKeyFromDid } from '../keys/did-key.js'
 import { utf8 } from '../lib/utf8.js'
@@ -11,7 +12,7 @@ const MAX_CAST_INDEX = 2 ** 32 - 1
 
 /** The 32-byte Ed25519 seed HKDF-SHA256 derives from the master secret for `info`. */
 function derive(master: Uint8Array, info: string): Uint8Array {
-  return hkdfSha256(master, utf8(WALLET_SALT), utf8(info), 32)
+  return hkdf(sha256, master, utf8(WALLET_SALT), utf8(info), 32)
 }
 
 /** The seed of cast key `index`: info `cast/<index>`, the index in decimal. */

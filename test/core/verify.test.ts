@@ -4,7 +4,11 @@
  */
 import { createHmac, generateKeyPairSync, sign as nodeSign } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
+import { encodeCbor } from '../../src/cose/cbor-encode.js'
+import { signCoseSign1 } from '../../src/cose/sign1.js'
 import { signEd25519 } from '../../src/crypto/index.js'
+import { claimsToCbor } from '../../src/envelope/cose-claims.js'
+import { signerHeader } from '../../src/envelope/cose-typ.js'
 import { DEFAULT_MAX_BYTES } from '../../src/envelope/verify.js'
 import {
   didFromPublicKey,
@@ -537,6 +541,43 @@ describe('ERR_KEY_UNRESOLVED: keys come from did:key or from resolveKey', () => 
       { ...intentPayload(), iss: did },
     )
     await expectCode(verify(token, opts), 'ERR_KEY_UNRESOLVED')
+  })
+
+  describe('a key off the curve (rule step 5), whose check waits for the signature to fail', () => {
+    // y = 2: (y² - 1)/(d·y² + 1) is not a square mod p, so no point has this encoding.
+    const offCurve = Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 2 : 0))
+    const did = didFromPublicKey(offCurve)
+    const header = { alg: 'EdDSA', kid: kidForDid(did), typ: JWS_TYP.intent }
+    const signed = `${b64uJson(header)}.${b64uJson({ ...intentPayload(), iss: did })}`
+
+    it('is ERR_KEY_UNRESOLVED whatever the signature: random, all zeros, short, or not base64url', async () => {
+      for (const signature of [
+        b64u(crypto.getRandomValues(new Uint8Array(64))),
+        b64u(new Uint8Array(64)),
+        'AAAA',
+        '!!',
+      ]) {
+        await expectCode(verify(`${signed}.${signature}`, opts), 'ERR_KEY_UNRESOLVED')
+        // And again, with the key now imported and remembered.
+        await expectCode(verify(`${signed}.${signature}`, opts), 'ERR_KEY_UNRESOLVED')
+      }
+    })
+
+    it('from a resolver, and in COSE, the same', async () => {
+      const web = 'did:web:shop.example'
+      const token = `${b64uJson({ ...header, kid: `${web}#k` })}.${b64uJson({ ...intentPayload(), iss: web })}.${b64u(new Uint8Array(64))}`
+      await expectCode(verify(token, { ...opts, resolveKey: () => offCurve }), 'ERR_KEY_UNRESOLVED')
+      const cose = await signCoseSign1(
+        encodeCbor(claimsToCbor({ ...intentPayload(), iss: did })),
+        async () => crypto.getRandomValues(new Uint8Array(64)),
+        { protectedHeader: signerHeader(kidForDid(did), 'intent') },
+      )
+      await expectCode(verify(cose, opts), 'ERR_KEY_UNRESOLVED')
+    })
+
+    it('a key on the curve whose signature fails is still ERR_SIGNATURE_INVALID', async () => {
+      await expectCode(verify(`${h64}.${p64}.${b64u(new Uint8Array(64).fill(1))}`, opts), 'ERR_SIGNATURE_INVALID')
+    })
   })
 })
 

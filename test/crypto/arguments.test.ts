@@ -2,7 +2,13 @@ import { runInNewContext } from 'node:vm'
 import { describe, expect, it } from 'vitest'
 import { isIntentcastError } from '../../src/errors.js'
 import * as ed from '../../src/crypto/index.js'
-import { preparePrivateKey, preparePublicKey, signPrepared, verifyPrepared } from '../../src/crypto/prepared.js'
+import {
+  preparePrivateKey,
+  preparePublicKey,
+  requireCurvePoint,
+  signPrepared,
+  verifyPrepared,
+} from '../../src/crypto/prepared.js'
 import { SMALL_ORDER_ENCODINGS } from '../../src/crypto/rule.js'
 import { hex, rfc8032 } from './vectors.js'
 
@@ -136,17 +142,29 @@ describe('randomPrivateKey', () => {
 
 describe('prepared keys (internal hot path)', () => {
   it('refuse keys that break the rule with ERR_KEY_UNRESOLVED', async () => {
-    for (const bad of [
-      hex(SMALL_ORDER_ENCODINGS[0]!),
-      new Uint8Array(31),
-      new Uint8Array(33),
-      hex('02'.padEnd(64, '0')),
-    ]) {
+    for (const bad of [hex(SMALL_ORDER_ENCODINGS[0]!), new Uint8Array(31), new Uint8Array(33)]) {
       for (const backend of ['native', 'noble'] as const) {
         const error = await preparePublicKey(bad, backend).catch((e: unknown) => e)
         expect(isIntentcastError(error, 'ERR_KEY_UNRESOLVED')).toBe(true)
       }
     }
+  })
+
+  it('a key off the curve verifies nothing, and requireCurvePoint refuses it, on either backend', async () => {
+    const offCurve = hex('02'.padEnd(64, '0')) // y = 2: (y² - 1)/(d·y² + 1) is not a square
+    const v = rfc8032[0]!
+    // noble decodes the point on import and is refused there; OpenSSL imports it and fails every check.
+    const noble = await preparePublicKey(offCurve, 'noble').catch((e: unknown) => e)
+    expect(isIntentcastError(noble, 'ERR_KEY_UNRESOLVED')).toBe(true)
+    const native = await preparePublicKey(offCurve, 'native')
+    for (const inline of [true, false]) expect(await verifyPrepared(native, v.message, v.signature, inline)).toBe(false)
+    expect(() => requireCurvePoint(native)).toThrow(expect.objectContaining({ code: 'ERR_KEY_UNRESOLVED' }))
+    // A key on the curve passes, checked or proven by the signature it verified.
+    const good = await preparePublicKey(v.publicKey, 'native')
+    expect(() => requireCurvePoint(good)).not.toThrow()
+    const proven = await preparePublicKey(v.publicKey, 'noble')
+    expect(await verifyPrepared(proven, v.message, v.signature, true)).toBe(true)
+    expect(() => requireCurvePoint(proven)).not.toThrow()
   })
 
   it('throw ERR_INVALID_ARGUMENT for programming errors', async () => {
@@ -179,7 +197,8 @@ describe('prepared keys (internal hot path)', () => {
       }
       const signer = await preparePrivateKey(v.secretKey, backend)
       expect(signer.publicKey).toEqual(v.publicKey)
-      expect(await signPrepared(signer, v.message)).toEqual(v.signature)
+      // On the thread pool or inline, the same RFC 8032 signature.
+      for (const inline of [true, false]) expect(await signPrepared(signer, v.message, inline)).toEqual(v.signature)
     },
   )
 
