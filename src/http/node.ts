@@ -8,6 +8,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { load } from '../crypto/load.js'
 import { IntentcastError } from '../errors.js'
 import { essence, problemFor, problemResponse } from './problem.js'
+import { bodyOf } from './respond.js'
+import { utf8 } from '../lib/utf8.js'
 
 /**
  * How `toNodeListener` treats a body it has stopped reading.
@@ -164,7 +166,8 @@ function headersOf(response: Response): Record<string, string> {
 
 /** Writes a complete answer with its length. */
 async function write(res: ServerResponse, response: Response, req: IncomingMessage): Promise<void> {
-  const body = new Uint8Array(await response.arrayBuffer())
+  const made = bodyOf(response)
+  const body = typeof made === 'string' ? utf8(made) : (made ?? new Uint8Array(await response.arrayBuffer()))
   const headers = headersOf(response)
   if (response.status !== 204 && response.status !== 304) headers['content-length'] = String(body.byteLength)
   res.writeHead(response.status, headers)

@@ -1,5 +1,6 @@
 import { IntentcastError, isIntentcastError, type IntentcastErrorCode } from '../errors.js'
 import { MEDIA_TYPE_PROBLEM } from '../model/media-types.js'
+import { respond } from './respond.js'
 
 /** Where each code's problem `type` points (spec §HTTP binding, Problems). */
 export const PROBLEM_TYPE_BASE = 'https://intentcast.dev/errors#'
@@ -115,7 +116,7 @@ export function httpProblem(status: keyof typeof HTTP_TITLE, detail: string): Ht
 }
 
 export function problemResponse(problem: Problem | HttpProblem, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(problem), {
+  return respond(JSON.stringify(problem), {
     status: problem.status,
     headers: { 'content-type': MEDIA_TYPE_PROBLEM, 'cache-control': 'no-store', ...headers },
   })

@@ -29,21 +29,19 @@ const TermValue = z.custom<boolean | string | string[]>(
  * One typed term. Catalog terms (`retention-days`) take their type from the catalog;
  * extension terms (an IRI) carry `type`, and `better`/`unit` where the type needs them.
  */
-export const Term = z
-  .strictObject({
-    id: z.string().check(z.maxLength(256)),
-    value: TermValue,
-    unit: z.optional(z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_-]{0,31}$/))),
-    type: z.optional(z.enum(['obligation', 'number', 'date', 'set'])),
-    better: z.optional(z.enum(['lower', 'higher'])),
-    required: z.optional(z.boolean()),
-  })
-  .check(
-    z.superRefine((t, ctx) => {
-      const problem = termProblem(t)
-      if (problem) ctx.issues.push({ code: 'custom', message: `term ${t.id.slice(0, 64)}: ${problem}`, input: t })
-    }),
-  )
+export const Term = strictObject({
+  id: z.string().check(z.maxLength(256)),
+  value: TermValue,
+  unit: z.optional(z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_-]{0,31}$/))),
+  type: z.optional(z.enum(['obligation', 'number', 'date', 'set'])),
+  better: z.optional(z.enum(['lower', 'higher'])),
+  required: z.optional(z.boolean()),
+}).check(
+  z.superRefine((t, ctx) => {
+    const problem = termProblem(t)
+    if (problem) ctx.issues.push({ code: 'custom', message: `term ${t.id.slice(0, 64)}: ${problem}`, input: t })
+  }),
+)
 export type Term = z.infer<typeof Term>
 
 function termProblem(t: Term): string | undefined {

@@ -6,6 +6,7 @@ import type { IntentcastErrorCode } from '../errors.js'
 import { SEALED_TYPES, signatureScheme } from '../http/media-type.js'
 import { BODY_TYPES } from '../http/sealed-body.js'
 import { essence, problemResponse, type HttpProblem, type Problem } from '../http/problem.js'
+import { respond } from '../http/respond.js'
 import { MEDIA_TYPE_JSON } from '../model/media-types.js'
 import type { MailboxEntry } from './backend.js'
 
@@ -14,7 +15,7 @@ export const ACCEPTED_TYPES = BODY_TYPES.join(', ')
 
 /** A JSON answer: about one client's mailbox or cast, so never cached. */
 export function json(status: number, value: unknown): Response {
-  return new Response(JSON.stringify(value), {
+  return respond(JSON.stringify(value), {
     status,
     headers: { 'content-type': MEDIA_TYPE_JSON, 'cache-control': 'no-store' },
   })

@@ -8,6 +8,7 @@ import { RECIPIENT_HEADER } from '../http/client.js'
 import { mediaTypeOf, signatureScheme } from '../http/media-type.js'
 import { BODY_TYPES } from '../http/sealed-body.js'
 import { problemResponse, type HttpProblem, type Problem } from '../http/problem.js'
+import { respond } from '../http/respond.js'
 import { MEDIA_TYPE_JSON } from '../model/media-types.js'
 import { sealOnce } from '../seal/seal.js'
 import type { Thread } from '../thread/thread.js'
@@ -27,7 +28,7 @@ export async function message(m: string | Uint8Array, thread: Thread, keys: Vend
   const to = thread.intent.payload.replyKey
   // Sealed the same way each time, so an answer sent again is the same bytes.
   const body = to === undefined ? m : await sealOnce(m, to, await keys.answerSecret())
-  return new Response(typeof body === 'string' ? body : new Uint8Array(body), {
+  return respond(typeof body === 'string' ? body : new Uint8Array(body), {
     status: 200,
     headers: { 'content-type': mediaTypeOf(body), [RECIPIENT_HEADER]: thread.intent.issuer, ...NO_STORE },
   })
@@ -45,7 +46,7 @@ export function noContent(): Response {
 
 /** A public document: the same for everyone, so caches may keep it for five minutes. */
 export function json(value: unknown): Response {
-  return new Response(JSON.stringify(value), {
+  return respond(JSON.stringify(value), {
     status: 200,
     headers: { 'content-type': MEDIA_TYPE_JSON, 'cache-control': 'max-age=300' },
   })

@@ -123,6 +123,29 @@ describe('toNodeListener', () => {
       await running.close()
     }
   })
+
+  test('an answer the SDK made is written from the body it kept; one rewrapped or read is read as a stream', async () => {
+    const { serve } = await import('./support.js')
+    const { respond } = await import('../../src/http/respond.js')
+    const bytes = Uint8Array.from([0xd2, 0x84, 0x00, 0xff])
+    const answers: Array<() => Response> = [
+      () => respond('café ✓', { status: 200 }), // kept as text: its length is counted in UTF-8 bytes
+      () => respond(bytes, { status: 200, headers: { 'content-type': 'application/cose' } }),
+      () => new Response(respond('rewrapped', { status: 200 }).body, { status: 201 }), // a middleware's copy
+    ]
+    let i = 0
+    const running = await serve(async () => answers[i++]!())
+    try {
+      const text = await fetch(running.origin)
+      expect([await text.text(), text.headers.get('content-length')]).toEqual(['café ✓', '9'])
+      const binary = await fetch(running.origin)
+      expect(new Uint8Array(await binary.arrayBuffer())).toEqual(bytes)
+      const copy = await fetch(running.origin)
+      expect([copy.status, await copy.text(), copy.headers.get('content-length')]).toEqual([201, 'rewrapped', '9'])
+    } finally {
+      await running.close()
+    }
+  })
 })
 
 describe('store bounds are checked: a NaN or negative bound is the caller’s mistake', () => {
