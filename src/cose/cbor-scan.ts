@@ -1,5 +1,6 @@
 import { IntentcastError } from '../errors.js'
 import { compareBytes } from '../lib/bytes.js'
+import { CborTag, type CborMapKey, type CborValue } from './cbor-value.js'
 
 export interface ScanLimits {
   readonly maxDepth: number
@@ -8,11 +9,15 @@ export interface ScanLimits {
   readonly allowedTags: ReadonlySet<number>
 }
 
-/** An open array, map or tag: how many items it still expects and, for a map, its last key. */
+/**
+ * An open array, map or tag: how many items it still expects, the value being built and, for a
+ * map, its last key (bytes, for the order check, and value, for the entry).
+ */
 interface Frame {
   left: number
-  readonly isMap: boolean
+  readonly container: CborValue[] | Map<CborMapKey, CborValue> | { tag: number }
   prevKey: Uint8Array | undefined
+  key: CborMapKey | undefined
 }
 
 // The smallest argument each long head form may carry; anything smaller had a shorter form.
@@ -20,23 +25,28 @@ const SHORTEST = [24, 0x100, 0x10000, 0x100000000] as const
 const fatalUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 /**
- * Walks every head of `bytes` and allocates nothing in proportion to what the heads claim,
- * so a general-purpose decoder only ever sees input that is one well-formed item inside the
- * limits, in the restricted data model, in deterministic form: a length or count that does not
- * fit in the bytes that remain is refused here, before anything pre-allocates for it.
+ * Reads one data item of `bytes` into the CborValue model, accepting only RFC 8949 §4.2.1 core
+ * deterministic encoding: every head in its shortest form, definite lengths, map keys unique
+ * and in the bytewise order of their encodings, text valid UTF-8, integers within ±(2^53 - 1),
+ * no floats, no simple values but false, true and null, tags only from `allowedTags`. Those
+ * rules give each value exactly one encoding, so the value returned is the one the bytes encode
+ * and nothing else: no second decoder, and no re-encoding to compare, is needed to vouch for it.
  *
- * Iterative rather than recursive so hostile nesting cannot exhaust the stack before the depth
- * limit is applied. Throws ERR_MALFORMED naming what is wrong and at which byte.
+ * Allocates nothing in proportion to what a head claims: a length or count that does not fit in
+ * the bytes that remain is refused before anything is built. Iterative rather than recursive, so
+ * hostile nesting cannot exhaust the stack before the depth limit applies. Throws ERR_MALFORMED
+ * naming what is wrong and at which byte.
  */
-export function scanCbor(bytes: Uint8Array, limits: ScanLimits): void {
+export function readCbor(bytes: Uint8Array, limits: ScanLimits): CborValue {
   const end = bytes.length
   const stack: Frame[] = []
   let pos = 0
   let items = 0
+  let result: CborValue = null
   do {
     const parent = stack[stack.length - 1]
     // Map entries alternate key, value; `left` counts both, so a key is read when it is even.
-    const isKey = parent !== undefined && parent.isMap && parent.left % 2 === 0
+    const isKey = parent !== undefined && parent.container instanceof Map && parent.left % 2 === 0
     if (parent) parent.left--
     const start = pos
     if (pos >= end) fail(pos, 'unexpected end of input')
@@ -48,66 +58,78 @@ export function scanCbor(bytes: Uint8Array, limits: ScanLimits): void {
       fail(start, 'map key is not an integer or a text string')
     }
 
+    let value: CborValue | undefined
     if (major === 7) {
       // Only false, true and null: floats have several encodings of one value and
       // undefined and the other simple values have no counterpart in the data model.
       if (info < 20 || info > 22) fail(start, SIMPLE_NAMES[info] ?? `simple value ${info}`)
-      continue
-    }
-
-    let arg: number
-    if (info < 24) {
-      arg = info
-    } else if (info <= 27) {
-      const size = 1 << (info - 24)
-      if (size > end - pos) fail(start, 'unexpected end of input')
-      arg = 0
-      for (let i = 0; i < size; i++) arg = arg * 256 + bytes[pos + i]!
-      pos += size
-      if (arg < SHORTEST[info - 24]!) fail(start, 'integer, length or tag not in shortest form')
-    } else if (info === 31) {
-      fail(start, 'indefinite-length item')
+      value = info === 20 ? false : info === 21 ? true : null
     } else {
-      fail(start, `reserved additional information ${info}`)
-    }
-
-    switch (major) {
-      case 0:
-      case 1:
-        // Above 2^53 an 8-byte argument may already be rounded, but only ever upwards past
-        // the limit, so the comparison still refuses it.
-        if (arg > Number.MAX_SAFE_INTEGER - major) {
-          fail(start, 'integer outside the safe range ±(2^53 - 1)')
-        }
-        break
-      case 2:
-      case 3:
-        if (arg > end - pos) fail(start, `length ${arg} exceeds the ${end - pos} bytes that remain`)
-        if (major === 3) {
-          try {
-            fatalUtf8.decode(bytes.subarray(pos, pos + arg))
-          } catch {
-            fail(start, 'text string is not valid UTF-8')
-          }
-        }
-        pos += arg
-        break
-      case 4:
-      case 5: {
-        if (arg > limits.maxItems) fail(start, `more than ${limits.maxItems} items in one array or map`)
-        const count = major === 5 ? arg * 2 : arg
-        // Every item takes at least one byte.
-        if (count > end - pos) fail(start, `${count} items declared but only ${end - pos} bytes remain`)
-        open(stack, limits, start, { left: count, isMap: major === 5, prevKey: undefined })
-        break
+      let arg: number
+      if (info < 24) {
+        arg = info
+      } else if (info <= 27) {
+        const size = 1 << (info - 24)
+        if (size > end - pos) fail(start, 'unexpected end of input')
+        arg = 0
+        for (let i = 0; i < size; i++) arg = arg * 256 + bytes[pos + i]!
+        pos += size
+        if (arg < SHORTEST[info - 24]!) fail(start, 'integer, length or tag not in shortest form')
+      } else if (info === 31) {
+        fail(start, 'indefinite-length item')
+      } else {
+        fail(start, `reserved additional information ${info}`)
       }
-      case 6:
-        if (!limits.allowedTags.has(arg)) fail(start, `tag ${arg} is not allowed`)
-        open(stack, limits, start, { left: 1, isMap: false, prevKey: undefined })
-        break
+
+      switch (major) {
+        case 0:
+        case 1:
+          // Above 2^53 an 8-byte argument may already be rounded, but only ever upwards past
+          // the limit, so the comparison still refuses it.
+          if (arg > Number.MAX_SAFE_INTEGER - major) fail(start, 'integer outside the safe range ±(2^53 - 1)')
+          // -1 - n rather than ~n: ~ truncates to 32 bits.
+          value = major === 0 ? arg : -1 - arg
+          break
+        case 2:
+        case 3:
+          if (arg > end - pos) fail(start, `length ${arg} exceeds the ${end - pos} bytes that remain`)
+          if (major === 3) {
+            try {
+              value = fatalUtf8.decode(bytes.subarray(pos, pos + arg))
+            } catch {
+              fail(start, 'text string is not valid UTF-8')
+            }
+          } else {
+            // A copy: the caller's buffer may be reused after we return.
+            value = bytes.slice(pos, pos + arg)
+          }
+          pos += arg
+          break
+        case 4:
+        case 5: {
+          if (arg > limits.maxItems) fail(start, `more than ${limits.maxItems} items in one array or map`)
+          const count = major === 5 ? arg * 2 : arg
+          // Every item takes at least one byte.
+          if (count > end - pos) fail(start, `${count} items declared but only ${end - pos} bytes remain`)
+          const container = major === 5 ? new Map<CborMapKey, CborValue>() : new Array<CborValue>(arg)
+          if (stack.length >= limits.maxDepth) fail(start, `nesting deeper than ${limits.maxDepth}`)
+          if (count > 0) {
+            // Arrays fill from the front; `left` says where the next item goes.
+            stack.push({ left: count, container, prevKey: undefined, key: undefined })
+            continue
+          }
+          value = container
+          break
+        }
+        case 6:
+          if (!limits.allowedTags.has(arg)) fail(start, `tag ${arg} is not allowed`)
+          if (stack.length >= limits.maxDepth) fail(start, `nesting deeper than ${limits.maxDepth}`)
+          stack.push({ left: 1, container: { tag: arg }, prevKey: undefined, key: undefined })
+          continue
+      }
     }
 
-    if (isKey && parent) {
+    if (isKey) {
       const key = bytes.subarray(start, pos)
       if (parent.prevKey) {
         const order = compareBytes(parent.prevKey, key)
@@ -115,9 +137,24 @@ export function scanCbor(bytes: Uint8Array, limits: ScanLimits): void {
         if (order > 0) fail(start, 'map keys not in deterministic order')
       }
       parent.prevKey = key
+      parent.key = value as CborMapKey
+      continue
     }
-  } while (closeFinished(stack))
+    // A finished item goes into its parent; each parent it completes goes into its own.
+    result = value!
+    for (;;) {
+      const frame = stack[stack.length - 1]
+      if (frame === undefined) break
+      const c = frame.container
+      if (Array.isArray(c)) c[c.length - frame.left - 1] = result
+      else if (c instanceof Map) c.set(frame.key!, result)
+      if (frame.left > 0) break
+      stack.pop()
+      result = Array.isArray(c) || c instanceof Map ? c : new CborTag(c.tag, result)
+    }
+  } while (stack.length > 0)
   if (pos !== end) fail(pos, `${end - pos} trailing byte(s) after the top-level item`)
+  return result
 }
 
 const SIMPLE_NAMES: Partial<Record<number, string>> = {
@@ -130,17 +167,6 @@ const SIMPLE_NAMES: Partial<Record<number, string>> = {
   29: 'reserved additional information 29',
   30: 'reserved additional information 30',
   31: 'break outside an indefinite-length item',
-}
-
-function open(stack: Frame[], limits: ScanLimits, start: number, frame: Frame): void {
-  if (stack.length >= limits.maxDepth) fail(start, `nesting deeper than ${limits.maxDepth}`)
-  if (frame.left > 0) stack.push(frame)
-}
-
-/** Pops every container whose last item was just read; true while an item is still expected. */
-function closeFinished(stack: Frame[]): boolean {
-  while (stack.length > 0 && stack[stack.length - 1]!.left === 0) stack.pop()
-  return stack.length > 0
 }
 
 function fail(at: number, what: string): never {

@@ -25,6 +25,8 @@ export interface VerifiedCoseSign1 {
   readonly payload: Uint8Array
   readonly protectedHeader: CoseHeaderMap
   readonly unprotectedHeader: CoseHeaderMap
+  /** The Sig_structure the signature covers (RFC 9052 §4.4): what a digest of the message hashes. */
+  readonly toBeSigned: Uint8Array
 }
 
 /**
@@ -75,8 +77,9 @@ export async function verifyCoseSign1(
     key = await key(protectedHeader, unprotectedHeader, 0)
     requireKey(key, 'the key resolveKey returned')
   }
-  await verifyEdDSA(key, toBeSigned(protectedBytes, payload), signature, 'COSE_Sign1 signature')
-  return { payload, protectedHeader, unprotectedHeader }
+  const signed = toBeSigned(protectedBytes, payload)
+  await verifyEdDSA(key, signed, signature, 'COSE_Sign1 signature')
+  return { payload, protectedHeader, unprotectedHeader, toBeSigned: signed }
 }
 
 /** Sig_structure for COSE_Sign1 (RFC 9052 §4.4), with empty external_aad: the bytes signed. */

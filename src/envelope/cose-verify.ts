@@ -1,6 +1,5 @@
 import { decodeCbor } from '../cose/cbor-decode.js'
 import { COSE_HEADER } from '../cose/constants.js'
-import { encodeProtected } from '../cose/headers.js'
 import { coseStructureOf } from '../cose/message.js'
 import { verifyCoseSign, type VerifiedCoseSign } from '../cose/sign.js'
 import { verifyCoseSign1 } from '../cose/sign1.js'
@@ -22,7 +21,7 @@ import {
   type VerifiedOf,
 } from './checks.js'
 import { claimsFromCbor } from './cose-claims.js'
-import { coseSign1Digest, coseSignDigest } from './digest.js'
+import { coseSignDigest, sigStructureDigest } from './digest.js'
 import { readHeaders } from './cose-typ.js'
 import { checkSigners } from './jws-verify.js'
 
@@ -73,7 +72,7 @@ async function checkSign1(bytes: Uint8Array, options: InternalVerifyOptions): Pr
   const payload = checkSchema(kind, raw) as PayloadOf<Exclude<Kind, 'agreement'>>
   checkTime(payload, options)
   checkAudience(kind, payload, options)
-  const digest = options.digest ?? coseSign1Digest(encodeProtected(cose.protectedHeader), cose.payload)
+  const digest = options.digest ?? sigStructureDigest(cose.toBeSigned)
   return verified(kind, payload, [payload.iss], digest, { alg: 'EdDSA', typ: header.typ!, kid: header.kid! }, bytes)
 }
 

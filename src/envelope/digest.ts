@@ -13,7 +13,12 @@ export function sha256Base64url(ascii: string): string {
 
 /** A COSE_Sign1's digest: SHA-256 over its Sig_structure, the exact bytes signed. */
 export function coseSign1Digest(protectedBytes: Uint8Array, payload: Uint8Array): string {
-  return encodeBase64url(sha256(toBeSigned(protectedBytes, payload)))
+  return sigStructureDigest(toBeSigned(protectedBytes, payload))
+}
+
+/** A COSE_Sign1's digest from its Sig_structure, when the verifier has already built it. */
+export function sigStructureDigest(toBeSigned: Uint8Array): string {
+  return encodeBase64url(sha256(toBeSigned))
 }
 
 /** A COSE_Sign agreement's digest: SHA-256 over its payload, the bytes both parties signed. */
