@@ -15,12 +15,29 @@ const COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/
 
 /**
  * Reads a message argument: a file path, `-` for standard input, or the token itself. A file
- * wins over a token of the same spelling (`offer.signed.jws` looks like a compact JWS).
+ * wins over a token of the same spelling (`offer.signed.jws` looks like a compact JWS). A file
+ * or standard input is read without the white space around it: a text file ends in a newline
+ * (`intentcast sign … > file` writes one, and so does an editor), which is no part of the message.
+ * A token is taken as it was given, white space and all, since it is the message itself: one
+ * with a newline after it is still a token (not a path to look for), and `whiteSpaceHint` says
+ * why it does not verify.
  */
 export function readMessageArg(arg: string): string {
   if (arg === '-') return readFileSync(0, 'utf8').trim()
-  if ((COMPACT.test(arg) && !existsSync(arg)) || arg.startsWith('{"payload"')) return arg
+  const bare = arg.trim()
+  if ((COMPACT.test(bare) && !existsSync(arg)) || bare.startsWith('{"payload"')) return arg
   return readText(arg).trim()
+}
+
+/**
+ * Why a message that failed as malformed may have: white space before or after it, which no
+ * signed message has. Undefined when there is none.
+ */
+export function whiteSpaceHint(text: string): string | undefined {
+  const end = /\r?\n$/.test(text) ? 'ends in a newline' : /\s$/.test(text) ? 'ends in white space' : undefined
+  const where = end ?? (/^\s/.test(text) ? 'starts with white space' : undefined)
+  if (where === undefined) return undefined
+  return `the message ${where}; a signed message is the token alone, so remove it (a file or - is read without the white space around it)`
 }
 
 export function readText(path: string): string {
@@ -29,6 +46,11 @@ export function readText(path: string): string {
   } catch (cause) {
     throw new IntentcastError('ERR_INVALID_ARGUMENT', `cannot read ${path}`, { cause })
   }
+}
+
+/** A JSON object, as against an array, null or a scalar: what a file of options or records must hold. */
+export function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x)
 }
 
 export function readJson(path: string): unknown {

@@ -1,7 +1,7 @@
 import { verify } from '../envelope/verify.js'
 import { IntentcastError } from '../errors.js'
 import { TermSet } from '../model/term-set.js'
-import { readMessageArg } from './io.js'
+import { isObject, readMessageArg } from './io.js'
 import { parseWith } from '../model/parse.js'
 
 /** A party's terms as a command read them, and where they came from. */
@@ -16,8 +16,6 @@ export interface TermsArg {
 function checkTermSet(value: unknown, what: string): TermSet {
   return parseWith(TermSet, value, `${what} is not a valid term set`, 'ERR_SCHEMA')
 }
-
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x)
 
 /**
  * Reads one party's terms from an argument: a signed `terms` declaration (a token, or a file

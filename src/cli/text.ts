@@ -2,6 +2,7 @@
  * Plain words for terms, deals and r-button states, shared by the commands (and the demo): what a
  * person reads in a terminal, never what a script parses (that is --json).
  */
+import type { Deal } from '../model/deal.js'
 import type { Money } from '../model/primitives.js'
 import type { DealTerms, Term, TermSet } from '../model/term-set.js'
 import type { Conflict } from '../terms/conflict.js'
@@ -56,4 +57,9 @@ export function dealTermsText(terms: DealTerms): string {
 /** One conflict: the term, whether it is a hard limit, and the sentence. */
 export function conflictText(c: Conflict): string {
   return `${c.required ? '✗' : '~'} ${c.term}${c.required ? ' (hard limit)' : ' (negotiable)'}: ${c.message}`
+}
+
+/** A deal in words: quantity, item, price, delivery, then its terms. A counter names no item: pass the intent's. */
+export function dealText(deal: Deal, item: string): string {
+  return `${deal.quantity} × ${item} for ${money(deal.price)}${deal.deliverBy ? `, by ${deal.deliverBy}` : ''}; ${dealTermsText(deal.terms)}`
 }

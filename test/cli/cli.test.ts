@@ -74,6 +74,8 @@ describe('intentcast CLI', () => {
       'terms match',
       'serve-vendor',
       'cast',
+      'counter',
+      'accept',
       'relay',
     ]) {
       expect(top.stdout).toContain(name)

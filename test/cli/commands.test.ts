@@ -1,9 +1,11 @@
+// Over 250 lines on purpose: the terms, negotiation and HTTP commands are tested against each other,
+// on shared fixtures (the terms, the intent, the demo vendors) and one child-process helper.
 /**
  * The CLI's terms, negotiation and HTTP commands: `terms match`, `negotiate`, `serve-vendor` and
  * `cast`, the last two against each other on loopback (in-process and as a real child process).
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
@@ -268,7 +270,7 @@ describe('intentcast serve-vendor and cast on loopback', () => {
     expect(r.stdout).toMatch(new RegExp(`\\n {2}2\\. ${partial.origin} +1750\\.00 EUR +score 0\\.75`))
     expect(r.stdout).toMatch(
       new RegExp(
-        `excluded \\(breaks a hard limit\\)\\n {2}${dark.origin} +1500\\.00 EUR +The vendor offers SD-BASE-ATP`,
+        `excluded \\(breaks a hard limit; a counter may settle it\\)\\n {2}3\\. ${dark.origin} +1500\\.00 EUR +The vendor offers SD-BASE-ATP`,
       ),
     )
     expect(r.stdout).toMatch(/failures\n {2}http:\/\/127\.0\.0\.1:1 +ERR_UNREACHABLE/)
@@ -276,6 +278,10 @@ describe('intentcast serve-vendor and cast on loopback', () => {
       { event: 'intent', from: customer.did, item: 'cargo bike', offer: { amount: '1890.00', currency: 'EUR' } },
     ])
 
+    // With --key there is no wallet to keep: the directory holds the messages alone, the excluded
+    // offer numbered after the ranked ones.
+    expect(readdirSync(save).sort()).toEqual(['intent.jws', 'offer-1.jws', 'offer-2.jws', 'offer-3.jws'])
+    expect(r.stdout).toContain(`saved the intent and 3 offers in ${save}\n`)
     // The saved files feed `negotiate`: offer-2 (partial) gets a counter.
     const n = await run('negotiate', join(save, 'intent.jws'), join(save, 'offer-2.jws'))
     expect(n.code).toBe(0)

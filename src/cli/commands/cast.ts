@@ -1,78 +1,20 @@
-import { shortDid } from '../../keys/did-key.js'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { signIntent, type IntentBody } from '../../envelope/sign.js'
 import { verify } from '../../envelope/verify.js'
 import { IntentcastError } from '../../errors.js'
-import type { PrivateJwk } from '../../keys/did-key.js'
-import { generateKeyPair, importKeyPair, type KeyPair } from '../../keys/key-pair.js'
-import type { CastProgress } from '../../wallet/cast-types.js'
+import { shortDid } from '../../keys/did-key.js'
+import type { Want } from '../../model/intent.js'
+import type { CastProgress, CastResult } from '../../wallet/cast-types.js'
 import { castIntent } from '../../wallet/cast.js'
 import type { VendorTarget } from '../../wallet/discover.js'
+import { Wallet } from '../../wallet/wallet.js'
+import { positiveInt, stringArg } from '../args.js'
+import { expiresIn, numberOffers, readIntentArg, relayArg, saveFiles, signWithKey } from '../cast-input.js'
 import type { Command } from '../command.js'
-import { readJson, readMessageArg } from '../io.js'
+import type { Output } from '../output.js'
+import { messageText } from '../pick.js'
+import { StateFile } from '../state.js'
 import { dealTermsText, money } from '../text.js'
-
-function positiveInt(value: string | boolean | undefined, what: string): number | undefined {
-  if (typeof value !== 'string') return undefined
-  if (!/^\d{1,9}$/.test(value) || Number(value) < 1)
-    throw new IntentcastError('ERR_INVALID_ARGUMENT', `${what} must be a positive whole number`)
-  return Number(value)
-}
-
-/**
- * The signed intent: the argument itself, or an intent body (JSON with `want`) signed here, its
- * `replyTo` the signing key's mailbox at the relay when there is one. The key comes back when it
- * is known (given, or made here): a cast to a relay reads the answers with it.
- */
-async function signedIntent(
-  arg: string,
-  keyFile: string | undefined,
-  expires: string | undefined,
-  relay: string | undefined,
-): Promise<{ message: string; oneOffKey: boolean; key: KeyPair | undefined }> {
-  const text = readMessageArg(arg)
-  let body: unknown
-  if (text.startsWith('{')) {
-    try {
-      body = JSON.parse(text)
-    } catch (cause) {
-      throw new IntentcastError('ERR_INVALID_ARGUMENT', `${arg} is neither a signed intent nor JSON`, { cause })
-    }
-  }
-  const key = keyFile === undefined ? undefined : await importKeyPair(readJson(keyFile) as PrivateJwk)
-  if (typeof body === 'object' && body !== null && 'want' in body) {
-    const keyPair = key ?? (await generateKeyPair())
-    const expiresIn = expires === undefined ? {} : { expiresIn: /^\d+$/.test(expires) ? Number(expires) : expires }
-    const withReplyTo = relay === undefined ? body : { ...body, replyTo: `${relay}/mailboxes/${keyPair.did}` }
-    return {
-      message: await signIntent(withReplyTo as IntentBody, keyPair, expiresIn),
-      oneOffKey: key === undefined,
-      key: keyPair,
-    }
-  }
-  if (key) {
-    const issuer = (await verify(text, { expect: 'intent' })).issuer
-    if (issuer !== key.did)
-      throw new IntentcastError(
-        'ERR_ISSUER_MISMATCH',
-        `--key is ${shortDid(key.did)}, but the intent is signed by ${shortDid(issuer)}`,
-      )
-  }
-  return { message: text, oneOffKey: false, key }
-}
-
-/** `--relay`, as a cast takes it: the relay's URL without a trailing slash, as its mailboxes are spelt. */
-function relayArg(value: string | boolean | undefined): string | undefined {
-  if (typeof value !== 'string') return undefined
-  let url: URL
-  try {
-    url = new URL(value)
-  } catch (cause) {
-    throw new IntentcastError('ERR_INVALID_ARGUMENT', `--relay ${value.slice(0, 64)} is not a URL`, { cause })
-  }
-  return url.href.replace(/\/+$/, '')
-}
 
 /** A vendor as the cast's lines name it: its origin, or the DID of one met through the relay. */
 function vendorText(vendor: VendorTarget): string {
@@ -86,7 +28,7 @@ export const cast: Command = {
   summary:
     'cast one intent to vendor sites and a relay: a progress line per vendor, then the offers, ranked, and the failures',
   usage:
-    '<intent> [<vendor-url>...] [--relay <url>] [--key <private.jwk.json>] [--expires <span>] [--timeout <ms>] [--collect <ms>] [--concurrency <n>] [--save <dir>]',
+    '<intent> [<vendor-url>...] [--relay <url>] [--key <private.jwk.json>] [--expires <span>] [--timeout <ms>] [--collect <ms>] [--concurrency <n>] [--save <file.json|dir>]',
   help: [
     '<intent> is a signed intent (a token, a file holding one, or -), or a JSON file holding an intent',
     'body ({"want": {...}, "terms": {...}}), which is then signed here.',
@@ -101,14 +43,22 @@ export const cast: Command = {
     '                    mailbox; a signed intent needs --key)',
     '--collect <ms>      how long to read the mailbox at the relay for offers (default: --timeout), less',
     '                    once every vendor it delivered the intent to has answered',
-    '--key <file>        the key to sign an intent body with (default: a one-off key, which is not kept,',
-    '                    so nobody can counter or accept with it); given with a signed intent, it must',
-    '                    be the key that signed it',
+    '--key <file>        the key to sign an intent body with; given with a signed intent, it must be the',
+    '                    key that signed it. Without it, a body is signed by a wallet under a fresh key,',
+    '                    which also signs the counters and acceptances after it: kept with --save, not',
+    '                    otherwise',
     "--expires <span>    an intent body's lifetime, e.g. 2h (default 1d)",
     '--timeout <ms>      what each vendor gets, discovery and retries included (default 10000)',
     '--concurrency <n>   vendors talked to at once (default 8)',
-    '--save <dir>        write the signed intent and each ranked offer there (intent.jws, offer-1.jws, …),',
-    '                    ready for `intentcast negotiate <dir>/intent.jws <dir>/offer-1.jws`',
+    '--save <file>.json  keep the negotiation there, for `intentcast counter` and `intentcast accept`',
+    '                    (--state <file>): the wallet that signed the intent (a new file, mode 0600: it',
+    '                    holds the secret), and every offer by its number, the excluded ones included,',
+    '                    with the reasons. Needs an intent body, and no --key.',
+    '--save <dir>        write the signed intent and every offer there (intent.jws, offer-1.jws, …, the',
+    '                    excluded after the ranked), ready for `intentcast negotiate <dir>/intent.jws',
+    '                    <dir>/offer-1.jws`; and, for a body signed without --key, <dir>/state.json as above',
+    '',
+    'An intent signed here names a reply key derived from its signing key: vendors seal their answers to it.',
     '',
     'exit status: 0 when at least one offer ranks, 1 when none does (every vendor failed, answered',
     'with no offer yet, or broke a hard limit) or on an error.',
@@ -123,116 +73,179 @@ export const cast: Command = {
     collect: { type: 'string' },
   },
   async run([intentArg, ...vendors], values, out) {
-    const relay = relayArg(values.relay)
+    const relay = relayArg(stringArg(values, 'relay'))
     if (!intentArg || (vendors.length === 0 && relay === undefined))
       // The message predates --relay, which is named in the usage line: scripts may match it.
       throw new IntentcastError('ERR_INVALID_ARGUMENT', 'cast needs an intent and at least one vendor URL')
     const timeoutMs = positiveInt(values.timeout, '--timeout')
     const collectMs = positiveInt(values.collect, '--collect')
     const concurrency = positiveInt(values.concurrency, '--concurrency')
-    const { message, oneOffKey, key } = await signedIntent(
-      intentArg,
-      typeof values.key === 'string' ? values.key : undefined,
-      typeof values.expires === 'string' ? values.expires : undefined,
-      relay,
-    )
-    if (relay !== undefined && key === undefined)
+    const keyFile = stringArg(values, 'key')
+    const expires = stringArg(values, 'expires')
+    const save = stringArg(values, 'save')
+    const intentArgument = readIntentArg(intentArg)
+    // A body cast without --key is signed by a wallet, whose keys also sign every move after it:
+    // kept in the state file when saving, so that `counter` and `accept` can carry on.
+    const byWallet = 'body' in intentArgument && keyFile === undefined
+    const stateOnly = save?.endsWith('.json') === true
+    if (stateOnly && !byWallet)
+      throw new IntentcastError(
+        'ERR_INVALID_ARGUMENT',
+        `--save ${save} keeps the wallet that signs the intent and every move after it: give an intent body, without --key (or --save a directory, for \`intentcast negotiate\`)`,
+      )
+    if (relay !== undefined && !byWallet && keyFile === undefined)
       throw new IntentcastError(
         'ERR_INVALID_ARGUMENT',
         "--relay reads the answers in the intent's mailbox with the key that signed it: pass --key",
       )
-    const intent = await verify(message, { expect: 'intent' })
-    const want = intent.payload.want
     const to = [
       ...(vendors.length > 0 ? [`${vendors.length} vendor${vendors.length === 1 ? '' : 's'}`] : []),
       ...(relay !== undefined ? [`the relay ${relay}`] : []),
     ].join(' and ')
-    out.line(
-      `casting ${want.quantity ?? 1} × ${want.item.name}${want.maxPrice ? `, at most ${money(want.maxPrice)}` : ''} (intent ${intent.digest.slice(0, 12)}…, signed by ${shortDid(intent.issuer)}) to ${to}`,
-    )
-    if (oneOffKey) out.line('  signed with a one-off key that is not kept: pass --key to be able to counter or accept')
-    const width = Math.max(...[...vendors, ...(relay !== undefined ? [relay] : [])].map((v) => v.length))
-    const onProgress = (e: CastProgress): void => {
-      if (e.type === 'offer') {
-        const who = e.relay !== undefined && e.vendor.startsWith('did:') ? shortDid(e.vendor) : e.vendor
-        out.line(
-          `  ✓ ${who.padEnd(width)}  offer ${money(e.offer.payload.price)} under ${e.offer.payload.terms.agreement}${e.relay !== undefined ? ' through the relay' : ''} (signature, addressee and thread verified)`,
-        )
-      } else if (e.type === 'relayed')
-        out.line(
-          `  ⇢ ${e.vendor.padEnd(width)}  took the intent; delivered it to ${e.delivered} vendor${e.delivered === 1 ? '' : 's'}`,
-        )
-      else if (e.type === 'pending') out.line(`  … ${e.vendor.padEnd(width)}  took the intent; no offer yet (202)`)
-      else if (e.type === 'failed') out.line(`  ✗ ${e.vendor.padEnd(width)}  ${e.failure.code}: ${e.failure.message}`)
+    const header = (want: Want, signed: string): void =>
+      out.line(
+        `casting ${want.quantity ?? 1} × ${want.item.name}${want.maxPrice ? `, at most ${money(want.maxPrice)}` : ''} (${signed}) to ${to}`,
+      )
+    // Said once, before the first progress line: a wallet signs the body inside the cast, and a
+    // body it refuses must leave no line saying it was cast.
+    let announce: (() => void) | undefined
+    const announced = (): void => {
+      announce?.()
+      announce = undefined
     }
-    const result = await castIntent(message, [...vendors, ...(relay !== undefined ? [{ relay }] : [])], {
+    const width = Math.max(...[...vendors, ...(relay !== undefined ? [relay] : [])].map((v) => v.length))
+    const options = {
       ...(timeoutMs !== undefined && { timeoutMs }),
       ...(collectMs !== undefined && { collectMs }),
       ...(concurrency !== undefined && { concurrency }),
-      ...(relay !== undefined && key !== undefined && { castKey: key }),
-      onProgress,
-    })
-    const save = typeof values.save === 'string' ? values.save : undefined
-    if (save !== undefined) {
-      mkdirSync(save, { recursive: true })
-      writeFileSync(join(save, 'intent.jws'), message + '\n')
-      result.offers.forEach((o, i) =>
-        writeFileSync(join(save, `offer-${i + 1}.jws`), (o.proposal.message as string) + '\n'),
-      )
+      onProgress: (e: CastProgress) => {
+        announced()
+        progress(out, e, width)
+      },
     }
-    out.result(
-      () => {
-        out.line('')
-        if (result.offers.length === 0) out.line('no offer ranks')
-        else out.line('offers, best first')
-        result.offers.forEach((o, i) => {
-          const p = o.proposal.payload
-          out.line(
-            `  ${i + 1}. ${vendorText(o.vendor)}  ${money(p.price)}  score ${o.score.toFixed(2)}  ${dealTermsText(p.terms)}`,
-          )
-          for (const r of o.reasons) out.line(`       ${r}`)
-        })
-        if (result.excluded.length > 0) {
-          out.line('excluded (breaks a hard limit)')
-          for (const x of result.excluded)
-            out.line(`  ${vendorText(x.vendor)}  ${money(x.proposal.payload.price)}  ${x.reasons.join(' ')}`)
-        }
-        if (result.pending.length > 0) out.line(`pending (no offer yet): ${result.pending.join(', ')}`)
-        if (result.failures.length > 0) {
-          out.line('failures')
-          for (const f of result.failures) out.line(`  ${f.vendor}  ${f.code}: ${f.message}`)
-        }
-        if (save !== undefined)
-          out.line(
-            `saved the intent and ${result.offers.length} offer${result.offers.length === 1 ? '' : 's'} in ${save}`,
-          )
-      },
-      {
-        intent: { digest: intent.digest, issuer: intent.issuer, message },
-        offers: result.offers.map((o, i) => ({
-          rank: i + 1,
-          vendor: o.vendor.origin,
-          ...(o.vendor.relay !== undefined && { relay: o.vendor.relay, did: o.vendor.did }),
-          score: o.score,
-          reasons: o.reasons,
-          digest: o.proposal.digest,
-          issuer: o.proposal.issuer,
-          payload: o.proposal.payload,
-          message: o.proposal.message,
-        })),
-        excluded: result.excluded.map((x) => ({
-          vendor: x.vendor.origin,
-          ...(x.vendor.relay !== undefined && { relay: x.vendor.relay, did: x.vendor.did }),
-          reasons: x.reasons,
-          digest: x.proposal.digest,
-          payload: x.proposal.payload,
-          message: x.proposal.message,
-        })),
-        pending: result.pending,
-        failures: result.failures,
-        relays: result.relays,
-      },
-    )
+    const targets = [...vendors, ...(relay !== undefined ? [{ relay }] : [])]
+    let result: CastResult
+    let state: StateFile | undefined
+    if ('body' in intentArgument && byWallet) {
+      if (save !== undefined && !stateOnly) mkdirSync(save, { recursive: true })
+      // Made before the cast, so that a path that cannot take it fails before anything is sent.
+      state = save === undefined ? undefined : StateFile.create(stateOnly ? save : join(save, 'state.json'))
+      const wallet = state?.wallet ?? Wallet.create()
+      const signer = shortDid((await wallet.castKey(wallet.casts)).did)
+      announce = () => {
+        header(intentArgument.want, `signed by ${signer}, a fresh key`)
+        if (state === undefined)
+          out.line('  signed with a one-off key that is not kept: pass --save <file>.json to counter or accept later')
+      }
+      try {
+        result = await wallet.cast(intentArgument.body, targets, { ...options, ...expiresIn(expires) })
+      } catch (e) {
+        state?.discard()
+        throw e
+      }
+      state?.saveCast(
+        { digest: result.intent.digest, message: messageText(result.intent.message) },
+        numberOffers(result),
+      )
+    } else {
+      const { message, key } = await signWithKey(intentArgument, keyFile, expires, relay)
+      const intent = await verify(message, { expect: 'intent' })
+      header(intent.payload.want, `intent ${intent.digest.slice(0, 12)}…, signed by ${shortDid(intent.issuer)}`)
+      result = await castIntent(message, targets, { ...options, ...(key !== undefined && { castKey: key }) })
+    }
+    announced()
+    const message = messageText(result.intent.message)
+    if (save !== undefined && !stateOnly) saveFiles(save, message, result)
+    report(out, result, save, state)
     return result.offers.length > 0 ? 0 : 1
   },
+}
+
+/** A progress line per vendor, as the cast goes. */
+function progress(out: Output, e: CastProgress, width: number): void {
+  if (e.type === 'offer') {
+    const who = e.relay !== undefined && e.vendor.startsWith('did:') ? shortDid(e.vendor) : e.vendor
+    out.line(
+      `  ✓ ${who.padEnd(width)}  offer ${money(e.offer.payload.price)} under ${e.offer.payload.terms.agreement}${e.relay !== undefined ? ' through the relay' : ''} (signature, addressee and thread verified)`,
+    )
+  } else if (e.type === 'relayed')
+    out.line(
+      `  ⇢ ${e.vendor.padEnd(width)}  took the intent; delivered it to ${e.delivered} vendor${e.delivered === 1 ? '' : 's'}`,
+    )
+  else if (e.type === 'pending') out.line(`  … ${e.vendor.padEnd(width)}  took the intent; no offer yet (202)`)
+  else if (e.type === 'failed') out.line(`  ✗ ${e.vendor.padEnd(width)}  ${e.failure.code}: ${e.failure.message}`)
+}
+
+/** The cast's result: the offers numbered as `--offer` names them, the excluded after the ranked. */
+function report(out: Output, result: CastResult, save: string | undefined, state: StateFile | undefined): void {
+  const ranked = result.offers.length
+  const all = ranked + result.excluded.length
+  out.result(
+    () => {
+      out.line('')
+      if (ranked === 0) out.line('no offer ranks')
+      else out.line('offers, best first')
+      result.offers.forEach((o, i) => {
+        const p = o.proposal.payload
+        out.line(
+          `  ${i + 1}. ${vendorText(o.vendor)}  ${money(p.price)}  score ${o.score.toFixed(2)}  ${dealTermsText(p.terms)}`,
+        )
+        for (const r of o.reasons) out.line(`       ${r}`)
+      })
+      if (result.excluded.length > 0) {
+        out.line('excluded (breaks a hard limit; a counter may settle it)')
+        result.excluded.forEach((x, i) =>
+          out.line(
+            `  ${ranked + i + 1}. ${vendorText(x.vendor)}  ${money(x.proposal.payload.price)}  ${x.reasons.join(' ')}`,
+          ),
+        )
+      }
+      if (result.pending.length > 0) out.line(`pending (no offer yet): ${result.pending.join(', ')}`)
+      if (result.failures.length > 0) {
+        out.line('failures')
+        for (const f of result.failures) out.line(`  ${f.vendor}  ${f.code}: ${f.message}`)
+      }
+      const saved = `the intent and ${all} offer${all === 1 ? '' : 's'}`
+      if (state !== undefined) {
+        out.line(`saved ${saved} in ${save}, with the wallet that signed it (keep it private)`)
+        if (all > 0) {
+          out.line(`  counter: intentcast counter --state ${save} --offer <n> --price <amount>`)
+          out.line(`  accept:  intentcast accept --state ${save} --offer <n>`)
+        }
+      } else if (save !== undefined) out.line(`saved ${saved} in ${save}`)
+    },
+    {
+      intent: {
+        digest: result.intent.digest,
+        issuer: result.intent.issuer,
+        message: messageText(result.intent.message),
+      },
+      offers: result.offers.map((o, i) => ({
+        rank: i + 1,
+        vendor: o.vendor.origin,
+        ...(o.vendor.relay !== undefined && { relay: o.vendor.relay, did: o.vendor.did }),
+        score: o.score,
+        reasons: o.reasons,
+        digest: o.proposal.digest,
+        issuer: o.proposal.issuer,
+        payload: o.proposal.payload,
+        message: messageText(o.proposal.message),
+      })),
+      excluded: result.excluded.map((x, i) => ({
+        n: ranked + i + 1,
+        vendor: x.vendor.origin,
+        ...(x.vendor.relay !== undefined && { relay: x.vendor.relay, did: x.vendor.did }),
+        reasons: x.reasons,
+        digest: x.proposal.digest,
+        issuer: x.proposal.issuer,
+        payload: x.proposal.payload,
+        message: messageText(x.proposal.message),
+      })),
+      pending: result.pending,
+      failures: result.failures,
+      relays: result.relays,
+      ...(state !== undefined && { state: state.path }),
+      ...(save !== undefined && state?.path !== save && { saved: save }),
+    },
+  )
 }

@@ -1,5 +1,7 @@
 import type { Command } from '../command.js'
+import { accept } from './accept.js'
 import { cast } from './cast.js'
+import { counter } from './counter.js'
 import { inspect } from './inspect.js'
 import { keygen } from './keygen.js'
 import { negotiate } from './negotiate.js'
@@ -18,5 +20,7 @@ export const COMMANDS: readonly Command[] = [
   termsMatch,
   serveVendor,
   cast,
+  counter,
+  accept,
   relay,
 ]

@@ -5,7 +5,7 @@ import { IntentcastError } from '../../errors.js'
 import { negotiate as decide } from '../../terms/negotiate.js'
 import type { Command } from '../command.js'
 import { readMessageArg } from '../io.js'
-import { conflictText, dealTermsText, money, termSetText } from '../text.js'
+import { conflictText, dealTermsText, dealText, money, termSetText } from '../text.js'
 
 const MEANING = {
   agreed: 'the proposal meets your terms: accept it as it stands',
@@ -63,10 +63,7 @@ export const negotiate: Command = {
           for (const c of result.conflicts) out.line(`  ${conflictText(c)}`)
         }
         if (counter && counterBody) {
-          const q = counter
-          out.line(
-            `counter  ${q.quantity} × ${item} for ${money(q.price)}${q.deliverBy ? `, by ${q.deliverBy}` : ''}; ${dealTermsText(q.terms)}`,
-          )
+          out.line(`counter  ${dealText(counter, item)}`)
           if (typeof values.out === 'string')
             out.line(
               `  written to ${values.out}; sign it with: intentcast sign counter ${values.out} --key <the intent's key> --aud ${offer.issuer}`,

@@ -32,6 +32,10 @@ export const sign: Command = {
     '`sign agreement body.json` signs as the first party; `sign countersign <agreement>` adds the second',
     '--aud <did>       the addressee (required for offer, counter, acceptance)',
     '--expires <span>  lifetime such as 2h, 90s or 7d',
+    '',
+    'It prints the message and a newline, as a terminal wants; the newline is no part of the message:',
+    '`intentcast sign … > m.jws` then `intentcast verify m.jws` reads the file without it, and so does',
+    'every command that takes a message file. --json prints {"kind", "message"}.',
   ],
   options: { key: { type: 'string', short: 'k' }, aud: { type: 'string' }, expires: { type: 'string' } },
   async run([kind, file], values, out) {

@@ -1,7 +1,7 @@
 import { verify as verifyMessage, type VerifyOptions } from '../../envelope/verify.js'
 import { IntentcastError, type IntentcastErrorCode } from '../../errors.js'
 import type { Command } from '../command.js'
-import { readMessageArg } from '../io.js'
+import { readMessageArg, whiteSpaceHint } from '../io.js'
 
 /** The checks of spec §Verification in order, with the codes each can fail with. */
 const CHECKS: ReadonlyArray<readonly [string, readonly IntentcastErrorCode[]]> = [
@@ -25,6 +25,10 @@ export const verify: Command = {
     '--expect <kind>  fail unless the message is of this kind',
     '--aud <did>      fail unless the message is addressed to this DID',
     '--now <time>     check times as of this RFC 3339 time',
+    '',
+    'A file or - is read without the white space around it (the newline `intentcast sign … > file`',
+    'writes, or an editor adds); a token argument is checked exactly as given, and one with a',
+    'newline after it is malformed, which the failure says.',
   ],
   options: { expect: { type: 'string' }, aud: { type: 'string' }, now: { type: 'string' } },
   async run([arg], values, out) {
@@ -58,6 +62,9 @@ export const verify: Command = {
     } catch (e) {
       if (!(e instanceof IntentcastError)) throw e
       const failed = CHECKS.findIndex(([, codes]) => codes.includes(e.code))
+      // The library's message names what broke (a signature that is not base64url); a newline
+      // pasted or piped after a token is the usual reason, and worth saying in so many words.
+      const hint = e.code === 'ERR_MALFORMED' ? whiteSpaceHint(message) : undefined
       out.result(
         () => {
           CHECKS.forEach(([name], i) =>
@@ -70,8 +77,15 @@ export const verify: Command = {
             ),
           )
           if (failed < 0) out.line(`  ✗ ${e.code} ${e.message}`)
+          if (hint !== undefined) out.line(hint)
         },
-        { ok: false, code: e.code, message: e.message, failedCheck: CHECKS[failed]?.[0] ?? null },
+        {
+          ok: false,
+          code: e.code,
+          message: e.message,
+          failedCheck: CHECKS[failed]?.[0] ?? null,
+          ...(hint !== undefined && { hint }),
+        },
       )
       return 1
     }
