@@ -10,7 +10,15 @@ import { readFailure, readMatch, UNKNOWN, type Reading, type RButtonElementState
 import { TEMPLATE } from './template.js'
 import { discoverVendor, vendorFromDeclaration, type Vendor } from './vendor.js'
 
-/** The `detail` of the `statechange` event. */
+/**
+ * The `detail` of the `statechange` event.
+ * @example
+ * ```ts
+ * button.addEventListener('statechange', (e) => {
+ *   const { state, result, error } = (e as CustomEvent<RButtonStateDetail>).detail
+ * })
+ * ```
+ */
 export interface RButtonStateDetail {
   readonly state: RButtonElementState
   /** The match behind a lit, partial or dark state. */
@@ -27,15 +35,46 @@ const Base: typeof HTMLElement = globalThis.HTMLElement ?? (class {} as unknown 
  * `<r-button>`: the relationship button, ⊂⊃. ⊂ is the customer (first party), ⊃ the vendor
  * (second party); they join and light when the vendor's terms meet the customer's.
  *
- * Inputs, each overriding the ones after it on the same side:
+ * **Inputs**, each overriding the ones after it on the same side:
  * - customer: the `customerTerms` property, the `customer-terms` attribute (JSON TermSet);
  * - vendor: the `vendorTerms` property, the `vendor-terms` attribute (JSON TermSet), the
  *   `vendor-declaration` attribute (a signed `terms` JWS, verified), the `discover` attribute
  *   (empty for the page's origin, or an origin) to fetch and verify `/.well-known/intentcast`.
  *
- * Output: the `state` attribute and property (`lit`, `partial`, `dark`, `unknown`) and a
- * `statechange` event when the first evaluation ends and whenever the state changes after it.
+ * **State**: the `state` property and attribute (`lit`, `partial`, `dark`, `unknown`) always hold
+ * the current state, from the moment the element is connected (`unknown` until the first
+ * evaluation ends, and when an input cannot be read, verified or fetched). A `statechange` event
+ * (bubbling, composed, {@link RButtonStateDetail}) fires when the first evaluation ends and at
+ * every change after it. A script that may run after the first evaluation (a module loaded
+ * later, a framework mounting late) reads `state` once and then listens, so it never misses
+ * the first state; CSS can select on the attribute (`r-button[state=lit] + .discount`).
+ *
+ * **Look**: light or dark as the page's `color-scheme` says (inherited, like the page's own
+ * text; not the reader's system setting unless the page opts in with `color-scheme: light dark`);
+ * the `theme` attribute (`light` or `dark`) forces one. CSS custom properties, set on `r-button`:
+ * - `--r-button-lit`, `--r-button-partial`, `--r-button-dark`: the state colours (symbol, border,
+ *   the panel's top rule and list marks); `dark` also colours `unknown`;
+ * - `--r-button-error`: the ✕ of a required conflict and the tint behind an error;
+ * - `--r-button-background`, `--r-button-text`: the button's and the panel's background and text
+ *   (default: the system colours Canvas and CanvasText);
+ * - `--r-button-muted`: secondary text (headings in the panel, notes, the close button).
+ * Every default has text contrast of at least 4.5:1 (WCAG AA) in both schemes; a page that sets
+ * its own colours keeps that promise itself. Parts for anything else: `button`, `symbol`,
+ * `label`, `panel`. The font is the one set on `r-button` (default 14px system-ui).
+ *
  * Nothing it is given makes it throw.
+ * @example
+ * ```html
+ * <script type="module" src="/r-button.browser.js"></script>
+ * <r-button discover customer-terms='{"agreements":["SD-BASE"]}' theme="dark"
+ *   style="--r-button-lit: #7ee2a8"></r-button>
+ * <script type="module">
+ *   const button = document.querySelector('r-button')
+ *   const show = () => (document.body.dataset.terms = button.state)
+ *   button.addEventListener('statechange', show)
+ *   show() // the state now: the first statechange may have fired before this script ran
+ * </script>
+ * ```
  */
 export class RButtonElement extends Base {
   static readonly observedAttributes = ['customer-terms', 'vendor-terms', 'vendor-declaration', 'discover']
@@ -99,6 +138,7 @@ export class RButtonElement extends Base {
     this.#schedule()
   }
 
+  /** The current state, also reflected as the `state` attribute: `unknown` until the first evaluation ends. */
   get state(): RButtonElementState {
     return this.#reading.state
   }
@@ -250,6 +290,13 @@ export class RButtonElement extends Base {
 /**
  * Registers `<r-button>`. Safe to call more than once, and a no-op where there is no
  * `customElements` (Node, SSR), so a library can call it unconditionally.
+ * @example
+ * ```ts
+ * import { defineRButton } from 'intentcast/r-button'
+ *
+ * defineRButton()
+ * document.body.append(document.createElement('r-button'))
+ * ```
  */
 export function defineRButton(): void {
   if (typeof customElements !== 'undefined' && !customElements.get('r-button'))

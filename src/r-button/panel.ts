@@ -1,5 +1,6 @@
 import { shortDid } from '../keys/did-key.js'
 import type { Reading } from './reading.js'
+import type { Vendor } from './vendor.js'
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, text: string, className?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag)
@@ -9,8 +10,26 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, text: string, classNa
 }
 
 /**
+ * Who vouches for the vendor's terms, in words: the name the vendor signed, else its key as a
+ * short DID. A name in `<bdi>`: it is whatever the vendor signed, and right-to-left text in it
+ * must not reorder the sentence around it.
+ */
+function provenance(v: Vendor): HTMLElement {
+  if (!v.signer) return el('small', 'Vendor terms given by the page, unsigned')
+  const line = el('small', `Declaration${v.url ? ` for ${v.url}` : ''} signed by `)
+  line.append(el('bdi', v.name ?? shortDid(v.signer)))
+  // The whole key, for whoever wants to compare it: a name is only what the key's holder claims.
+  line.title = v.signer
+  return line
+}
+
+/**
  * Fills the panel from a reading. Every string goes in as text: conflict messages quote the
  * vendor's values, and a vendor's name is whatever it signed.
+ * @example
+ * ```ts
+ * renderPanel(shadowRoot.querySelector('h2')!, shadowRoot.querySelector('.panel > div')!, readMatch(customer, vendor))
+ * ```
  */
 export function renderPanel(title: HTMLElement, body: HTMLElement, r: Reading): void {
   title.textContent = r.label
@@ -30,15 +49,6 @@ export function renderPanel(title: HTMLElement, body: HTMLElement, r: Reading): 
     }
     parts.push(el('h3', 'Conflicts'), list)
   }
-  const v = r.vendor
-  if (v) {
-    const from = v.url ? ` for ${v.url}` : ''
-    parts.push(
-      el(
-        'small',
-        v.signer ? `Declaration${from} signed by ${shortDid(v.signer)}` : 'Vendor terms given by the page, unsigned',
-      ),
-    )
-  }
+  if (r.vendor) parts.push(provenance(r.vendor))
   body.replaceChildren(...parts)
 }

@@ -3,17 +3,30 @@ import type { TermSet } from '../model/term-set.js'
 // labelOf and valueOf are the words the conflict messages use, so agreed terms read the same.
 import { labelOf, valueOf } from '../terms/explain.js'
 import { getAgreement } from '../model/roster.js'
-import { matchTerms, type Conflict, type MatchResult, type RButtonState } from '../terms/index.js'
+import type { Conflict } from '../terms/conflict.js'
+import type { MatchResult, RButtonState } from '../terms/match.js'
+import { matchTermSets } from './match.js'
 import type { Vendor } from './vendor.js'
 
 /**
  * What the element shows: a match's three states, plus `unknown` when there is nothing to
  * compare or the input could not be read or verified (the 2011 r-button status values start
  * with `unknown`). It looks dark, and the panel says why.
+ * @example
+ * ```ts
+ * const state: RButtonElementState = document.querySelector('r-button')!.state
+ * ```
  */
 export type RButtonElementState = RButtonState | 'unknown'
 
-/** Everything the element renders, worked out without a DOM so it can be tested in Node. */
+/**
+ * Everything the element renders, worked out without a DOM so it can be tested in Node.
+ * @example
+ * ```ts
+ * const r: Reading = readMatch(customer, { terms: vendorTerms })
+ * r.label // 'Terms match'
+ * ```
+ */
 export interface Reading {
   readonly state: RButtonElementState
   /** The short text on the button, which is also its accessible name. */
@@ -66,9 +79,17 @@ function agreedLines(result: MatchResult): string[] {
   return lines
 }
 
-/** Matches the customer's terms (⊂, first party) against the vendor's (⊃, second party). */
+/**
+ * Matches the customer's terms (⊂, first party) against the vendor's (⊃, second party), both
+ * already checked.
+ * @example
+ * ```ts
+ * readMatch({ agreements: ['SD-BASE'] }, { terms: { agreements: ['SD-BASE'] }, name: 'Shop' }).summary
+ * // 'Shop takes your terms as they are.'
+ * ```
+ */
 export function readMatch(customer: TermSet, vendor: Vendor): Reading {
-  const result = matchTerms(customer, vendor.terms)
+  const result = matchTermSets(customer, vendor.terms)
   return {
     state: result.state,
     label: LABELS[result.state],
@@ -80,7 +101,13 @@ export function readMatch(customer: TermSet, vendor: Vendor): Reading {
   }
 }
 
-/** The reading before anything has been compared. */
+/**
+ * The reading before anything has been compared.
+ * @example
+ * ```ts
+ * UNKNOWN.state // 'unknown'
+ * ```
+ */
 export const UNKNOWN: Reading = {
   state: 'unknown',
   label: LABELS.unknown,
@@ -89,7 +116,14 @@ export const UNKNOWN: Reading = {
   conflicts: [],
 }
 
-/** The unknown reading for input that could not be read, verified or fetched; `what` names it. */
+/**
+ * The unknown reading for input that could not be read, verified or fetched; `what` names it.
+ * @example
+ * ```ts
+ * readFailure("The vendor's terms", new IntentcastError('ERR_SIGNATURE_INVALID', 'signature does not verify')).error
+ * // "The vendor's terms: signature does not verify (ERR_SIGNATURE_INVALID)"
+ * ```
+ */
 export function readFailure(what: string, e: unknown): Reading {
   return { ...UNKNOWN, summary: 'The terms could not be checked.', error: `${what}: ${reason(e)}` }
 }

@@ -7,6 +7,10 @@ import { STYLES } from './styles.js'
  *
  * ⊂ (class `c`) is the customer, the first party; ⊃ (class `v`) the vendor, the second party.
  * The paths meet at x = 24 when both are shifted 4 units towards each other (lit).
+ * @example
+ * ```ts
+ * this.attachShadow({ mode: 'open' }).innerHTML = TEMPLATE
+ * ```
  */
 export const TEMPLATE = `<style>${STYLES}</style>
 <button type="button" part="button" aria-expanded="false" aria-controls="panel">

@@ -1,25 +1,55 @@
-import { DEFAULT_MAX_BYTES, verify } from '../envelope/verify.js'
 import { IntentcastError } from '../errors.js'
 import { parseJsonStrict } from '../lib/json.js'
+import { DEFAULT_MAX_BYTES } from '../lib/limits.js'
 import { WELL_KNOWN_PATH } from '../model/media-types.js'
 import type { TermSet } from '../model/term-set.js'
+import { verifyDeclaration, type DeclarationOptions } from './declaration.js'
 
-/** The vendor side of an r-button: its terms, and who vouches for them. */
+/**
+ * The vendor side of an r-button: its terms, and who vouches for them.
+ * @example
+ * ```ts
+ * const vendor: Vendor = { terms: { agreements: ['SD-BASE'] } } // terms the page gave, unsigned
+ * ```
+ */
 export interface Vendor {
   readonly terms: TermSet
+  /** The name the vendor signed into its declaration: what the panel calls it. */
   readonly name?: string
   readonly url?: string
   /** The DID that signed the declaration; absent for terms the page gave as plain JSON. */
   readonly signer?: string
 }
 
-/** The most the element reads of a vendor document: a declaration is a few KB at most. */
+/**
+ * The most the element reads of a vendor document: a declaration is a few KB at most.
+ * @example
+ * ```ts
+ * MAX_DOCUMENT_BYTES // 65536, the size limit of `verify`
+ * ```
+ */
 export const MAX_DOCUMENT_BYTES = DEFAULT_MAX_BYTES
+/**
+ * How long discovery waits for a vendor document.
+ * @example
+ * ```ts
+ * DISCOVERY_TIMEOUT_MS // 10000
+ * ```
+ */
 export const DISCOVERY_TIMEOUT_MS = 10_000
 
-/** Verifies a signed `terms` declaration and checks that a vendor, not a customer, made it. */
-export async function vendorFromDeclaration(jws: string): Promise<Vendor> {
-  const { payload, issuer } = await verify(jws.trim(), { expect: 'terms' })
+/**
+ * Verifies a signed `terms` declaration and checks that a vendor, not a customer, made it.
+ * @param options - for tests: the clock and the signature backend.
+ * @throws {IntentcastError} the code `verify` would give, or ERR_TYPE_MISMATCH for a customer's declaration.
+ * @example
+ * ```ts
+ * const vendor = await vendorFromDeclaration(element.getAttribute('vendor-declaration')!)
+ * vendor.name // 'Glasgow Prams', as the vendor signed it
+ * ```
+ */
+export async function vendorFromDeclaration(jws: string, options?: DeclarationOptions): Promise<Vendor> {
+  const { payload, issuer } = await verifyDeclaration(jws.trim(), options)
   if (payload.role !== 'vendor')
     throw new IntentcastError('ERR_TYPE_MISMATCH', "the declaration is a customer's terms, not a vendor's")
   return {
@@ -38,6 +68,12 @@ export async function vendorFromDeclaration(jws: string): Promise<Vendor> {
  * and the key-rotation checks, which the browser bundle's size budget cannot carry. What the
  * element trusts is the same either way: a declaration whose signature verifies, served by the
  * origin the page names.
+ * @throws {IntentcastError} ERR_UNREACHABLE, ERR_TOO_LARGE, ERR_MALFORMED or ERR_SCHEMA for a
+ *   missing or unusable document, or the declaration's own code.
+ * @example
+ * ```ts
+ * const vendor = await discoverVendor('https://shop.example', new AbortController().signal)
+ * ```
  */
 export async function discoverVendor(origin: string, signal: AbortSignal): Promise<Vendor> {
   const url = URL.canParse(origin) ? new URL(WELL_KNOWN_PATH, origin).href : ''

@@ -1,10 +1,11 @@
 /**
  * Builds `r-button.browser.js` the way the package build does: tsup, with the options of the
- * `r-button.browser` entry in tsup.config.ts, so a change there (a plugin, a target) is what
- * the size budget and the browser test see. Only the entry file and the output folder differ.
+ * `r-button.browser` entry in tsup.config.ts, so a change there (a plugin, a target, splitting)
+ * is what the size budget and the browser tests see. Only the entry file and the output folder
+ * differ.
  */
 import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { join, relative } from 'node:path'
 import { build, type Options } from 'tsup'
 import configs from '../../tsup.config.js'
 
@@ -20,14 +21,13 @@ function browserConfig(): Options {
 }
 
 export interface BrowserBundle {
+  /** The path of `r-button.browser.js`. */
   readonly file: string
   readonly bytes: Buffer
-  /**
-   * The entry and every chunk it imports statically: what a page loads before the element can
-   * work. Chunks behind a dynamic import (the pure-JS Ed25519 fallback) are loaded only by
-   * runtimes without native Ed25519 and are not counted.
-   */
-  readonly loaded: readonly Buffer[]
+  /** Every JavaScript file the build wrote, relative to the output folder: one, when it is right. */
+  readonly outputs: readonly string[]
+  /** Every import the bundle makes, static (`import-statement`) or dynamic: none, when it is right. */
+  readonly imports: ReadonlyArray<{ readonly path: string; readonly kind: string }>
   /** Minified bytes each source file contributes, largest first: where to look when it grows. */
   readonly inputs: ReadonlyArray<readonly [path: string, bytes: number]>
 }
@@ -53,17 +53,17 @@ export async function buildBrowserBundle(outDir: string): Promise<BrowserBundle>
   })
   const file = join(outDir, `${NAME}.js`)
   const meta = JSON.parse(await readFile(join(outDir, 'metafile-esm.json'), 'utf8')) as Metafile
-  const [entryPath, output] = Object.entries(meta.outputs).find(([path]) => path.endsWith(`${NAME}.js`))!
-  const staticPaths = new Set<string>()
-  const visit = (path: string): void => {
-    if (staticPaths.has(path)) return
-    staticPaths.add(path)
-    for (const i of meta.outputs[path]?.imports ?? []) if (i.kind === 'import-statement') visit(i.path)
-  }
-  visit(entryPath)
+  const outputs = Object.keys(meta.outputs).filter((path) => path.endsWith('.js'))
+  const output = Object.entries(meta.outputs).find(([path]) => path.endsWith(`${NAME}.js`))![1]
   const inputs = Object.entries(output.inputs)
     .map(([path, { bytesInOutput }]) => [path, bytesInOutput] as const)
     .sort((a, b) => b[1] - a[1])
-  const loaded = await Promise.all([...staticPaths].map((p) => readFile(p)))
-  return { file, bytes: await readFile(file), loaded, inputs }
+  return {
+    file,
+    bytes: await readFile(file),
+    // The metafile's paths are relative to the working directory; the output folder's are clearer.
+    outputs: outputs.map((path) => relative(outDir, path)),
+    imports: output.imports,
+    inputs,
+  }
 }
