@@ -22,8 +22,8 @@ export default defineConfig([
     sourcemap: true,
     target: 'es2022',
     platform: 'neutral',
-    // node:crypto is loaded lazily by the native backend, so bundles for browsers never pull it in.
-    external: ['node:crypto'],
+    // No `external`: the native backend reaches node:crypto through process.getBuiltinModule, never
+    // by import, so a bundler has no Node built-in to resolve; an import of one fails this build.
     treeshake: true,
     splitting: true,
   },

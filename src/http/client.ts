@@ -34,8 +34,8 @@ export interface Answer {
 /**
  * One HTTP exchange with the limits every fetch of this binding has: a deadline, a size limit
  * on the answer, and no redirects (a redirect could carry a message to an origin the customer
- * did not choose). Fails with ERR_TIMEOUT, ERR_UNREACHABLE or ERR_TOO_LARGE; the caller's
- * abort is rethrown unchanged.
+ * did not choose): a 3xx answer is refused with ERR_UNREACHABLE, naming where it pointed. Fails
+ * with ERR_TIMEOUT, ERR_UNREACHABLE or ERR_TOO_LARGE; the caller's abort is rethrown unchanged.
  */
 export async function exchange(url: string, init: RequestInit, options: ExchangeOptions): Promise<Answer> {
   options.signal?.throwIfAborted()
@@ -53,7 +53,8 @@ export async function exchange(url: string, init: RequestInit, options: Exchange
       // No cookies or other credentials: they would link the customer across casts.
       response = await (options.fetch ?? fetch)(url, {
         ...init,
-        redirect: 'error',
+        // 'manual', then refused below: Cloudflare Workers (workerd) reject 'error' outright.
+        redirect: 'manual',
         credentials: 'omit',
         signal: controller.signal,
       })
@@ -63,6 +64,7 @@ export async function exchange(url: string, init: RequestInit, options: Exchange
         new IntentcastError('ERR_UNREACHABLE', `could not reach ${originOf(url)}: ${describe(e)}`, { cause: e }),
       )
     }
+    refuseRedirect(response, url, options.what)
     const body = await readBody(response, {
       maxBytes: options.maxBytes,
       failure: 'ERR_UNREACHABLE',
@@ -81,6 +83,23 @@ export async function exchange(url: string, init: RequestInit, options: Exchange
     clearTimeout(timer)
     options.signal?.removeEventListener('abort', onAbort)
   }
+}
+
+/**
+ * Throws ERR_UNREACHABLE for a redirect, which a fetch with `redirect: 'manual'` hands back instead
+ * of following: a 3xx with its Location (Node, Deno, Bun, workerd), or an opaque one with neither
+ * (browsers). Its body is dropped unread. Not retryable: the peer did answer, and would again.
+ */
+export function refuseRedirect(response: Response, url: string, what: string): void {
+  const opaque = response.type === 'opaqueredirect'
+  if (!opaque && (response.status < 300 || response.status > 399)) return
+  response.body?.cancel().catch(() => {})
+  const location = response.headers.get('location')
+  const to = location !== null && URL.canParse(location, url) ? ` to ${new URL(location, url).origin}` : ''
+  throw new IntentcastError(
+    'ERR_UNREACHABLE',
+    `${originOf(url)} answered the ${what} with a redirect (${opaque ? 'opaque' : response.status}${to}); intentcast follows no redirect`,
+  )
 }
 
 const RETRYABLE = new WeakSet<object>()

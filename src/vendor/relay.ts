@@ -29,7 +29,7 @@
 import { mailboxEntryOf, type ReadEntry } from '../http/mailbox-entry.js'
 import { IntentcastError, isIntentcastError } from '../errors.js'
 import { signAccess, signSubscription } from '../envelope/sign.js'
-import { RECIPIENT_HEADER, type FetchLike } from '../http/client.js'
+import { RECIPIENT_HEADER, refuseRedirect, type FetchLike } from '../http/client.js'
 import { joinMessages } from '../http/media-type.js'
 import { essence } from '../http/problem.js'
 import type { KeyPair } from '../keys/key-pair.js'
@@ -261,12 +261,14 @@ class Connection {
         method: 'GET',
         headers,
         // As every request of the binding: a redirect could take the access message elsewhere.
-        redirect: 'error',
+        // 'manual' and refused below, as workerd takes no 'error' (src/http/client.ts).
+        redirect: 'manual',
         credentials: 'omit',
         signal: stream.signal,
       }).catch((cause: unknown) => {
         throw new IntentcastError('ERR_UNREACHABLE', `could not read the mailbox at ${this.#relay}`, { cause })
       })
+      refuseRedirect(response, this.mailbox, 'mailbox read')
       if (response.status !== 200 || essence(response.headers.get('content-type')) !== 'text/event-stream') {
         const body = new Uint8Array(await response.arrayBuffer().catch(() => new ArrayBuffer(0)))
         throw problemOf({
