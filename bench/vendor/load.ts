@@ -3,11 +3,12 @@
  * <seconds> <url>…`), so the vendor's figures are not the load generator's.
  *
  * Before anything is timed, signs n distinct intents, each under a fresh key and naming that
- * key's reply key as the SDK's wallet does, so the vendor seals every offer as in production.
- * Posts the first tenth (at most 500) to warm the servers up, then the rest until they run out
- * or `seconds` have passed, over 50 keep-alive connections, each
- * to one of the URLs in turn; `{"warmed":…}` is printed between the two. Every answer
- * must be a 200 with a sealed offer; the first one that is not ends the process with an error.
+ * key's reply key as the SDK's wallet does, so the vendor seals every offer as in production
+ * (SEALED=0: no reply key, the offer signed only). Posts the first tenth (at most 500) to warm
+ * the servers up, then the rest until they run out or `seconds` have passed, over 50 keep-alive
+ * connections, each to one of the URLs in turn; `{"warmed":…}` is printed between the two. Every
+ * answer must be a 200 with an offer, sealed when asked for; the first one that is not ends the
+ * process with an error.
  * Prints one JSON line last: the requests timed, the seconds they took, requests per second, and
  * the CPU seconds this process spent on them.
  */
@@ -22,12 +23,15 @@ const n = Number(count)
 const seconds = Number(limit)
 if (!(n > 0) || !(seconds > 0) || urls.length === 0) throw new Error('usage: load.ts <intents> <seconds> <url>…')
 
+/** SEALED=0: intents name no reply key, so offers come back signed but not sealed. */
+const sealed = process.env.SEALED !== '0'
+const answerType = sealed ? MEDIA_TYPE_SEALED_JWS : MEDIA_TYPE_JWS
 const intents: string[] = []
 for (let i = 0; i < n; i++) {
   const key = await generateKeyPair()
-  const replyKey = (await sealKeyPairOf(key)).publicJwk
+  const replyKey = sealed ? { replyKey: (await sealKeyPairOf(key)).publicJwk } : {}
   intents.push(
-    await signIntent({ want: { item: { name: 'cargo bike' } }, terms: { agreements: ['SD-BASE'] }, replyKey }, key),
+    await signIntent({ want: { item: { name: 'cargo bike' } }, terms: { agreements: ['SD-BASE'] }, ...replyKey }, key),
   )
 }
 
@@ -100,7 +104,7 @@ async function post(from: number, to: number, deadline = Infinity): Promise<numb
     connections.map(async (connection) => {
       while (next < to && performance.now() < deadline) {
         const answer = await connection.request(intents[next++]!)
-        if (answer.status !== 200 || answer.type !== MEDIA_TYPE_SEALED_JWS)
+        if (answer.status !== 200 || answer.type !== answerType)
           throw new Error(`${connection.url.href} answered ${answer.status} ${answer.type}: ${answer.body}`)
       }
     }),

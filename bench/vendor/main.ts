@@ -75,6 +75,8 @@ async function redisCpu(redis: Redis | undefined): Promise<number> {
 
 export interface VendorScenario {
   readonly scenario: string
+  /** Whether each intent named a reply key, so each offer was sealed (the SDK's wallet always names one). */
+  readonly sealed: boolean
   readonly processes: number
   readonly stores: 'memory' | 'redis'
   readonly requests: number
@@ -91,6 +93,7 @@ async function scenario(
   processes: number,
   seed: string,
   redis?: { url: string; client: Redis; prefix: string },
+  sealed = true,
 ): Promise<VendorScenario> {
   const servers = await Promise.all(
     Array.from({ length: processes }, async () => {
@@ -104,8 +107,10 @@ async function scenario(
   try {
     const urls = origins.map((o) => `${o}/intentcast/messages`)
     // Timed from the load's own line saying the warm-up is done.
-    const load = await start(node('load.ts', String(INTENTS), String(SECONDS), ...urls), {}, (l) =>
-      l.startsWith('{"warmed"'),
+    const load = await start(
+      node('load.ts', String(INTENTS), String(SECONDS), ...urls),
+      { SEALED: sealed ? '1' : '0' },
+      (l) => l.startsWith('{"warmed"'),
     )
     const [vendorBefore, redisBefore] = await Promise.all([vendorCpu(origins), redisCpu(redis?.client)])
     const code = await load.exited
@@ -120,6 +125,7 @@ async function scenario(
     const vendorCpuSeconds = Number((vendorAfter - vendorBefore).toFixed(3))
     return {
       scenario: name,
+      sealed,
       processes,
       stores: redis ? 'redis' : 'memory',
       requests: figures.requests,
@@ -151,6 +157,8 @@ export async function vendorBench(): Promise<VendorFigures> {
   let skipped: string | undefined
   try {
     scenarios.push(await scenario('1 vendor process, memory stores', 1, seed))
+    // The issue's first measure, before sealing existed: the offer signed, not sealed.
+    scenarios.push(await scenario('1 vendor process, memory stores, offers not sealed', 1, seed, undefined, false))
     let redis
     try {
       redis = await testRedis('vendor Redis benchmark')
@@ -173,7 +181,7 @@ export async function vendorBench(): Promise<VendorFigures> {
   }
   const results = scenarios.flatMap((s) => [
     {
-      name: `vendor over HTTP, ${s.scenario}: requests/s, load in its own process (50 connections, offer sealed per intent)`,
+      name: `vendor over HTTP, ${s.scenario}: requests/s, load in its own process (50 connections, offer signed${s.sealed ? ' and sealed' : ''} per intent)`,
       opsPerSec: s.rps,
     },
     {
