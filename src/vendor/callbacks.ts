@@ -48,10 +48,32 @@ export type OfferReply = Omit<OfferBody, 'inReplyTo'>
 export type CounterReply = Deal & { readonly note?: string }
 
 /**
+ * `'agree'` in its explicit form; `overrideTerms: true` signs the customer's deal even where it
+ * breaks the vendor's own hard positions (see CounterDecision), on purpose, for one counter.
+ *
+ * @example
+ * ```ts
+ * // A regular customer may pay by PayPal, which the declared terms do not take.
+ * const decide = (c: Verified<'counter'>): CounterDecision => (regulars.has(c.issuer) ? { agree: true, overrideTerms: true } : 'agree')
+ * ```
+ */
+export interface AgreeDecision {
+  readonly agree: true
+  /** Sign the deal even where it breaks the vendor's declared hard positions. Default false. */
+  readonly overrideTerms?: boolean
+}
+
+/**
  * The vendor's answer to a customer's counter:
- * - a CounterReply: counter it;
- * - `'agree'`: counter with the customer's own deal restated, which the customer can then accept
- *   (only the customer accepts: the customer's counter is addressed to the vendor);
+ * - a CounterReply: counter it (your own deal, signed as you give it);
+ * - `'agree'` (or `{ agree: true }`): counter with the customer's own deal restated, which the
+ *   customer can then accept (only the customer accepts). The deal is first judged against the
+ *   vendor's own terms declaration, as `answerCounter` (`intentcast/terms`) judges it with no
+ *   limits: if it names an agreement the declaration does not take, or breaks or leaves out a
+ *   term the declaration marks `required`, nothing is signed or stored: the customer gets 500
+ *   ERR_INTERNAL, and `on.error` an IntentcastError ERR_INVALID_ARGUMENT saying what it breaks.
+ *   A statement not marked `required` is negotiable (spec §Positions): `'agree'` concedes it;
+ * - `{ agree: true, overrideTerms: true }`: restate it without that check;
  * - `null`: no answer now (202).
  *
  * @example
@@ -60,7 +82,7 @@ export type CounterReply = Deal & { readonly note?: string }
  *   Number(counter.payload.price.amount) >= 1800 ? 'agree' : null
  * ```
  */
-export type CounterDecision = CounterReply | 'agree' | null
+export type CounterDecision = CounterReply | 'agree' | AgreeDecision | null
 
 /**
  * What `on.intent` is told besides the intent.
@@ -96,15 +118,21 @@ export interface MoveContext {
 }
 
 /**
- * What `on.counter` is told: the thread, and what the counter disclosed to this vendor alone
- * (the precise forms of the intent's `want`), checked against the intent's digests.
+ * What `on.counter` is told: the thread, the vendor's own terms declaration (to judge the
+ * counter by, with `answerCounter`), and what the counter disclosed to this vendor alone (the
+ * precise forms of the intent's `want`), checked against the intent's digests.
  *
  * @example
  * ```ts
- * const counter = (c: Verified<'counter'>, { disclosed }: CounterContext) => quoteShipping(disclosed.precise?.region)
+ * import { answerCounter } from 'intentcast/terms'
+ *
+ * const counter = (c: Verified<'counter'>, { thread, terms }: CounterContext) =>
+ *   answerCounter(thread.intent, c, { terms, minPrice: { amount: '1800.00', currency: 'EUR' } }).outcome === 'agreed' ? 'agree' : null
  * ```
  */
 export interface CounterContext extends MoveContext {
+  /** The vendor's own verified terms declaration. */
+  readonly terms: Verified<'terms', 'jws'>
   readonly disclosed: Disclosed
 }
 

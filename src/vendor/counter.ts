@@ -6,6 +6,14 @@
  * can then accept: only the customer accepts, since a customer's counter is addressed to the
  * vendor.
  *
+ * `'agree'` is a blanket yes to whatever the customer wrote, so the deal is judged against the
+ * vendor's own terms declaration first (`answerCounter` with no limits): a vendor whose code
+ * looked only at the price must not sign a payment method or a returns window its declaration
+ * rules out. Such an 'agree' is the vendor's mistake, not the customer's: a 500 like any other
+ * failure of the vendor's code, with the reasons told to `on.error`, and nothing stored, so the
+ * customer's counter can be sent again once the vendor's code is fixed. Only an explicit
+ * `{ agree: true, overrideTerms: true }` signs such a deal.
+ *
  * Two bounds keep a customer from growing a stored thread (spec §HTTP binding, Limits on the
  * vendor side): a counter answered 202 is not stored, since nothing will ever answer it and an
  * acceptance can only follow the vendor's own proposals; and a customer makes at most
@@ -16,8 +24,10 @@ import { signCounter } from '../envelope/sign.js'
 import { verify, type Verified } from '../envelope/verify.js'
 import { dealOf } from '../model/deal.js'
 import { disclosedIn } from '../disclose/disclosed.js'
+import { answerCounter } from '../terms/answer-counter.js'
+import type { Thread } from '../thread/thread.js'
 import { accepted, message } from './answers.js'
-import { asVendor, callVendor, type CounterReply } from './callbacks.js'
+import { asVendor, callVendor, type AgreeDecision, type CounterDecision, type CounterReply } from './callbacks.js'
 import { requireAnswerable, type Vendor, ownSize } from './state.js'
 
 /** The most counters one customer makes in one thread: no negotiation needs more. */
@@ -37,12 +47,13 @@ export async function takeCounter(counter: Verified<'counter'>, request: Request
     const thread = stored.with(counter)
     requireAnswerable(thread, 'proposal')
     const disclosed = await disclosedIn(counter, thread.intent)
+    const terms = await asVendor(() => vendor.terms)
     const decision = options.on.counter
-      ? await callVendor(() => options.on.counter!(counter, { request, thread, disclosed }))
+      ? await callVendor(() => options.on.counter!(counter, { request, thread, disclosed, terms }))
       : null
     if (decision === null) return accepted() // not stored: nothing will answer it
     requireAnswerable(thread, 'proposal') // again: the negotiation may have ended while the vendor decided
-    const reply: CounterReply = decision === 'agree' ? dealOf(counter.payload) : decision
+    const reply = await asVendor(() => replyOf(decision, counter, thread, terms))
     const answer = await asVendor(async () => {
       const body = { ...reply, inReplyTo: counter.digest, intent: thread.intent.digest }
       const signed = await signCounter(body, key, {
@@ -56,4 +67,42 @@ export async function takeCounter(counter: Verified<'counter'>, request: Request
     await vendor.save(thread, stored)
     return message(answer, thread, vendor.keys)
   })
+}
+
+/**
+ * The deal the vendor signs for its decision: its own CounterReply as it is, or the customer's
+ * deal restated, once an `'agree'` has passed the vendor's declaration. Throws
+ * ERR_INVALID_ARGUMENT (the vendor's mistake: its caller makes it a 500) otherwise.
+ */
+function replyOf(
+  decision: Exclude<CounterDecision, null>,
+  counter: Verified<'counter'>,
+  thread: Thread,
+  terms: Verified<'terms', 'jws'>,
+): CounterReply {
+  if (decision !== 'agree' && !(typeof decision === 'object' && 'agree' in decision)) return decision
+  const override = decision !== 'agree' && readAgree(decision).overrideTerms === true
+  if (!override) {
+    const judged = answerCounter(thread.intent, counter, { terms })
+    if (judged.outcome !== 'agreed') {
+      const broken = judged.conflicts.filter((c) => c.required).map((c) => c.message)
+      throw new IntentcastError(
+        'ERR_INVALID_ARGUMENT',
+        `on.counter agreed to a counter that breaks the vendor's own terms declaration, so nothing was signed: ${broken.join(' ')} Return a counter deal instead (answerCounter's), or { agree: true, overrideTerms: true } to sign this one anyway.`,
+      )
+    }
+  }
+  return dealOf(counter.payload)
+}
+
+/** `{ agree: true, overrideTerms? }` and nothing else: plain-JavaScript vendor code may return anything. */
+function readAgree(decision: object): AgreeDecision {
+  const d = decision as { agree?: unknown; overrideTerms?: unknown }
+  const extra = Object.keys(d).find((k) => k !== 'agree' && k !== 'overrideTerms')
+  if (d.agree !== true || (d.overrideTerms !== undefined && typeof d.overrideTerms !== 'boolean') || extra)
+    throw new IntentcastError(
+      'ERR_INVALID_ARGUMENT',
+      `on.counter returned ${extra ? `an unknown key "${extra.slice(0, 32)}" beside agree` : 'a malformed agree'}: return { agree: true, overrideTerms?: boolean }, 'agree', a counter deal, or null`,
+    )
+  return d as AgreeDecision
 }

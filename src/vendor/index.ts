@@ -20,6 +20,7 @@ export type {
 } from './options.js'
 export type {
   AcceptanceContext,
+  AgreeDecision,
   Awaitable,
   CounterContext,
   CounterDecision,
