@@ -12,7 +12,17 @@
  *    passes through as it was thrown.
  */
 
-/** The closed set of error codes. spec/intentcast.md §Errors documents each one. */
+/**
+ * The closed set of error codes. spec/intentcast.md §Errors documents each one.
+ *
+ * @example
+ * ```ts
+ * import { ERROR_CODES, type IntentcastErrorCode } from 'intentcast'
+ *
+ * const isErrorCode = (s: string): s is IntentcastErrorCode => (ERROR_CODES as readonly string[]).includes(s)
+ * isErrorCode(problem.code) // a problem answer's code, checked before switching on it
+ * ```
+ */
 export const ERROR_CODES = [
   /** The input is larger than the configured limit. Checked before any parsing. */
   'ERR_TOO_LARGE',
@@ -60,10 +70,36 @@ export const ERROR_CODES = [
   'ERR_INTERNAL',
 ] as const
 
+/**
+ * One of ERROR_CODES: what an IntentcastError carries in `code`, and what callers switch on.
+ *
+ * @example
+ * ```ts
+ * const retry = (code: IntentcastErrorCode) => code === 'ERR_TIMEOUT' || code === 'ERR_UNREACHABLE'
+ * ```
+ */
 export type IntentcastErrorCode = (typeof ERROR_CODES)[number]
 
+/**
+ * The one error class of the SDK: every failure it reports, whoever is at fault (the sender,
+ * the calling program with ERR_INVALID_ARGUMENT, or the SDK itself with ERR_INTERNAL), with a
+ * stable `code` and, where there is one, the underlying `cause`.
+ *
+ * @example
+ * ```ts
+ * import { IntentcastError, verify } from 'intentcast'
+ *
+ * try {
+ *   await verify(message, { expect: 'offer', audience: customer.did })
+ * } catch (e) {
+ *   if (!(e instanceof IntentcastError)) throw e
+ *   console.log(e.code, e.message) // 'ERR_EXPIRED', and a message for people, which may be reworded
+ * }
+ * ```
+ */
 export class IntentcastError extends Error {
   override readonly name = 'IntentcastError'
+  /** What went wrong, from ERROR_CODES: switch on this, never on `message`. */
   readonly code: IntentcastErrorCode
 
   constructor(code: IntentcastErrorCode, message: string, options?: { cause?: unknown }) {
@@ -72,7 +108,19 @@ export class IntentcastError extends Error {
   }
 }
 
-/** True when `e` is an IntentcastError, optionally with the given code. */
+/**
+ * True when `e` is an IntentcastError, optionally with the given code.
+ *
+ * @example
+ * ```ts
+ * import { isIntentcastError, verify } from 'intentcast'
+ *
+ * const offer = await verify(message, { expect: 'offer', replay }).catch((e: unknown) => {
+ *   if (isIntentcastError(e, 'ERR_REPLAY')) return undefined // seen before: ignore it
+ *   throw e
+ * })
+ * ```
+ */
 export function isIntentcastError(e: unknown, code?: IntentcastErrorCode): e is IntentcastError {
   return e instanceof IntentcastError && (code === undefined || e.code === code)
 }

@@ -45,6 +45,7 @@ export {
 } from './envelope/sign.js'
 export { countersign, signAgreement, type AgreementBody } from './envelope/countersign.js'
 export { verify, type Format, type Proposal, type Verified, type VerifyOptions } from './envelope/verify.js'
+export type { VerifiedOf } from './envelope/checks.js'
 export type { ProtectedHeader } from './envelope/header.js'
 export { digest } from './envelope/digest.js'
 export { CBOR_KEYS } from './envelope/cose-claims.js'
@@ -102,7 +103,7 @@ export {
   MEDIA_TYPE_PROBLEM,
   WELL_KNOWN_PATH,
 } from './model/media-types.js'
-export type { VendorDocument, VendorKey } from './model/vendor-document.js'
+export type { VendorDocument, VendorKey, VendorSealKey } from './model/vendor-document.js'
 export { GPC_CONDITION, GPC_PATH, MYTERMS_PATH, type GpcDocument, type MyTermsDocument } from './model/well-known.js'
 
 export { BASE45_ALPHABET, decodeBase45, encodeBase45 } from './link/base45.js'

@@ -4,6 +4,14 @@ import { MAX_NESTING } from './cbor-encode.js'
 import { readCbor } from './cbor-scan.js'
 import type { CborValue } from './cbor-value.js'
 
+/**
+ * The limits `decodeCbor` applies, each checked as it reads, and the tags it lets through.
+ *
+ * @example
+ * ```ts
+ * const value = decodeCbor(bytes, { maxBytes: 1024, maxDepth: 4, allowedTags: [1] } satisfies DecodeCborOptions)
+ * ```
+ */
 export interface DecodeCborOptions {
   /** Largest input accepted, checked before anything else. Default 65536. */
   readonly maxBytes?: number
@@ -20,6 +28,16 @@ export interface DecodeCborOptions {
   readonly allowedTags?: readonly number[]
 }
 
+/**
+ * The limits `decodeCbor` applies to an option not given.
+ *
+ * @example
+ * ```ts
+ * import { CBOR_DECODE_DEFAULTS, decodeCbor } from 'intentcast/cose'
+ *
+ * const value = decodeCbor(bytes, { maxItems: 4 * CBOR_DECODE_DEFAULTS.maxItems })
+ * ```
+ */
 export const CBOR_DECODE_DEFAULTS = Object.freeze({
   maxBytes: DEFAULT_MAX_BYTES,
   maxDepth: 16,
@@ -37,6 +55,14 @@ export const CBOR_DECODE_DEFAULTS = Object.freeze({
  *    model has one encoding, so the value returned is exactly what was signed over.
  *
  * Every other failure is ERR_MALFORMED; bad options are ERR_INVALID_ARGUMENT.
+ *
+ * @example
+ * ```ts
+ * import { decodeCbor } from 'intentcast/cose'
+ *
+ * decodeCbor(Uint8Array.of(0x82, 0x01, 0x02)) // [1, 2]
+ * decodeCbor(Uint8Array.of(0x18, 0x01)) // throws ERR_MALFORMED: 1 is written in one byte, not two
+ * ```
  */
 export function decodeCbor(bytes: Uint8Array, options: DecodeCborOptions = {}): CborValue {
   if (!(bytes instanceof Uint8Array)) invalid('bytes must be a Uint8Array')

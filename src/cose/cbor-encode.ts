@@ -23,6 +23,13 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
  *
  * Throws ERR_INVALID_ARGUMENT for anything outside the CborValue model (floats, unsafe
  * integers, undefined, bigints, other objects, keys that are neither integers nor text).
+ *
+ * @example
+ * ```ts
+ * import { encodeCbor } from 'intentcast/cose'
+ *
+ * encodeCbor(new Map<number, string | boolean>([[-1, true], [1, 'a']])) // a2 01 61 61 20 f5: keys in encoded order
+ * ```
  */
 export function encodeCbor(value: CborValue): Uint8Array {
   const out = new Writer(256)

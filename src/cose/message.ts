@@ -3,6 +3,14 @@ import { CBOR_DECODE_DEFAULTS, decodeCbor } from './cbor-decode.js'
 import type { CborValue } from './cbor-value.js'
 import { COSE_TAG, type CoseHeaderMap } from './constants.js'
 
+/**
+ * The options of the COSE verifiers (`verifyCoseSign1`, `verifyCoseSign`, `addCoseSignature`).
+ *
+ * @example
+ * ```ts
+ * const verified = await verifyCoseSign1(bytes, publicKey, { maxBytes: 4096 } satisfies VerifyCoseOptions)
+ * ```
+ */
 export interface VerifyCoseOptions {
   /** Largest message accepted, checked before any parsing. Default 65536. */
   readonly maxBytes?: number

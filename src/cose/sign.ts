@@ -15,12 +15,20 @@ import {
   requirePayload,
 } from './message.js'
 
+/**
+ * One signer of a COSE_Sign: its key and its own headers (`signCoseSign`, `addCoseSignature`).
+ *
+ * @example
+ * ```ts
+ * const alice: CoseSigner = { privateKey: aliceSeed, protectedHeader: new Map([[COSE_HEADER.kid, new TextEncoder().encode('alice')]]) }
+ * ```
+ */
 export interface CoseSigner {
-  /** The 32-byte Ed25519 private key (seed). */
   /** The 32-byte Ed25519 private key (seed), or a function that signs with it. */
   readonly privateKey: CoseSigningKey
   /** `alg` is set to EdDSA (-8) when absent; any other `alg` is refused. */
   readonly protectedHeader: CoseHeaderMap
+  /** This signer's headers outside the signature. Default: none. */
   readonly unprotectedHeader?: CoseHeaderMap
 }
 
@@ -30,12 +38,29 @@ export interface CoseSignOptions {
   readonly unprotectedHeader?: CoseHeaderMap
 }
 
+/**
+ * One signer's headers in a verified COSE_Sign, decoded.
+ *
+ * @example
+ * ```ts
+ * const kids = verified.signers.map((s: CoseSignerHeaders) => s.protectedHeader.get(COSE_HEADER.kid))
+ * ```
+ */
 export interface CoseSignerHeaders {
   readonly protectedHeader: CoseHeaderMap
   readonly unprotectedHeader: CoseHeaderMap
 }
 
+/**
+ * A COSE_Sign whose every signature verified: its payload, its body headers and each signer's.
+ *
+ * @example
+ * ```ts
+ * const { payload, signers }: VerifiedCoseSign = await verifyCoseSign(bytes, resolveKey)
+ * ```
+ */
 export interface VerifiedCoseSign {
+  /** The content every signer signed. */
   readonly payload: Uint8Array
   readonly protectedHeader: CoseHeaderMap
   readonly unprotectedHeader: CoseHeaderMap
@@ -65,6 +90,17 @@ interface ParsedSignature extends CoseSignerHeaders {
 /**
  * Signs `payload` as a tagged COSE_Sign (RFC 9052 §4.1) by every signer, in order, with EdDSA
  * over Ed25519, in deterministic encoding.
+ *
+ * @example
+ * ```ts
+ * import { COSE_HEADER, signCoseSign } from 'intentcast/cose'
+ *
+ * const utf8 = (s: string) => new TextEncoder().encode(s)
+ * const bytes = await signCoseSign(utf8('agreed'), [
+ *   { privateKey: aliceSeed, protectedHeader: new Map([[COSE_HEADER.kid, utf8('alice')]]) },
+ *   { privateKey: bobSeed, protectedHeader: new Map([[COSE_HEADER.kid, utf8('bob')]]) },
+ * ])
+ * ```
  */
 export async function signCoseSign(
   payload: Uint8Array,
@@ -92,6 +128,14 @@ export async function signCoseSign(
  * deterministic encoding), so the body and every earlier signature stay byte for byte as they
  * were. Earlier signatures are not verified here: that needs their keys; call verifyCoseSign
  * first.
+ *
+ * @example
+ * ```ts
+ * import { addCoseSignature, COSE_HEADER, verifyCoseSign } from 'intentcast/cose'
+ *
+ * await verifyCoseSign(signedByAlice, resolveKey) // check what is there first
+ * const both = await addCoseSignature(signedByAlice, { privateKey: bobSeed, protectedHeader: new Map([[COSE_HEADER.kid, new TextEncoder().encode('bob')]]) })
+ * ```
  */
 export async function addCoseSignature(
   bytes: Uint8Array,
@@ -115,6 +159,18 @@ export async function addCoseSignature(
  * All structure and headers are checked before resolveKey is first called.
  * @throws ERR_TOO_LARGE, ERR_MALFORMED, ERR_UNSUPPORTED_ALG, ERR_SIGNATURE_INVALID; and
  *   ERR_INVALID_ARGUMENT for a bad option or a key of the wrong shape from resolveKey.
+ *
+ * @example
+ * ```ts
+ * import { COSE_HEADER, verifyCoseSign } from 'intentcast/cose'
+ *
+ * const keys = new Map([['alice', alicePublicKey], ['bob', bobPublicKey]])
+ * const { payload, signers } = await verifyCoseSign(bytes, (signer) => {
+ *   const key = keys.get(new TextDecoder().decode(signer.get(COSE_HEADER.kid) as Uint8Array))
+ *   if (!key) throw new Error('unknown signer')
+ *   return key
+ * })
+ * ```
  */
 export async function verifyCoseSign(
   bytes: Uint8Array,

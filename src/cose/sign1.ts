@@ -15,15 +15,35 @@ import {
   requirePayload,
 } from './message.js'
 
+/**
+ * The headers `signCoseSign1` writes.
+ *
+ * @example
+ * ```ts
+ * const options: CoseSign1Options = { protectedHeader: new Map([[COSE_HEADER.kid, new TextEncoder().encode('key-1')]]) }
+ * ```
+ */
 export interface CoseSign1Options {
   /** `alg` is set to EdDSA (-8) when absent; any other `alg` is refused. */
   readonly protectedHeader: CoseHeaderMap
+  /** Headers outside the signature. Default: none. */
   readonly unprotectedHeader?: CoseHeaderMap
 }
 
+/**
+ * A COSE_Sign1 whose signature verified: its payload and both header buckets, decoded.
+ *
+ * @example
+ * ```ts
+ * const { payload, protectedHeader }: VerifiedCoseSign1 = await verifyCoseSign1(bytes, publicKey)
+ * ```
+ */
 export interface VerifiedCoseSign1 {
+  /** The signed content. */
   readonly payload: Uint8Array
+  /** The protected header parameters, decoded. */
   readonly protectedHeader: CoseHeaderMap
+  /** The unprotected header parameters (not covered by the signature). */
   readonly unprotectedHeader: CoseHeaderMap
   /** The Sig_structure the signature covers (RFC 9052 §4.4): what a digest of the message hashes. */
   readonly toBeSigned: Uint8Array
@@ -33,6 +53,15 @@ export interface VerifiedCoseSign1 {
  * Signs `payload` as a tagged COSE_Sign1 (RFC 9052 §4.2) with EdDSA over Ed25519, in
  * deterministic encoding, so the same inputs always give the same bytes.
  * @param privateKey - the 32-byte Ed25519 private key (seed), or a function that signs with it.
+ *
+ * @example
+ * ```ts
+ * import { COSE_HEADER, signCoseSign1 } from 'intentcast/cose'
+ * import { randomPrivateKey } from 'intentcast/crypto'
+ *
+ * const utf8 = (s: string) => new TextEncoder().encode(s)
+ * const bytes = await signCoseSign1(utf8('hello'), randomPrivateKey(), { protectedHeader: new Map([[COSE_HEADER.kid, utf8('key-1')]]) })
+ * ```
  */
 export async function signCoseSign1(
   payload: Uint8Array,
@@ -54,6 +83,14 @@ export async function signCoseSign1(
  * Applies no protocol rules beyond COSE.
  * @throws ERR_TOO_LARGE, ERR_MALFORMED, ERR_UNSUPPORTED_ALG, ERR_SIGNATURE_INVALID; and
  *   ERR_INVALID_ARGUMENT for a bad key or option.
+ *
+ * @example
+ * ```ts
+ * import { COSE_HEADER, verifyCoseSign1 } from 'intentcast/cose'
+ *
+ * const { payload } = await verifyCoseSign1(bytes, publicKey) // one known key
+ * const byKid = await verifyCoseSign1(bytes, (protectedHeader) => keys.get(new TextDecoder().decode(protectedHeader.get(COSE_HEADER.kid) as Uint8Array))!)
+ * ```
  */
 export async function verifyCoseSign1(
   bytes: Uint8Array,

@@ -28,6 +28,14 @@ import {
 
 export type { Ed25519Backend }
 
+/**
+ * The options of the Ed25519 functions: which backend runs them.
+ *
+ * @example
+ * ```ts
+ * const ok = await verifyEd25519(publicKey, message, signature, { backend: 'noble' } satisfies Ed25519Options)
+ * ```
+ */
 export interface Ed25519Options {
   /** Default: `native` (node:crypto or WebCrypto) where the runtime offers Ed25519, else `noble`. */
   backend?: Ed25519Backend
@@ -42,6 +50,13 @@ export interface Ed25519Options {
  * @param signature - 64-byte signature.
  * @throws {IntentcastError} ERR_INVALID_ARGUMENT if an argument is not a Uint8Array, `publicKey` is not
  *   32 bytes, or `options.backend` is unknown.
+ *
+ * @example
+ * ```ts
+ * import { verifyEd25519 } from 'intentcast/crypto'
+ *
+ * if (!(await verifyEd25519(publicKey, message, signature))) throw new Error('bad signature')
+ * ```
  */
 export async function verifyEd25519(
   publicKey: Uint8Array,
@@ -70,6 +85,13 @@ export async function verifyEd25519(
  * @returns the 64-byte signature.
  * @throws {IntentcastError} ERR_INVALID_ARGUMENT if an argument is not a Uint8Array, `privateKey` is not
  *   32 bytes, or `options.backend` is unknown.
+ *
+ * @example
+ * ```ts
+ * import { signEd25519 } from 'intentcast/crypto'
+ *
+ * const signature = await signEd25519(privateKey, new TextEncoder().encode('hello')) // 64 bytes
+ * ```
  */
 export async function signEd25519(
   privateKey: Uint8Array,
@@ -85,13 +107,30 @@ export async function signEd25519(
  * The 32-byte public key of a 32-byte RFC 8032 private key (seed).
  * @throws {IntentcastError} ERR_INVALID_ARGUMENT if `privateKey` is not 32 bytes of a Uint8Array, or
  *   `options.backend` is unknown.
+ *
+ * @example
+ * ```ts
+ * import { getPublicKey } from 'intentcast/crypto'
+ *
+ * const publicKey = await getPublicKey(privateKey) // 32 bytes
+ * ```
  */
 export async function getPublicKey(privateKey: Uint8Array, options: Ed25519Options = {}): Promise<Uint8Array> {
   abytes(privateKey, 'privateKey', 32)
   return (await preparePrivateKey(privateKey, options.backend)).publicKey
 }
 
-/** A fresh 32-byte private key (seed) from the platform CSPRNG. */
+/**
+ * A fresh 32-byte private key (seed) from the platform CSPRNG.
+ *
+ * @example
+ * ```ts
+ * import { getPublicKey, randomPrivateKey } from 'intentcast/crypto'
+ *
+ * const privateKey = randomPrivateKey()
+ * const publicKey = await getPublicKey(privateKey)
+ * ```
+ */
 export function randomPrivateKey(): Uint8Array {
   return crypto.getRandomValues(new Uint8Array(32))
 }

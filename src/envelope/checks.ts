@@ -49,6 +49,15 @@ declare const verifiedBrand: unique symbol
 /** The two envelopes: JWS (text) and COSE (bytes). */
 export type Format = 'jws' | 'cose'
 
+/**
+ * A message of one kind `K` that passed every check of `verify`, in envelope `F`. `Verified<K>`
+ * is the union of these over the kinds in `K`, so narrowing on `kind` narrows `payload`.
+ *
+ * @example
+ * ```ts
+ * const offer: VerifiedOf<'offer', 'jws'> = await verify(jws, { expect: 'offer' })
+ * ```
+ */
 export type VerifiedOf<K extends Kind, F extends Format = Format> = {
   readonly kind: K
   readonly payload: PayloadOf<K>

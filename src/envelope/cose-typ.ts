@@ -5,7 +5,16 @@ import { IntentcastError } from '../errors.js'
 import { fromUtf8, utf8 } from '../lib/utf8.js'
 import { COSE_KINDS, type CoseKind } from '../model/kinds.js'
 
-/** The COSE `typ` (RFC 9596) of each kind that has a COSE form: `intentcast-<kind>+cose`. */
+/**
+ * The COSE `typ` (RFC 9596) of each kind that has a COSE form: `intentcast-<kind>+cose`.
+ *
+ * @example
+ * ```ts
+ * import { COSE_TYP } from 'intentcast'
+ *
+ * COSE_TYP.intent // 'intentcast-intent+cose'
+ * ```
+ */
 export const COSE_TYP: Readonly<Record<CoseKind, string>> = Object.freeze(
   Object.fromEntries(COSE_KINDS.map((k) => [k, `intentcast-${k}+cose`])) as Record<CoseKind, string>,
 )

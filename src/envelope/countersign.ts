@@ -19,13 +19,29 @@ import { verifyAgreementSignatures } from './jws-verify.js'
 import { prepareVerifyOptions } from './verify.js'
 import { buildPayload, checkSignOptions, encodePayload, signSegments, type Signed, type SignOptions } from './sign.js'
 
-/** The agreed deal; `v`, `iat` and `jti` are set when it is signed. */
+/**
+ * The agreed deal; `v`, `iat` and `jti` are set when it is signed.
+ *
+ * @example
+ * ```ts
+ * const body: AgreementBody = thread.agreementBody() // parties, refs, item and the accepted deal
+ * ```
+ */
 export type AgreementBody = Omit<PayloadOf<'agreement'>, 'v' | 'iat' | 'jti'>
 
 /**
  * Signs an agreement as the first of its two parties (either one may go first). The result
  * carries one signature — JWS JSON General Serialization, or a COSE_Sign with `format: 'cose'`;
  * `countersign` adds the other party's.
+ *
+ * @example
+ * ```ts
+ * import { countersign, signAgreement, verifyThread } from 'intentcast'
+ *
+ * const thread = await verifyThread([intent, offer, acceptance])
+ * const signed = await signAgreement(thread.agreementBody(), customer) // the customer's signature
+ * const agreement = await countersign(signed, vendor) // and the vendor's
+ * ```
  */
 export async function signAgreement<F extends Format = 'jws'>(
   body: AgreementBody,
@@ -60,6 +76,14 @@ const COUNTERSIGN_OPTIONS: ReadonlySet<string> = new Set([
  * Adds the second party's signature to an agreement signed by the first, after verifying that
  * first signature and the payload. Signatures are ordered customer first whoever signed first,
  * so both parties end up holding byte-identical agreements. Keeps the envelope it is given.
+ *
+ * @example
+ * ```ts
+ * import { countersign, verify } from 'intentcast'
+ *
+ * const agreement = await countersign(signedByCustomer, vendor) // verifies the first signature, then adds ours
+ * const { signers } = await verify(agreement, { expect: 'agreement' }) // [customer.did, vendor.did]
+ * ```
  */
 export async function countersign<M extends string | Uint8Array>(
   agreement: M,

@@ -33,6 +33,15 @@ export function coseSignDigest(payload: Uint8Array): string {
  * - COSE_Sign1: over its Sig_structure; COSE_Sign (agreement): over its payload.
  * Either way the digest does not depend on how the signature bytes happen to be written.
  * A verified message carries its digest already; this is for raw messages.
+ *
+ * @example
+ * ```ts
+ * import { digest, signIntent, verify } from 'intentcast'
+ *
+ * const intent = await signIntent(body, customer)
+ * const ref = digest(intent) // what an offer's inReplyTo names
+ * ref === (await verify(intent)).digest // true
+ * ```
  */
 export function digest(message: string | Uint8Array | { readonly digest: string }): string {
   if (message instanceof Uint8Array) {

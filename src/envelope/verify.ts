@@ -20,6 +20,16 @@ export { DEFAULT_MAX_BYTES, type Format, type Proposal, type Verified, type Veri
  * an IntentcastError with a stable code; no input, however hostile, makes it throw anything
  * else. (A `replay` store or `resolveKey` of the caller's own that fails is reported as it threw:
  * that is the caller's infrastructure, not the message.)
+ *
+ * @example
+ * ```ts
+ * import { MemoryReplayStore, verify } from 'intentcast'
+ *
+ * const replay = new MemoryReplayStore()
+ * const offer = await verify(message, { expect: 'offer', audience: customer.did, replay })
+ * offer.payload.price // { amount: '1890.00', currency: 'EUR' }: the payload is typed by kind
+ * offer.issuer // the vendor's DID; offer.digest is what an acceptance names in inReplyTo
+ * ```
  */
 export function verify<K extends Kind = Kind>(message: string, options?: VerifyOptions<K>): Promise<Verified<K, 'jws'>>
 export function verify<K extends Kind = Kind>(

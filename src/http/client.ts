@@ -2,6 +2,15 @@ import { IntentcastError, isIntentcastError } from '../errors.js'
 import { readBody } from './body.js'
 import { essence } from './problem.js'
 
+/**
+ * The `fetch` the SDK calls for an outgoing request: the global one by default. Pass your own to
+ * add a proxy, logging or a test double.
+ *
+ * @example
+ * ```ts
+ * const logged: FetchLike = (url, init) => (console.log(init.method, url), fetch(url, init))
+ * ```
+ */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>
 
 export interface ExchangeOptions {

@@ -30,6 +30,15 @@ export interface NodeListenerOptions {
   readonly drainMs?: number
 }
 
+/**
+ * A `node:http` request listener, as `createServer` and `server.on('request', …)` take it.
+ *
+ * @example
+ * ```ts
+ * const listener: NodeListener = toNodeListener(handler)
+ * createServer(listener).listen(8080)
+ * ```
+ */
 type NodeListener = (req: IncomingMessage, res: ServerResponse) => void
 
 /** The media type of a Server-Sent Events stream: the one answer written as it comes. */

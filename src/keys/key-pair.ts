@@ -10,12 +10,33 @@ export interface KeyPair {
   readonly privateJwk: PrivateJwk
 }
 
-/** A fresh Ed25519 identity. */
+/**
+ * A fresh Ed25519 identity.
+ *
+ * @example
+ * ```ts
+ * import { generateKeyPair } from 'intentcast'
+ *
+ * const customer = await generateKeyPair()
+ * customer.did // 'did:key:z6Mk…'
+ * await writeFile('customer.jwk', JSON.stringify(customer.privateJwk), { mode: 0o600 }) // secret: importKeyPair reads it back
+ * ```
+ */
 export async function generateKeyPair(): Promise<KeyPair> {
   return keyPairFromSeed(randomPrivateKey())
 }
 
-/** The identity of a 32-byte Ed25519 seed (RFC 8032 private key). Deterministic. */
+/**
+ * The identity of a 32-byte Ed25519 seed (RFC 8032 private key). Deterministic.
+ *
+ * @example
+ * ```ts
+ * import { keyPairFromSeed } from 'intentcast'
+ *
+ * const seed = new Uint8Array(Buffer.from(process.env.VENDOR_SEED!, 'base64url')) // 32 bytes
+ * const vendor = await keyPairFromSeed(seed) // the same DID on every start
+ * ```
+ */
 export async function keyPairFromSeed(seed: Uint8Array): Promise<KeyPair> {
   if (!(seed instanceof Uint8Array) || seed.length !== 32) {
     throw new IntentcastError('ERR_INVALID_ARGUMENT', 'an Ed25519 seed is 32 bytes')
@@ -41,7 +62,16 @@ export function seedFromJwk(d: string): Uint8Array {
   return seed
 }
 
-/** Rebuilds a key pair from a stored private JWK, checking that `x` belongs to `d`. */
+/**
+ * Rebuilds a key pair from a stored private JWK, checking that `x` belongs to `d`.
+ *
+ * @example
+ * ```ts
+ * import { importKeyPair } from 'intentcast'
+ *
+ * const customer = await importKeyPair(JSON.parse(await readFile('customer.jwk', 'utf8')))
+ * ```
+ */
 export async function importKeyPair(privateJwk: PrivateJwk): Promise<KeyPair> {
   if (privateJwk?.kty !== 'OKP' || privateJwk.crv !== 'Ed25519' || typeof privateJwk.d !== 'string') {
     throw new IntentcastError('ERR_INVALID_ARGUMENT', 'not an Ed25519 private JWK')

@@ -5,13 +5,29 @@ import { IntentcastError } from '../errors.js'
  * exactly the QR code alphanumeric set, so a base45 text fills a QR code at 5.5 bits a character.
  * Written here rather than taken from npm: the packages there either misread a Uint8Array that
  * is a view into a larger buffer or turn characters outside the alphabet into bytes silently.
+ *
+ * @example
+ * ```ts
+ * import { BASE45_ALPHABET } from 'intentcast'
+ *
+ * const fitsQrAlphanumeric = (text: string) => [...text].every((c) => BASE45_ALPHABET.includes(c))
+ * ```
  */
 export const BASE45_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:'
 
 const VALUE = new Int8Array(128).fill(-1)
 for (let i = 0; i < BASE45_ALPHABET.length; i++) VALUE[BASE45_ALPHABET.charCodeAt(i)] = i
 
-/** Encodes bytes as base45 (RFC 9285 §4). */
+/**
+ * Encodes bytes as base45 (RFC 9285 §4).
+ *
+ * @example
+ * ```ts
+ * import { encodeBase45 } from 'intentcast'
+ *
+ * encodeBase45(new TextEncoder().encode('AB')) // 'BB8' (RFC 9285 §4.3)
+ * ```
+ */
 export function encodeBase45(bytes: Uint8Array): string {
   if (!(bytes instanceof Uint8Array))
     throw new IntentcastError('ERR_INVALID_ARGUMENT', 'encodeBase45 takes a Uint8Array')
@@ -32,6 +48,13 @@ export function encodeBase45(bytes: Uint8Array): string {
  * Decodes base45 strictly (RFC 9285 §4.2, §6): every character in the alphabet, a length that is
  * not 1 more than a multiple of 3, and no group whose value is too large for its bytes. Each byte
  * string has exactly one encoding, so anything else is ERR_MALFORMED.
+ *
+ * @example
+ * ```ts
+ * import { decodeBase45 } from 'intentcast'
+ *
+ * new TextDecoder().decode(decodeBase45('%69 VD92EX0')) // 'Hello!!' (RFC 9285 §4.3)
+ * ```
  */
 export function decodeBase45(text: string): Uint8Array {
   if (typeof text !== 'string') throw new IntentcastError('ERR_INVALID_ARGUMENT', 'decodeBase45 takes a string')

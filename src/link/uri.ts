@@ -21,10 +21,28 @@ import { decodeBase45, encodeBase45 } from './base45.js'
  *   `%20` and `%25`, which stay inside the alphanumeric set. Nothing else is encoded.
  */
 
-/** The URI scheme. It is written in upper case (QR alphanumeric mode has no lower case) and read in either. */
+/**
+ * The URI scheme. It is written in upper case (QR alphanumeric mode has no lower case) and read in either.
+ *
+ * @example
+ * ```ts
+ * import { INTENTCAST_URI_SCHEME } from 'intentcast'
+ *
+ * const isLink = (scanned: string) => scanned.toLowerCase().startsWith(`${INTENTCAST_URI_SCHEME}:`)
+ * ```
+ */
 export const INTENTCAST_URI_SCHEME = 'intentcast'
 
-/** The largest CBOR payload (message and terms together) a link carries unless told otherwise. */
+/**
+ * The largest CBOR payload (message and terms together) a link carries unless told otherwise.
+ *
+ * @example
+ * ```ts
+ * import { LINK_DEFAULT_MAX_BYTES, toIntentcastUri } from 'intentcast'
+ *
+ * const link = toIntentcastUri(intent, { terms, maxBytes: 2 * LINK_DEFAULT_MAX_BYTES }) // its readers must allow as much
+ * ```
+ */
 export const LINK_DEFAULT_MAX_BYTES = 8192
 
 const PREFIX = 'INTENTCAST:'
@@ -41,11 +59,27 @@ export interface IntentcastLink {
   readonly terms?: Uint8Array
 }
 
+/**
+ * The options of `parseIntentcastUri`.
+ *
+ * @example
+ * ```ts
+ * const link = parseIntentcastUri(scanned, { maxBytes: 4096 } satisfies ParseIntentcastUriOptions)
+ * ```
+ */
 export interface ParseIntentcastUriOptions {
   /** The largest CBOR payload accepted; the string is refused by its length before any decoding. Default 8192. */
   readonly maxBytes?: number
 }
 
+/**
+ * The options of `toIntentcastUri`: the vendor's terms to carry beside the message, and the size limit.
+ *
+ * @example
+ * ```ts
+ * const link = toIntentcastUri(offer, { terms: await signTerms(declaration, vendor, { format: 'cose' }) } satisfies IntentcastUriOptions)
+ * ```
+ */
 export interface IntentcastUriOptions extends ParseIntentcastUriOptions {
   /** The vendor's terms declaration in COSE (`signTerms(…, { format: 'cose' })`), for the wallet's r-button. */
   readonly terms?: Uint8Array
@@ -56,6 +90,15 @@ export interface IntentcastUriOptions extends ParseIntentcastUriOptions {
  * in the QR alphanumeric set (encode it in that mode) and is a valid URI for links.
  * @throws ERR_INVALID_ARGUMENT for anything but COSE messages (terms that are not a terms
  *   declaration included); ERR_TOO_LARGE past `maxBytes`, so no link is made that its reader refuses.
+ *
+ * @example
+ * ```ts
+ * import { signIntent, signTerms, toIntentcastUri } from 'intentcast'
+ *
+ * const intent = await signIntent(body, customer, { format: 'cose' })
+ * const terms = await signTerms(declaration, shop, { format: 'cose' })
+ * const link = toIntentcastUri(intent, { terms }) // 'INTENTCAST:…': draw it as a QR code in alphanumeric mode
+ * ```
  */
 export function toIntentcastUri(message: Uint8Array, options: IntentcastUriOptions = {}): string {
   const maxBytes = maxBytesOf(options)
@@ -74,6 +117,14 @@ export function toIntentcastUri(message: Uint8Array, options: IntentcastUriOptio
  * declaration. Signatures are not checked: pass the parts to `verify`, or use verifyIntentcastUri.
  * @throws ERR_TOO_LARGE, ERR_MALFORMED, ERR_TYPE_MISMATCH (the second part is not terms);
  *   ERR_INVALID_ARGUMENT for a bad option or a `uri` that is not a string.
+ *
+ * @example
+ * ```ts
+ * import { parseIntentcastUri, verify } from 'intentcast'
+ *
+ * const { message, terms } = parseIntentcastUri(scanned) // COSE bytes, signatures not yet checked
+ * const intent = await verify(message, { expect: 'intent' })
+ * ```
  */
 export function parseIntentcastUri(uri: string, options: ParseIntentcastUriOptions = {}): IntentcastLink {
   if (typeof uri !== 'string') throw new IntentcastError('ERR_INVALID_ARGUMENT', 'parseIntentcastUri takes a string')

@@ -3,12 +3,30 @@ import { IntentcastError } from '../errors.js'
 import type { Kind } from '../model/kinds.js'
 import { parseIntentcastUri } from './uri.js'
 
+/**
+ * The options of `verifyIntentcastUri`: those of `verify`, for the message, and the link's size limit.
+ *
+ * @example
+ * ```ts
+ * const link = await verifyIntentcastUri(scanned, { expect: 'intent', maxLinkBytes: 4096 } satisfies VerifyIntentcastUriOptions)
+ * ```
+ */
 export interface VerifyIntentcastUriOptions<K extends Kind = Kind> extends VerifyOptions<K> {
   /** The largest CBOR payload the link may carry (parseIntentcastUri's `maxBytes`). Default 8192. */
   readonly maxLinkBytes?: number
 }
 
+/**
+ * What `verifyIntentcastUri` resolves to: the link's message and, when it has them, the vendor's
+ * terms, each verified.
+ *
+ * @example
+ * ```ts
+ * const { message, terms }: VerifiedLink<'intent'> = await verifyIntentcastUri(scanned, { expect: 'intent' })
+ * ```
+ */
 export interface VerifiedLink<K extends Kind = Kind> {
+  /** The link's message, verified with the caller's options as `verify` would. */
   readonly message: Verified<K, 'cose'>
   /** The vendor's terms declaration, verified, when the link carries one: what lights the wallet's r-button. */
   readonly terms?: Verified<'terms', 'cose'>
@@ -19,6 +37,15 @@ export interface VerifiedLink<K extends Kind = Kind> {
  * `options` exactly as `verify` would, and the terms as a published declaration (`expect: terms`,
  * the same clock, tolerance and key resolver; no audience, no replay store) whose `role` must be
  * `vendor` (ERR_TYPE_MISMATCH). The terms are checked first, so a failure names the part that failed.
+ *
+ * @example
+ * ```ts
+ * import { verifyIntentcastUri } from 'intentcast'
+ * import { matchTerms } from 'intentcast/terms'
+ *
+ * const { message, terms } = await verifyIntentcastUri(scanned, { expect: 'intent' })
+ * if (terms) console.log(matchTerms(message.payload.terms, terms).state) // the r-button: 'lit', 'partial' or 'dark'
+ * ```
  */
 export async function verifyIntentcastUri<K extends Kind = Kind>(
   uri: string,

@@ -153,6 +153,7 @@ export class RButtonElement extends Base {
     return !this.#panel.hidden
   }
 
+  /** Custom-element lifecycle: on insertion into a document, renders and evaluates the terms. */
   connectedCallback(): void {
     // A page may set a property before this class is defined; that own property would hide
     // the accessor, so it is moved through the setter.
@@ -167,6 +168,7 @@ export class RButtonElement extends Base {
     this.#schedule()
   }
 
+  /** Custom-element lifecycle: on removal, stops any fetch in flight and closes the panel. */
   disconnectedCallback(): void {
     this.#run++
     this.#source?.abort.abort()
@@ -174,6 +176,7 @@ export class RButtonElement extends Base {
     this.#close(false)
   }
 
+  /** Custom-element lifecycle: an observed attribute changed, so the terms are evaluated again. */
   attributeChangedCallback(): void {
     this.#schedule()
   }

@@ -72,6 +72,7 @@ export class SubscriberIndex {
     for (const info of subscribers) this.set(info)
   }
 
+  /** How many vendor mailboxes are indexed. */
   get size(): number {
     return this.#byOwner.size
   }
@@ -91,6 +92,7 @@ export class SubscriberIndex {
       }
   }
 
+  /** Takes the mailbox of this owner (its DID) out of the index, if it is there. */
   delete(owner: string): void {
     const old = this.#byOwner.get(owner)
     if (old === undefined) return

@@ -33,6 +33,7 @@ import { WebhookDelivery } from './webhook.js'
  */
 export type RelayHandler = ((request: Request, client?: ClientInfo) => Promise<Response>) & {
   readonly ready: Promise<void>
+  /** Ends the open event streams and closes the backend if the handler made it. */
   close(): Promise<void>
 }
 

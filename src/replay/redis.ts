@@ -11,6 +11,14 @@ export interface RedisSetNx {
   set(key: string, value: string, px: 'PX', milliseconds: number, nx: 'NX'): Promise<string | null>
 }
 
+/**
+ * RedisReplayStore's options.
+ *
+ * @example
+ * ```ts
+ * const replay = new RedisReplayStore(redis, { prefix: 'shop:replay:' } satisfies RedisReplayStoreOptions)
+ * ```
+ */
 export interface RedisReplayStoreOptions {
   /** Prepended to every key. Default `intentcast:replay:`. */
   readonly prefix?: string
@@ -22,6 +30,15 @@ export interface RedisReplayStoreOptions {
  * A ReplayStore shared by every process that uses the same Redis: `SET key 1 PX ttl NX` is
  * atomic, so of any number of concurrent submissions of one message, exactly one is taken.
  * Redis expires each key with the message, so the store needs no cleaning.
+ *
+ * @example
+ * ```ts
+ * import { Redis } from 'ioredis'
+ * import { RedisReplayStore } from 'intentcast'
+ *
+ * const replay = new RedisReplayStore(new Redis(process.env.REDIS_URL!))
+ * const handler = createVendorHandler({ keyPair, terms, on, stores: { replay } })
+ * ```
  */
 export class RedisReplayStore implements ReplayStore {
   readonly #client: RedisSetNx

@@ -12,6 +12,14 @@ export interface ReplayStore {
   add(key: string, expiresAt: number): Promise<boolean>
 }
 
+/**
+ * The bounds, and the clock, of a MemoryReplayStore.
+ *
+ * @example
+ * ```ts
+ * const replay = new MemoryReplayStore({ maxEntries: 500_000, maxBytes: 64 * 2 ** 20 } satisfies MemoryReplayStoreOptions)
+ * ```
+ */
 export interface MemoryReplayStoreOptions {
   /** The most entries kept at once. Default 100,000. */
   maxEntries?: number
@@ -28,6 +36,15 @@ export interface MemoryReplayStoreOptions {
  * The default in-memory replay store, for one process. Bounded by entries and by bytes: when full
  * it first forgets expired entries, and if still full the oldest tenth, since refusing every new
  * message would let anyone who can mint keys (anyone, with did:key) lock the store.
+ *
+ * @example
+ * ```ts
+ * import { MemoryReplayStore, verify } from 'intentcast'
+ *
+ * const replay = new MemoryReplayStore()
+ * await verify(intent, { expect: 'intent', replay })
+ * await verify(intent, { expect: 'intent', replay }) // rejects: ERR_REPLAY
+ * ```
  */
 export class MemoryReplayStore implements ReplayStore {
   readonly #entries = new Map<string, number>()
@@ -48,6 +65,7 @@ export class MemoryReplayStore implements ReplayStore {
     if (typeof this.#now !== 'function') throw new IntentcastError('ERR_INVALID_ARGUMENT', 'now must be a function')
   }
 
+  /** The entries kept. */
   get size(): number {
     return this.#entries.size
   }

@@ -15,6 +15,14 @@ export interface AgreementExports {
   readonly receipt: ConsentReceipt
 }
 
+/**
+ * The formats `exportAgreement` writes: `json`, `odrl` or `receipt`.
+ *
+ * @example
+ * ```ts
+ * for (const format of ['json', 'odrl', 'receipt'] satisfies ExportFormat[]) writeFileSync(`agreement.${format}.json`, agreementJson(agreement, format))
+ * ```
+ */
 export type ExportFormat = keyof AgreementExports
 
 const BUILD: { readonly [F in ExportFormat]: (f: ReturnType<typeof factsOf>) => AgreementExports[F] } = {

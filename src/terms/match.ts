@@ -35,7 +35,18 @@ export const R_BUTTON_STATUS: Readonly<Record<RButtonState, string>> = Object.fr
   dark: DPV_STATUS.refused,
 })
 
+/**
+ * What `matchTerms` finds: the r-button's state, the agreement and terms the two parties would
+ * stand on, and every term where they differ.
+ *
+ * @example
+ * ```ts
+ * const { state, agreement, conflicts }: MatchResult = matchTerms(mine, theirs)
+ * if (state !== 'lit') console.log(conflicts.map((c) => c.message))
+ * ```
+ */
 export interface MatchResult {
+  /** The r-button's state: `lit`, `partial` or `dark`. */
   readonly state: RButtonState
   /** The agreement (short ID) agreed (`lit`) or proposed; absent when none is acceptable. */
   readonly agreement?: string
@@ -46,7 +57,9 @@ export interface MatchResult {
    * agreement is acceptable, `agreement` here is the customer's proffered one.
    */
   readonly terms: DealTerms
+  /** Every term where the two differ, each with whether it is a hard limit and a message for people. */
   readonly conflicts: Conflict[]
+  /** The DPV status IRI of `state` (R_BUTTON_STATUS). */
   readonly status: string
 }
 

@@ -19,16 +19,19 @@ interface Answer {
   readonly conflicts: Conflict[]
 }
 
+/** `negotiate`'s answer when the offer can be accepted as it stands. */
 interface AgreedAnswer extends Answer {
   readonly outcome: 'agreed'
 }
 
+/** `negotiate`'s answer when the customer should counter, with the deal to counter with. */
 interface CounterAnswer extends Answer {
   readonly outcome: 'counter'
   /** The counter's deal: pass it, with `inReplyTo` and `intent`, to `signCounter`. */
   readonly counter: Deal
 }
 
+/** `negotiate`'s answer when no counter can settle a conflict. */
 interface RejectedAnswer extends Answer {
   readonly outcome: 'rejected'
 }
@@ -40,6 +43,14 @@ interface RejectedAnswer extends Answer {
  */
 export type NegotiationResult = AgreedAnswer | CounterAnswer | RejectedAnswer
 
+/**
+ * What `negotiate` decides: `agreed`, `counter` or `rejected`.
+ *
+ * @example
+ * ```ts
+ * const outcomes: Outcome[] = offers.map((offer) => negotiate(intent, offer).outcome)
+ * ```
+ */
 export type Outcome = NegotiationResult['outcome']
 
 /**

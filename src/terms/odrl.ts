@@ -15,10 +15,36 @@ import {
   XSD,
 } from './vocab.js'
 
-/** The ODRL 2.2 constraint operators; an export uses these and no others. */
+/**
+ * The ODRL 2.2 constraint operators; an export uses these and no others.
+ *
+ * @example
+ * ```ts
+ * import { ODRL_OPERATORS, type OdrlOperator } from 'intentcast/terms'
+ *
+ * const isOperator = (op: string): op is OdrlOperator => (ODRL_OPERATORS as readonly string[]).includes(op)
+ * ```
+ */
 export const ODRL_OPERATORS = ['eq', 'neq', 'gt', 'gteq', 'lt', 'lteq', 'isAnyOf', 'isAllOf', 'isNoneOf'] as const
+/**
+ * One of ODRL_OPERATORS.
+ *
+ * @example
+ * ```ts
+ * const at: OdrlOperator = 'lteq'
+ * ```
+ */
 export type OdrlOperator = (typeof ODRL_OPERATORS)[number]
 
+/**
+ * One ODRL constraint of a rule: `leftOperand operator rightOperand`, with a unit where the
+ * operand is a quantity.
+ *
+ * @example
+ * ```ts
+ * const c: OdrlConstraint = { leftOperand: 'elapsedTime', operator: 'lteq', rightOperand: { '@value': 'P30D', '@type': 'http://www.w3.org/2001/XMLSchema#duration' } }
+ * ```
+ */
 export interface OdrlConstraint {
   readonly leftOperand: string
   readonly operator: OdrlOperator
@@ -26,6 +52,15 @@ export interface OdrlConstraint {
   readonly unit?: string
 }
 
+/**
+ * One ODRL permission, prohibition or obligation: who (`assignee`) may, may not or must do what
+ * (`action`) to what (`target`), towards whom (`assigner`).
+ *
+ * @example
+ * ```ts
+ * const prohibited = exportAgreement(agreement, 'odrl').prohibition.map((rule: OdrlRule) => rule.action)
+ * ```
+ */
 export interface OdrlRule {
   readonly target: string
   readonly assigner: string
@@ -35,6 +70,15 @@ export interface OdrlRule {
   readonly duty?: Array<{ readonly action: string }>
 }
 
+/**
+ * An agreement as an ODRL 2.2 `Agreement` in JSON-LD (`exportAgreement(…, 'odrl')`).
+ *
+ * @example
+ * ```ts
+ * const odrl: OdrlAgreement = exportAgreement(agreement, 'odrl')
+ * odrl.uid // 'urn:intentcast:agreement:…'
+ * ```
+ */
 export interface OdrlAgreement {
   readonly '@context': string
   readonly '@type': 'Agreement'

@@ -6,18 +6,47 @@ import { invalidArgument, OFFER_KINDS, offerOrCounter, readArg, type Input, type
 import { instantKey } from './instant.js'
 import { customerFromIntent, type CustomerSide } from './side.js'
 
+/**
+ * One offer of a Ranking, with its score and the reasons for its place.
+ *
+ * @example
+ * ```ts
+ * const best: RankedOffer<Proposal> | undefined = rankOffers(intent, offers).ranked[0]
+ * ```
+ */
 export interface RankedOffer<O> {
+  /** The offer or counter, exactly as it was passed in. */
   readonly offer: O
   /** The share of the customer's asks (agreement and terms) the offer meets, from 0 to 1. */
   readonly score: number
+  /** Why it ranks where it does, one sentence each, for people. */
   readonly reasons: string[]
 }
 
+/**
+ * An offer `rankOffers` left out: it breaks a hard limit, or does not answer the intent.
+ *
+ * @example
+ * ```ts
+ * const excluded: ExcludedOffer<Proposal>[] = rankOffers(intent, offers).excluded
+ * for (const { offer, reasons } of excluded) console.log(offer.issuer, reasons.join(' '))
+ * ```
+ */
 export interface ExcludedOffer<O> {
+  /** The offer or counter, exactly as it was passed in. */
   readonly offer: O
+  /** Each hard limit it breaks, or why it does not answer the intent, for people. */
   readonly reasons: string[]
 }
 
+/**
+ * What `rankOffers` returns: the offers a customer could take, best first, and those it could not.
+ *
+ * @example
+ * ```ts
+ * const { ranked, excluded }: Ranking<Proposal> = rankOffers(intent, offers)
+ * ```
+ */
 export interface Ranking<O> {
   /** Best first. */
   readonly ranked: RankedOffer<O>[]

@@ -15,9 +15,24 @@ export type ThreadState = 'open' | 'accepted' | 'agreed' | 'withdrawn' | 'termin
 /**
  * No negotiation needs more moves; without a bound, a party could grow a stored thread (and the
  * work each move costs) without end by countering forever.
+ *
+ * @example
+ * ```ts
+ * import { MAX_MESSAGES } from 'intentcast'
+ *
+ * if (thread.messages.length === MAX_MESSAGES) console.log('this negotiation can take no more moves')
+ * ```
  */
 export const MAX_MESSAGES = 256
 
+/**
+ * The options of a Thread.
+ *
+ * @example
+ * ```ts
+ * const thread = new Thread(intent, { clockTolerance: 120 } satisfies ThreadOptions)
+ * ```
+ */
 export interface ThreadOptions {
   /** Seconds of clock skew allowed between a move and the message it answers. Default 30. */
   clockTolerance?: number
@@ -54,6 +69,16 @@ function fail(code: 'ERR_BROKEN_LINK' | 'ERR_ILLEGAL_MOVE', message: string): ne
  * does not allow: a broken reference (ERR_BROKEN_LINK) or an illegal move (ERR_ILLEGAL_MOVE).
  * Each move's time is checked against the message it answers, not against the clock, so an
  * old thread re-verifies from its stored bytes.
+ *
+ * @example
+ * ```ts
+ * import { Thread, verify } from 'intentcast'
+ *
+ * const thread = new Thread(await verify(intent, { expect: 'intent' }))
+ * thread.add(await verify(offer, { expect: 'offer' })) // throws ERR_BROKEN_LINK if it answers another intent
+ * thread.state() // 'open'
+ * thread.openProposals() // [the offer]
+ * ```
  */
 export class Thread {
   readonly intent: Verified<'intent'>
@@ -85,10 +110,12 @@ export class Thread {
     return this.#messages.filter((m): m is Proposal => m.kind === 'offer' || m.kind === 'counter')
   }
 
+  /** The acceptance, once there is one. */
   get acceptance(): Verified<'acceptance'> | undefined {
     return this.#acceptance
   }
 
+  /** The agreement, once there is one. */
   get agreement(): Verified<'agreement'> | undefined {
     return this.#agreement
   }

@@ -9,6 +9,14 @@ const THREAD_OPTIONS: ReadonlySet<string> = new Set([
   'clockTolerance',
 ] satisfies (keyof VerifyThreadOptions)[])
 
+/**
+ * The options `verifyThread` takes: those of `verify` that make sense for a stored thread.
+ *
+ * @example
+ * ```ts
+ * const thread = await verifyThread(messages, { clockTolerance: 120, resolveKey } satisfies VerifyThreadOptions)
+ * ```
+ */
 export type VerifyThreadOptions = Pick<VerifyOptions, 'resolveKey' | 'maxBytes' | 'clockTolerance'>
 
 /**
@@ -16,6 +24,14 @@ export type VerifyThreadOptions = Pick<VerifyOptions, 'resolveKey' | 'maxBytes' 
  * and schema, every reference, the parties, and every move against the state machine.
  * Time is checked move by move (nothing answers an expired message), not against the clock,
  * so a thread kept for years still verifies. Returns the Thread; ask it for `state()`.
+ *
+ * @example
+ * ```ts
+ * import { verifyThread } from 'intentcast'
+ *
+ * const thread = await verifyThread([intent, offer, acceptance, agreement]) // as kept: strings or bytes
+ * thread.state() // 'agreed'
+ * ```
  */
 export async function verifyThread(
   messages: ReadonlyArray<string | Uint8Array | Verified>,

@@ -143,6 +143,10 @@ export class RedisThreadStore implements ThreadStore {
     if (typeof this.#now !== 'function') throw new IntentcastError('ERR_INVALID_ARGUMENT', 'now must be a function')
   }
 
+  /**
+   * The thread that holds the message with this digest, or undefined: this process's copy when
+   * Redis holds the same version, else decoded (every message verified) from Redis.
+   */
   async get(digest: string): Promise<Thread | undefined> {
     const found = (await this.#eval(VERSION, 1, `${this.#prefix}tm:${digest}`, `${this.#prefix}t:`)) as
       [string, string] | null

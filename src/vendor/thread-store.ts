@@ -36,6 +36,7 @@ import { Thread } from '../thread/thread.js'
  * ```
  */
 export interface ThreadStore {
+  /** The thread that holds the message with this digest (any message of it), or undefined. */
   get(digest: string): Thread | undefined | Promise<Thread | undefined>
   /**
    * Stores `thread` in place of the stored version of it, if that version still has `expected`
@@ -117,6 +118,7 @@ export class MemoryThreadStore implements ThreadStore {
     return this.#bytes
   }
 
+  /** The thread that holds the message with this digest, or undefined (also once it has finished). */
   get(digest: string): Thread | undefined {
     const key = this.#intentOf.get(digest)
     const entry = key === undefined ? undefined : this.#threads.get(key)

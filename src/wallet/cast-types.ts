@@ -67,6 +67,7 @@ export interface CastOptions extends Pick<SendOptions, 'fetch' | 'retries' | 'ba
   readonly timeoutMs?: number
   /** Cancels the cast: it then rejects with the signal's reason. */
   readonly signal?: AbortSignal
+  /** Told of each step as the cast goes (CastProgress), once or more per vendor. */
   readonly onProgress?: (event: CastProgress) => void
   /** The time offers are checked at (and, for `wallet.cast`, the intent signed at). Default: now. */
   readonly now?: Date
