@@ -3,12 +3,16 @@ import { readBody } from './body.js'
 import { essence } from './problem.js'
 
 /**
- * The `fetch` the SDK calls for an outgoing request: the global one by default. Pass your own to
- * add a proxy, logging or a test double.
+ * The `fetch` the SDK calls for an outgoing request (the wallet's, a vendor's relay reader's):
+ * the global one by default. Pass your own to route through a proxy, add telemetry, or stub the
+ * network in tests.
  *
  * @example
  * ```ts
+ * import { discover, type FetchLike } from 'intentcast/wallet'
+ *
  * const logged: FetchLike = (url, init) => (console.log(init.method, url), fetch(url, init))
+ * const vendor = await discover('https://shop.example', { fetch: logged })
  * ```
  */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>

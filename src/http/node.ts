@@ -39,7 +39,7 @@ export interface NodeListenerOptions {
  * createServer(listener).listen(8080)
  * ```
  */
-type NodeListener = (req: IncomingMessage, res: ServerResponse) => void
+export type NodeListener = (req: IncomingMessage, res: ServerResponse) => void
 
 /** The media type of a Server-Sent Events stream: the one answer written as it comes. */
 const EVENT_STREAM = 'text/event-stream'

@@ -19,4 +19,4 @@ export type {
 export type { AppendResult, MailboxEntry, MailboxInfo, MailboxLimits, NewEntry, RelayBackend } from './backend.js'
 export { MemoryRelayBackend, type MemoryRelayBackendOptions } from './memory.js'
 export { matchesFilters, SubscriberIndex } from './filters.js'
-export { toNodeListener, type ClientInfo, type NodeListenerOptions } from './node.js'
+export { toNodeListener, type ClientInfo, type NodeListener, type NodeListenerOptions } from './node.js'

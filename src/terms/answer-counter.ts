@@ -27,17 +27,20 @@ interface Answer {
   readonly conflicts: Conflict[]
 }
 
-interface AgreedVendorAnswer extends Answer {
+/** `answerCounter`'s answer when the counter can be agreed as it stands: return `'agree'`. */
+export interface AgreedVendorAnswer extends Answer {
   readonly outcome: 'agreed'
 }
 
-interface CounterVendorAnswer extends Answer {
+/** `answerCounter`'s answer when the vendor should counter, with the deal to counter with. */
+export interface CounterVendorAnswer extends Answer {
   readonly outcome: 'counter'
   /** The vendor's counter deal: return it (with a note if you like) from `on.counter`. */
   readonly counter: Deal
 }
 
-interface RejectedVendorAnswer extends Answer {
+/** `answerCounter`'s answer when no counter can meet both sides' hard positions. */
+export interface RejectedVendorAnswer extends Answer {
   readonly outcome: 'rejected'
 }
 

@@ -20,19 +20,19 @@ interface Answer {
 }
 
 /** `negotiate`'s answer when the offer can be accepted as it stands. */
-interface AgreedAnswer extends Answer {
+export interface AgreedAnswer extends Answer {
   readonly outcome: 'agreed'
 }
 
 /** `negotiate`'s answer when the customer should counter, with the deal to counter with. */
-interface CounterAnswer extends Answer {
+export interface CounterAnswer extends Answer {
   readonly outcome: 'counter'
   /** The counter's deal: pass it, with `inReplyTo` and `intent`, to `signCounter`. */
   readonly counter: Deal
 }
 
 /** `negotiate`'s answer when no counter can settle a conflict. */
-interface RejectedAnswer extends Answer {
+export interface RejectedAnswer extends Answer {
   readonly outcome: 'rejected'
 }
 

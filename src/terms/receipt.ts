@@ -4,7 +4,7 @@ import { R_BUTTON_STATUS } from './match.js'
 import { PROCESSING } from './vocab.js'
 
 /** A thing a consent receipt names: a label for people, and its DPV IRI where there is one. */
-interface Labelled {
+export interface Labelled {
   readonly label: string
   readonly iri?: string
 }

@@ -31,6 +31,6 @@ export type {
   VendorCallbacks,
   VendorOutcome,
 } from './callbacks.js'
-export { toNodeListener, type ClientInfo, type NodeListenerOptions } from './node.js'
+export { toNodeListener, type ClientInfo, type FetchLike, type NodeListener, type NodeListenerOptions } from './node.js'
 export { MemoryThreadStore, type MemoryThreadStoreOptions, type ThreadStore } from './thread-store.js'
 export { RedisThreadStore, type RedisThreadStoreOptions } from './redis-thread-store.js'

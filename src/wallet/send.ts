@@ -1,6 +1,6 @@
 import { IntentcastError } from '../errors.js'
 import { DEFAULT_MAX_BYTES } from '../envelope/verify.js'
-import { exchange, isRetryable, type Answer } from '../http/client.js'
+import { exchange, isRetryable, type Answer, type FetchLike } from '../http/client.js'
 import { mediaTypeOf, SEALED_TYPES } from '../http/media-type.js'
 import { parseProblem } from '../http/problem.js'
 import { openBody } from '../http/sealed-body.js'
@@ -8,19 +8,8 @@ import type { KeyPair } from '../keys/key-pair.js'
 import { MEDIA_TYPE_COSE, MEDIA_TYPE_JWS } from '../model/media-types.js'
 import { sealKeyPairOf } from '../seal/keys.js'
 
-/**
- * The `fetch` the wallet calls for every request: the global one by default. Pass your own to
- * route through a proxy, add telemetry, or stub the network in tests.
- *
- * @example
- * ```ts
- * import { discover, type FetchLike } from 'intentcast/wallet'
- *
- * const logged: FetchLike = (url, init) => (console.log(init.method, url), fetch(url, init))
- * const vendor = await discover('https://shop.example', { fetch: logged })
- * ```
- */
-export type FetchLike = (input: string, init: RequestInit) => Promise<Response>
+// One FetchLike for every entry that makes requests (the vendor's relay reader takes it too).
+export type { FetchLike }
 
 /**
  * Every wallet request asks for its connection to be closed after it (spec §Encrypted envelopes,
