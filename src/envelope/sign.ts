@@ -99,7 +99,10 @@ export function buildPayload<K extends Kind>(
   const iat = epochSeconds(options.now)
   const lifetime = options.expiresIn !== undefined ? parseDuration(options.expiresIn) : DEFAULT_LIFETIME[kind]
   if (ADDRESSED.has(kind) && options.audience === undefined) {
-    throw new IntentcastError('ERR_INVALID_ARGUMENT', `a ${kind} is addressed to one party: pass options.audience`)
+    throw new IntentcastError(
+      'ERR_INVALID_ARGUMENT',
+      `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} is addressed to one party: pass options.audience`,
+    )
   }
   const payload = {
     v: PROTOCOL_VERSION,
@@ -150,7 +153,10 @@ async function sign<K extends Exclude<Kind, 'agreement'>, F extends Format>(
   const payload = buildPayload(kind, { iss: signer.did }, body, options)
   if (options.format === 'cose') {
     if (isJwsOnly(kind))
-      throw new IntentcastError('ERR_INVALID_ARGUMENT', `a ${kind} is JWS only (spec §Relay binding)`)
+      throw new IntentcastError(
+        'ERR_INVALID_ARGUMENT',
+        `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} is JWS only (spec §Relay binding)`,
+      )
     return signCoseMessage(kind, payload, signer) as Promise<Signed<F>>
   }
   return (await signJws(kind, payload, signer)) as Signed<F>

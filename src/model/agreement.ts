@@ -13,7 +13,7 @@ export const AgreementPayload = strictObject({
   jti: Jti,
   parties: z
     .strictObject({ customer: Did, vendor: Did })
-    .check(z.refine((p) => p.customer !== p.vendor, 'the customer and the vendor are two parties')),
+    .check(z.refine((p) => p.customer !== p.vendor, 'two different DIDs: the customer and the vendor are two parties')),
   refs: strictObject({
     intent: Digest,
     /** The accepted proposal: the offer, or the counter that was accepted. */

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini'
+import { expecting } from './expected.js'
 import { strictObject } from './strict-object.js'
-import { commonClaims, Currency, Decimal, HttpUrl, NumericDate, text } from './primitives.js'
+import { commonClaims, Currency, Decimal, HttpUrl, NumericDate, Region, text } from './primitives.js'
 
 /**
  * Which intents a subscriber wants (spec §Relay binding, Filters): every condition given must
@@ -13,14 +14,14 @@ import { commonClaims, Currency, Decimal, HttpUrl, NumericDate, text } from './p
  */
 export const SubscriptionFilters = strictObject({
   /** The intent's `want.item.category` is one of these (compared exactly). */
-  categories: z.optional(z.array(text(64)).check(z.minLength(1), z.maxLength(32))),
+  categories: z.optional(
+    z.array(text(64), expecting('a list of 1 to 32 categories')).check(z.minLength(1), z.maxLength(32)),
+  ),
   /**
    * The intent's `want.region` starts with one of these: `DE` takes `DE` and `DE-BE`. An intent
    * without a region matches no region filter.
    */
-  regions: z.optional(
-    z.array(z.string().check(z.regex(/^[A-Z]{2}(-[A-Z0-9]{1,3})?$/))).check(z.minLength(1), z.maxLength(32)),
-  ),
+  regions: z.optional(z.array(Region, expecting('a list of 1 to 32 regions')).check(z.minLength(1), z.maxLength(32))),
   /**
    * The intent's `want.maxPrice` is in this currency and within [min, max]. An intent without a
    * `maxPrice` matches no price filter.

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini'
 import { decodeBase64url } from '../lib/base64url.js'
+import { expecting } from './expected.js'
 import { strictObject } from './strict-object.js'
 
 /**
@@ -37,15 +38,17 @@ function isUsableX25519(x: string): boolean {
  * when present, is the key's RFC 7638 thumbprint, and goes into the header of what is sealed to it.
  */
 export const SealKey = strictObject({
-  kty: z.literal('OKP'),
-  crv: z.literal('X25519'),
+  kty: z.literal('OKP', expecting('"OKP": an X25519 key')),
+  crv: z.literal('X25519', expecting('"X25519": a seal key is an X25519 key')),
   x: z
-    .string()
+    .string(expecting('an X25519 public key: 43 base64url characters'))
     .check(
       z.regex(/^[A-Za-z0-9_-]{43}$/),
-      z.refine(isUsableX25519, 'x is not a usable X25519 public key (canonical, 32 bytes, not of small order)'),
+      z.refine(isUsableX25519, 'a usable X25519 public key: canonical base64url of 32 bytes, not of small order'),
     ),
-  use: z.optional(z.literal('enc')),
-  kid: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/))),
+  use: z.optional(z.literal('enc', expecting('"enc": a seal key encrypts'))),
+  kid: z.optional(
+    z.string(expecting("the key's RFC 7638 thumbprint: 43 base64url characters")).check(z.regex(/^[A-Za-z0-9_-]{43}$/)),
+  ),
 })
 export type SealKey = z.infer<typeof SealKey>

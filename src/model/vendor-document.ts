@@ -2,7 +2,8 @@ import * as z from 'zod/mini'
 import { IntentcastError } from '../errors.js'
 import { didFromJwk, kidForDid } from '../keys/did-key.js'
 import type { KeyPair } from '../keys/key-pair.js'
-import { HttpUrl, NumericDate, PROTOCOL_VERSION } from './primitives.js'
+import { expecting } from './expected.js'
+import { HttpUrl, NumericDate, PROTOCOL_VERSION, Version } from './primitives.js'
 import { parseWith } from './parse.js'
 import { sealKeyThumbprint } from './thumbprint.js'
 
@@ -70,34 +71,48 @@ export function liveKeys<K extends VendorKey | VendorSealKey>(keys: readonly K[]
   return keys.filter((k) => k.status === 'current' || (k.exp !== undefined && k.exp > t))
 }
 
+const PublicKey = z.string(expecting('a public key: 43 base64url characters')).check(z.regex(/^[A-Za-z0-9_-]{43}$/))
+const Status = z.enum(['current', 'retired'], expecting('"current" or "retired"'))
+
 const Key = z.object({
-  kty: z.literal('OKP'),
-  crv: z.literal('Ed25519'),
-  x: z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/)),
-  kid: z.string().check(z.maxLength(600)),
-  use: z.optional(z.literal('sig')),
-  status: z.enum(['current', 'retired']),
+  kty: z.literal('OKP', expecting('"OKP": an Ed25519 key')),
+  crv: z.literal('Ed25519', expecting('"Ed25519": a signing key is an Ed25519 key')),
+  x: PublicKey,
+  kid: z.string(expecting("the key's DID URL, of at most 600 characters")).check(z.maxLength(600)),
+  use: z.optional(z.literal('sig', expecting('"sig": a signing key signs'))),
+  status: Status,
   exp: z.optional(NumericDate),
 })
 
 const SealKeyEntry = z.object({
-  kty: z.literal('OKP'),
-  crv: z.literal('X25519'),
-  x: z.string().check(z.regex(/^[A-Za-z0-9_-]{43}$/)),
-  kid: z.string().check(z.maxLength(64)),
-  use: z.literal('enc'),
-  status: z.enum(['current', 'retired']),
+  kty: z.literal('OKP', expecting('"OKP": an X25519 key')),
+  crv: z.literal('X25519', expecting('"X25519": a seal key is an X25519 key')),
+  x: PublicKey,
+  kid: z.string(expecting("the key's RFC 7638 thumbprint, of at most 64 characters")).check(z.maxLength(64)),
+  use: z.literal('enc', expecting('"enc": a seal key encrypts')),
+  status: Status,
   exp: z.optional(NumericDate),
 })
 
 // Members this version does not know are ignored, so a vendor can add some without breaking older wallets.
 const Document = z.object({
-  v: z.literal(PROTOCOL_VERSION),
-  terms: z.string().check(z.maxLength(16_384)),
+  v: Version,
+  terms: z
+    .string(expecting('a signed terms declaration (compact JWS) of at most 16,384 characters'))
+    .check(z.maxLength(16_384)),
   endpoint: HttpUrl,
-  mediaTypes: z.array(z.string().check(z.maxLength(128))).check(z.minLength(1), z.maxLength(16)),
-  keys: z.object({ keys: z.array(Key).check(z.minLength(1), z.maxLength(32)) }),
-  sealKeys: z.optional(z.object({ keys: z.array(SealKeyEntry).check(z.minLength(1), z.maxLength(32)) })),
+  mediaTypes: z
+    .array(
+      z.string(expecting('a media type of at most 128 characters')).check(z.maxLength(128)),
+      expecting('a list of 1 to 16 media types'),
+    )
+    .check(z.minLength(1), z.maxLength(16)),
+  keys: z.object({ keys: z.array(Key, expecting('a list of 1 to 32 keys')).check(z.minLength(1), z.maxLength(32)) }),
+  sealKeys: z.optional(
+    z.object({
+      keys: z.array(SealKeyEntry, expecting('a list of 1 to 32 seal keys')).check(z.minLength(1), z.maxLength(32)),
+    }),
+  ),
 })
 
 /** Checks a fetched vendor document. Throws ERR_SCHEMA, or ERR_KEY_UNRESOLVED for a key whose kid is not its own. */

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini'
 import type { TermSet } from './term-set.js'
+import { expecting } from './expected.js'
 import { normalizeAgreementId } from './roster.js'
 import { parseWith } from './parse.js'
 
@@ -20,15 +21,17 @@ export const MYTERMS_PATH = '/.well-known/myterms.json'
 export const GPC_PATH = '/.well-known/gpc.json'
 
 // Both are read leniently (unknown members ignored) but bounded: they come from any website.
+const upTo = (max: number) => z.string(expecting(`a string of at most ${max} characters`)).check(z.maxLength(max))
+
 const MyTerms = z.object({
-  effective_date: z.optional(z.string().check(z.maxLength(64))),
+  effective_date: z.optional(upTo(64)),
   agreements: z
-    .array(z.object({ id: z.string().check(z.maxLength(256)), url: z.optional(z.string().check(z.maxLength(2048))) }))
+    .array(z.object({ id: upTo(256), url: z.optional(upTo(2048)) }), expecting('a list of at most 64 agreements'))
     .check(z.maxLength(64)),
-  tos_url: z.optional(z.string().check(z.maxLength(2048))),
+  tos_url: z.optional(upTo(2048)),
 })
 
-const Gpc = z.object({ gpc: z.boolean(), lastUpdate: z.optional(z.string().check(z.maxLength(64))) })
+const Gpc = z.object({ gpc: z.boolean(expecting('true or false')), lastUpdate: z.optional(upTo(64)) })
 
 function parse<T>(schema: z.ZodMiniType<T>, json: unknown, what: string): T {
   return parseWith(schema, json, what, 'ERR_SCHEMA')

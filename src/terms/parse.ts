@@ -24,7 +24,7 @@ export function checkTermSet(x: unknown, what: string): TermSet {
  * const mine = parseTermSet(JSON.parse(text)) // a TermSet
  * parseTermSet({ agreements: ['NOPE'] })
  * // throws IntentcastError ERR_INVALID_ARGUMENT:
- * // 'parseTermSet: the value is not a valid TermSet: agreements.0: not an IEEE 7012 agreement in the roster'
+ * // 'parseTermSet: the value is not a valid TermSet: agreements.0: an IEEE 7012 agreement from the roster, such as "SD-BASE", or its DPV IRI'
  * ```
  */
 export function parseTermSet(x: unknown): TermSet {

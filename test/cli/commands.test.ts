@@ -102,7 +102,7 @@ describe('intentcast terms match', () => {
     )
     const bad = await run('terms', 'match', file('m4.json', mine), file('bad.json', { agreements: ['NOPE'] }))
     expect(bad.stderr).toMatch(
-      /^intentcast terms match: ERR_SCHEMA: .*agreements\.0: not an IEEE 7012 agreement in the roster\n$/,
+      /^intentcast terms match: ERR_SCHEMA: .*agreements\.0: an IEEE 7012 agreement from the roster, such as "SD-BASE", or its DPV IRI\n$/,
     )
     const tampered = mineSigned.slice(0, -3) + (mineSigned.endsWith('AAA') ? 'BBB' : 'AAA')
     const t = await run('terms', 'match', tampered, file('lit2.json', litTerms))

@@ -140,7 +140,7 @@ describe('counter and accept refuse what they cannot use', () => {
       bad,
     )
     expect(oneLine(refused, 'cast', 'ERR_INVALID_ARGUMENT')).toBe(
-      'invalid intent: terms.agreements.0: not an IEEE 7012 agreement in the roster',
+      'invalid intent: terms.agreements.0: an IEEE 7012 agreement from the roster, such as "SD-BASE", or its DPV IRI',
     )
     expect(existsSync(bad)).toBe(false)
     // A directory saved with --key holds the messages, for `negotiate`, and no wallet to go on with.

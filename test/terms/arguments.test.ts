@@ -41,7 +41,7 @@ afterEach(() => {
 describe('matchTerms: bare arguments', () => {
   it('refuses an agreement outside the roster (it answered customer: [null] before)', () => {
     expect(refusal(() => matchTerms({ agreements: ['NOPE'] }, VENDOR_TERMS))).toBe(
-      'ERR_INVALID_ARGUMENT: matchTerms: customer is not a valid TermSet: agreements.0: not an IEEE 7012 agreement in the roster',
+      'ERR_INVALID_ARGUMENT: matchTerms: customer is not a valid TermSet: agreements.0: an IEEE 7012 agreement from the roster, such as "SD-BASE", or its DPV IRI',
     )
     expect(refusal(() => matchTerms(VENDOR_TERMS, { agreements: ['SD-BASE', 'NOPE'] }))).toMatch(
       /^ERR_INVALID_ARGUMENT: matchTerms: vendor is not a valid TermSet: agreements\.1: /,
@@ -54,7 +54,7 @@ describe('matchTerms: bare arguments', () => {
       conditions: [{ id: 'retention-days', value: 30, unit: 'day', required: true }],
     }
     expect(refusal(() => matchTerms(numeric as never, VENDOR_TERMS))).toBe(
-      'ERR_INVALID_ARGUMENT: matchTerms: customer is not a valid TermSet: conditions.0.value: a term value is true or false, a string of at most 64 characters, or a list of 1 to 32 tokens',
+      'ERR_INVALID_ARGUMENT: matchTerms: customer is not a valid TermSet: conditions.0.value: true or false, a string of at most 64 characters, or a list of 1 to 32 tokens (a letter or digit, then letters, digits, ".", "_", ":" or "-")',
     )
     expect(
       refusal(() =>
@@ -165,7 +165,10 @@ describe('parseTermSet and safeParseTermSet', () => {
 
   it('refuse an invalid one with ERR_INVALID_ARGUMENT locating the first issue; safeParseTermSet returns that error', () => {
     const cases: Array<[unknown, string]> = [
-      [{ agreements: ['NOPE'] }, 'agreements.0: not an IEEE 7012 agreement in the roster'],
+      [
+        { agreements: ['NOPE'] },
+        'agreements.0: an IEEE 7012 agreement from the roster, such as "SD-BASE", or its DPV IRI',
+      ],
       [{ agreements: [] }, 'agreements: '],
       [
         { agreements: ['SD-BASE'], conditions: [{ id: 'retention-days', value: 30, unit: 'day' }] },
@@ -173,7 +176,7 @@ describe('parseTermSet and safeParseTermSet', () => {
       ],
       [
         { agreements: ['SD-BASE'], conditions: [{ id: 'retention-days', value: '30', unit: 'month' }] },
-        'conditions.0: term retention-days: unit must be day',
+        'conditions.0.unit: "day", the unit of "retention-days"',
       ],
       [{ agreements: ['SD-BASE'], extra: true }, '(root): '],
       [null, '(root): '],

@@ -168,7 +168,7 @@ describe('exportAgreement: json', () => {
   it('refuses a bare payload that is not an agreement, naming the argument and the first issue (not a TypeError)', () => {
     const { terms: _, ...noTerms } = agreement.payload
     expect(refusal(() => exportAgreement(noTerms as never, 'json'))).toBe(
-      'ERR_INVALID_ARGUMENT: exportAgreement: agreement is not an agreement payload: terms: Invalid input',
+      'ERR_INVALID_ARGUMENT: exportAgreement: agreement is not an agreement payload: terms: required',
     )
     const badPrice = { ...agreement.payload, price: { amount: 1899, currency: 'EUR' } }
     expect(refusal(() => exportAgreement(badPrice as never, 'odrl'))).toMatch(
@@ -179,7 +179,7 @@ describe('exportAgreement: json', () => {
         exportAgreement({ payload: { ...agreement.payload, terms: { agreement: 'NOPE' } } } as never, 'receipt'),
       ),
     ).toMatch(
-      /^ERR_INVALID_ARGUMENT: exportAgreement: agreement is not an agreement payload: terms\.agreement: not an IEEE 7012 agreement/,
+      /^ERR_INVALID_ARGUMENT: exportAgreement: agreement is not an agreement payload: terms\.agreement: an IEEE 7012 agreement from the roster/,
     )
     expect(refusal(() => exportAgreement(null as never, 'json'))).toMatch(
       /^ERR_INVALID_ARGUMENT: exportAgreement: agreement is null; pass /,

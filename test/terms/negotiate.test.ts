@@ -280,11 +280,11 @@ describe('negotiate: arguments', () => {
   it('refuses a bare intent that fails its schema with ERR_INVALID_ARGUMENT naming the argument and the issue', () => {
     const { want: _, ...noWant } = intent
     expect(refusal(() => negotiate(noWant as never, good()))).toBe(
-      'ERR_INVALID_ARGUMENT: negotiate: intent is not an intent payload: want: Invalid input',
+      'ERR_INVALID_ARGUMENT: negotiate: intent is not an intent payload: want: required',
     )
     const nope = { ...intent, terms: { agreements: ['NOPE'] } }
     expect(refusal(() => negotiate(nope as never, good()))).toBe(
-      'ERR_INVALID_ARGUMENT: negotiate: intent is not an intent payload: terms.agreements.0: not an IEEE 7012 agreement in the roster',
+      'ERR_INVALID_ARGUMENT: negotiate: intent is not an intent payload: terms.agreements.0: an IEEE 7012 agreement from the roster, such as "SD-BASE", or its DPV IRI',
     )
     expect(refusal(() => negotiate({ payload: nope } as never, good()))).toMatch(
       /^ERR_INVALID_ARGUMENT: negotiate: intent is not an intent payload: terms\.agreements\.0: /,
@@ -301,7 +301,7 @@ describe('negotiate: arguments', () => {
     )
     const { price: _, ...noPrice } = good()
     expect(refusal(() => negotiate(intent, noPrice as never))).toBe(
-      'ERR_INVALID_ARGUMENT: negotiate: proposal is not an offer payload: price: Invalid input',
+      'ERR_INVALID_ARGUMENT: negotiate: proposal is not an offer payload: price: required',
     )
     const counter = {
       ...asCounter({ quantity: 1, price: good().price, terms: good().terms }),
