@@ -38,6 +38,7 @@ export {
   type IntentBody,
   type OfferBody,
   type SignOptions,
+  type SetBySigner,
   type Signed,
   type TermsBody,
   type WithdrawalBody,

@@ -22,6 +22,15 @@ import { signCoseMessage } from './cose-sign.js'
 import { encodeProtectedHeader } from './header.js'
 import { parseWith } from '../model/parse.js'
 
+/**
+ * The options of `sign*`: the envelope, the lifetime, the one party addressed, and the signing
+ * time and message ID (their defaults are what a program wants; tests and vectors fix them).
+ *
+ * @example
+ * ```ts
+ * const offer = await signOffer(body, vendor, { audience: intent.issuer, expiresIn: '2h', format: 'cose' }) // COSE_Sign1 bytes, good for 2 hours
+ * ```
+ */
 export interface SignOptions<F extends Format = Format> {
   /** `jws` (default): a compact JWS string. `cose`: COSE_Sign1 bytes (spec §COSE binding). */
   format?: F
@@ -58,14 +67,75 @@ export function checkSignOptions(options: unknown, keys: readonly string[] = SIG
     throw new IntentcastError('ERR_INVALID_ARGUMENT', "format is 'jws' or 'cose'")
 }
 
-/** The claims `sign*` sets itself, from the key pair and the options. */
-type SetBySigner = 'v' | 'iss' | 'iat' | 'jti' | 'exp' | 'aud'
+/**
+ * The claims `sign*` sets itself, from the key pair and the options. The `*Body` types leave
+ * them out, and a body that sets one anyway is refused (ERR_INVALID_ARGUMENT).
+ *
+ * @example
+ * ```ts
+ * const fromSigner: SetBySigner[] = ['v', 'iss', 'iat', 'jti', 'exp', 'aud']
+ * ```
+ */
+export type SetBySigner = 'v' | 'iss' | 'iat' | 'jti' | 'exp' | 'aud'
 
+/**
+ * What a customer signs as an intent: its payload without the claims `signIntent` sets (`v`,
+ * `iss`, `iat`, `jti`, `exp`, and `aud` when an audience is given).
+ *
+ * @example
+ * ```ts
+ * const body: IntentBody = { want: { item: { name: 'cargo bike' }, maxPrice: { amount: '2000.00', currency: 'EUR' }, region: 'DE-BE' }, terms: { agreements: ['SD-BASE'] } }
+ * ```
+ */
 export type IntentBody = Omit<PayloadOf<'intent'>, SetBySigner>
+/**
+ * What a vendor signs as an offer: its payload without the claims `signOffer` sets.
+ *
+ * @example
+ * ```ts
+ * const body: OfferBody = { inReplyTo: intent.digest, item: intent.payload.want.item, quantity: 1, price: { amount: '1890.00', currency: 'EUR' }, terms: { agreement: 'SD-BASE' } }
+ * ```
+ */
 export type OfferBody = Omit<PayloadOf<'offer'>, SetBySigner>
+/**
+ * What either party signs as a counter: the whole deal again, with what it changes, without the
+ * claims `signCounter` sets.
+ *
+ * @example
+ * ```ts
+ * const body: CounterBody = { inReplyTo: offer.digest, intent: intent.digest, ...dealOf(offer.payload), price: { amount: '1800.00', currency: 'EUR' } }
+ * ```
+ */
 export type CounterBody = Omit<PayloadOf<'counter'>, SetBySigner>
+/**
+ * What a party signs as its r-button declaration: its role and standing terms, without the
+ * claims `signTerms` sets.
+ *
+ * @example
+ * ```ts
+ * const body: TermsBody = { role: 'vendor', name: 'Velo Berlin', url: 'https://velo.example', terms: { agreements: ['SD-BASE', 'SD-BASE-A'] } }
+ * ```
+ */
 export type TermsBody = Omit<PayloadOf<'terms'>, SetBySigner>
+/**
+ * What a customer signs to accept an offer or counter: the accepted deal repeated, without the
+ * claims `signAcceptance` sets.
+ *
+ * @example
+ * ```ts
+ * const body: AcceptanceBody = { inReplyTo: offer.digest, intent: intent.digest, ...dealOf(offer.payload) }
+ * ```
+ */
 export type AcceptanceBody = Omit<PayloadOf<'acceptance'>, SetBySigner>
+/**
+ * What a party signs to withdraw a message: its digest and, optionally, why, without the claims
+ * `signWithdrawal` sets.
+ *
+ * @example
+ * ```ts
+ * const body: WithdrawalBody = { withdraws: intent.digest, reason: 'Bought one elsewhere.' }
+ * ```
+ */
 export type WithdrawalBody = Omit<PayloadOf<'withdrawal'>, SetBySigner>
 /**
  * What a vendor signs to subscribe to a relay: its filters (the relay, its audience, is an option).
@@ -170,37 +240,98 @@ async function signJws(kind: Kind, payload: object, signer: Signer): Promise<str
   return `${header}.${body64}.${await signSegments(signer, header, body64)}`
 }
 
-/** Signs a customer's intent. */
+/**
+ * Signs a customer's intent: a broadcast, or cast to one vendor when `options.audience` names it.
+ * Default lifetime 24h.
+ *
+ * @example
+ * ```ts
+ * import { generateKeyPair, signIntent } from 'intentcast'
+ *
+ * const customer = await generateKeyPair()
+ * const intent = await signIntent({ want: { item: { name: 'cargo bike' }, maxPrice: { amount: '2000.00', currency: 'EUR' }, region: 'DE-BE' }, terms: { agreements: ['SD-BASE'] } }, customer)
+ * ```
+ */
 export const signIntent = <F extends Format = 'jws'>(
   body: IntentBody,
   keyPair: KeyPair,
   options?: SignOptions<F>,
 ): Promise<Signed<F>> => sign('intent', body, keyPair, options)
-/** Signs a vendor's offer; `options.audience` is the intent's issuer. */
+/**
+ * Signs a vendor's offer; `options.audience` is the intent's issuer. Default lifetime 1h.
+ *
+ * @example
+ * ```ts
+ * import { signOffer, verify } from 'intentcast'
+ *
+ * const intent = await verify(message, { expect: 'intent' })
+ * const offer = await signOffer({ inReplyTo: intent.digest, item: intent.payload.want.item, quantity: 1, price: { amount: '1890.00', currency: 'EUR' }, terms: { agreement: 'SD-BASE' } }, vendor, { audience: intent.issuer })
+ * ```
+ */
 export const signOffer = <F extends Format = 'jws'>(
   body: OfferBody,
   keyPair: KeyPair,
   options?: SignOptions<F>,
 ): Promise<Signed<F>> => sign('offer', body, keyPair, options)
-/** Signs a counter-proposal to an offer or counter; `options.audience` is the other party. */
+/**
+ * Signs a counter-proposal to an offer or counter; `options.audience` is the other party.
+ * Default lifetime 1h.
+ *
+ * @example
+ * ```ts
+ * import { dealOf, signCounter } from 'intentcast'
+ *
+ * // the offer's deal at a lower price
+ * const counter = await signCounter({ inReplyTo: offer.digest, intent: intent.digest, ...dealOf(offer.payload), price: { amount: '1800.00', currency: 'EUR' } }, customer, { audience: offer.issuer })
+ * ```
+ */
 export const signCounter = <F extends Format = 'jws'>(
   body: CounterBody,
   keyPair: KeyPair,
   options?: SignOptions<F>,
 ): Promise<Signed<F>> => sign('counter', body, keyPair, options)
-/** Signs an r-button declaration. */
+/**
+ * Signs an r-button declaration. Addressed to no one, and without `exp` unless
+ * `options.expiresIn` gives one.
+ *
+ * @example
+ * ```ts
+ * import { signTerms } from 'intentcast'
+ *
+ * const declaration = await signTerms({ role: 'vendor', name: 'Velo Berlin', url: 'https://velo.example', terms: { agreements: ['SD-BASE', 'SD-BASE-A'] } }, vendor)
+ * ```
+ */
 export const signTerms = <F extends Format = 'jws'>(
   body: TermsBody,
   keyPair: KeyPair,
   options?: SignOptions<F>,
 ): Promise<Signed<F>> => sign('terms', body, keyPair, options)
-/** Signs the customer's acceptance of an offer or counter; `options.audience` is the vendor. */
+/**
+ * Signs the customer's acceptance of an offer or counter; `options.audience` is the vendor.
+ * Default lifetime 1h.
+ *
+ * @example
+ * ```ts
+ * import { dealOf, signAcceptance } from 'intentcast'
+ *
+ * const acceptance = await signAcceptance({ inReplyTo: offer.digest, intent: intent.digest, ...dealOf(offer.payload) }, customer, { audience: offer.issuer })
+ * ```
+ */
 export const signAcceptance = <F extends Format = 'jws'>(
   body: AcceptanceBody,
   keyPair: KeyPair,
   options?: SignOptions<F>,
 ): Promise<Signed<F>> => sign('acceptance', body, keyPair, options)
-/** Signs a withdrawal of an intent, offer, counter or agreement. */
+/**
+ * Signs a withdrawal of an intent, offer, counter or agreement.
+ *
+ * @example
+ * ```ts
+ * import { signWithdrawal } from 'intentcast'
+ *
+ * const withdrawal = await signWithdrawal({ withdraws: intent.digest, reason: 'Bought one elsewhere.' }, customer)
+ * ```
+ */
 export const signWithdrawal = <F extends Format = 'jws'>(
   body: WithdrawalBody,
   keyPair: KeyPair,

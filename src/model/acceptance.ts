@@ -6,6 +6,13 @@ import { dealClaims } from './deal.js'
 /**
  * The customer accepts one offer or counter (spec §Acceptance). It repeats the accepted
  * proposal's quantity, price, delivery and terms, so the acceptance alone says what was agreed.
+ *
+ * @example
+ * ```ts
+ * import { AcceptancePayload } from 'intentcast'
+ *
+ * const stored: AcceptancePayload = AcceptancePayload.parse(JSON.parse(row.payload)) // a payload kept as JSON, checked again when read
+ * ```
  */
 export const AcceptancePayload = strictObject({
   ...commonClaims,

@@ -6,6 +6,14 @@ import { dealClaims } from './deal.js'
 /**
  * The record of an agreed deal, signed by both parties over one payload (spec §Agreement).
  * It has no `iss`: its signers are its two `parties`, customer first.
+ *
+ * @example
+ * ```ts
+ * import { AgreementPayload } from 'intentcast'
+ *
+ * const stored: AgreementPayload = AgreementPayload.parse(JSON.parse(row.payload)) // a payload kept as JSON, checked again when read
+ * stored.parties.vendor // the vendor's DID
+ * ```
  */
 export const AgreementPayload = strictObject({
   v: Version,

@@ -8,6 +8,13 @@ import { dealClaims } from './deal.js'
  * A counter-proposal by either party to an offer or a counter (spec §Counter). It restates the
  * whole proposal, so whoever accepts it accepts one complete, signed set of terms. The item
  * stays the offer's.
+ *
+ * @example
+ * ```ts
+ * import { CounterPayload } from 'intentcast'
+ *
+ * const stored: CounterPayload = CounterPayload.parse(JSON.parse(row.payload)) // a payload kept as JSON, checked again when read
+ * ```
  */
 export const CounterPayload = strictObject({
   ...commonClaims,

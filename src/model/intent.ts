@@ -15,7 +15,22 @@ import {
 } from './primitives.js'
 import { TermSet } from './term-set.js'
 
-/** What the customer wants, after schema.org `Demand`. */
+/**
+ * What the customer wants, after schema.org `Demand`.
+ *
+ * @example
+ * ```ts
+ * import { Want } from 'intentcast'
+ *
+ * const want: Want = Want.parse({
+ *   item: { name: 'cargo bike', category: 'bicycles' },
+ *   quantity: 1,
+ *   maxPrice: { amount: '2000.00', currency: 'EUR' },
+ *   deliverBy: '2026-11-27T18:00:00Z',
+ *   region: 'DE-BE',
+ * })
+ * ```
+ */
 export const Want = strictObject({
   item: Item,
   quantity: z.optional(Quantity),
@@ -33,7 +48,16 @@ export const Want = strictObject({
 })
 export type Want = z.infer<typeof Want>
 
-/** The customer's signed request for offers (spec §Intent). */
+/**
+ * The customer's signed request for offers (spec §Intent).
+ *
+ * @example
+ * ```ts
+ * import { IntentPayload } from 'intentcast'
+ *
+ * const stored: IntentPayload = IntentPayload.parse(JSON.parse(row.payload)) // a payload kept as JSON, checked again when read
+ * ```
+ */
 export const IntentPayload = strictObject({
   ...commonClaims,
   exp: NumericDate,

@@ -8,6 +8,16 @@ import { TermsPayload } from './terms.js'
 import { AccessPayload, SubscriptionPayload } from './relay.js'
 import { WithdrawalPayload } from './withdrawal.js'
 
+/**
+ * Every kind of intentcast message: what `verify` reports as `kind` and takes in `expect`.
+ *
+ * @example
+ * ```ts
+ * import { JWS_TYP, KINDS } from 'intentcast'
+ *
+ * for (const kind of KINDS) console.log(kind, JWS_TYP[kind]) // intent intentcast-intent+jws, offer …
+ * ```
+ */
 export const KINDS = [
   'intent',
   'offer',
@@ -19,8 +29,28 @@ export const KINDS = [
   'subscription',
   'access',
 ] as const
+/**
+ * One kind of message: `'intent'`, `'offer'`, `'counter'` and the rest of `KINDS`.
+ *
+ * @example
+ * ```ts
+ * const expect: Kind[] = ['offer', 'counter']
+ * const proposal = await verify(message, { expect, audience: customer.did }) // either kind, and nothing else
+ * ```
+ */
 export type Kind = (typeof KINDS)[number]
 
+/**
+ * The payload schema (zod/mini) of each kind: what `sign*` checks before signing and `verify`
+ * after the signature.
+ *
+ * @example
+ * ```ts
+ * import { SCHEMAS } from 'intentcast'
+ *
+ * SCHEMAS.offer.safeParse(payload).success // true for a well-formed offer payload
+ * ```
+ */
 export const SCHEMAS = {
   intent: IntentPayload,
   offer: OfferPayload,
@@ -33,9 +63,26 @@ export const SCHEMAS = {
   access: AccessPayload,
 } as const satisfies Record<Kind, z.ZodMiniType>
 
+/**
+ * The payload type of a kind, as its schema in `SCHEMAS` describes it.
+ *
+ * @example
+ * ```ts
+ * const p: PayloadOf<'offer'> = offer.payload // what verify returns for expect: 'offer'
+ * ```
+ */
 export type PayloadOf<K extends Kind> = z.infer<(typeof SCHEMAS)[K]>
 
-/** The JWS `typ` of each kind. A distinct `typ` per kind stops one kind being passed off as another. */
+/**
+ * The JWS `typ` of each kind. A distinct `typ` per kind stops one kind being passed off as another.
+ *
+ * @example
+ * ```ts
+ * import { JWS_TYP } from 'intentcast'
+ *
+ * JWS_TYP.offer // 'intentcast-offer+jws'
+ * ```
+ */
 export const JWS_TYP: Readonly<Record<Kind, string>> = Object.freeze({
   intent: 'intentcast-intent+jws',
   offer: 'intentcast-offer+jws',

@@ -4,7 +4,16 @@ import { strictObject } from './strict-object.js'
 import { commonClaims, Did, Digest, Item, NumericDate, text } from './primitives.js'
 import { dealClaims } from './deal.js'
 
-/** A vendor's signed answer to an intent (spec §Offer). */
+/**
+ * A vendor's signed answer to an intent (spec §Offer).
+ *
+ * @example
+ * ```ts
+ * import { OfferPayload } from 'intentcast'
+ *
+ * const stored: OfferPayload = OfferPayload.parse(JSON.parse(row.payload)) // a payload kept as JSON, checked again when read
+ * ```
+ */
 export const OfferPayload = strictObject({
   ...commonClaims,
   exp: NumericDate,

@@ -3,17 +3,48 @@
  * A customer proffers one of these; a vendor accepts it, offers one alternative, or rejects.
  */
 
+/**
+ * The namespace of the roster's DPV IRIs: an agreement's IRI is this plus its short ID.
+ *
+ * @example
+ * ```ts
+ * import { P7012_NAMESPACE } from 'intentcast'
+ *
+ * P7012_NAMESPACE + 'SD-BASE' // 'https://w3id.org/dpv/standards/p7012#SD-BASE', the agreement's iri
+ * ```
+ */
 export const P7012_NAMESPACE = 'https://w3id.org/dpv/standards/p7012#'
 
+/**
+ * The roster's families: `SD` service delivery (one chain, from least to most permissive for
+ * the vendor), `PDC` personal data contribution, `TPR` person-to-person relationship.
+ *
+ * @example
+ * ```ts
+ * const family: AgreementFamily = getAgreement('PDC-INTENT')!.family // 'PDC'
+ * ```
+ */
 export type AgreementFamily = 'SD' | 'PDC' | 'TPR'
 
+/**
+ * One agreement of the roster, as `ROSTER` lists it and `getAgreement` finds it.
+ *
+ * @example
+ * ```ts
+ * const agreement: RosterAgreement | undefined = getAgreement('SD-BASE-A')
+ * agreement?.label // 'Service delivery and analytics'
+ * ```
+ */
 export interface RosterAgreement {
   /** Short ID, e.g. `SD-BASE`. */
   readonly id: string
   /** The DPV IRI, e.g. `https://w3id.org/dpv/standards/p7012#SD-BASE`. */
   readonly iri: string
+  /** A short name for people, e.g. `Service delivery only`. */
   readonly label: string
+  /** What the agreement allows and forbids, in a sentence or two. */
   readonly definition: string
+  /** The family it belongs to. */
   readonly family: AgreementFamily
   /**
    * SD family only: position in the chain from least to most permissive for the vendor.
@@ -93,19 +124,47 @@ function build(): ReadonlyArray<RosterAgreement> {
   return Object.freeze(out)
 }
 
-/** Every agreement in the roster: the SD chain in permissiveness order, then PDC and TPR. */
+/**
+ * Every agreement in the roster: the SD chain in permissiveness order, then PDC and TPR.
+ *
+ * @example
+ * ```ts
+ * import { ROSTER } from 'intentcast'
+ *
+ * ROSTER.filter((a) => a.family === 'SD').map((a) => a.id) // ['SD-BASE-DP', 'SD-BASE', 'SD-BASE-A-DP', …, 'SD-BASE-ATP-S3P']
+ * ```
+ */
 export const ROSTER: ReadonlyArray<RosterAgreement> = build()
 
 const BY_ID: ReadonlyMap<string, RosterAgreement> = new Map(
   ROSTER.flatMap((a) => [[a.id, a] as const, [a.iri, a] as const]),
 )
 
-/** Looks up an agreement by short ID or full IRI. */
+/**
+ * Looks up an agreement by short ID or full IRI.
+ *
+ * @example
+ * ```ts
+ * import { getAgreement } from 'intentcast'
+ *
+ * getAgreement('SD-BASE')?.label // 'Service delivery only'
+ * ```
+ */
 export function getAgreement(idOrIri: string): RosterAgreement | undefined {
   return BY_ID.get(idOrIri)
 }
 
-/** The short ID for a short ID or IRI, or undefined when it is not in the roster. */
+/**
+ * The short ID for a short ID or IRI, or undefined when it is not in the roster.
+ *
+ * @example
+ * ```ts
+ * import { normalizeAgreementId } from 'intentcast'
+ *
+ * normalizeAgreementId('https://w3id.org/dpv/standards/p7012#SD-BASE-A') // 'SD-BASE-A'
+ * normalizeAgreementId('SD-EVERYTHING') // undefined
+ * ```
+ */
 export function normalizeAgreementId(idOrIri: string): string | undefined {
   return BY_ID.get(idOrIri)?.id
 }

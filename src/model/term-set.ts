@@ -5,7 +5,18 @@ import { EXTENSION_ID, getTermDefinition, type TermType } from './catalog.js'
 import { normalizeAgreementId } from './roster.js'
 import { CURRENCY, DECIMAL, isDateTime } from './primitives.js'
 
-/** A 7012 agreement, by short ID (`SD-BASE`) or DPV IRI. Both name the same roster entry. */
+/**
+ * A 7012 agreement, by short ID (`SD-BASE`) or DPV IRI. Both name the same roster entry.
+ *
+ * @example
+ * ```ts
+ * import { AgreementId } from 'intentcast'
+ *
+ * AgreementId.safeParse('SD-BASE').success // true
+ * AgreementId.safeParse('https://w3id.org/dpv/standards/p7012#SD-BASE').success // true
+ * AgreementId.safeParse('SD-EVERYTHING').success // false: not in the roster
+ * ```
+ */
 export const AgreementId = z
   .string(expecting('an IEEE 7012 agreement from the roster, such as "SD-BASE", or its DPV IRI'))
   .check(
@@ -34,6 +45,14 @@ const TermValue = z.custom<boolean | string | string[]>(
 /**
  * One typed term. Catalog terms (`retention-days`) take their type from the catalog;
  * extension terms (an IRI) carry `type`, and `better`/`unit` where the type needs them.
+ *
+ * @example
+ * ```ts
+ * import { Term } from 'intentcast'
+ *
+ * Term.parse({ id: 'retention-days', value: '30', unit: 'day', required: true }) // a catalog term: its type is implied
+ * Term.parse({ id: 'https://example.com/terms#gift-wrap', type: 'obligation', value: true }) // an extension term
+ * ```
  */
 export const Term = strictObject({
   id: z.string(expecting('a term ID of at most 256 characters')).check(z.maxLength(256)),
@@ -158,6 +177,17 @@ const Agreements = z.array(AgreementId, expecting('a list of 1 to 16 IEEE 7012 a
  * - customer: `agreements` in order of preference; the first is the one proffered, the rest
  *   are acceptable alternatives. `strict: true` means no agreement outside the list is acceptable.
  * - vendor: the agreements it accepts, most preferred first.
+ *
+ * @example
+ * ```ts
+ * import { TermSet } from 'intentcast'
+ *
+ * const terms: TermSet = TermSet.parse({
+ *   agreements: ['SD-BASE', 'SD-BASE-A'],
+ *   strict: true,
+ *   conditions: [{ id: 'retention-days', value: '30', unit: 'day' }, { id: 'deletion-on-request', value: true, required: true }],
+ * })
+ * ```
  */
 export const TermSet = strictObject({
   agreements: Agreements,
@@ -166,7 +196,16 @@ export const TermSet = strictObject({
 })
 export type TermSet = z.infer<typeof TermSet>
 
-/** The terms of one deal (in an offer, counter, acceptance or agreement): one 7012 agreement and its conditions. */
+/**
+ * The terms of one deal (in an offer, counter, acceptance or agreement): one 7012 agreement and its conditions.
+ *
+ * @example
+ * ```ts
+ * import { DealTerms } from 'intentcast'
+ *
+ * const terms: DealTerms = DealTerms.parse({ agreement: 'SD-BASE', conditions: [{ id: 'returns-days', value: '30', unit: 'day' }] })
+ * ```
+ */
 export const DealTerms = strictObject({
   agreement: AgreementId,
   conditions: z.optional(Conditions),

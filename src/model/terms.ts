@@ -6,6 +6,14 @@ import { TermSet } from './term-set.js'
 /**
  * An r-button declaration: the terms one party publishes (spec §Terms). The customer is the
  * 7012 first party, the vendor the second party.
+ *
+ * @example
+ * ```ts
+ * import { TermsPayload } from 'intentcast'
+ *
+ * const stored: TermsPayload = TermsPayload.parse(JSON.parse(row.payload)) // a payload kept as JSON, checked again when read
+ * stored.role // 'customer' or 'vendor'
+ * ```
  */
 export const TermsPayload = strictObject({
   ...commonClaims,

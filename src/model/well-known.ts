@@ -17,7 +17,29 @@ export interface GpcDocument {
   readonly lastUpdate?: string
 }
 
+/**
+ * The path of a site's `myterms.json`, the early IEEE 7012 publication format: an unsigned
+ * hint a wallet reads beside the vendor document.
+ *
+ * @example
+ * ```ts
+ * import { MYTERMS_PATH } from 'intentcast'
+ *
+ * new URL(MYTERMS_PATH, 'https://velo.example').href // 'https://velo.example/.well-known/myterms.json'
+ * ```
+ */
 export const MYTERMS_PATH = '/.well-known/myterms.json'
+/**
+ * The path of a site's Global Privacy Control file: an unsigned hint a wallet reads beside the
+ * vendor document.
+ *
+ * @example
+ * ```ts
+ * import { GPC_PATH } from 'intentcast'
+ *
+ * new URL(GPC_PATH, 'https://velo.example').href // 'https://velo.example/.well-known/gpc.json'
+ * ```
+ */
 export const GPC_PATH = '/.well-known/gpc.json'
 
 // Both are read leniently (unknown members ignored) but bounded: they come from any website.
@@ -51,7 +73,16 @@ export function parseGpc(json: unknown): GpcDocument {
   return { gpc: d.gpc, ...(d.lastUpdate !== undefined && { lastUpdate: d.lastUpdate }) }
 }
 
-/** What a vendor that honours GPC commits to, in the terms model: it does not sell or share contact data. */
+/**
+ * What a vendor that honours GPC commits to, in the terms model: it does not sell or share contact data.
+ *
+ * @example
+ * ```ts
+ * import { GPC_CONDITION } from 'intentcast'
+ *
+ * GPC_CONDITION // { id: 'no-resale', value: true }, the condition a term set derived from gpc.json carries
+ * ```
+ */
 export const GPC_CONDITION = Object.freeze({ id: 'no-resale', value: true })
 
 /**
