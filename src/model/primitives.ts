@@ -2,7 +2,16 @@ import * as z from 'zod/mini'
 import { expecting } from './expected.js'
 import { strictObject } from './strict-object.js'
 
-/** The protocol version every message carries in `v`. */
+/**
+ * The protocol version every message carries in `v`.
+ *
+ * @example
+ * ```ts
+ * import { PROTOCOL_VERSION } from 'intentcast'
+ *
+ * intent.payload.v === PROTOCOL_VERSION // '0.1'
+ * ```
+ */
 export const PROTOCOL_VERSION = '0.1'
 
 export const Version = z.literal(PROTOCOL_VERSION, expecting(`the protocol version "${PROTOCOL_VERSION}"`))
@@ -31,7 +40,16 @@ export const Decimal = z.string(expecting('a decimal string like "2000.00"')).ch
 export const CURRENCY = /^[A-Z]{3}$/
 export const Currency = z.string(expecting('an ISO 4217 currency code like "EUR"')).check(z.regex(CURRENCY))
 
-/** `{ amount: "1999.00", currency: "EUR" }`: decimal string plus ISO 4217 code. */
+/**
+ * `{ amount: "1999.00", currency: "EUR" }`: decimal string plus ISO 4217 code.
+ *
+ * @example
+ * ```ts
+ * import { Money } from 'intentcast'
+ *
+ * const price: Money = Money.parse({ amount: '1890.00', currency: 'EUR' })
+ * ```
+ */
 export const Money = strictObject({ amount: Decimal, currency: Currency })
 export type Money = z.infer<typeof Money>
 
@@ -118,13 +136,26 @@ function isAttributes(r: unknown): boolean {
     const v = (r as Record<string, unknown>)[name]
     const ok =
       typeof v === 'boolean' ||
-      (typeof v === 'string' && v.length >= 1 && v.length <= 200 && !NOT_TEXT.test(v)) ||
+      // Text(200) counts code points (spec §Status and conventions), as zod's maxLength does for
+      // text(): UTF-16 length alone would refuse 101 emoji. Counted only when the quick bound fails.
+      (typeof v === 'string' && v.length >= 1 && (v.length <= 200 || [...v].length <= 200) && !NOT_TEXT.test(v)) ||
       (Number.isSafeInteger(v) && Math.abs(v as number) <= 1e15)
     if (!ok) return false
   }
   return true
 }
 
+/**
+ * An item, as a customer wants it or a vendor offers it: a name, an optional category (free
+ * text), and at most 32 attributes, each text, true/false or a whole number.
+ *
+ * @example
+ * ```ts
+ * import { Item } from 'intentcast'
+ *
+ * const item: Item = Item.parse({ name: 'cargo bike', category: 'bicycles', attributes: { gears: 8, electric: true } })
+ * ```
+ */
 export const Item = strictObject({
   name: text(200),
   category: z.optional(text(200)),

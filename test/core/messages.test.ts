@@ -349,3 +349,13 @@ describe('parseWith: what a schema without its own messages is worded as, by the
     )
   })
 })
+
+describe('Text(200) in item attributes counts code points, as every other Text field does', () => {
+  it('takes 200 emoji and refuses 201', async () => {
+    const { Item } = await import('../../src/model/primitives.js')
+    const item = (n: number) => ({ name: 'cargo bike', attributes: { colour: '😀'.repeat(n) } })
+    expect(Item.safeParse(item(200)).success).toBe(true)
+    expect(Item.safeParse(item(201)).success).toBe(false)
+    expect(Item.safeParse({ name: '😀'.repeat(200) }).success).toBe(true)
+  })
+})
