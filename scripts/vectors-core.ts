@@ -22,7 +22,9 @@ import {
   DPV_STATUS,
   type KeyPair,
 } from '../src/index.js'
+import { didFromPublicKey, kidForDid } from '../src/keys/did-key.js'
 import { encodeBase64url } from '../src/lib/base64url.js'
+import { threadVectors } from './vectors-threads.js'
 
 export const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
 /** The vector keys' seeds: the byte repeated 32 times (0x01 customer, 0x02 vendor, 0x03 stranger). */
@@ -42,22 +44,24 @@ async function keys() {
     ['customer', 1],
     ['vendor', 2],
     ['stranger', 3],
+    // The customer's relationship key for the vendor, named in an acceptance's `party`.
+    ['relationship', 4],
   ] as const) {
     const seed = seedOf(byte)
     named[name] = { seed: hex(seed), pair: await keyPairFromSeed(seed) }
   }
-  return named as Record<'customer' | 'vendor' | 'stranger', { seed: string; pair: KeyPair }>
+  return named as Record<'customer' | 'vendor' | 'stranger' | 'relationship', { seed: string; pair: KeyPair }>
 }
 
 /** A compact JWS from any header and payload, signed with `seed`: for vectors the SDK refuses to sign. */
-async function rawJws(header: object | string, payload: object | string, seed: Uint8Array): Promise<string> {
+export async function rawJws(header: object | string, payload: object | string, seed: Uint8Array): Promise<string> {
   const enc = (v: object | string) =>
     encodeBase64url(new TextEncoder().encode(typeof v === 'string' ? v : JSON.stringify(v)))
   const input = `${enc(header)}.${enc(payload)}`
   return `${input}.${encodeBase64url(await signEd25519(seed, new TextEncoder().encode(input)))}`
 }
 
-const decodePayload = (jws: string) => JSON.parse(Buffer.from(jws.split('.')[1]!, 'base64url').toString('utf8'))
+export const decodePayload = (jws: string) => JSON.parse(Buffer.from(jws.split('.')[1]!, 'base64url').toString('utf8'))
 
 /** The intent every vector thread starts from (the COSE vectors sign the same one). */
 export const VECTOR_INTENT_BODY = {
@@ -77,6 +81,18 @@ export const VECTOR_INTENT_BODY = {
     ],
   },
 }
+
+/** A did:key whose multicodec is secp256k1's (0xe7 0x01), not Ed25519's: the did:key spec's example. */
+const SECP256K1_DID = 'did:key:zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme'
+/** The did:key of the all-zero encoding, a point of order 4 (§Ed25519 verification rule, step 4). */
+const SMALL_ORDER_DID = didFromPublicKey(new Uint8Array(32))
+/** A DID of a method other than did:key: without a resolver its key cannot be found. */
+export const WEB_DID = 'did:web:shop.example'
+/** U+1F600: one code point, two UTF-16 code units, four UTF-8 octets. */
+export const ASTRAL = '\u{1F600}'
+
+const decodeAgreementPayload = (agreement: string) =>
+  JSON.parse(Buffer.from(JSON.parse(agreement).payload, 'base64url').toString('utf8'))
 
 export async function coreVectors() {
   const k = await keys()
@@ -312,6 +328,85 @@ export async function coreVectors() {
       code: 'ERR_ISSUER_MISMATCH',
     },
     { name: 'not a JWS', message: 'hello', code: 'ERR_MALFORMED' },
+    // Keys (§Identities and keys, §Verification step 14): each signer's kid and iss agree, so
+    // these reach the key, which cannot be had.
+    {
+      name: 'a did:key that is not an Ed25519 key (secp256k1)',
+      message: await rawJws(
+        header('intentcast-intent+jws', kidForDid(SECP256K1_DID)),
+        { ...ip, iss: SECP256K1_DID },
+        seed,
+      ),
+      code: 'ERR_KEY_UNRESOLVED',
+    },
+    {
+      name: 'a did:key of a small-order point (the all-zero encoding)',
+      message: await rawJws(
+        header('intentcast-intent+jws', kidForDid(SMALL_ORDER_DID)),
+        { ...ip, iss: SMALL_ORDER_DID },
+        seed,
+      ),
+      code: 'ERR_KEY_UNRESOLVED',
+    },
+    {
+      name: 'a did:web signer and no resolver',
+      message: await rawJws(header('intentcast-intent+jws', `${WEB_DID}#key-1`), { ...ip, iss: WEB_DID }, seed),
+      code: 'ERR_KEY_UNRESOLVED',
+    },
+    // Lengths read before any schema count UTF-16 code units (§Status and conventions).
+    {
+      name: 'a kid of 601 UTF-16 code units (311 code points)',
+      message: await rawJws(
+        header('intentcast-intent+jws', `${WEB_DID}#${ASTRAL.repeat(290)}`),
+        { ...ip, iss: WEB_DID },
+        seed,
+      ),
+      code: 'ERR_MALFORMED',
+    },
+    {
+      name: 'a kid of exactly 600 UTF-16 code units (1,178 octets) passes step 8, and its key is not found',
+      message: await rawJws(
+        header('intentcast-intent+jws', `${WEB_DID}#a${ASTRAL.repeat(289)}`),
+        { ...ip, iss: WEB_DID },
+        seed,
+      ),
+      code: 'ERR_KEY_UNRESOLVED',
+    },
+    {
+      name: 'a message of exactly maxBytes UTF-16 code units (not ASCII) is not too large',
+      message: ASTRAL.repeat(4),
+      options: { maxBytes: 8 },
+      code: 'ERR_MALFORMED',
+    },
+    {
+      name: 'a message of maxBytes + 1 UTF-16 code units (5 code points) is too large',
+      message: ASTRAL.repeat(4) + 'a',
+      options: { maxBytes: 8 },
+      code: 'ERR_TOO_LARGE',
+    },
+    {
+      name: 'a constructor member (an unknown member to the schema)',
+      message: await rawJws(header('intentcast-intent+jws'), { ...ip, constructor: true }, seed),
+      code: 'ERR_SCHEMA',
+    },
+    // Agreements.
+    {
+      name: 'agreement to another audience',
+      message: agreement,
+      options: { audience: stranger.did },
+      code: 'ERR_AUDIENCE',
+    },
+    {
+      name: 'agreement in compact form',
+      message: await rawJws(header('intentcast-agreement+jws'), decodeAgreementPayload(agreement), seed),
+      code: 'ERR_MALFORMED',
+    },
+    {
+      name: 'agreement in compact form, where an offer is expected (step 10 before step 11)',
+      message: await rawJws(header('intentcast-agreement+jws'), decodeAgreementPayload(agreement), seed),
+      options: { expect: 'offer' },
+      code: 'ERR_TYPE_MISMATCH',
+    },
   ]
 
   const threads = [
@@ -416,12 +511,19 @@ export async function coreVectors() {
       ),
     },
     messages: {
-      valid: valid.map(([name, message, options]) => ({
-        name,
-        message,
-        options: { now: new Date(at(message) * 1000).toISOString(), ...options },
-        expected: { kind: name.split(' ')[0], digest: digest(message) },
-      })),
+      valid: await Promise.all(
+        valid.map(async ([name, message, options]) => {
+          const when = new Date(at(message) * 1000)
+          // The whole result a replayer checks (§Test vectors): as verify gives it, as JSON.
+          const v = await verify(message, { now: when, ...options })
+          return {
+            name,
+            message,
+            options: { now: when.toISOString(), ...options },
+            expected: { kind: v.kind, digest: v.digest, issuer: v.issuer, signers: v.signers, payload: v.payload },
+          }
+        }),
+      ),
       invalid: invalid.map((v) => {
         let when = at(intent)
         try {
@@ -432,6 +534,14 @@ export async function coreVectors() {
         return { ...v, options: { now: new Date(when * 1000).toISOString(), ...v.options } }
       }),
     },
-    threads,
+    threads: [
+      ...threads.map((t) => ('state' in t ? { ...t, at: new Date(at(t.messages.at(-1)!) * 1000).toISOString() } : t)),
+      ...(await threadVectors({
+        keys: { customer, vendor, stranger, relationship: k.relationship.pair },
+        jti,
+        messages: { intent, offer, counter, counter2, acceptance, agreement, tampered: invalid[0]!.message },
+        offerBody,
+      })),
+    ],
   }
 }

@@ -34,7 +34,7 @@ import {
 } from '../src/index.js'
 import { encodeBase45 } from '../src/link/base45.js'
 import { toIntentcastUri } from '../src/link/uri.js'
-import { hex, later, now, seedOf, VECTOR_INTENT_BODY, VECTOR_TIME } from './vectors-core.js'
+import { hex, later, now, seedOf, VECTOR_INTENT_BODY, VECTOR_TIME, WEB_DID } from './vectors-core.js'
 
 const utf8 = (s: string) => new TextEncoder().encode(s)
 
@@ -95,9 +95,55 @@ function splice(bytes: Uint8Array, from: Uint8Array, to: Uint8Array): Uint8Array
 
 const u32 = (n: number): number[] => [n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]
 
+/** A tagged COSE_Sign of `payload` with any body header, each signer signing over its Sig_structure. */
+async function rawSign(
+  bodyProtected: Header,
+  payload: Uint8Array,
+  signers: ReadonlyArray<{ header: Header; seed: Uint8Array }>,
+): Promise<Uint8Array> {
+  const body = encodeCbor(bodyProtected)
+  const signatures: CborValue[] = []
+  for (const { header, seed } of signers) {
+    const protectedBytes = encodeCbor(header)
+    const tbs = encodeCbor(['Signature', body, protectedBytes, new Uint8Array(0), payload])
+    signatures.push([protectedBytes, new Map(), await signEd25519(seed, tbs)])
+  }
+  return encodeCbor(new CborTag(98, [body, new Map(), payload, signatures]))
+}
+
+/**
+ * The data items of a value as the limits count them (§COSE binding, Deterministic encoding):
+ * every head read, so a map entry counts its key and its value; a byte string is one item, its
+ * contents unread.
+ */
+function dataItems(v: CborValue): number {
+  if (Array.isArray(v)) return 1 + v.reduce((n: number, x) => n + dataItems(x), 0)
+  if (v instanceof Map) return 1 + [...v].reduce((n, [k, x]) => n + dataItems(k) + dataItems(x), 0)
+  if (v instanceof CborTag) return 1 + dataItems(v.value)
+  return 1
+}
+
+/** `depth` arrays, each holding the next, the innermost empty. */
+const nested = (depth: number): CborValue[] => (depth === 1 ? [] : [nested(depth - 1)])
+
+/** An array value that makes `base` up to exactly `total` data items: arrays of zeros, 1,000 at most each. */
+function filler(total: number): CborValue[] {
+  let left = total - 1
+  const out: CborValue[] = []
+  while (left > 0) {
+    const n = Math.min(1000, left - 1)
+    out.push(new Array<number>(n).fill(0))
+    left -= n + 1
+  }
+  return out
+}
+
 export async function coseVectors() {
-  const [customer, vendor, stranger] = await Promise.all([1, 2, 3].map((b) => keyPairFromSeed(seedOf(b))))
-  if (!customer || !vendor || !stranger) throw new Error('keys')
+  const [customer, vendor, stranger] = await Promise.all([
+    keyPairFromSeed(seedOf(1)),
+    keyPairFromSeed(seedOf(2)),
+    keyPairFromSeed(seedOf(3)),
+  ])
   let n = 0
   const jti = () => `cose-vector-jti-${String(++n).padStart(4, '0')}`
   const cose = { format: 'cose' } as const
@@ -378,11 +424,342 @@ export async function coseVectors() {
       options: { now: later(300).toISOString() },
       code: 'ERR_MALFORMED',
     },
+    ...(await moreInvalid()),
   ]
+
+  /** The refusals added in spec 0.2 (§Changes since 0.1): each pins one reading of the text. */
+  async function moreInvalid(): Promise<typeof invalid> {
+    const at300 = { now: later(300).toISOString() }
+    const agreementPayload = signParts(agreement).payload
+    const [sig0, sig1] = signatures as [CborValue[], CborValue[]]
+    const flipped = (sig: CborValue[]): CborValue[] => {
+      const bytes = Uint8Array.from(sig[2] as Uint8Array)
+      bytes[0]! ^= 0x01
+      return [sig[0]!, sig[1]!, bytes]
+    }
+    const bodyOf = (typ: string, extra: Array<[CborMapKey, CborValue]> = []) =>
+      new Map<CborMapKey, CborValue>([[16, typ], ...extra])
+    const signerOf = (k: KeyPair): Header =>
+      new Map<CborMapKey, CborValue>([
+        [1, -8],
+        [4, utf8(kidForDid(k.did))],
+      ])
+    const both = [
+      { header: signerOf(customer), seed: seedOf(1) },
+      { header: signerOf(vendor), seed: seedOf(2) },
+    ]
+    const header = (entries: Array<[CborMapKey, CborValue]>): Header => new Map(entries)
+    const kidBytes = (kid: string) => utf8(kid)
+    const base = dataItems(claimMap) + 1 // the claims, and the key "x" added to them
+    const withX = (value: CborValue) => withClaims((m) => m.set('x', value))
+    const pairs = (n: number) =>
+      withClaims((m) => {
+        for (let i = m.size; i < n; i++) m.set(`k${String(i).padStart(4, '0')}`, true)
+      })
+    return [
+      // Values the payload may not hold (§Payload: the claims in CBOR).
+      {
+        name: 'null in the payload (want.region)',
+        message: await signed(withClaims((m) => want(m).set(17, null))),
+        code: 'ERR_SCHEMA',
+      },
+      {
+        name: 'a byte string in the payload (jti as bytes)',
+        message: await signed(withClaims((m) => m.set(7, utf8(claims.jti as string)))),
+        code: 'ERR_SCHEMA',
+      },
+      {
+        name: 'undefined in the payload (quantity)',
+        message: await signed(splice(marked, marker, Uint8Array.from([0x0a, 0xf7]))),
+        code: 'ERR_MALFORMED',
+      },
+      {
+        name: 'a simple value other than false, true and null in the payload (quantity, simple 16)',
+        message: await signed(splice(marked, marker, Uint8Array.from([0x0a, 0xf0]))),
+        code: 'ERR_MALFORMED',
+      },
+      // The key table is read in encoded order, depth first; the first key at fault decides.
+      {
+        name: 'an unknown integer key (99) and a text key for iss: integer keys come first in the encoding',
+        message: await signed(withClaims((m) => (m.delete(1), m.set('iss', claims.iss as string), m.set(99, true)))),
+        code: 'ERR_SCHEMA',
+      },
+      {
+        name: 'a text key for name inside want.item (under key 5), and an unknown integer key (99) after it',
+        message: await signed(
+          withClaims((m) => {
+            const item = want(m).get(9) as Map<CborMapKey, CborValue>
+            item.set('name', item.get(19)!)
+            item.delete(19)
+            m.set(99, true)
+          }),
+        ),
+        code: 'ERR_MALFORMED',
+      },
+      {
+        name: 'an unknown integer key (99) fails the key table (step 5) before the issuer (step 6)',
+        message: await signed(withClaims((m) => (m.set(99, true), m.set(1, stranger.did)))),
+        code: 'ERR_SCHEMA',
+      },
+      {
+        name: 'an unknown text key ("admin") is the schema’s (step 7), after the issuer (step 6)',
+        message: await signed(withClaims((m) => (m.set('admin', true), m.set(1, stranger.did)))),
+        code: 'ERR_ISSUER_MISMATCH',
+      },
+      {
+        name: 'a text key "toString" is an unknown claim, for the schema',
+        message: await signed(withClaims((m) => m.set('toString', true))),
+        code: 'ERR_SCHEMA',
+      },
+      {
+        name: 'a text key "constructor"',
+        message: await signed(withClaims((m) => m.set('constructor', true))),
+        code: 'ERR_MALFORMED',
+      },
+      {
+        name: 'an attribute named by an integer key',
+        message: await signed(
+          withClaims((m) =>
+            ((want(m).get(9) as Map<CborMapKey, CborValue>).get(21) as Map<CborMapKey, CborValue>).set(1, true),
+          ),
+        ),
+        code: 'ERR_SCHEMA',
+      },
+      // Headers (§Verification, step 3).
+      {
+        name: 'typ as a byte string (a registered parameter of the wrong type), and alg ES256: the type comes first',
+        message: await signed(
+          payload,
+          header([
+            [1, -7],
+            [4, kidBytes(kidForDid(customer.did))],
+            [16, utf8('intentcast-intent+cose')],
+          ]),
+        ),
+        code: 'ERR_MALFORMED',
+      },
+      {
+        name: 'content type (3) as a byte string, and alg ES256',
+        message: await signed(
+          payload,
+          new Map([...headerOf(customer, 'intentcast-intent+cose', -7), [3, utf8('application/cbor')]]),
+        ),
+        code: 'ERR_MALFORMED',
+      },
+      {
+        name: 'kid as a text string, and alg ES256',
+        message: await signed(
+          payload,
+          header([
+            [1, -7],
+            [4, kidForDid(customer.did)],
+            [16, 'intentcast-intent+cose'],
+          ]),
+        ),
+        code: 'ERR_MALFORMED',
+      },
+      {
+        name: 'IV (5) as a text string, and alg ES256: only alg, crit, content type, kid and typ are checked for type, so alg decides',
+        message: await signed(
+          payload,
+          new Map([...headerOf(customer, 'intentcast-intent+cose', -7), [5, 'not bytes']]),
+        ),
+        code: 'ERR_UNSUPPORTED_ALG',
+      },
+      {
+        name: 'typ as an unsigned integer (a registered type, but no intentcast typ)',
+        message: await signed(
+          payload,
+          header([
+            [1, -8],
+            [4, kidBytes(kidForDid(customer.did))],
+            [16, 16],
+          ]),
+        ),
+        code: 'ERR_TYPE_MISMATCH',
+      },
+      {
+        name: 'kid in both buckets, and alg ES256',
+        message: await rawSign1(
+          headerOf(customer, 'intentcast-intent+cose', -7),
+          payload,
+          seedOf(1),
+          new Map([[4, kidBytes(kidForDid(customer.did))]]),
+        ),
+        code: 'ERR_MALFORMED',
+      },
+      {
+        name: 'crit naming a label nobody understands',
+        message: await signed(payload, new Map([...headerOf(customer), [2, [99]]])),
+        code: 'ERR_MALFORMED',
+      },
+      {
+        name: 'a protected IV (5), and the JWS typ: the typ comes before the labels',
+        message: await signed(
+          payload,
+          new Map([...headerOf(customer, 'intentcast-intent+jws'), [5, new Uint8Array(12)]]),
+        ),
+        code: 'ERR_TYPE_MISMATCH',
+      },
+      // kid.
+      {
+        name: 'no kid',
+        message: await signed(
+          payload,
+          header([
+            [1, -8],
+            [16, 'intentcast-intent+cose'],
+          ]),
+        ),
+        code: 'ERR_MALFORMED',
+      },
+      {
+        name: 'no kid, and another kind expected: the kid comes before expect',
+        message: await signed(
+          payload,
+          header([
+            [1, -8],
+            [16, 'intentcast-intent+cose'],
+          ]),
+        ),
+        options: { expect: 'offer' },
+        code: 'ERR_MALFORMED',
+      },
+      {
+        name: 'a kid that is not UTF-8',
+        message: await signed(
+          payload,
+          header([
+            [1, -8],
+            [4, Uint8Array.from([0x64, 0x69, 0x64, 0xff])],
+            [16, 'intentcast-intent+cose'],
+          ]),
+        ),
+        code: 'ERR_MALFORMED',
+      },
+      {
+        name: 'a kid of 601 octets (311 code points)',
+        message: await signed(
+          withClaims((m) => m.set(1, WEB_DID)),
+          header([
+            [1, -8],
+            [4, kidBytes(`${WEB_DID}#${'é'.repeat(290)}`)],
+            [16, 'intentcast-intent+cose'],
+          ]),
+        ),
+        code: 'ERR_MALFORMED',
+      },
+      {
+        name: 'a kid of exactly 600 octets passes, and its key is not found (did:web, no resolver)',
+        message: await signed(
+          withClaims((m) => m.set(1, WEB_DID)),
+          header([
+            [1, -8],
+            [4, kidBytes(`${WEB_DID}#a${'é'.repeat(289)}`)],
+            [16, 'intentcast-intent+cose'],
+          ]),
+        ),
+        code: 'ERR_KEY_UNRESOLVED',
+      },
+      // Keys.
+      {
+        name: 'a did:web signer and no resolver',
+        message: await signed(
+          withClaims((m) => m.set(1, WEB_DID)),
+          header([
+            [1, -8],
+            [4, kidBytes(`${WEB_DID}#key-1`)],
+            [16, 'intentcast-intent+cose'],
+          ]),
+        ),
+        code: 'ERR_KEY_UNRESOLVED',
+      },
+      // Time, audience.
+      {
+        name: 'issued in the future',
+        message: intent,
+        options: { now: new Date((iat - 31) * 1000).toISOString() },
+        code: 'ERR_NOT_YET_VALID',
+      },
+      {
+        name: 'agreement to another audience',
+        message: agreement,
+        options: { ...at300, audience: stranger.did },
+        code: 'ERR_AUDIENCE',
+      },
+      // Agreements (§COSE binding, Verification, steps 3 and 4).
+      {
+        name: 'agreement as a COSE_Sign1, where an intent is expected: expect comes first',
+        message: await rawSign1(headerOf(customer, 'intentcast-agreement+cose'), agreementPayload, seedOf(1)),
+        options: { ...at300, expect: 'intent' },
+        code: 'ERR_TYPE_MISMATCH',
+      },
+      {
+        name: 'a COSE_Sign typed as an offer',
+        message: await rawSign(bodyOf('intentcast-offer+cose'), agreementPayload, both),
+        options: at300,
+        code: 'ERR_TYPE_MISMATCH',
+      },
+      {
+        name: 'a COSE_Sign body header carrying alg',
+        message: await rawSign(bodyOf('intentcast-agreement+cose', [[1, -8]]), agreementPayload, both),
+        options: at300,
+        code: 'ERR_MALFORMED',
+      },
+      {
+        name: 'three signatures: the first two are checked, then the third is refused',
+        message: withSignatures(agreement, [sig0, sig1, sig1]),
+        options: at300,
+        code: 'ERR_MALFORMED',
+      },
+      {
+        name: 'three signatures, the second tampered: signatures are checked in turn, before the third is refused',
+        message: withSignatures(agreement, [sig0, flipped(sig1), sig1]),
+        options: at300,
+        code: 'ERR_SIGNATURE_INVALID',
+      },
+      // Limits (§Deterministic encoding): the payload is decoded on its own, with its own limits.
+      {
+        name: 'a payload nested 16 deep (decoded; the schema refuses it)',
+        message: await signed(withX(nested(15))),
+        code: 'ERR_SCHEMA',
+      },
+      { name: 'a payload nested 17 deep', message: await signed(withX(nested(16))), code: 'ERR_MALFORMED' },
+      {
+        name: 'a payload map of 1,024 entries (pairs, not items)',
+        message: await signed(pairs(1024)),
+        code: 'ERR_SCHEMA',
+      },
+      { name: 'a payload map of 1,025 entries', message: await signed(pairs(1025)), code: 'ERR_MALFORMED' },
+      {
+        name: 'an array of 1,025 items in the payload',
+        message: await signed(withX(new Array<number>(1025).fill(0))),
+        code: 'ERR_MALFORMED',
+      },
+      {
+        name: 'a payload of exactly 8,192 data items (the message around it is counted apart)',
+        message: await signed(withX(filler(8192 - base))),
+        code: 'ERR_SCHEMA',
+      },
+      {
+        name: 'a payload of 8,193 data items',
+        message: await signed(withX(filler(8193 - base))),
+        code: 'ERR_MALFORMED',
+      },
+    ]
+  }
 
   const uriIntent = toIntentcastUri(intent)
   const uriWithTerms = toIntentcastUri(intent, { terms })
   const body = uriWithTerms.slice(11)
+  /** `uri` with digits appended until its base45 text (after %20 and %25 are read) is 1 mod 3 long. */
+  const oneMod3 = (uri: string): string => {
+    const text = (u: string) => u.slice(11).replace(/%20/g, ' ').replace(/%25/g, '%')
+    let out = uri
+    while (text(out).length % 3 !== 1) out += '0'
+    if (out === uri) throw new Error('vector construction: nothing appended')
+    return out
+  }
   const link = (cbor: Uint8Array) => 'INTENTCAST:' + encodeBase45(cbor).replace(/%/g, '%25').replace(/ /g, '%20')
   const links = {
     valid: [
@@ -396,7 +773,7 @@ export async function coseVectors() {
       { name: 'a bare space instead of %20', uri: 'INTENTCAST:' + body.replace('%20', ' '), code: 'ERR_MALFORMED' },
       { name: 'a percent-encoded letter', uri: 'INTENTCAST:%41' + body, code: 'ERR_MALFORMED' },
       { name: 'lower-case base45', uri: 'INTENTCAST:' + body.toLowerCase(), code: 'ERR_MALFORMED' },
-      { name: 'a base45 length of 1 mod 3', uri: uriWithTerms + '0', code: 'ERR_MALFORMED' },
+      { name: 'a base45 length of 1 mod 3', uri: oneMod3(uriIntent), code: 'ERR_MALFORMED' },
       { name: 'a base45 group over 65535', uri: 'INTENTCAST:GGW', code: 'ERR_MALFORMED' },
       { name: 'not an array', uri: link(encodeCbor(new Map([[1, intent]]))), code: 'ERR_MALFORMED' },
       { name: 'three parts', uri: link(encodeCbor([intent, terms, terms])), code: 'ERR_MALFORMED' },
@@ -430,7 +807,7 @@ export async function coseVectors() {
           name,
           message: hex(message),
           options: { now: later(at).toISOString(), ...options },
-          expected: { kind: v.kind, digest: digest(message), payload: v.payload },
+          expected: { kind: v.kind, digest: digest(message), issuer: v.issuer, signers: v.signers, payload: v.payload },
         }
       }),
     ),

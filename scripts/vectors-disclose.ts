@@ -273,7 +273,13 @@ export async function discloseVectors() {
       name,
       message,
       options,
-      expected: { kind: verified.kind, digest: verified.digest, payload: verified.payload },
+      expected: {
+        kind: verified.kind,
+        digest: verified.digest,
+        issuer: verified.issuer,
+        signers: verified.signers,
+        payload: verified.payload,
+      },
     })
   }
 

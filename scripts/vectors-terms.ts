@@ -11,11 +11,13 @@ import { OfferPayload } from '../src/model/offer.js'
 import { TermSet, type DealTerms, type Term } from '../src/model/term-set.js'
 import { matchTerms, negotiate, rankOffers } from '../src/terms/index.js'
 
-// The vector keys' DIDs (spec/vectors/keys.json: seeds 0x01 and 0x02).
+// The vector keys' DIDs (spec/vectors/keys.json: seeds 0x01, 0x02 and 0x03).
 const CUSTOMER = 'did:key:z6Mkon3Necd6NkkyfoGoHxid2znGc59LU3K7mubaRcFbLfLX'
 const VENDOR = 'did:key:z6Mko9hTggMwjSTEaJaPUfE6tqcy2xvU6BnNq3e3o8qVBiyH'
 const INTENT_DIGEST = 'Mu2m-FB3qh_pIl5ZCG_gqI6gDaTK9yXaTDpOM6sgJ6I'
 const T = 1767225600
+const STRANGER = 'did:key:z6MkvRXNYcE7MMduynWTgeKbDaT1iijDSC8pZqXZc8rHPrf2'
+const IRI = (id: string) => `https://w3id.org/dpv/standards/p7012#${id}`
 const GIFT_WRAP = 'https://example.com/terms#gift-wrap'
 const ARBITRATION = 'https://shop.example/terms#arbitration'
 
@@ -158,6 +160,30 @@ const MATCH: ReadonlyArray<{ name: string; customer: TermSet; vendor: TermSet }>
     customer: set({ agreements: ['PDC'], conditions: [{ id: 'no-resale', value: false, required: true }] }),
     vendor: set({ agreements: ['PDC'] }),
   },
+  {
+    name: 'partial: an alternative the customer lists by IRI is named by its short ID',
+    customer: set({ agreements: ['SD-BASE', IRI('SD-BASE-A')] }),
+    vendor: set({ agreements: [IRI('SD-BASE-A')] }),
+  },
+  {
+    name: 'lit: a vendor statement marked required: false is stated without required; its position keeps it',
+    customer: set({ agreements: ['SD-BASE'], conditions: [{ id: 'returns-days', value: '14', unit: 'day' }] }),
+    vendor: set({
+      agreements: ['SD-BASE'],
+      conditions: [
+        { id: 'returns-days', value: '30', unit: 'day', required: false },
+        { id: 'payment-methods', value: ['sepa', 'card'], required: false },
+      ],
+    }),
+  },
+  {
+    name: 'partial: a conflict shows each position as stated, required: false included, tokens sorted',
+    customer: set({ agreements: ['SD-BASE'], conditions: [{ id: 'payment-methods', value: ['sepa', 'card'] }] }),
+    vendor: set({
+      agreements: ['SD-BASE'],
+      conditions: [{ id: 'payment-methods', value: ['paypal', 'invoice'], required: false }],
+    }),
+  },
 ]
 
 // ---------------------------------------------------------------------------------------------
@@ -201,16 +227,24 @@ const with_ = (...replace: Term[]) => [...GOOD.filter((t) => !replace.some((r) =
 let offers = 0
 function offer(
   terms: DealTerms,
-  parts: { price?: string; currency?: string; deliverBy?: string | null; quantity?: number } = {},
+  parts: {
+    price?: string
+    currency?: string
+    deliverBy?: string | null
+    quantity?: number
+    /** Its own jti, leaving the numbered ones (and so the earlier vectors) as they were. */
+    jti?: string
+    aud?: string
+  } = {},
 ): OfferPayload {
-  offers++
+  if (parts.jti === undefined) offers++
   return OfferPayload.parse({
     v: '0.1',
     iss: VENDOR,
     iat: T + 60,
     exp: T + 3660,
-    jti: `vector-terms-offer-${String(offers).padStart(2, '0')}`,
-    aud: CUSTOMER,
+    jti: parts.jti ?? `vector-terms-offer-${String(offers).padStart(2, '0')}`,
+    aud: parts.aud ?? CUSTOMER,
     inReplyTo: INTENT_DIGEST,
     item: { name: 'cargo bike' },
     quantity: parts.quantity ?? 1,
@@ -312,6 +346,43 @@ function negotiationCases(): Array<{ name: string; intent: IntentPayload; propos
         terms: { agreement: 'SD-BASE', conditions: GOOD },
       }),
     },
+    {
+      name: "agreed: an offer naming its agreement by IRI; the terms are the offer's own, IRI and all",
+      intent: INTENT,
+      proposal: offer({ agreement: IRI('SD-BASE'), conditions: GOOD }, { jti: 'vector-terms-offer-iri-1' }),
+    },
+    {
+      name: 'counter: an offer naming an acceptable agreement by IRI; the counter names it by its short ID',
+      intent: INTENT,
+      proposal: offer(
+        { agreement: IRI('SD-BASE-A'), conditions: with_({ id: 'retention-days', value: '90', unit: 'day' }) },
+        { jti: 'vector-terms-offer-iri-2' },
+      ),
+    },
+    {
+      name: 'counter: the customer proffers its agreement by IRI; the counter names it by its short ID',
+      intent: IntentPayload.parse({
+        ...INTENT,
+        jti: 'vector-terms-intent-iri',
+        terms: { ...INTENT.terms, agreements: [IRI('SD-BASE'), 'SD-BASE-A'] },
+      }),
+      proposal: offer({ agreement: 'SD-BASE-ATP', conditions: GOOD }, { jti: 'vector-terms-offer-iri-3' }),
+    },
+    {
+      name: 'counter: a met set keeps every token the vendor listed, sorted; required: false is dropped from the counter, kept in the conflict',
+      intent: INTENT,
+      proposal: offer(
+        {
+          agreement: 'SD-BASE',
+          conditions: with_(
+            { id: 'retention-days', value: '90', unit: 'day', required: false },
+            { id: 'returns-days', value: '30', unit: 'day', required: false },
+            { id: 'payment-methods', value: ['sepa', 'card', 'bank'] },
+          ),
+        },
+        { jti: 'vector-terms-offer-set-1' },
+      ),
+    },
   ]
 }
 
@@ -335,6 +406,31 @@ export function termsVectors(): object {
     offer({ agreement: 'SD-BASE', conditions: GOOD }, { price: '1899.00', deliverBy: '2026-01-07T12:00:00Z' }),
   ]
   const ranked = rankOffers(INTENT, ranking)
+  // Excluded in input order: a hard limit, then a broken link, whose reasons would sort the other
+  // way; then four that differ in price only, ranked cheapest first.
+  const exclusions = [
+    offer(
+      { agreement: 'SD-BASE', conditions: with_({ id: 'retention-days', value: '365', unit: 'day' }) },
+      { jti: 'vector-terms-offer-rank-1' },
+    ),
+    offer(
+      { agreement: 'SD-BASE', conditions: GOOD },
+      { price: '1500.00', aud: STRANGER, jti: 'vector-terms-offer-rank-2' },
+    ),
+    ...['1950.00', '1900.00', '1850.00', '1800.00'].map((price, i) =>
+      offer({ agreement: 'SD-BASE', conditions: GOOD }, { price, jti: `vector-terms-offer-rank-${i + 3}` }),
+    ),
+  ]
+  const excludedRanking = rankOffers(INTENT, exclusions)
+  const rankVector = (name: string, list: OfferPayload[], r: typeof ranked) => ({
+    name,
+    intent: INTENT,
+    offers: list,
+    expected: {
+      ranked: r.ranked.map((x) => ({ index: list.indexOf(x.offer), score: x.score, reasons: x.reasons })),
+      excluded: r.excluded.map((x) => ({ index: list.indexOf(x.offer), reasons: x.reasons })),
+    },
+  })
   return json({
     description:
       'Terms-layer vectors (spec §Terms and negotiation). match: matchTerms(customer, vendor) with bare TermSets. negotiate: negotiate(intent, proposal) with payloads; the intent is not verified, so no digest link is checked. rank: rankOffers(intent, offers), results given by input index. Compare outputs as JSON values (member order is not significant).',
@@ -351,15 +447,12 @@ export function termsVectors(): object {
       expected: negotiate(n.intent, n.proposal),
     })),
     rank: [
-      {
-        name: 'excluded for a hard limit; ranked by terms met, then price, then delivery',
-        intent: INTENT,
-        offers: ranking,
-        expected: {
-          ranked: ranked.ranked.map((r) => ({ index: ranking.indexOf(r.offer), score: r.score, reasons: r.reasons })),
-          excluded: ranked.excluded.map((r) => ({ index: ranking.indexOf(r.offer), reasons: r.reasons })),
-        },
-      },
+      rankVector('excluded for a hard limit; ranked by terms met, then price, then delivery', ranking, ranked),
+      rankVector(
+        'excluded in input order: a hard limit, then a broken link (one reason); the rest by price',
+        exclusions,
+        excludedRanking,
+      ),
     ],
   })
 }

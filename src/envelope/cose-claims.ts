@@ -6,6 +6,15 @@ import { IntentcastError } from '../errors.js'
  * serves every nesting level, so an implementation needs no per-kind tables. Keys 1, 3, 4, 6
  * and 7 are CWT's (iss, aud, exp, iat, cti); all keys fit in one byte (-24…23).
  * Map keys inside `attributes` are the customer's own names and stay text.
+ *
+ * @example
+ * ```ts
+ * import { CBOR_KEYS } from 'intentcast'
+ *
+ * CBOR_KEYS.iss // 1, as in CWT
+ * CBOR_KEYS.agreements // -1
+ * (decodeCbor(payloadBytes) as Map<number, unknown>).get(CBOR_KEYS.want) // an intent's want, read from its COSE payload
+ * ```
  */
 export const CBOR_KEYS: Readonly<Record<string, number>> = Object.freeze({
   iss: 1,
@@ -93,7 +102,8 @@ export function claimsFromCbor(value: CborValue, freeKeys = false): unknown {
       if (known === undefined) throw new IntentcastError('ERR_SCHEMA', `COSE payload: unknown claim key ${key}`)
       name = known
     } else {
-      if (!freeKeys && key in CBOR_KEYS)
+      // Own names only: `toString` is no claim, and goes to the schema like any unknown name.
+      if (!freeKeys && Object.hasOwn(CBOR_KEYS, key))
         throw new IntentcastError('ERR_MALFORMED', `COSE payload: "${key}" must use its integer key ${CBOR_KEYS[key]}`)
       if (key === '__proto__' || key === 'constructor' || key === 'prototype')
         throw new IntentcastError('ERR_MALFORMED', `COSE payload has a "${key}" key`)
