@@ -43,6 +43,8 @@
  * - http/: internal HTTP helpers shared by vendor and wallet (no entry of its own)
  * - vendor/, wallet/, relay/: the two reference sides and the market between them (entries
  *   `intentcast/vendor`, `intentcast/wallet`, `intentcast/relay`)
+ * - conformance/: the conformance kit, which drives a vendor and judges a wallet over HTTP
+ *   (`intentcast conformance`; no entry of its own)
  * - r-button/, cli/: the browser element and the command (top of the stack)
  */
 const LAYERS = [
@@ -61,6 +63,7 @@ const LAYERS = [
   ['link'],
   ['http'],
   ['vendor', 'wallet', 'relay'],
+  ['conformance'],
   ['r-button', 'cli'],
 ]
 
@@ -77,6 +80,7 @@ const NOT_IN_ROOT = [
   'relay',
   'r-button',
   'cli',
+  'conformance',
   'http',
   'terms',
   'cose',

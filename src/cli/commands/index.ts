@@ -1,6 +1,7 @@
 import type { Command } from '../command.js'
 import { accept } from './accept.js'
 import { cast } from './cast.js'
+import { conformance } from './conformance.js'
 import { counter } from './counter.js'
 import { inspect } from './inspect.js'
 import { keygen } from './keygen.js'
@@ -23,4 +24,5 @@ export const COMMANDS: readonly Command[] = [
   counter,
   accept,
   relay,
+  conformance,
 ]
