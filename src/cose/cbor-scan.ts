@@ -111,10 +111,12 @@ export function readCbor(bytes: Uint8Array, limits: ScanLimits): CborValue {
           const count = major === 5 ? arg * 2 : arg
           // Every item takes at least one byte.
           if (count > end - pos) fail(start, `${count} items declared but only ${end - pos} bytes remain`)
-          const container = major === 5 ? new Map<CborMapKey, CborValue>() : new Array<CborValue>(arg)
+          // Filled as items arrive, never sized from the head: nested heads may each claim nearly
+          // all the bytes that remain, and sizing every array from its claim would allocate in
+          // proportion to depth times input, before a byte of content had been checked.
+          const container = major === 5 ? new Map<CborMapKey, CborValue>() : ([] as CborValue[])
           if (stack.length >= limits.maxDepth) fail(start, `nesting deeper than ${limits.maxDepth}`)
           if (count > 0) {
-            // Arrays fill from the front; `left` says where the next item goes.
             stack.push({ left: count, container, prevKey: undefined, key: undefined })
             continue
           }
@@ -146,7 +148,7 @@ export function readCbor(bytes: Uint8Array, limits: ScanLimits): CborValue {
       const frame = stack[stack.length - 1]
       if (frame === undefined) break
       const c = frame.container
-      if (Array.isArray(c)) c[c.length - frame.left - 1] = result
+      if (Array.isArray(c)) c.push(result)
       else if (c instanceof Map) c.set(frame.key!, result)
       if (frame.left > 0) break
       stack.pop()

@@ -175,6 +175,9 @@ function headersOf(response: Response): Record<string, string> {
 
 /** Writes a complete answer with its length. */
 async function write(res: ServerResponse, response: Response, req: IncomingMessage): Promise<void> {
+  // A client gone while the handler worked has had its 'close' already: waiting for it below
+  // would never end, and the request would stay counted in load.serving for good.
+  if (res.destroyed) throw new Error('the client went away before the answer was written')
   const made = bodyOf(response)
   const body = typeof made === 'string' ? utf8(made) : (made ?? new Uint8Array(await response.arrayBuffer()))
   const headers = headersOf(response)
@@ -198,6 +201,11 @@ async function write(res: ServerResponse, response: Response, req: IncomingMessa
  * watching for it.
  */
 async function stream(res: ServerResponse, response: Response, body: ReadableStream<Uint8Array>): Promise<void> {
+  if (res.destroyed) {
+    // As in write, and the handler's stream is told, so it stops watching for events.
+    await body.cancel().catch(() => {})
+    throw new Error('the client went away before the event stream began')
+  }
   res.writeHead(response.status, headersOf(response))
   // Sends the headers now: an event stream may stay silent for a while before its first event.
   res.flushHeaders()

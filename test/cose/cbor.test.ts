@@ -254,3 +254,30 @@ describe('encodeCbor', () => {
     }
   })
 })
+
+describe('decodeCbor allocates in proportion to the bytes it has read, not to what heads claim', () => {
+  it('64 KiB of nested array heads, each claiming nearly all the rest, is refused in a 64 MB heap', async () => {
+    // 256 nested heads, each claiming every byte that remains, then a stray break. Sized from
+    // their claims, the arrays took some 130 MB or more before the break refused the input; a
+    // child with a 64 MB heap makes that an out-of-memory crash rather than a figure to time.
+    const { spawnSync } = await import('node:child_process')
+    const script = `
+      import { decodeCbor } from './src/cose/cbor-decode.ts'
+      const input = new Uint8Array(65536)
+      let p = 0
+      for (let d = 0; d < 256; d++) {
+        const n = Math.min(input.length - (p + 3), 0xffff)
+        input.set([0x99, n >> 8, n & 0xff], p)
+        p += 3
+      }
+      input.fill(0xff, p)
+      for (let i = 0; i < 5; i++)
+        try { decodeCbor(input, { maxDepth: 256, maxItems: 65535, maxTotalItems: 1e6 }) } catch (e) { if (i === 4) console.log(e.code) }`
+    const run = spawnSync(
+      process.execPath,
+      ['--max-old-space-size=64', '--import', 'tsx', '--input-type=module', '-e', script],
+      { cwd: new URL('../../', import.meta.url), encoding: 'utf8' },
+    )
+    expect([run.status, run.stdout.trim()]).toEqual([0, 'ERR_MALFORMED'])
+  }, 60_000)
+})

@@ -124,6 +124,49 @@ describe('toNodeListener', () => {
     }
   })
 
+  test('a client that goes away while the handler works leaves nothing counted and cancels its event stream', async () => {
+    const { serve } = await import('./support.js')
+    const { load } = await import('../../src/crypto/load.js')
+    const { connect } = await import('node:net')
+    const settle = () => new Promise((r) => setTimeout(r, 50))
+    // Promise.withResolvers arrived in Node 22.
+    const deferred = () => {
+      let resolve!: () => void
+      const promise = new Promise<void>((r) => (resolve = r))
+      return { promise, resolve }
+    }
+    let cancelled = 0
+    let arrived = deferred()
+    let working = deferred()
+    const running = await serve(async (request) => {
+      arrived.resolve()
+      await working.promise
+      const events = new ReadableStream<Uint8Array>({ cancel: () => void cancelled++ })
+      return request.url.endsWith('/events')
+        ? new Response(events, { headers: { 'content-type': 'text/event-stream' } })
+        : new Response('too late')
+    })
+    try {
+      for (const path of ['/answer', '/events']) {
+        arrived = deferred()
+        working = deferred()
+        const before = load.serving
+        const socket = connect(Number(new URL(running.origin).port), '127.0.0.1')
+        socket.write(`GET ${path} HTTP/1.1\r\nhost: x\r\n\r\n`)
+        await arrived.promise
+        expect(load.serving).toBe(before + 1)
+        socket.destroy() // gone before the handler answers
+        await settle()
+        working.resolve()
+        await settle()
+        expect(load.serving).toBe(before)
+      }
+      expect(cancelled).toBe(1)
+    } finally {
+      await running.close()
+    }
+  })
+
   test('an answer the SDK made is written from the body it kept; one rewrapped or read is read as a stream', async () => {
     const { serve } = await import('./support.js')
     const { respond } = await import('../../src/http/respond.js')
