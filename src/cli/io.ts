@@ -30,15 +30,18 @@ export function readMessageArg(arg: string): string {
 }
 
 /**
- * Why a message that failed as malformed may have: white space before or after it, which no
- * signed message has. Undefined when there is none.
+ * What to do about a message that failed as malformed for white space around it, which no
+ * signed message has. `verify` itself names white space at the end; the hint says how the
+ * command reads a message, and names white space at the start. Undefined when there is none.
  */
 export function whiteSpaceHint(text: string): string | undefined {
-  const end = /\r?\n$/.test(text) ? 'ends in a newline' : /\s$/.test(text) ? 'ends in white space' : undefined
-  const where = end ?? (/^\s/.test(text) ? 'starts with white space' : undefined)
-  if (where === undefined) return undefined
-  return `the message ${where}; a signed message is the token alone, so remove it (a file or - is read without the white space around it)`
+  if (/\s$/.test(text)) return `pass the token alone, or a file or - (${READ_TRIMMED})`
+  if (/^\s/.test(text))
+    return `the message starts with white space; a signed message is the token alone, so remove it (${READ_TRIMMED})`
+  return undefined
 }
+
+const READ_TRIMMED = 'a file or - is read without the white space around it'
 
 export function readText(path: string): string {
   try {

@@ -147,5 +147,15 @@ function check(message: unknown, options: InternalVerifyOptions): Promise<Verifi
   // JWS in either serialization is ASCII, so its length is its size in bytes; anything else fails later anyway.
   if (message.length > maxBytes)
     throw new IntentcastError('ERR_TOO_LARGE', `message is ${message.length} bytes; the limit is ${maxBytes}`)
-  return message.charCodeAt(0) === 123 /* { */ ? checkAgreementJson(message, options) : checkCompact(message, options)
+  if (message.charCodeAt(0) === 123 /* { */) return checkAgreementJson(message, options)
+  // A compact JWS has no white space, so this refusal is the one base64url would give anyway;
+  // it only says why, for the commonest way to get here: a token read from a file or a
+  // terminal, with its line ending (`verify(readFileSync(path, 'utf8'))`).
+  const last = message.charCodeAt(message.length - 1)
+  if (last === 10 || last === 13 || last === 32 || last === 9)
+    throw new IntentcastError(
+      'ERR_MALFORMED',
+      `the message ends in ${last === 10 || last === 13 ? 'a newline' : 'white space'}: a compact JWS is the token alone; trim what was read with it`,
+    )
+  return checkCompact(message, options)
 }

@@ -12,8 +12,7 @@ import { run, scratch } from './support.js'
 
 const { dir, file } = scratch('intentcast-cli-newline-')
 const body: IntentBody = { want: { item: { name: 'cargo bike' } }, terms: { agreements: ['SD-BASE'] } }
-const NEWLINE_HINT =
-  'the message ends in a newline; a signed message is the token alone, so remove it (a file or - is read without the white space around it)'
+const TRAILING_HINT = 'pass the token alone, or a file or - (a file or - is read without the white space around it)'
 
 describe('a message and the newline after it', () => {
   it('`sign > file` then `verify file` verifies: a file is read without its final newline', async () => {
@@ -37,18 +36,19 @@ describe('a message and the newline after it', () => {
     expect(r.stderr).toBe('')
     // Taken as the token it is, not as a file name to look for.
     expect(r.stdout).not.toContain('cannot read')
-    expect(r.stdout).toContain('  ✗ structure and JSON: ERR_MALFORMED ')
-    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(NEWLINE_HINT)
+    expect(r.stdout).toContain('  ✗ structure and JSON: ERR_MALFORMED the message ends in a newline: ')
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(TRAILING_HINT)
     const j = await run('verify', token + '\r\n', '--json')
     expect(JSON.parse(j.stdout)).toMatchObject({
       ok: false,
       code: 'ERR_MALFORMED',
       failedCheck: 'structure and JSON',
-      hint: NEWLINE_HINT,
+      hint: TRAILING_HINT,
     })
-    expect(JSON.parse((await run('verify', token + ' ', '--json')).stdout).hint).toMatch(
-      /^the message ends in white space; /,
-    )
+    expect(JSON.parse((await run('verify', token + ' ', '--json')).stdout)).toMatchObject({
+      message: expect.stringMatching(/^the message ends in white space: /),
+      hint: TRAILING_HINT,
+    })
     expect(JSON.parse((await run('verify', ' ' + token, '--json')).stdout).hint).toMatch(
       /^the message starts with white space; /,
     )

@@ -89,6 +89,19 @@ describe('ERR_MALFORMED: structure, base64url and JSON', () => {
     await expectCode(verify(token, opts), 'ERR_MALFORMED')
   })
 
+  it('a token read with its line ending is refused with a message that names it', async () => {
+    for (const [ending, named] of [
+      ['\n', 'a newline'],
+      ['\r\n', 'a newline'],
+      [' ', 'white space'],
+    ] as const) {
+      const error = await expectCode(verify(samples.intent + ending, opts), 'ERR_MALFORMED')
+      expect(error.message).toBe(
+        `the message ends in ${named}: a compact JWS is the token alone; trim what was read with it`,
+      )
+    }
+  })
+
   it.each([
     ['standard base64 characters', (s: string) => s.replace(/-/g, '+').replace(/_/g, '/').replace(/^(.)/, '+')],
     ['padding', (s: string) => `${s}==`],
