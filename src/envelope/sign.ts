@@ -1,3 +1,5 @@
+// Over 250 lines on purpose: one signing path for every kind, and most of the length is each
+// kind's signing function with its documented example.
 import { signPrepared } from '../crypto/prepared.js'
 import { IntentcastError } from '../errors.js'
 import type { KeyPair } from '../keys/key-pair.js'

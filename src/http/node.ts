@@ -1,3 +1,5 @@
+// Over 250 lines on purpose: the one node:http adapter, whose reading, writing, streaming and
+// draining rules depend on each other (a request counted until its answer is written or abandoned).
 /**
  * The one adapter from a fetch-standard handler to `node:http`, shared by the vendor and the relay
  * entries (each re-exports it as `toNodeListener`). Only types come from node:http: the adapter

@@ -1,3 +1,5 @@
+// Over 250 lines on purpose: one mapping (terms to ODRL), rule by rule, each with the DPV concept
+// it names; splitting it would separate a rule from the vocabulary it uses.
 import type { Term } from '../model/term-set.js'
 import { allowancesOf } from './allowances.js'
 import { getTermDefinition } from '../model/catalog.js'

@@ -1,3 +1,5 @@
+// Over 250 lines on purpose: posting, reading and waiting make up every move the wallet makes
+// through a relay, and share its mailbox URLs, access messages and failure rules.
 /**
  * The customer's side of the relay binding (spec §Relay binding): a relay's URL and the mailbox
  * URLs under it, casting an intent to a relay, posting a move to a vendor's mailbox, and reading
@@ -7,9 +9,6 @@
  * waits for answers for seconds at a time (a cast, a counter, an acceptance), so a stream would
  * be opened and closed as often as a poll is made, and polling works alike behind any proxy and in
  * any runtime. Vendors, which read their mailbox for days, hold a stream (src/vendor/relay.ts).
- *
- * One file over 250 lines: posting, reading and waiting make up every move the
- * wallet makes through a relay, and share its mailbox URLs, access messages and failure rules.
  */
 import { mailboxEntryOf, openEntry, sealedPostAccess, type ReadEntry } from '../http/mailbox-entry.js'
 import { isSealed } from '../http/media-type.js'

@@ -1,3 +1,5 @@
+// Over 250 lines on purpose: one command, and its two ways to cast (a body through a wallet that
+// can counter and accept later, a signed intent as it is) share its flags, its output and its save.
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { verify } from '../../envelope/verify.js'
