@@ -3,12 +3,8 @@
  * sends is known to be right, and every answer is judged against the spec rather than against a
  * wallet's tolerance. One customer per thread, each with a fresh cast key, as a wallet casts.
  */
-import { parseGeneralJws } from '../envelope/general.js'
 import type { IntentBody } from '../envelope/sign.js'
 import { verify, type Format, type Verified } from '../envelope/verify.js'
-import { encodeCbor } from '../cose/cbor-encode.js'
-import type { CborValue } from '../cose/cbor-value.js'
-import { decodeCoseMessage } from '../cose/message.js'
 import { kidForDid } from '../keys/did-key.js'
 import { generateKeyPair, type KeyPair } from '../keys/key-pair.js'
 import { equalBytes } from '../lib/bytes.js'
@@ -138,31 +134,6 @@ export async function fromVendor<K extends Kind>(
     `the ${kind} is signed by ${m.issuer.slice(0, 80)}, which the vendor document does not list as live`,
   )
   return m
-}
-
-/**
- * The countersigned agreement keeps the payload and the customer's signature entry byte for byte
- * (§HTTP binding, Processing): what the customer signed is what both parties hold.
- */
-export function keepsOwnSignature(sent: string | Uint8Array, back: string | Uint8Array): boolean {
-  if (typeof sent === 'string' || typeof back === 'string') {
-    if (typeof sent !== 'string' || typeof back !== 'string') return false
-    const mine = parseGeneralJws(sent)
-    const theirs = parseGeneralJws(back)
-    const own = mine.signatures[0]!
-    return (
-      theirs.payload === mine.payload &&
-      theirs.signatures.some((s) => s.protected === own.protected && s.signature === own.signature)
-    )
-  }
-  const [sentProtected, , sentPayload, sentSignatures] = decodeCoseMessage(sent, 'COSE_Sign', {})
-  const [backProtected, , backPayload, backSignatures] = decodeCoseMessage(back, 'COSE_Sign', {})
-  const own = encodeCbor((sentSignatures as CborValue[])[0]!)
-  return (
-    equalBytes(sentProtected as Uint8Array, backProtected as Uint8Array) &&
-    equalBytes(sentPayload as Uint8Array, backPayload as Uint8Array) &&
-    (backSignatures as CborValue[]).some((s) => equalBytes(encodeCbor(s), own))
-  )
 }
 
 /** Two bodies are the same bytes. */

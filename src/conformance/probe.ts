@@ -6,6 +6,7 @@
  */
 import { IntentcastError } from '../errors.js'
 import { readBody } from '../http/body.js'
+import { fetchFailure } from '../http/client.js'
 import { essence, PROBLEM_TYPE_BASE } from '../http/problem.js'
 import { fromUtf8 } from '../lib/utf8.js'
 import { MEDIA_TYPE_PROBLEM } from '../model/media-types.js'
@@ -61,7 +62,9 @@ export async function probe(
       signal,
     })
   } catch (cause) {
-    throw new IntentcastError('ERR_UNREACHABLE', `${init.method} ${url} got no answer: ${reason(cause)}`, { cause })
+    throw new IntentcastError('ERR_UNREACHABLE', `${init.method} ${url} got no answer: ${fetchFailure(cause)}`, {
+      cause,
+    })
   }
   try {
     const bytes = await readBody(response, { maxBytes: MAX_ANSWER, failure: 'ERR_UNREACHABLE', what: 'answer' })
@@ -75,18 +78,6 @@ export async function probe(
     if (signal.aborted) throw new IntentcastError('ERR_TIMEOUT', `${url} did not answer within ${options.timeoutMs} ms`)
     throw cause
   }
-}
-
-/** The most telling part of a fetch failure: undici keeps the system error (or its own reason) in `cause`. */
-function reason(e: unknown): string {
-  const cause = (e as { cause?: { code?: unknown; message?: unknown } })?.cause
-  const text =
-    typeof cause?.code === 'string'
-      ? cause.code
-      : typeof cause?.message === 'string'
-        ? cause.message
-        : (e as Error)?.message
-  return String(text ?? e).slice(0, 200)
 }
 
 /** The answer as text (a message, a document, a problem). */

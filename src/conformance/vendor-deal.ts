@@ -8,6 +8,7 @@
  */
 import { signAgreement } from '../envelope/countersign.js'
 import { signAcceptance, signCounter, signWithdrawal } from '../envelope/sign.js'
+import { keepsOwnSignature } from '../envelope/own-signature.js'
 import { verify, type Proposal } from '../envelope/verify.js'
 import { joinMessages } from '../http/media-type.js'
 import { shortDid } from '../keys/did-key.js'
@@ -15,16 +16,7 @@ import { dealOf } from '../model/deal.js'
 import type { SealKey } from '../model/seal-key.js'
 import { seal } from '../seal/seal.js'
 import type { Thread } from '../thread/thread.js'
-import {
-  fromVendor,
-  keepsOwnSignature,
-  messageIn,
-  post,
-  sameBody,
-  sealedMove,
-  type KitContext,
-  type Variant,
-} from './customer.js'
+import { fromVendor, messageIn, post, sameBody, sealedMove, type KitContext, type Variant } from './customer.js'
 import { expectProblem, summary } from './probe.js'
 import { Checklist, expectThat, type CheckSpec } from './report.js'
 import { NO_OFFER, openThread, type Opened } from './vendor-offer.js'

@@ -74,7 +74,7 @@ export async function exchange(url: string, init: RequestInit, options: Exchange
     } catch (e) {
       if (options.signal?.aborted || timedOut) throw e
       throw retryable(
-        new IntentcastError('ERR_UNREACHABLE', `could not reach ${originOf(url)}: ${describe(e)}`, { cause: e }),
+        new IntentcastError('ERR_UNREACHABLE', `could not reach ${originOf(url)}: ${fetchFailure(e)}`, { cause: e }),
       )
     }
     refuseRedirect(response, url, options.what)
@@ -91,7 +91,9 @@ export async function exchange(url: string, init: RequestInit, options: Exchange
     if (timedOut)
       throw new IntentcastError('ERR_TIMEOUT', `no ${options.what} within ${options.timeoutMs} ms`, { cause: e })
     if (isIntentcastError(e)) throw e
-    throw new IntentcastError('ERR_UNREACHABLE', `could not fetch the ${options.what}: ${describe(e)}`, { cause: e })
+    throw new IntentcastError('ERR_UNREACHABLE', `could not fetch the ${options.what}: ${fetchFailure(e)}`, {
+      cause: e,
+    })
   } finally {
     clearTimeout(timer)
     options.signal?.removeEventListener('abort', onAbort)
@@ -130,8 +132,15 @@ export function isRetryable(e: unknown): boolean {
   return typeof e === 'object' && e !== null && RETRYABLE.has(e)
 }
 
-/** The most telling part of a fetch failure: undici hides the system error in `cause`. */
-function describe(e: unknown): string {
+/**
+ * The most telling part of a fetch failure: undici hides the system error in `cause`.
+ *
+ * @example
+ * ```ts
+ * await fetch(url).catch((e) => { throw new Error(`no answer: ${fetchFailure(e)}`) }) // 'ECONNREFUSED'
+ * ```
+ */
+export function fetchFailure(e: unknown): string {
   const cause = (e as { cause?: { code?: unknown; message?: unknown } })?.cause
   const text =
     typeof cause?.code === 'string'

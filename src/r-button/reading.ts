@@ -4,8 +4,7 @@ import type { TermSet } from '../model/term-set.js'
 import { labelOf, valueOf } from '../terms/explain.js'
 import { getAgreement } from '../model/roster.js'
 import type { Conflict } from '../terms/conflict.js'
-import type { MatchResult, RButtonState } from '../terms/match.js'
-import { matchTermSets } from './match.js'
+import { matchTermSets, type MatchResult, type RButtonState } from '../terms/match.js'
 import type { Vendor } from './vendor.js'
 
 /**

@@ -95,8 +95,23 @@ function termSetOf(x: TermsInput, role: 'customer' | 'vendor'): TermSet {
  * ```
  */
 export function matchTerms(customer: TermsInput, vendor: TermsInput): MatchResult {
-  const c = customerFromTermSet(termSetOf(customer, 'customer'))
-  const v = vendorFromTermSet(termSetOf(vendor, 'vendor'))
+  return matchTermSets(termSetOf(customer, 'customer'), termSetOf(vendor, 'vendor'))
+}
+
+/**
+ * `matchTerms` on two TermSets already checked, without its schema front door: the r-button's
+ * page bundle checks its inputs its own way (src/r-button/schema.ts) and calls this, so zod and
+ * the payload schemas stay out of that one file. Internal: not exported by `intentcast/terms`.
+ * Trusts its input; anything unchecked may throw or answer wrongly.
+ *
+ * @example
+ * ```ts
+ * matchTermSets(checkTermSet(mine, 'customer'), vendor.terms).state // 'lit', 'partial' or 'dark'
+ * ```
+ */
+export function matchTermSets(customer: TermSet, vendor: TermSet): MatchResult {
+  const c = customerFromTermSet(customer)
+  const v = vendorFromTermSet(vendor)
   const conflicts: Conflict[] = []
   const verdict = chooseAgreement(c, v.agreements)
   if (verdict.fit !== 'first') {

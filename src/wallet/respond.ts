@@ -2,13 +2,9 @@
 // and share the checks of what comes back (the vendor's counter, the countersigned agreement),
 // the relay route and the in-flight acceptance; how the moves are sealed is src/wallet/sealed-moves.ts.
 import type { ReadEntry } from '../http/mailbox-entry.js'
-import { equalBytes } from '../lib/bytes.js'
-import { encodeCbor } from '../cose/cbor-encode.js'
-import type { CborValue } from '../cose/cbor-value.js'
-import { decodeCoseMessage } from '../cose/message.js'
 import { IntentcastError } from '../errors.js'
 import { signAgreement } from '../envelope/countersign.js'
-import { parseGeneralJws } from '../envelope/general.js'
+import { keepsOwnSignature } from '../envelope/own-signature.js'
 import { signAcceptance, signCounter } from '../envelope/sign.js'
 import { verify, type Verified } from '../envelope/verify.js'
 import { joinMessages } from '../http/media-type.js'
@@ -315,31 +311,6 @@ export async function counterWith(
   if (reply === undefined) return { thread }
   const next = thread.add(reply)
   return { thread: next, reply: { vendor, proposal: reply, thread: next } }
-}
-
-/**
- * The agreement that came back has the payload the wallet signed (and, in COSE, the same body
- * header) and the wallet's own signature entry byte for byte. Both have passed `verify`.
- */
-function keepsOwnSignature(sent: string | Uint8Array, back: string | Uint8Array): boolean {
-  if (typeof sent === 'string' || typeof back === 'string') {
-    if (typeof sent !== 'string' || typeof back !== 'string') return false
-    const mine = parseGeneralJws(sent)
-    const theirs = parseGeneralJws(back)
-    const own = mine.signatures[0]!
-    return (
-      theirs.payload === mine.payload &&
-      theirs.signatures.some((s) => s.protected === own.protected && s.signature === own.signature)
-    )
-  }
-  const [sentProtected, , sentPayload, sentSignatures] = decodeCoseMessage(sent, 'COSE_Sign', {})
-  const [backProtected, , backPayload, backSignatures] = decodeCoseMessage(back, 'COSE_Sign', {})
-  const own = encodeCbor((sentSignatures as CborValue[])[0]!)
-  return (
-    equalBytes(sentProtected as Uint8Array, backProtected as Uint8Array) &&
-    equalBytes(sentPayload as Uint8Array, backPayload as Uint8Array) &&
-    (backSignatures as CborValue[]).some((s) => equalBytes(encodeCbor(s), own))
-  )
 }
 
 function checks(options: RespondOptions): { maxBytes?: number; now?: Date } {

@@ -1,12 +1,12 @@
 /**
- * The element's match (src/r-button/match.ts, `matchTerms` without its schema front door) gives
- * `matchTerms`'s result, on the spec's match vectors and on generated term sets.
+ * The element's match (`matchTermSets`, `matchTerms` without its schema front door) gives the
+ * spec's match vectors, and `matchTerms`'s result on generated term sets.
  */
 import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { TermSet } from '../../src/model/term-set.js'
-import { matchTermSets } from '../../src/r-button/match.js'
+import { matchTermSets } from '../../src/terms/match.js'
 import { matchTerms } from '../../src/terms/index.js'
 import { termSet } from './arbitraries.js'
 
