@@ -16,8 +16,16 @@ export function parseWith<S extends z.ZodMiniType>(
   // No per-parse error map here: handing zod one makes every successful parse measurably slower,
   // and messages matter only on failure. The primitives carry their own (src/model/expected.ts);
   // the rest is worded below, from the finished issue.
-  const result = schema.safeParse(value)
-  if (result.success) return result.data
+  let result: ReturnType<S['safeParse']>
+  try {
+    result = schema.safeParse(value) as ReturnType<S['safeParse']>
+  } catch (cause) {
+    // zod runs some checks whatever the type check found: a length check compares any `length`
+    // it finds, and `{ length: Object.create(null) }` (only a program can build one; JSON cannot)
+    // throws a TypeError there. A value the checker cannot read is not a valid one.
+    throw new IntentcastError(code, `${what}: a value that can be read (reading this one threw)`, { cause })
+  }
+  if (result.success) return result.data as z.infer<S>
   const issue = result.error.issues[0]!
   throw new IntentcastError(code, `${what}: ${issue.path.join('.') || '(root)'}: ${describe(issue, value)}`, {
     cause: result.error,

@@ -359,3 +359,20 @@ describe('Text(200) in item attributes counts code points, as every other Text f
     expect(Item.safeParse({ name: '😀'.repeat(200) }).success).toBe(true)
   })
 })
+
+describe('a value zod cannot read is refused with the caller’s code, never a TypeError', () => {
+  it('a list whose length is an object without a prototype (found by the negotiate property)', async () => {
+    const { TermSet } = await import('../../src/model/term-set.js')
+    const { matchTerms } = await import('../../src/terms/index.js')
+    const bad = { agreements: ['SD-BASE'], conditions: { length: Object.create(null) as object } }
+    expect(() => parseWith(TermSet, bad, 'a term set', 'ERR_INVALID_ARGUMENT')).toThrow(
+      expect.objectContaining({
+        code: 'ERR_INVALID_ARGUMENT',
+        message: 'a term set: a value that can be read (reading this one threw)',
+      }),
+    )
+    expect(() => matchTerms(bad as never, { agreements: ['SD-BASE'] })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_ARGUMENT' }),
+    )
+  })
+})
