@@ -1,7 +1,7 @@
 /**
  * Deno (the `deno` npm package) on the built package, resolved through node_modules as for an npm
- * user. Verifying needs no permission at all: no --allow-env (cbor-x's Node entry would read an
- * environment variable), no --allow-read, no --allow-net. Serving a vendor with Deno.serve to a
+ * user. Verifying needs no permission at all: no --allow-env (a dependency reading an environment
+ * variable at import would ask for it), no --allow-read, no --allow-net. Serving a vendor with Deno.serve to a
  * wallet in the same process needs --allow-net to the loopback address only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
