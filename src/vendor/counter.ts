@@ -12,7 +12,9 @@
  * rules out. Such an 'agree' is the vendor's mistake, not the customer's: a 500 like any other
  * failure of the vendor's code, with the reasons told to `on.error`, and nothing stored, so the
  * customer's counter can be sent again once the vendor's code is fixed. Only an explicit
- * `{ agree: true, overrideTerms: true }` signs such a deal.
+ * `{ agree: true, overrideTerms: true }` signs such a deal. The same holds for a counter that
+ * changes the quantity or the currency of the proposal it answers: the vendor's code judged a
+ * price as the total of its quantity in its currency.
  *
  * Two bounds keep a customer from growing a stored thread (spec §HTTP binding, Limits on the
  * vendor side): a counter answered 202 is not stored, since nothing will ever answer it and an
@@ -83,6 +85,16 @@ function replyOf(
   if (decision !== 'agree' && !(typeof decision === 'object' && 'agree' in decision)) return decision
   const override = decision !== 'agree' && readAgree(decision).overrideTerms === true
   if (!override) {
+    // The vendor's code judged a price it read as the total of the quantity it offered, in its
+    // currency: a counter that changes either is not the deal it judged (1,000 bikes for the
+    // price of one, yen for euros).
+    const answered = thread.proposals.find((p) => p.digest === counter.payload.inReplyTo)
+    const { quantity, price } = counter.payload
+    if (answered && (answered.payload.quantity !== quantity || answered.payload.price.currency !== price.currency))
+      throw new IntentcastError(
+        'ERR_INVALID_ARGUMENT',
+        `on.counter agreed to a counter for ${quantity} at ${price.amount} ${price.currency} answering a proposal for ${answered.payload.quantity} in ${answered.payload.price.currency}, so nothing was signed: 'agree' takes only a counter of the same quantity and currency. Return a counter deal instead, or { agree: true, overrideTerms: true } to sign this one anyway.`,
+      )
     const judged = answerCounter(thread.intent, counter, { terms })
     if (judged.outcome !== 'agreed') {
       const broken = judged.conflicts.filter((c) => c.required).map((c) => c.message)

@@ -115,6 +115,26 @@ describe("'agree' and the vendor's own declaration", () => {
     expect(conditionsOf(agreement)).toEqual([RETENTION, CARD_OR_SEPA, RETURNS_14])
   })
 
+  test('refuses a counter that changes the quantity or the currency: a price the vendor judged was for its own', async () => {
+    // The pattern the docs show: agree when the price is close enough, read as a number.
+    const { vendor, threads, errors } = await shop((c) => (Number(c.payload.price.amount) >= 1800 ? 'agree' : null))
+    const { wallet, offer } = await offered(vendor)
+    for (const deal of [
+      { ...CHEAPER, quantity: 1000 },
+      { ...CHEAPER, price: { amount: '1850', currency: 'JPY' } },
+    ]) {
+      await expect(wallet.counter(offer, deal)).rejects.toMatchObject({ code: 'ERR_INTERNAL' })
+      expect((errors.at(-1) as Error).message).toContain(
+        "'agree' takes only a counter of the same quantity and currency",
+      )
+    }
+    expect(threads.get(offer.thread.intent.digest)!.messages.map((m) => m.kind)).toEqual(['intent', 'offer'])
+    // The same quantity and currency, a lower price: signed, and the customer accepts it.
+    const { reply } = await wallet.counter(offer, CHEAPER)
+    const { agreement } = await wallet.accept(reply!)
+    expect(agreement.payload).toMatchObject({ quantity: 1, price: { amount: '1850.00', currency: 'EUR' } })
+  })
+
   test('refuses an agreement the declaration does not take; signs a counter within the declaration', async () => {
     const { vendor, errors } = await shop(() => 'agree')
     const { wallet, offer } = await offered(vendor)
