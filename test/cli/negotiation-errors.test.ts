@@ -110,6 +110,10 @@ describe('counter and accept refuse what they cannot use', () => {
         'ERR_INVALID_ARGUMENT',
       ),
     ).toMatch(/^details: /)
+    // --out naming the state file would write the agreement over the wallet's secret.
+    expect(
+      oneLine(await run('accept', '--state', state, '--offer', '1', '--out', state), 'accept', 'ERR_INVALID_ARGUMENT'),
+    ).toBe(`--out ${state} is the state file; write the agreement elsewhere`)
     // Nothing was sent for any of them: the vendor saw the intent only.
     expect(events.map((e) => e.event)).toEqual(['intent'])
   })

@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs'
+import { realpathSync, writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { IntentcastError } from '../../errors.js'
 import type { ContactDetails } from '../../disclose/claims.js'
 import type { Verified } from '../../envelope/verify.js'
@@ -37,6 +38,14 @@ export const accept: Command = {
     const detailsFile = stringArg(values, 'details')
     const details = detailsFile === undefined ? undefined : (readJson(detailsFile) as ContactDetails)
     const { state, picked, timeoutMs } = await openPicked(values, 'accept')
+    const file = stringArg(values, 'out')
+    // Checked before the acceptance is sent: writing the agreement over the state file would
+    // lose the wallet's secret, and with it the key the agreement names.
+    if (file !== undefined && sameFile(file, state.path))
+      throw new IntentcastError(
+        'ERR_INVALID_ARGUMENT',
+        `--out ${file} is the state file; write the agreement elsewhere`,
+      )
     let thread: Thread
     let resent = false
     if (picked.agreed) thread = picked.agreed
@@ -63,8 +72,17 @@ export const accept: Command = {
     }
     const agreement = thread.agreement as Verified<'agreement'>
     const message = messageText(agreement.message)
-    const file = stringArg(values, 'out')
-    if (file !== undefined) writeFileSync(file, message + '\n')
+    if (file !== undefined) {
+      try {
+        writeFileSync(file, message + '\n')
+      } catch (cause) {
+        throw new IntentcastError(
+          'ERR_INVALID_ARGUMENT',
+          `cannot write ${file}; the agreement is kept in ${state.path}: run this accept again with another --out`,
+          { cause },
+        )
+      }
+    }
     const p = agreement.payload
     const vendor = picked.saved?.vendor ?? picked.negotiation?.vendor.did ?? picked.negotiation?.vendor.origin
     out.result(
@@ -96,4 +114,16 @@ export const accept: Command = {
     )
     return 0
   },
+}
+
+/** Whether two paths name one file: the same path, or the same file reached through a link. */
+function sameFile(a: string, b: string): boolean {
+  const real = (p: string): string => {
+    try {
+      return realpathSync(p)
+    } catch {
+      return resolve(p) // not there yet: it cannot be a link to the state file
+    }
+  }
+  return real(a) === real(b)
 }
