@@ -92,9 +92,15 @@ export function summary(answer: Probe): string {
 }
 
 function problemCode(answer: Probe): string | undefined {
+  const code = problemBody(answer)?.code
+  return typeof code === 'string' ? code.slice(0, 40) : undefined
+}
+
+/** The problem's members, or undefined for a body that is not a JSON object: a vendor under test may send anything. */
+function problemBody(answer: Probe): Record<string, unknown> | undefined {
   try {
-    const p = JSON.parse(textOf(answer)) as { code?: unknown }
-    return typeof p.code === 'string' ? p.code.slice(0, 40) : undefined
+    const p: unknown = JSON.parse(textOf(answer))
+    return typeof p === 'object' && p !== null && !Array.isArray(p) ? (p as Record<string, unknown>) : undefined
   } catch {
     return undefined
   }
@@ -110,7 +116,8 @@ export function expectProblem(answer: Probe, status: number, code: string): void
     answer.status === status && problemCode(answer) === code,
     `expected ${status} ${code}, got ${summary(answer)}`,
   )
-  const p = JSON.parse(textOf(answer)) as { type?: unknown; status?: unknown; title?: unknown }
+  const p = problemBody(answer)
+  expectThat(p !== undefined, 'the problem body is not a JSON object')
   expectThat(
     p.type === PROBLEM_TYPE_BASE + code,
     `the problem's type is ${String(p.type)}, not ${PROBLEM_TYPE_BASE}${code}`,
@@ -129,7 +136,8 @@ export function expectHttpProblem(answer: Probe, status: number): void {
     answer.mediaType === MEDIA_TYPE_PROBLEM,
     `the ${status} is ${answer.mediaType || 'untyped'}, not a problem`,
   )
-  const p = JSON.parse(textOf(answer)) as { type?: unknown; code?: unknown }
+  const p = problemBody(answer)
+  expectThat(p !== undefined, `the ${status} problem's body is not a JSON object`)
   expectThat(p.type === 'about:blank', `the ${status} problem's type is ${String(p.type)}, not about:blank`)
   expectThat(
     p.code === undefined,

@@ -7,7 +7,7 @@
  * wallet sends is judged from the wire, never from what the handler made of it.
  */
 import { readBody } from '../http/body.js'
-import { problemFor, problemResponse } from '../http/problem.js'
+import { httpProblem, problemFor, problemResponse } from '../http/problem.js'
 import type { KeyPair } from '../keys/key-pair.js'
 import { WELL_KNOWN_PATH } from '../model/media-types.js'
 import { ROSTER } from '../model/roster.js'
@@ -52,8 +52,13 @@ export interface WalletSites {
 /** A cookie the vendor document sets: a wallet that sends it back carries state across casts. */
 export const TRACKING_COOKIE = 'intentcast-conformance=linked'
 
-/** The largest request recorded; the handler refuses larger ones anyway. */
-const MAX_RECORDED = 1 << 20
+/**
+ * What the kit keeps of the wallet's requests, so that whatever reaches its port cannot fill its
+ * memory: the body of a request to the endpoint, up to what the handler itself takes (64 KiB),
+ * and at most MAX_RECORDS requests, after which it answers 429.
+ */
+const MAX_RECORDED = 65_536
+const MAX_RECORDS = 1_000
 
 /** The terms the conformance vendor declares: it takes every agreement it can list. */
 const TERMS: TermsBody = {
@@ -102,6 +107,8 @@ export function createWalletSites(keyPair: KeyPair, decoyKey: KeyPair): WalletSi
     (site: Recorded['site'], answer: (request: Request) => Promise<Response>) =>
     async (request: Request): Promise<Response> => {
       const at = Date.now()
+      if (records.length >= MAX_RECORDS)
+        return problemResponse(httpProblem(429, `the conformance vendor keeps at most ${MAX_RECORDS} requests`))
       let body: Uint8Array
       try {
         body = await readBody(request, { maxBytes: MAX_RECORDED, failure: 'ERR_MALFORMED', what: 'request body' })
