@@ -21,6 +21,7 @@ import {
   Thread,
   DPV_STATUS,
   type KeyPair,
+  type TermsBody,
 } from '../src/index.js'
 import { didFromPublicKey, kidForDid } from '../src/keys/did-key.js'
 import { encodeBase64url } from '../src/lib/base64url.js'
@@ -87,6 +88,21 @@ const SECP256K1_DID = 'did:key:zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme
 /** The did:key of the all-zero encoding, a point of order 4 (§Ed25519 verification rule, step 4). */
 const SMALL_ORDER_DID = didFromPublicKey(new Uint8Array(32))
 /** A DID of a method other than did:key: without a resolver its key cannot be found. */
+/** The vector vendor's terms declaration: messages.json's terms vector, and http.json's vendor. */
+export const VECTOR_TERMS_BODY: TermsBody = {
+  role: 'vendor',
+  name: 'Lastenrad Berlin',
+  url: 'https://bikes.example',
+  terms: {
+    agreements: ['SD-BASE', 'SD-BASE-A'],
+    conditions: [
+      { id: 'retention-days', value: '30', unit: 'day' },
+      { id: 'returns-days', value: '30', unit: 'day' },
+      { id: 'payment-methods', value: ['card', 'sepa'] },
+    ],
+  },
+}
+
 export const WEB_DID = 'did:web:shop.example'
 /** U+1F600: one code point, two UTF-16 code units, four UTF-8 octets. */
 export const ASTRAL = '\u{1F600}'
@@ -166,23 +182,7 @@ export async function coreVectors() {
     thread.add(await verify(m, { now: later(at) }))
   const partial = await signAgreement(thread.agreementBody(), customer, { now: later(300), jti: jti() })
   const agreement = await countersign(partial, vendor, { now: later(300) })
-  const terms = await signTerms(
-    {
-      role: 'vendor',
-      name: 'Lastenrad Berlin',
-      url: 'https://bikes.example',
-      terms: {
-        agreements: ['SD-BASE', 'SD-BASE-A'],
-        conditions: [
-          { id: 'retention-days', value: '30', unit: 'day' },
-          { id: 'returns-days', value: '30', unit: 'day' },
-          { id: 'payment-methods', value: ['card', 'sepa'] },
-        ],
-      },
-    },
-    vendor,
-    { now, jti: jti() },
-  )
+  const terms = await signTerms(VECTOR_TERMS_BODY, vendor, { now, jti: jti() })
   const withdrawal = await signWithdrawal({ withdraws: intentDigest, reason: 'Bought elsewhere.' }, customer, {
     now: later(400),
     jti: jti(),

@@ -24,31 +24,24 @@ import {
   verify,
   type KeyPair,
   type OfferBody,
-  type TermsBody,
 } from '../src/index.js'
 import { createVendorHandler } from '../src/vendor/index.js'
-import { hex, now, rawJws, seedOf, VECTOR_INTENT_BODY, VECTOR_TIME, WEB_DID } from './vectors-core.js'
+import {
+  hex,
+  now,
+  rawJws,
+  seedOf,
+  VECTOR_INTENT_BODY,
+  VECTOR_TERMS_BODY,
+  VECTOR_TIME,
+  WEB_DID,
+} from './vectors-core.js'
 
 const ORIGIN = 'https://bikes.example'
 const ENDPOINT = '/intentcast/messages'
 /** 2100-01-01T00:00:00Z: the vectors' messages live until then. */
 const UNTIL = 4_102_444_800
 const LIFETIME = UNTIL - now.getTime() / 1000
-
-/** The vector vendor's terms declaration (the body of messages.json's terms vector). */
-const VENDOR_TERMS: TermsBody = {
-  role: 'vendor',
-  name: 'Lastenrad Berlin',
-  url: 'https://bikes.example',
-  terms: {
-    agreements: ['SD-BASE', 'SD-BASE-A'],
-    conditions: [
-      { id: 'retention-days', value: '30', unit: 'day' },
-      { id: 'returns-days', value: '30', unit: 'day' },
-      { id: 'payment-methods', value: ['card', 'sepa'] },
-    ],
-  },
-}
 
 /** What the vector vendor offers for any intent. */
 const offerFor = (intent: { payload: { want: { item: OfferBody['item'] } } }) => ({
@@ -109,7 +102,7 @@ const cose = (bytes: Uint8Array): HttpRequest => ({
 async function newVendor(key: KeyPair) {
   const handler = createVendorHandler({
     keyPair: key,
-    terms: VENDOR_TERMS,
+    terms: VECTOR_TERMS_BODY,
     on: { intent: offerFor, counter: () => null, error: () => {} },
     http: { origin: ORIGIN },
   })
@@ -211,7 +204,7 @@ export async function httpVectors() {
     customer,
     { now, jti: jti() },
   )
-  const terms = await signTerms(VENDOR_TERMS, vendor, { now, jti: jti() })
+  const terms = await signTerms(VECTOR_TERMS_BODY, vendor, { now, jti: jti() })
   const raw = (hdr: object, payload: object, seed = seedOf(1)) => rawJws(hdr, payload, seed)
 
   const cases: Array<[string, HttpRequest[]]> = [
@@ -299,7 +292,7 @@ export async function httpVectors() {
     vendor: {
       seed: hex(seedOf(2)),
       did: vendor.did,
-      terms: VENDOR_TERMS,
+      terms: VECTOR_TERMS_BODY,
       origin: ORIGIN,
       endpoint: ENDPOINT,
       answers: {
